@@ -1,0 +1,99 @@
+package dev.defensebench.autograd;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValue;
+import ai.djl.pytorch.jni.JniUtils;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Gradients of a scalar with respect to any tensors, optionally keeping the graph (higher-order
+ * gradients), without touching any parameter's {@code .grad}.
+ *
+ * <p>It calls {@code torch.autograd.grad} through a tiny TorchScript module ({@link GradHelperModule})
+ * instead of DJL's {@code GradientCollector}: that route accumulates nothing into parameters, so it does
+ * not leak the graph across steps (the {@code backward(createGraph=true)} route leaks ~7 MB per step), it
+ * is not limited to one open collector per JVM, and it works on CPU and CUDA tensors alike. The training
+ * loop uses it for parameter gradients too.
+ */
+public final class Autograd {
+
+    private Autograd() {}
+
+    /** Runs {@code body} with PyTorch's (thread-local) grad mode on, restoring the previous mode after. */
+    public static <T> T recording(Supplier<T> body) {
+        boolean previous = JniUtils.isGradMode();
+        JniUtils.setGradMode(true);
+        try {
+            return body.get();
+        } finally {
+            JniUtils.setGradMode(previous);
+        }
+    }
+
+    /** Runs {@code body} with grad mode off (no graph is recorded), restoring the previous mode after. */
+    public static <T> T notRecording(Supplier<T> body) {
+        boolean previous = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try {
+            return body.get();
+        } finally {
+            JniUtils.setGradMode(previous);
+        }
+    }
+
+    /** Whether a graph is being recorded on this thread. */
+    public static boolean isRecording() {
+        return JniUtils.isGradMode();
+    }
+
+    /**
+     * A copy of {@code array} cut from any graph that does require gradient: a fresh leaf to
+     * differentiate with respect to. Call inside {@link #recording}.
+     */
+    public static NDArray leaf(NDArray array) {
+        NDArray copy = array.stopGradient();
+        copy.setRequiresGradient(true);
+        return copy;
+    }
+
+    /**
+     * Gradient of the scalar {@code output} with respect to each of {@code inputs}. With {@code
+     * createGraph} the result carries its own graph, so a loss built on it can be differentiated again.
+     * An input that {@code output} does not depend on gets zeros. The arrays are owned by the manager of
+     * the first input.
+     */
+    public static NDList gradients(NDArray output, List<NDArray> inputs, boolean createGraph) {
+        if (output.getShape().size() != 1) {
+            throw new IllegalArgumentException(
+                    "gradients() needs a scalar output, got shape " + output.getShape());
+        }
+        PtNDManager manager = (PtNDManager) inputs.get(0).getManager();
+        PtSymbolBlock helper = GradHelperModule.instance();
+        PtNDArray[] in = inputs.stream().map(a -> (PtNDArray) a).toArray(PtNDArray[]::new);
+        IValue out = IValue.from((PtNDArray) output.reshape());
+        IValue list = IValue.listFrom(in);
+        IValue flag = IValue.from(createGraph);
+        IValue result = null;
+        try {
+            result = GradHelperModule.forwardWithGradMode(helper, out, list, flag);
+            return new NDList(result.toTensorArray(manager));
+        } finally {
+            out.close();
+            list.close();
+            flag.close();
+            if (result != null) {
+                result.close();
+            }
+        }
+    }
+
+    /** Gradient of the scalar {@code output} with respect to one input; see {@link #gradients}. */
+    public static NDArray gradient(NDArray output, NDArray input, boolean createGraph) {
+        return gradients(output, List.of(input), createGraph).get(0);
+    }
+}
