@@ -1,0 +1,41 @@
+package dev.defensebench.attacks;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.defensebench.spi.Attack;
+import dev.defensebench.spi.Classifier;
+import dev.defensebench.spi.Norm;
+
+/** Bookkeeping shared by the attack bases. */
+final class Checks {
+
+    private Checks() {}
+
+    static void requireNorm(Attack attack, Norm norm) {
+        if (!attack.norms().contains(norm)) {
+            throw new IllegalArgumentException(
+                    "attack '" + attack.name() + "' does not support norm " + norm.label() + "; it supports " + attack.norms());
+        }
+    }
+
+    /** Per sample: does the model misclassify {@code inputs}? */
+    static boolean[] misclassified(Classifier model, NDArray inputs, NDArray labels) {
+        long[] predicted = model.predict(inputs).toLongArray();
+        long[] truth = labels.toType(DataType.INT64, false).toLongArray();
+        boolean[] wrong = new boolean[predicted.length];
+        for (int i = 0; i < wrong.length; i++) {
+            wrong[i] = predicted[i] != truth[i];
+        }
+        return wrong;
+    }
+
+    /** Per sample, {@code a} where {@code pick} is true and {@code b} elsewhere. */
+    static NDArray select(boolean[] pick, NDArray a, NDArray b) {
+        long[] shape = new long[a.getShape().dimension()];
+        java.util.Arrays.fill(shape, 1);
+        shape[0] = pick.length;
+        NDArray mask = a.getManager().create(pick).reshape(new Shape(shape)).toType(a.getDataType(), false);
+        return b.add(a.sub(b).mul(mask));
+    }
+}

@@ -1,0 +1,35 @@
+package dev.defensebench.spi;
+
+import ai.djl.ndarray.NDArray;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * An evasion attack, discovered with {@link java.util.ServiceLoader}. As in Foolbox 3, an attack is
+ * either min-norm (runs once; its per-sample perturbation norms are thresholded at every ε of the
+ * grid) or fixed-ε (runs once per ε).
+ */
+public interface Attack {
+
+    /** The id used in experiment files, e.g. "deepfool". */
+    String name();
+
+    /** One line for {@code defense-bench list}. */
+    String description();
+
+    /** The attack's hyper-parameters. */
+    List<ParamSpec> parameters();
+
+    /** The norms this attack supports. */
+    Set<Norm> norms();
+
+    /** Whether the attack minimises the perturbation norm (true) or works inside a given ε (false). */
+    boolean isMinNorm();
+
+    /**
+     * Attacks {@code inputs} (N, sample...) with true {@code labels} (N, int64) under {@code threat}.
+     * Every random choice derives from {@code seed}.
+     */
+    AttackResult run(Classifier model, NDArray inputs, NDArray labels, ThreatModel threat,
+            Hyperparameters params, long seed);
+}

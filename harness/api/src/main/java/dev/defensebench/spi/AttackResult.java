@@ -1,0 +1,40 @@
+package dev.defensebench.spi;
+
+import java.util.List;
+
+/**
+ * What one attack run produced for a batch: per ε, the adversarial examples and per-sample success;
+ * for min-norm attacks also the per-sample perturbation norms (+Inf where none was found) and the
+ * input norms, so that relative sizes such as DeepFool's ρ2 = mean ‖Δx‖₂/‖x‖₂ can be reported.
+ */
+public record AttackResult(
+        String attack, Norm norm, List<EpsilonOutcome> outcomes, float[] distances, float[] inputNorms) {
+
+    public AttackResult {
+        outcomes = List.copyOf(outcomes);
+    }
+
+    /** Whether this came from a min-norm attack (distances present). */
+    public boolean hasDistances() {
+        return distances != null;
+    }
+
+    /**
+     * Mean relative perturbation ‖Δx‖/‖x‖ over the samples with a finite distance (samples where the
+     * attack found nothing are left out); NaN without distances.
+     */
+    public double meanRelativeDistance() {
+        if (distances == null) {
+            return Double.NaN;
+        }
+        double sum = 0;
+        int n = 0;
+        for (int i = 0; i < distances.length; i++) {
+            if (Float.isFinite(distances[i]) && inputNorms[i] > 0) {
+                sum += distances[i] / inputNorms[i];
+                n++;
+            }
+        }
+        return n == 0 ? Double.NaN : sum / n;
+    }
+}

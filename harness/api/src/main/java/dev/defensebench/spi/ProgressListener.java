@@ -1,0 +1,26 @@
+package dev.defensebench.spi;
+
+/** Receives progress of long work (training epochs, attack batches). */
+public interface ProgressListener {
+
+    /** A listener that ignores everything (tests, quiet runs). */
+    ProgressListener SILENT = new ProgressListener() {
+        @Override
+        public void start(String task, long total) {}
+
+        @Override
+        public void advance(long steps, String status) {}
+
+        @Override
+        public void finish(String summary) {}
+    };
+
+    /** A task with {@code total} steps begins. */
+    void start(String task, long total);
+
+    /** {@code steps} more steps are done; {@code status} is a short line such as "loss=0.12 acc=97%". */
+    void advance(long steps, String status);
+
+    /** The task ended; {@code summary} is logged. */
+    void finish(String summary);
+}

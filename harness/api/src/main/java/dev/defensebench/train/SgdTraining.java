@@ -1,0 +1,174 @@
+package dev.defensebench.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import dev.defensebench.autograd.Autograd;
+import dev.defensebench.model.BlockClassifier;
+import dev.defensebench.model.ModelFiles;
+import dev.defensebench.spi.Examples;
+import dev.defensebench.spi.TrainedModel;
+import dev.defensebench.spi.TrainingRequest;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The mini-batch SGD loop every defense trains with: seeded initialisation and shuffling, momentum,
+ * weight decay, the step schedule, a progress line with the defense's terms, accuracy and throughput.
+ *
+ * <p>Each step runs in its own {@link NDScope}, so the native memory of a step is released when the
+ * step ends. Parameter gradients come from {@link Autograd#gradients}, never from {@code .grad}
+ * accumulation, so nothing of a step's graph outlives it.
+ */
+public final class SgdTraining {
+
+    private SgdTraining() {}
+
+    /** Builds, initialises (or loads the initial weights of) and trains the request's network. */
+    public static TrainedModel train(TrainingRequest request, SgdSettings settings, BatchLoss loss, String label) {
+        Examples data = request.data();
+        NDManager manager = NDManager.newBaseManager(request.device());
+        try {
+            Block block = initialise(request, manager, DataType.FLOAT32);
+            return run(block, manager, request, settings, loss, label);
+        } catch (RuntimeException | Error e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /** A fresh network for the request, initialised from its seed, or loaded from its initial weights. */
+    public static Block initialise(TrainingRequest request, NDManager manager, DataType type) {
+        Engine.getInstance().setRandomSeed((int) request.seed());
+        Block block = request.architecture().get();
+        Shape batchShape = new Shape(1).addAll(request.data().sampleShape());
+        block.initialize(manager, type, batchShape);
+        if (request.initialWeights() != null) {
+            ModelFiles.loadParameters(block, manager, request.initialWeights());
+        }
+        return block;
+    }
+
+    private static TrainedModel run(
+            Block block, NDManager manager, TrainingRequest request, SgdSettings s, BatchLoss loss, String label) {
+        Examples data = request.data();
+        BlockClassifier model = new BlockClassifier(block, data.numClasses(), data.box());
+        List<NDArray> weights = new ArrayList<>();
+        List<NDArray> velocities = new ArrayList<>();
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            NDArray w = p.getValue().getArray();
+            weights.add(w);
+            velocities.add(manager.zeros(w.getShape(), w.getDataType()));
+        }
+        Random shuffle = new Random(request.seed());
+        int n = data.size();
+        int per = (int) data.sampleShape().size();
+        int stepsPerEpoch = (n + s.batchSize() - 1) / s.batchSize();
+        List<Double> epochSeconds = new ArrayList<>();
+        Map<String, Double> lastMeans = new LinkedHashMap<>();
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        for (int epoch = 0; epoch < s.epochs(); epoch++) {
+            float lr = (float) s.learningRateAt(epoch);
+            shuffle(order, shuffle);
+            request.progress().start(String.format(Locale.ROOT, "%s epoch %d/%d", label, epoch + 1, s.epochs()), stepsPerEpoch);
+            Map<String, Double> sums = new LinkedHashMap<>();
+            long correct = 0;
+            long seen = 0;
+            long start = System.nanoTime();
+            for (int b = 0; b < n; b += s.batchSize()) {
+                int size = Math.min(s.batchSize(), n - b);
+                float[] xs = new float[size * per];
+                long[] ys = new long[size];
+                for (int i = 0; i < size; i++) {
+                    int src = order[b + i];
+                    System.arraycopy(data.inputs(), src * per, xs, i * per, per);
+                    ys[i] = data.labels()[src];
+                }
+                try (NDScope scope = new NDScope()) {
+                    NDArray x = manager.create(xs, new Shape(size).addAll(data.sampleShape()));
+                    NDArray y = manager.create(ys);
+                    Map<String, Float> values = step(model, weights, velocities, loss, x, y, lr, s);
+                    correct += values.remove("correct").longValue();
+                    seen += size;
+                    values.forEach((k, v) -> sums.merge(k, (double) v * size, Double::sum));
+                }
+                double seconds = (System.nanoTime() - start) / 1e9;
+                request.progress().advance(1, status(sums, seen, correct, seconds));
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            epochSeconds.add(seconds);
+            lastMeans.clear();
+            final long seenFinal = seen;
+            sums.forEach((k, v) -> lastMeans.put(k, v / seenFinal));
+            lastMeans.put("train_accuracy", seen == 0 ? Double.NaN : (double) correct / seen);
+            request.progress().finish(String.format(Locale.ROOT, "%s epoch %d/%d: %s (%.1f s)",
+                    label, epoch + 1, s.epochs(), status(sums, seen, correct, seconds), seconds));
+        }
+        return new TrainedModel(block, manager, epochSeconds, lastMeans, new LinkedHashMap<>());
+    }
+
+    private static Map<String, Float> step(
+            BlockClassifier model, List<NDArray> weights, List<NDArray> velocities, BatchLoss loss,
+            NDArray x, NDArray y, float lr, SgdSettings s) {
+        Map<String, Float> values = new LinkedHashMap<>();
+        NDList grads = Autograd.recording(() -> {
+            LossTerms terms = loss.compute(model, x, y);
+            NDList g = Autograd.gradients(terms.total(), weights, false);
+            values.put("loss", terms.total().getFloat());
+            terms.terms().forEach((k, v) -> values.put(k, v.getFloat()));
+            NDArray predicted = terms.logits().argMax(1);
+            values.put("correct", predicted.eq(y).sum().toType(DataType.FLOAT32, false).getFloat());
+            return g;
+        });
+        Autograd.notRecording(() -> {
+            float momentum = (float) s.momentum();
+            float decay = (float) s.weightDecay();
+            for (int i = 0; i < weights.size(); i++) {
+                NDArray w = weights.get(i);
+                NDArray g = grads.get(i);
+                if (decay != 0) {
+                    g = g.add(w.mul(decay));
+                }
+                velocities.get(i).muli(momentum).subi(g.mul(lr));
+                w.addi(velocities.get(i));
+            }
+            return null;
+        });
+        return values;
+    }
+
+    private static String status(Map<String, Double> sums, long seen, long correct, double seconds) {
+        StringBuilder sb = new StringBuilder();
+        sums.forEach((k, v) -> sb.append(k).append('=').append(format(v / Math.max(1, seen))).append(' '));
+        sb.append(String.format(Locale.ROOT, "acc=%.2f%% %.0f img/s",
+                100.0 * correct / Math.max(1, seen), seen / Math.max(1e-9, seconds)));
+        return sb.toString();
+    }
+
+    private static String format(double v) {
+        return Math.abs(v) >= 0.01 || v == 0 ? String.format(Locale.ROOT, "%.4f", v) : String.format(Locale.ROOT, "%.3e", v);
+    }
+
+    private static void shuffle(int[] order, Random random) {
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+    }
+}
