@@ -119,7 +119,9 @@ public final class DeepFool extends MinNormAttack {
         boolean[] fooled = new boolean[batch];
         float[] active = new float[batch];
         java.util.Arrays.fill(active, 1f);
-        NDArray start = settings.keepGraph() ? flat0 : flat0.stopGradient();
+        // With a graph, the unroll differentiates with respect to the points x_i = x + Σr, so x itself
+        // must be part of the graph: a fresh leaf (its own gradient is never asked for).
+        NDArray start = settings.keepGraph() ? Autograd.recording(() -> Autograd.leaf(flat0)) : flat0.stopGradient();
         NDArray total = start.zerosLike();
         int iterations = 0;
         for (int it = 0; it < settings.maxIterations() && anyActive(active); it++) {

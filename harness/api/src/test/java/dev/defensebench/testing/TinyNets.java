@@ -21,9 +21,9 @@ public final class TinyNets {
     public static Block mlp(int classes) {
         return new SequentialBlock()
                 .add(Blocks.batchFlattenBlock())
-                .add(Linear.builder().setUnits(12).build())
+                .add(Linear.builder().setUnits(32).build())
                 .add(Activation.reluBlock())
-                .add(Linear.builder().setUnits(8).build())
+                .add(Linear.builder().setUnits(16).build())
                 .add(Activation.reluBlock())
                 .add(Linear.builder().setUnits(classes).build());
     }
