@@ -1,0 +1,65 @@
+package dev.defensebench.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
+
+class PreprocessingTest {
+
+    /** Two 1×1×3 images: (0, 100, 255) and (10, 200, 255). */
+    private static final ImageSplit TRAIN =
+            new ImageSplit(new byte[] {0, 100, (byte) 255, 10, (byte) 200, (byte) 255}, new int[] {0, 1}, 1, 1, 3);
+
+    @Test
+    void parseIsCaseInsensitiveAndListsAllowedValues() {
+        assertThat(Preprocessing.parse("unit")).isEqualTo(Preprocessing.UNIT);
+        assertThat(Preprocessing.parse(" PAPER ")).isEqualTo(Preprocessing.PAPER);
+        assertThat(Preprocessing.PAPER.id()).isEqualTo("paper");
+        assertThatThrownBy(() -> Preprocessing.parse("zca"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'zca'").hasMessageContaining("unit, paper");
+    }
+
+    @Test
+    void paperSubtractsThePerPixelMeanOnTheRawScale() {
+        Preprocessor p = Preprocessing.PAPER.fit(TRAIN);
+        assertThat(p.kind()).isEqualTo(Preprocessing.PAPER);
+        assertThat(p.mean()).containsExactly(5f, 150f, 255f);
+        assertThat(p.apply(TRAIN)).containsExactly(-5f, -50f, 0f, 5f, 50f, 0f);
+        assertThat(p.lowerBound()).containsExactly(-5f, -150f, -255f);
+        assertThat(p.upperBound()).containsExactly(250f, 105f, 0f);
+        assertThat(p.describe()).startsWith("paper: raw 0..255 minus the per-pixel mean of the 2 training images");
+    }
+
+    @Test
+    void unitDividesBy255() {
+        Preprocessor p = Preprocessing.UNIT.fit(TRAIN);
+        assertThat(p.mean()).isNull();
+        float[] x = p.apply(TRAIN);
+        assertThat(x[1]).isCloseTo(100f / 255f, within(1e-7f));
+        assertThat(x[2]).isEqualTo(1f);
+        assertThat(p.lowerBound()).containsExactly(0f, 0f, 0f);
+        assertThat(p.upperBound()).containsExactly(1f, 1f, 1f);
+        assertThat(p.describe()).isEqualTo("unit: pixels/255 in [0,1]");
+    }
+
+    @Test
+    void applyRejectsImagesOfAnotherSize() {
+        Preprocessor p = Preprocessing.PAPER.fit(TRAIN);
+        ImageSplit other = new ImageSplit(new byte[4], new int[] {0}, 1, 2, 2);
+        assertThatThrownBy(() -> p.apply(other)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("3 values").hasMessageContaining("4");
+    }
+
+    @Test
+    void storedMeanRoundTrips() {
+        Preprocessor fitted = Preprocessing.PAPER.fit(TRAIN);
+        Preprocessor restored = new Preprocessor(Preprocessing.PAPER, fitted.mean().clone());
+        assertThat(restored.apply(TRAIN)).containsExactly(fitted.apply(TRAIN));
+        assertThatThrownBy(() -> new Preprocessor(Preprocessing.UNIT, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Preprocessor.unit");
+        assertThat(Preprocessor.unit(3).upperBound()).containsExactly(1f, 1f, 1f);
+    }
+}

@@ -1,0 +1,49 @@
+package dev.defensebench.report;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One model's row of a leaderboard table.
+ *
+ * @param rank         1-based position after ranking
+ * @param model        the entry id
+ * @param defense      the defense id
+ * @param architecture the architecture id
+ * @param clean        clean accuracy with its Wilson interval
+ * @param rho2         ρ2 of DeepFool
+ * @param attacks      robust accuracy per score column, in the table's column order
+ * @param worstCases   worst-case robust accuracy per worst-case column
+ * @param trainTime    training time
+ * @param provenance   label-to-value lines shown under the model id
+ * @param rankScore    the primary ranking score (worst case, or clean accuracy); NaN sorts last
+ * @param cleanScore   clean accuracy, the tie-breaker; NaN sorts last
+ */
+record BoardEntry(int rank, String model, String defense, String architecture, BoardCell clean, BoardCell rho2,
+        List<BoardCell> attacks, List<BoardCell> worstCases, BoardCell trainTime, Map<String, String> provenance,
+        double rankScore, double cleanScore) {
+
+    /** This entry at {@code newRank}. */
+    BoardEntry withRank(int newRank) {
+        return new BoardEntry(newRank, model, defense, architecture, clean, rho2, attacks, worstCases, trainTime,
+                provenance, rankScore, cleanScore);
+    }
+
+    /** The entry as the template sees it. */
+    Map<String, Object> asMap() {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("rank", Integer.toString(rank));
+        map.put("model", model);
+        map.put("defense", defense);
+        map.put("architecture", architecture);
+        map.put("clean", clean.asMap());
+        map.put("rho2", rho2.asMap());
+        map.put("attacks", attacks.stream().map(BoardCell::asMap).toList());
+        map.put("worstCases", worstCases.stream().map(BoardCell::asMap).toList());
+        map.put("trainTime", trainTime.asMap());
+        map.put("provenance", provenance.entrySet().stream()
+                .map(e -> Map.of("label", e.getKey(), "value", e.getValue())).toList());
+        return map;
+    }
+}

@@ -1,0 +1,31 @@
+package dev.defensebench.report;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The leaderboard of one dataset: its score columns and its ranked entries.
+ *
+ * @param dataset      the dataset id
+ * @param summary      one line about the table (test points, preprocessing)
+ * @param attackColumns one column per (attack, norm, ε) found in the rows, clean excluded
+ * @param worstColumns one worst-case column per norm that has a fixed-ε attack at a common ε
+ * @param rankedBy     which score ranks the rows, in words
+ * @param entries      the entries, best first
+ */
+record BoardTable(String dataset, String summary, List<BoardColumn> attackColumns, List<BoardColumn> worstColumns,
+        String rankedBy, List<BoardEntry> entries) {
+
+    /** The table as the template sees it. */
+    Map<String, Object> asMap() {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("dataset", dataset);
+        map.put("summary", summary);
+        map.put("attackColumns", attackColumns.stream().map(BoardColumn::asMap).toList());
+        map.put("worstColumns", worstColumns.stream().map(BoardColumn::asMap).toList());
+        map.put("rankedBy", rankedBy);
+        map.put("entries", entries.stream().map(BoardEntry::asMap).toList());
+        return map;
+    }
+}

@@ -1,0 +1,95 @@
+package dev.defensebench.report;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.util.Locale;
+import java.util.Map;
+
+/** Text formats of the leaderboard: percentages, ρ2, ε, durations and attack/norm display names. */
+final class Formats {
+
+    /** Shown where a value is absent. */
+    static final String ABSENT = "—";
+
+    private static final Map<String, String> ATTACK_NAMES = Map.ofEntries(
+            Map.entry("fgsm", "FGSM"), Map.entry("pgd", "PGD"), Map.entry("apgd", "APGD"),
+            Map.entry("apgd-ce", "APGD-CE"), Map.entry("apgd-t", "APGD-T"), Map.entry("apgd-dlr", "APGD-DLR"),
+            Map.entry("deepfool", "DeepFool"), Map.entry("cw", "C&W"), Map.entry("carlini-wagner", "C&W"),
+            Map.entry("fab", "FAB"), Map.entry("fab-t", "FAB-T"), Map.entry("square", "Square"),
+            Map.entry("autoattack", "AutoAttack"), Map.entry("noise", "Noise"),
+            Map.entry("random-noise", "Random noise"), Map.entry("bim", "BIM"), Map.entry("mim", "MIM"));
+
+    private Formats() {
+    }
+
+    /** A fraction as a percentage with two decimals, "98.53%"; {@link #ABSENT} for NaN. */
+    static String percent(double fraction) {
+        return Double.isNaN(fraction) ? ABSENT : String.format(Locale.ROOT, "%.2f%%", 100.0 * fraction);
+    }
+
+    /** An interval of fractions as percentages with one decimal, "97.9–99.0%". */
+    static String percentRange(double low, double high) {
+        if (Double.isNaN(low) || Double.isNaN(high)) {
+            return ABSENT;
+        }
+        return String.format(Locale.ROOT, "%.1f–%.1f%%", 100.0 * low, 100.0 * high);
+    }
+
+    /** Scientific notation with three significant digits and a short exponent, "1.23e-1"; {@link #ABSENT} for NaN. */
+    static String scientific(double value) {
+        if (Double.isNaN(value)) {
+            return ABSENT;
+        }
+        if (value == 0.0 || Double.isInfinite(value)) {
+            return value == 0.0 ? "0" : Double.toString(value);
+        }
+        String text = String.format(Locale.ROOT, "%.2e", value);
+        int e = text.indexOf('e');
+        return text.substring(0, e) + "e" + Integer.parseInt(text.substring(e + 1));
+    }
+
+    /** ε with at most four significant digits and no trailing zeros, "0.3", "2", "0.03137". */
+    static String epsilon(double epsilon) {
+        if (Double.isNaN(epsilon) || Double.isInfinite(epsilon)) {
+            return epsilon > 0 ? "∞" : Double.toString(epsilon);
+        }
+        return new BigDecimal(epsilon).round(new MathContext(4)).stripTrailingZeros().toPlainString();
+    }
+
+    /** A duration for people: "12.3 s", "4 min 05 s", "2 h 03 min"; {@link #ABSENT} for NaN or negative. */
+    static String duration(double seconds) {
+        if (Double.isNaN(seconds) || seconds < 0 || Double.isInfinite(seconds)) {
+            return ABSENT;
+        }
+        if (seconds < 59.95) {
+            return String.format(Locale.ROOT, "%.1f s", seconds);
+        }
+        long total = Math.round(seconds);
+        if (total < 3600) {
+            return String.format(Locale.ROOT, "%d min %02d s", total / 60, total % 60);
+        }
+        long minutes = Math.round(seconds / 60.0);
+        return String.format(Locale.ROOT, "%d h %02d min", minutes / 60, minutes % 60);
+    }
+
+    /** The display name of an attack id ("fgsm" → "FGSM"); unknown ids are shown as they are. */
+    static String attackName(String attack) {
+        return ATTACK_NAMES.getOrDefault(attack.toLowerCase(Locale.ROOT), attack);
+    }
+
+    /** The display name of a norm ("Linf" → "ℓ∞", "L2" → "ℓ2"); others as they are. */
+    static String normName(String norm) {
+        return switch (norm.toLowerCase(Locale.ROOT)) {
+            case "linf", "inf", "l_inf" -> "ℓ∞";
+            case "l2" -> "ℓ2";
+            case "l1" -> "ℓ1";
+            case "l0" -> "ℓ0";
+            default -> norm;
+        };
+    }
+
+    /** A raw number for a {@code data-sort-value} attribute; empty for NaN (sorted last). */
+    static String sortValue(double value) {
+        return Double.isNaN(value) ? "" : Double.toString(value);
+    }
+}

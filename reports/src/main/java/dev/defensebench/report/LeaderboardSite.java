@@ -1,0 +1,97 @@
+package dev.defensebench.report;
+
+import freemarker.core.HTMLOutputFormat;
+import freemarker.template.Configuration;
+import freemarker.template.Template;
+import freemarker.template.TemplateException;
+import freemarker.template.TemplateExceptionHandler;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TimeZone;
+
+/**
+ * Writes the static leaderboard site: {@code index.html} (one sortable table per dataset, rendered
+ * with Freemarker, HTML auto-escaping on, CSS and JS inline, no network requests, works from
+ * {@code file://}) and the rows as {@code results.csv} next to it. Both files are written atomically.
+ */
+public final class LeaderboardSite {
+
+    /** The page's file name. */
+    public static final String INDEX = "index.html";
+    /** The name of the CSV copy of the rows, linked from the page. */
+    public static final String RESULTS = "results.csv";
+
+    private static final String TEMPLATE = "leaderboard.ftlh";
+    private static final Configuration FREEMARKER = configuration();
+
+    private LeaderboardSite() {
+    }
+
+    /** {@link #write(Path, String, List, List, Instant)} stamped with the current time. */
+    public static void write(Path siteDir, String experimentName, List<ResultRow> rows, List<ModelSummary> models)
+            throws IOException {
+        write(siteDir, experimentName, rows, models, Instant.now());
+    }
+
+    /**
+     * Writes {@code siteDir/index.html} and {@code siteDir/results.csv}, creating the directory if needed.
+     *
+     * @param generatedAt the generation time shown in the footer
+     * @throws IllegalArgumentException on duplicate rows or summaries (see the message)
+     */
+    public static void write(Path siteDir, String experimentName, List<ResultRow> rows, List<ModelSummary> models,
+            Instant generatedAt) throws IOException {
+        String html = render(experimentName, rows, models, generatedAt);
+        Files.createDirectories(siteDir);
+        ResultsCsv.write(siteDir.resolve(RESULTS), rows);
+        AtomicFiles.write(siteDir.resolve(INDEX), out -> out.write(html));
+    }
+
+    /** The page as text. */
+    static String render(String experimentName, List<ResultRow> rows, List<ModelSummary> models,
+            Instant generatedAt) throws IOException {
+        List<BoardTable> tables = Leaderboard.build(rows, models);
+        Map<String, Object> page = new LinkedHashMap<>();
+        page.put("experiment", experimentName);
+        page.put("generatedAt", DateTimeFormatter.ISO_INSTANT.format(generatedAt.truncatedTo(ChronoUnit.SECONDS)));
+        page.put("resultsFile", RESULTS);
+        page.put("rowCount", Integer.toString(rows.size()));
+        page.put("rho2Attack", Formats.attackName(Leaderboard.RHO2_ATTACK));
+        page.put("tables", tables.stream().map(BoardTable::asMap).toList());
+        try {
+            Template template = FREEMARKER.getTemplate(TEMPLATE);
+            StringWriter html = new StringWriter();
+            template.process(page, html);
+            return html.toString();
+        } catch (TemplateException e) {
+            throw new IOException("rendering " + TEMPLATE + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static Configuration configuration() {
+        Configuration cfg = new Configuration(Configuration.VERSION_2_3_34);
+        cfg.setClassForTemplateLoading(LeaderboardSite.class, "");
+        cfg.setDefaultEncoding("UTF-8");
+        cfg.setOutputEncoding("UTF-8");
+        cfg.setOutputFormat(HTMLOutputFormat.INSTANCE);
+        cfg.setAutoEscapingPolicy(Configuration.ENABLE_IF_SUPPORTED_AUTO_ESCAPING_POLICY);
+        cfg.setInterpolationSyntax(Configuration.DOLLAR_INTERPOLATION_SYNTAX);
+        cfg.setLocale(Locale.ROOT);
+        cfg.setTimeZone(TimeZone.getTimeZone(ZoneOffset.UTC));
+        cfg.setTemplateExceptionHandler(TemplateExceptionHandler.RETHROW_HANDLER);
+        cfg.setLogTemplateExceptions(false);
+        cfg.setWrapUncheckedExceptions(true);
+        cfg.setFallbackOnNullLoopVariable(false);
+        return cfg;
+    }
+}

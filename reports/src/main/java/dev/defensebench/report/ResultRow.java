@@ -1,0 +1,88 @@
+package dev.defensebench.report;
+
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * One row of a benchmark's results: one model entry scored by one attack at one ε. The row with
+ * attack {@value #CLEAN_ATTACK} and ε 0 carries the clean accuracy. Components appear in the order of
+ * the CSV columns ({@link ResultColumn}); a double that does not apply is {@code NaN} (an empty cell).
+ *
+ * @param experiment     the experiment's name
+ * @param model          the entry id, e.g. "vanilla/mlp/s0"
+ * @param defense        the defense id, e.g. "deep-defense"
+ * @param architecture   the architecture id, e.g. "lenet"
+ * @param dataset        the dataset id, e.g. "mnist"
+ * @param preprocessing  the input preprocessing the numbers were measured under, e.g. "unit"
+ * @param seed           the training seed
+ * @param cellHash       the content hash of the cell that produced the model
+ * @param attack         the attack id, or "clean"
+ * @param norm           "L2", "Linf" or "none"
+ * @param epsilon        the perturbation budget (for a min-norm attack: the threshold of the ε grid)
+ * @param samples        the number of test points scored
+ * @param cleanAccuracy  the model's clean accuracy on those points, in [0, 1]
+ * @param robustAccuracy the fraction of points still correctly classified under the attack
+ * @param robustCiLow    lower end of the 95% Wilson interval of {@code robustAccuracy}
+ * @param robustCiHigh   upper end of the 95% Wilson interval of {@code robustAccuracy}
+ * @param rho2           mean ‖Δx‖₂/‖x‖₂ of a min-norm attack; {@code NaN} when not applicable
+ * @param trainSeconds   wall-clock training time of the model
+ * @param attackSeconds  wall-clock time of the attack run
+ * @param attackParams   compact JSON of the attack's parameters, seed included ("{}" if none)
+ */
+public record ResultRow(
+        String experiment,
+        String model,
+        String defense,
+        String architecture,
+        String dataset,
+        String preprocessing,
+        long seed,
+        String cellHash,
+        String attack,
+        String norm,
+        double epsilon,
+        int samples,
+        double cleanAccuracy,
+        double robustAccuracy,
+        double robustCiLow,
+        double robustCiHigh,
+        double rho2,
+        double trainSeconds,
+        double attackSeconds,
+        String attackParams) {
+
+    /** The attack id of the row that carries the clean accuracy. */
+    public static final String CLEAN_ATTACK = "clean";
+
+    /** Rejects null texts, a negative sample count and accuracies outside [0, 1]. */
+    public ResultRow {
+        Objects.requireNonNull(experiment, "experiment");
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(defense, "defense");
+        Objects.requireNonNull(architecture, "architecture");
+        Objects.requireNonNull(dataset, "dataset");
+        Objects.requireNonNull(preprocessing, "preprocessing");
+        Objects.requireNonNull(cellHash, "cellHash");
+        Objects.requireNonNull(attack, "attack");
+        Objects.requireNonNull(norm, "norm");
+        Objects.requireNonNull(attackParams, "attackParams");
+        if (samples < 0) {
+            throw new IllegalArgumentException("samples must be >= 0, found " + samples);
+        }
+        requireFraction("clean_accuracy", cleanAccuracy);
+        requireFraction("robust_accuracy", robustAccuracy);
+        requireFraction("robust_ci_low", robustCiLow);
+        requireFraction("robust_ci_high", robustCiHigh);
+    }
+
+    /** Whether this is the clean-accuracy row (attack "clean", case-insensitive). */
+    public boolean isClean() {
+        return attack.toLowerCase(Locale.ROOT).equals(CLEAN_ATTACK);
+    }
+
+    private static void requireFraction(String name, double value) {
+        if (!Double.isNaN(value) && (value < 0.0 || value > 1.0)) {
+            throw new IllegalArgumentException(name + " must be in [0, 1] (or NaN), found " + value);
+        }
+    }
+}

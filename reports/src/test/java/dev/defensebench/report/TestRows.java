@@ -1,0 +1,37 @@
+package dev.defensebench.report;
+
+import java.util.Map;
+
+/** Builders of result rows and model summaries for the tests. */
+final class TestRows {
+
+    private TestRows() {
+    }
+
+    /** A clean-accuracy row of {@code model} on MNIST. */
+    static ResultRow clean(String model, String defense, double accuracy) {
+        return row(model, defense, "clean", "none", 0.0, accuracy, accuracy, Double.NaN);
+    }
+
+    /** A fixed-ε attack row. */
+    static ResultRow attack(String model, String defense, String attack, String norm, double epsilon,
+            double cleanAccuracy, double robustAccuracy) {
+        return row(model, defense, attack, norm, epsilon, cleanAccuracy, robustAccuracy, Double.NaN);
+    }
+
+    /** A row with every field given that varies between tests; n = 1000. */
+    static ResultRow row(String model, String defense, String attack, String norm, double epsilon,
+            double cleanAccuracy, double robustAccuracy, double rho2) {
+        int n = 1000;
+        WilsonInterval ci = WilsonInterval.ofFraction(robustAccuracy, n);
+        return new ResultRow("nightly", model, defense, "lenet", "mnist", "unit", 7L, "abc123", attack, norm,
+                epsilon, n, cleanAccuracy, robustAccuracy, ci.low(), ci.high(), rho2, 245.0, 1.5,
+                "{\"seed\":7,\"steps\":40}");
+    }
+
+    /** A summary of {@code model} on MNIST. */
+    static ModelSummary summary(String model, String defense, double trainSeconds) {
+        return new ModelSummary(model, defense, "lenet", "mnist", "unit", 7L, trainSeconds, "2026-11-25T10:00:00Z",
+                Map.of("lr", "5e-4"));
+    }
+}
