@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.defensebench.autograd.Autograd;
 import dev.defensebench.spi.Classifier;
 import dev.defensebench.spi.Hyperparameters;
+import dev.defensebench.spi.InputBox;
 import dev.defensebench.spi.Norm;
 import dev.defensebench.spi.ParamSpec;
 import java.util.List;
@@ -45,8 +46,16 @@ public final class DeepFool extends MinNormAttack {
      * @param overshoot the final perturbation is {@code (1 + overshoot)} times the sum of the steps
      * @param keepGraph keep the graph to the parameters (Deep Defense) or not (attack)
      * @param route how the graph of the chosen step is built when {@code keepGraph}
+     * @param box when not null, every iterate is clipped into this box (Foolbox semantics: the attack
+     *     searches among valid inputs); null leaves the perturbation unconstrained (the Deep Defense
+     *     paper's regularizer and its reported ρ2)
      */
-    public record Settings(int maxIterations, double overshoot, boolean keepGraph, Route route) {
+    public record Settings(int maxIterations, double overshoot, boolean keepGraph, Route route, InputBox box) {
+
+        /** Unconstrained settings (no box), as Deep Defense's regularizer uses them. */
+        public Settings(int maxIterations, double overshoot, boolean keepGraph, Route route) {
+            this(maxIterations, overshoot, keepGraph, route, null);
+        }
 
         public Settings {
             if (maxIterations < 1) {
@@ -83,7 +92,9 @@ public final class DeepFool extends MinNormAttack {
     public List<ParamSpec> parameters() {
         return List.of(
                 ParamSpec.ofInt("max_iter", 50, "maximum DeepFool steps"),
-                ParamSpec.ofDouble("overshoot", 0.02, "final perturbation is (1 + overshoot) times the sum of steps"));
+                ParamSpec.ofDouble("overshoot", 0.02, "final perturbation is (1 + overshoot) times the sum of steps"),
+                ParamSpec.ofBoolean("clip", true, "keep every iterate in the valid input box (false: unconstrained, "
+                        + "as the DeepFool and Deep Defense papers measure rho2)"));
     }
 
     @Override
@@ -94,8 +105,14 @@ public final class DeepFool extends MinNormAttack {
     @Override
     protected NDArray findAdversarial(
             Classifier model, NDArray x, NDArray labels, Norm norm, Hyperparameters params, long seed) {
-        Settings settings = new Settings(params.getInt("max_iter"), params.getDouble("overshoot"), false, Route.CHOSEN_DIFFERENCE);
+        Settings settings = new Settings(params.getInt("max_iter"), params.getDouble("overshoot"), false,
+                Route.CHOSEN_DIFFERENCE, params.getBoolean("clip") ? model.box() : null);
         return x.add(unroll(model, x, null, settings).perturbation());
+    }
+
+    @Override
+    protected boolean clipsToBox(Hyperparameters params) {
+        return params.getBoolean("clip");
     }
 
     /**
@@ -126,11 +143,11 @@ public final class DeepFool extends MinNormAttack {
         int iterations = 0;
         for (int it = 0; it < settings.maxIterations() && anyActive(active); it++) {
             iterations++;
-            NDArray xi = start.add(total);
+            NDArray xi = clip(start.add(total), settings.box(), inputShape);
             NDArray step = step(model, xi, inputShape, reference, truth, correct, settings);
             NDArray mask = x.getManager().create(active).toType(x.getDataType(), false).reshape(batch, 1);
             total = total.add(step.mul(mask));
-            NDArray probe = start.add(total.mul(1 + settings.overshoot())).reshape(inputShape);
+            NDArray probe = clip(start.add(total.mul(1 + settings.overshoot())), settings.box(), inputShape).reshape(inputShape);
             long[] now = model.predict(probe.stopGradient()).toLongArray();
             for (int i = 0; i < batch; i++) {
                 boolean done = correct[i] ? now[i] != reference[i] : now[i] == truth[i];
@@ -140,7 +157,8 @@ public final class DeepFool extends MinNormAttack {
                 }
             }
         }
-        NDArray perturbation = total.mul(1 + settings.overshoot()).reshape(inputShape);
+        NDArray perturbation = clip(start.add(total.mul(1 + settings.overshoot())), settings.box(), inputShape)
+                .sub(start).reshape(inputShape);
         return new Unroll(perturbation, fooled, correct, iterations);
     }
 
@@ -222,6 +240,14 @@ public final class DeepFool extends MinNormAttack {
             NDArray grad = Autograd.gradient(z.mul(pick).sum(), repeated, keepGraph);
             return grad.reshape(classes, batch, -1);
         });
+    }
+
+    /** {@code flat} (B, D) clipped into {@code box}, or unchanged without a box. */
+    private static NDArray clip(NDArray flat, InputBox box, Shape inputShape) {
+        if (box == null) {
+            return flat;
+        }
+        return box.clip(flat.reshape(inputShape)).reshape(flat.getShape());
     }
 
     private static NDArray oneHot(NDArray like, long[] classes, int k) {

@@ -29,11 +29,20 @@ public abstract class MinNormAttack implements Attack {
     protected abstract NDArray findAdversarial(
             Classifier model, NDArray x, NDArray labels, Norm norm, Hyperparameters params, long seed);
 
+    /**
+     * Whether the adversarial examples are clipped into the model's input box (the default). An attack
+     * may offer an unconstrained mode to reproduce papers that measured without the box.
+     */
+    protected boolean clipsToBox(Hyperparameters params) {
+        return true;
+    }
+
     @Override
     public final AttackResult run(
             Classifier model, NDArray inputs, NDArray labels, ThreatModel threat, Hyperparameters params, long seed) {
         Checks.requireNorm(this, threat.norm());
-        NDArray adversarial = model.box().clip(findAdversarial(model, inputs, labels, threat.norm(), params, seed));
+        NDArray found = findAdversarial(model, inputs, labels, threat.norm(), params, seed);
+        NDArray adversarial = clipsToBox(params) ? model.box().clip(found) : found;
         long[] clean = model.predict(inputs).toLongArray();
         long[] attacked = model.predict(adversarial).toLongArray();
         long[] truth = labels.toType(DataType.INT64, false).toLongArray();

@@ -118,7 +118,7 @@ public final class DeepDefense implements Defense {
         }
         NDArray exponent = ratio.mul(x.getManager().create(sign).mul(x.getManager().create(scale))
                 .toType(x.getDataType(), false));
-        NDArray value = exponent.exp().sum().mul(s.lambda() / correct.length);
+        NDArray value = exponent.exp().sum().mul((float) (s.lambda() / correct.length));
         return new Regularizer(value, ratio.stopGradient().mean());
     }
 }

@@ -26,7 +26,11 @@ public final class ModelFiles {
         return bytes.toByteArray();
     }
 
-    /** Loads parameters written by {@link #parameters} into an initialised block of the same layout. */
+    /**
+     * Loads parameters written by {@link #parameters} into an initialised block of the same layout. The
+     * loaded arrays are marked as requiring gradients again (DJL's loader creates plain arrays), so the
+     * block can be fine-tuned.
+     */
     public static void loadParameters(Block block, NDManager manager, byte[] parameters) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(parameters))) {
             block.loadParameters(manager, in);
@@ -34,6 +38,11 @@ public final class ModelFiles {
             throw new UncheckedIOException(e);
         } catch (MalformedModelException e) {
             throw new IllegalArgumentException("the saved parameters do not fit this architecture: " + e.getMessage(), e);
+        }
+        for (var p : block.getParameters()) {
+            if (p.getValue().requiresGradient()) {
+                p.getValue().getArray().setRequiresGradient(true);
+            }
         }
     }
 }

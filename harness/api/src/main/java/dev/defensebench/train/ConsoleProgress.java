@@ -2,7 +2,7 @@ package dev.defensebench.train;
 
 import dev.defensebench.spi.ProgressListener;
 import java.time.Duration;
-import me.tongfei.progressbar.DelegatingProgressBarConsumer;
+import java.util.Locale;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -10,8 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Progress on the terminal: a live bar when standard error is a console, otherwise (CI, redirected
- * output) a log line every {@code logEvery} so logs stay readable.
+ * Progress on the terminal: a live progress bar when there is a console, otherwise (CI, output
+ * redirected to a file) one log line every {@code logEvery}, so logs stay short and readable.
  */
 public final class ConsoleProgress implements ProgressListener {
 
@@ -20,9 +20,14 @@ public final class ConsoleProgress implements ProgressListener {
     private final boolean interactive;
     private final Duration logEvery;
     private ProgressBar bar;
+    private String task;
+    private long total;
+    private long done;
+    private long started;
+    private long lastLog;
 
     public ConsoleProgress() {
-        this(System.console() != null, Duration.ofSeconds(15));
+        this(System.console() != null, Duration.ofSeconds(20));
     }
 
     public ConsoleProgress(boolean interactive, Duration logEvery) {
@@ -33,25 +38,30 @@ public final class ConsoleProgress implements ProgressListener {
     @Override
     public void start(String task, long total) {
         closeBar();
-        ProgressBarBuilder builder = new ProgressBarBuilder()
-                .setTaskName(task)
-                .setInitialMax(total)
-                .setStyle(ProgressBarStyle.ASCII)
-                .setMaxRenderedLength(150)
-                .showSpeed();
-        if (!interactive) {
-            builder.setConsumer(new DelegatingProgressBarConsumer(LOG::info, 150))
-                    .setUpdateIntervalMillis((int) logEvery.toMillis())
-                    .continuousUpdate();
+        this.task = task;
+        this.total = total;
+        this.done = 0;
+        this.started = System.nanoTime();
+        this.lastLog = started;
+        if (interactive) {
+            bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
+                    .setMaxRenderedLength(160).build();
         }
-        bar = builder.build();
     }
 
     @Override
     public void advance(long steps, String status) {
+        done += steps;
         if (bar != null) {
             bar.stepBy(steps);
             bar.setExtraMessage(status);
+            return;
+        }
+        long now = System.nanoTime();
+        if (now - lastLog >= logEvery.toNanos()) {
+            lastLog = now;
+            LOG.info(String.format(Locale.ROOT, "%s %3.0f%% (%d/%d, %.0f s) %s", task, 100.0 * done / Math.max(1, total),
+                    done, total, (now - started) / 1e9, status));
         }
     }
 

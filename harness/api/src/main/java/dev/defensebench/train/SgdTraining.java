@@ -8,8 +8,6 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
-import ai.djl.util.Pair;
 import dev.defensebench.autograd.Autograd;
 import dev.defensebench.model.BlockClassifier;
 import dev.defensebench.model.ModelFiles;
@@ -64,13 +62,7 @@ public final class SgdTraining {
             Block block, NDManager manager, TrainingRequest request, SgdSettings s, BatchLoss loss, String label) {
         Examples data = request.data();
         BlockClassifier model = new BlockClassifier(block, data.numClasses(), data.box());
-        List<NDArray> weights = new ArrayList<>();
-        List<NDArray> velocities = new ArrayList<>();
-        for (Pair<String, Parameter> p : block.getParameters()) {
-            NDArray w = p.getValue().getArray();
-            weights.add(w);
-            velocities.add(manager.zeros(w.getShape(), w.getDataType()));
-        }
+        SgdOptimizer optimizer = new SgdOptimizer(block, manager, s.momentum(), s.weightDecay());
         Random shuffle = new Random(request.seed());
         int n = data.size();
         int per = (int) data.sampleShape().size();
@@ -101,7 +93,7 @@ public final class SgdTraining {
                 try (NDScope scope = new NDScope()) {
                     NDArray x = manager.create(xs, new Shape(size).addAll(data.sampleShape()));
                     NDArray y = manager.create(ys);
-                    Map<String, Float> values = step(model, weights, velocities, loss, x, y, lr, s);
+                    Map<String, Float> values = step(model, optimizer, loss, x, y, lr);
                     correct += values.remove("correct").longValue();
                     seen += size;
                     values.forEach((k, v) -> sums.merge(k, (double) v * size, Double::sum));
@@ -122,33 +114,23 @@ public final class SgdTraining {
     }
 
     private static Map<String, Float> step(
-            BlockClassifier model, List<NDArray> weights, List<NDArray> velocities, BatchLoss loss,
-            NDArray x, NDArray y, float lr, SgdSettings s) {
+            BlockClassifier model, SgdOptimizer optimizer, BatchLoss loss, NDArray x, NDArray y, float lr) {
         Map<String, Float> values = new LinkedHashMap<>();
         NDList grads = Autograd.recording(() -> {
             LossTerms terms = loss.compute(model, x, y);
-            NDList g = Autograd.gradients(terms.total(), weights, false);
-            values.put("loss", terms.total().getFloat());
-            terms.terms().forEach((k, v) -> values.put(k, v.getFloat()));
+            NDList g = optimizer.gradients(terms.total());
+            values.put("loss", scalar(terms.total()));
+            terms.terms().forEach((k, v) -> values.put(k, scalar(v)));
             NDArray predicted = terms.logits().argMax(1);
-            values.put("correct", predicted.eq(y).sum().toType(DataType.FLOAT32, false).getFloat());
+            values.put("correct", scalar(predicted.eq(y).sum()));
             return g;
         });
-        Autograd.notRecording(() -> {
-            float momentum = (float) s.momentum();
-            float decay = (float) s.weightDecay();
-            for (int i = 0; i < weights.size(); i++) {
-                NDArray w = weights.get(i);
-                NDArray g = grads.get(i);
-                if (decay != 0) {
-                    g = g.add(w.mul(decay));
-                }
-                velocities.get(i).muli(momentum).subi(g.mul(lr));
-                w.addi(velocities.get(i));
-            }
-            return null;
-        });
+        optimizer.update(grads, lr);
         return values;
+    }
+
+    private static float scalar(NDArray value) {
+        return value.toType(DataType.FLOAT32, false).getFloat();
     }
 
     private static String status(Map<String, Double> sums, long seen, long correct, double seconds) {

@@ -1,0 +1,23 @@
+package dev.defensebench.app.cli;
+
+import dev.defensebench.app.config.ExperimentException;
+import java.io.IOException;
+import picocli.CommandLine;
+
+/**
+ * Turns the errors a user can fix (bad experiment file, missing data, bad option) into one clear
+ * message and exit code 2 instead of a stack trace; anything else is a bug and keeps its trace.
+ */
+final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
+
+    @Override
+    public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+        if (e instanceof ExperimentException || e instanceof IllegalArgumentException || e instanceof IOException) {
+            cmd.getErr().println("defense-bench: " + e.getMessage());
+            return 2;
+        }
+        cmd.getErr().println("defense-bench: unexpected error (a bug; please report it with this trace):");
+        e.printStackTrace(cmd.getErr());
+        return 1;
+    }
+}

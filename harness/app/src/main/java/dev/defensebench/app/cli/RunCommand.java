@@ -1,0 +1,64 @@
+package dev.defensebench.app.cli;
+
+import ai.djl.Device;
+import dev.defensebench.app.config.Experiment;
+import dev.defensebench.app.config.ExperimentLoader;
+import dev.defensebench.app.config.Plugins;
+import dev.defensebench.app.run.Devices;
+import dev.defensebench.app.run.Runner;
+import dev.defensebench.data.DatasetRegistry;
+import dev.defensebench.train.ConsoleProgress;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code defense-bench run EXPERIMENT.yaml}: train, attack, write results and the site. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run an experiment: train every entry (reusing finished ones), attack it, write results.csv and site/index.html.")
+final class RunCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "EXPERIMENT.yaml", description = "the experiment file")
+    Path experimentFile;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "output directory (default: out/<experiment name>)")
+    Path out;
+
+    @Option(names = "--device", paramLabel = "auto|cpu|gpu",
+            description = "where to train and attack (default: the experiment's 'device', else auto)")
+    String device;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "where data sets are looked for and cached (default: $DEFENSEBENCH_DATA, else ~/.defense-bench/data)")
+    Path dataDir;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        Plugins plugins = Plugins.discover();
+        DatasetRegistry datasets = DatasetRegistry.standard();
+        Experiment experiment = new ExperimentLoader(plugins, datasets.names()).load(experimentFile);
+        Path target = out != null ? out : Path.of("out", experiment.name());
+        Device resolved = Devices.resolve(device != null ? device : experiment.device());
+        long start = System.nanoTime();
+        Runner.Summary summary = new Runner(plugins, datasets, DatasetRegistry.defaultDataDir(dataDir), new ConsoleProgress())
+                .run(experiment, target, resolved);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        PrintWriter o = spec.commandLine().getOut();
+        o.printf(Locale.ROOT, "trained %d, reused %d models; evaluated %d, reused %d evaluations in %.1f s%n",
+                summary.trained().size(), summary.reused().size(), summary.evaluated().size(),
+                summary.evaluationsReused().size(), seconds);
+        o.println("results: " + summary.results().toAbsolutePath());
+        o.println("report:  " + summary.site().toAbsolutePath());
+        o.flush();
+        err.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,41 @@
+package dev.defensebench.app.config;
+
+import java.util.List;
+
+/**
+ * An experiment file: which data, which models (defense × architectures, optionally fine-tuned from
+ * another entry), which attacks, which seeds. See the README's "Experiment file" section.
+ *
+ * @param name names the output directory; letters, digits, '.', '_' and '-'
+ * @param dataset a registered data set ("mnist", "cifar10")
+ * @param preprocessing "unit" ([0,1] pixels) or "paper" (raw pixels minus the training mean)
+ * @param trainSize use the first N training images (null: all)
+ * @param testSize evaluate on the first N test images
+ * @param seeds one cell per seed for every model entry
+ * @param device "auto", "cpu" or "gpu" (the command line's --device wins)
+ * @param evalBatchSize test images per attack batch
+ * @param models the board's entries
+ * @param attacks the attacks every entry is scored with
+ */
+public record Experiment(
+        String name,
+        String dataset,
+        String preprocessing,
+        Integer trainSize,
+        Integer testSize,
+        List<Long> seeds,
+        String device,
+        Integer evalBatchSize,
+        List<ModelEntry> models,
+        List<AttackEntry> attacks) {
+
+    public Experiment {
+        preprocessing = preprocessing == null ? "unit" : preprocessing;
+        testSize = testSize == null ? 1000 : testSize;
+        seeds = seeds == null ? List.of(0L) : List.copyOf(seeds);
+        device = device == null ? "auto" : device;
+        evalBatchSize = evalBatchSize == null ? 250 : evalBatchSize;
+        models = models == null ? List.of() : List.copyOf(models);
+        attacks = attacks == null ? List.of() : List.copyOf(attacks);
+    }
+}

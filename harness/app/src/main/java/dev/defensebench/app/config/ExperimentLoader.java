@@ -1,0 +1,212 @@
+package dev.defensebench.app.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.defensebench.data.Preprocessing;
+import dev.defensebench.spi.Attack;
+import dev.defensebench.spi.Defense;
+import dev.defensebench.spi.Hyperparameters;
+import dev.defensebench.spi.Norm;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Reads and validates experiment files. Every problem is reported with the file, the place (line
+ * and column for syntax and unknown keys, the entry for values) and what is allowed.
+ */
+public final class ExperimentLoader {
+
+    private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9._-]+");
+    private static final Set<String> DEVICES = Set.of("auto", "cpu", "gpu");
+
+    private final Plugins plugins;
+    private final Set<String> datasets;
+    private final ObjectMapper yaml;
+
+    public ExperimentLoader(Plugins plugins, Set<String> datasets) {
+        this.plugins = plugins;
+        this.datasets = datasets;
+        this.yaml = new ObjectMapper(new YAMLFactory())
+                .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    }
+
+    /** Parses and validates {@code file}. */
+    public Experiment load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ExperimentException(file + ": no such experiment file");
+        } catch (IOException e) {
+            throw new ExperimentException(file + ": cannot read: " + e.getMessage(), e);
+        }
+        return parse(file.toString(), text);
+    }
+
+    /** Parses and validates experiment text; {@code source} names it in errors. */
+    public Experiment parse(String source, String text) {
+        Experiment experiment;
+        try {
+            experiment = yaml.readValue(text, Experiment.class);
+        } catch (UnrecognizedPropertyException e) {
+            throw new ExperimentException(String.format("%s%s: unknown key '%s' in %s; allowed: %s",
+                    source, where(e.getLocation()), e.getPropertyName(), path(e),
+                    e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.toList())), e);
+        } catch (JsonMappingException e) {
+            throw new ExperimentException(String.format("%s%s: bad value at %s: %s",
+                    source, where(e.getLocation()), path(e), e.getOriginalMessage()), e);
+        } catch (JsonProcessingException e) {
+            throw new ExperimentException(source + where(e.getLocation()) + ": not valid YAML: " + e.getOriginalMessage(), e);
+        }
+        if (experiment == null) {
+            throw new ExperimentException(source + ": the file is empty");
+        }
+        validate(source, experiment);
+        return experiment;
+    }
+
+    private static String where(JsonLocation location) {
+        return location == null || location.getLineNr() < 0 ? "" : ":" + location.getLineNr() + ":" + location.getColumnNr();
+    }
+
+    private static String path(JsonMappingException e) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            if (r.getIndex() >= 0) {
+                sb.append('[').append(r.getIndex()).append(']');
+            } else if (r.getFieldName() != null) {
+                sb.append(sb.length() == 0 ? "" : ".").append(r.getFieldName());
+            }
+        }
+        return sb.length() == 0 ? "the top level" : "'" + sb + "'";
+    }
+
+    private void validate(String source, Experiment e) {
+        require(source, e.name() != null, "'name' is required");
+        require(source, SAFE_NAME.matcher(e.name()).matches(),
+                "'name' must use only letters, digits, '.', '_' and '-' (it names the output directory), found '" + e.name() + "'");
+        require(source, e.dataset() != null, "'dataset' is required; known: " + datasets);
+        require(source, datasets.contains(e.dataset()), "unknown dataset '" + e.dataset() + "'; known: " + datasets);
+        try {
+            Preprocessing.parse(e.preprocessing());
+        } catch (IllegalArgumentException ex) {
+            throw new ExperimentException(source + ": 'preprocessing': " + ex.getMessage());
+        }
+        require(source, e.trainSize() == null || e.trainSize() > 0, "'train_size' must be > 0, found " + e.trainSize());
+        require(source, e.testSize() > 0, "'test_size' must be > 0, found " + e.testSize());
+        require(source, e.evalBatchSize() > 0, "'eval_batch_size' must be > 0, found " + e.evalBatchSize());
+        require(source, !e.seeds().isEmpty(), "'seeds' must list at least one seed");
+        require(source, new HashSet<>(e.seeds()).size() == e.seeds().size(), "'seeds' has duplicates: " + e.seeds());
+        require(source, DEVICES.contains(e.device()), "'device' must be one of " + DEVICES + ", found '" + e.device() + "'");
+        require(source, !e.models().isEmpty(), "'models' must list at least one entry");
+        Map<String, ModelEntry> byName = new HashMap<>();
+        for (int i = 0; i < e.models().size(); i++) {
+            ModelEntry m = e.models().get(i);
+            String at = "models[" + i + "]";
+            require(source, m.name() != null, at + ": 'name' is required");
+            require(source, SAFE_NAME.matcher(m.name()).matches(),
+                    at + ": 'name' must use only letters, digits, '.', '_' and '-', found '" + m.name() + "'");
+            require(source, byName.put(m.name(), m) == null, at + ": the name '" + m.name() + "' is used twice");
+            at = at + " '" + m.name() + "'";
+            require(source, m.defense() != null, at + ": 'defense' is required; known: " + plugins.defenses().keySet());
+            Defense defense = wrap(source, at, () -> plugins.defense(m.defense()));
+            require(source, !m.architectures().isEmpty(),
+                    at + ": 'architectures' must list at least one of " + plugins.architectures().keySet());
+            for (String a : m.architectures()) {
+                wrap(source, at, () -> plugins.architecture(a));
+            }
+            String owner = at + " (defense '" + defense.name() + "')";
+            wrap(source, "", () -> Hyperparameters.resolve(owner, defense.parameters(), m.params()));
+        }
+        for (int i = 0; i < e.models().size(); i++) {
+            ModelEntry m = e.models().get(i);
+            if (m.initFrom() == null) {
+                continue;
+            }
+            String at = "models[" + i + "] '" + m.name() + "'";
+            ModelEntry parent = byName.get(m.initFrom());
+            require(source, parent != null, at + ": 'init_from' names '" + m.initFrom() + "', which is not an entry; entries: "
+                    + e.models().stream().map(ModelEntry::name).collect(Collectors.toList()));
+            require(source, parent.architectures().containsAll(m.architectures()), at + ": 'init_from' entry '"
+                    + parent.name() + "' is trained on " + parent.architectures() + " but this entry needs " + m.architectures());
+            Set<String> seen = new HashSet<>();
+            for (ModelEntry p = m; p != null && p.initFrom() != null; p = byName.get(p.initFrom())) {
+                require(source, seen.add(p.name()), at + ": 'init_from' forms a cycle through " + seen);
+            }
+        }
+        for (int i = 0; i < e.attacks().size(); i++) {
+            AttackEntry a = e.attacks().get(i);
+            String at = "attacks[" + i + "]";
+            require(source, a.attack() != null, at + ": 'attack' is required; known: " + plugins.attacks().keySet());
+            Attack attack = wrap(source, at, () -> plugins.attack(a.attack()));
+            at = at + " '" + a.attack() + "'";
+            require(source, a.norm() != null, at + ": 'norm' is required; this attack supports "
+                    + attack.norms().stream().map(Norm::label).sorted().collect(Collectors.toList()));
+            String finalAt = at;
+            Norm norm = wrap(source, at, () -> Norm.parse(a.norm()));
+            require(source, attack.norms().contains(norm), finalAt + ": norm " + norm.label() + " is not supported; it supports "
+                    + attack.norms().stream().map(Norm::label).sorted().collect(Collectors.toList()));
+            require(source, !a.epsilons().isEmpty(), at + ": 'epsilons' must list at least one budget");
+            for (double eps : a.epsilons()) {
+                require(source, eps >= 0 && Double.isFinite(eps), at + ": epsilons must be finite and >= 0, found " + eps);
+            }
+            String owner = at;
+            wrap(source, "", () -> Hyperparameters.resolve(owner, attack.parameters(), a.params()));
+        }
+    }
+
+    private static void require(String source, boolean ok, String message) {
+        if (!ok) {
+            throw new ExperimentException(source + ": " + message);
+        }
+    }
+
+    private static <T> T wrap(String source, String at, java.util.function.Supplier<T> body) {
+        try {
+            return body.get();
+        } catch (ExperimentException | IllegalArgumentException ex) {
+            throw new ExperimentException(source + ": " + (at.isEmpty() ? "" : at + ": ") + ex.getMessage(), ex);
+        }
+    }
+
+    /** The entries in an order where every entry comes after the one it is fine-tuned from. */
+    public static List<ModelEntry> dependencyOrder(Experiment e) {
+        Map<String, ModelEntry> byName = e.models().stream().collect(Collectors.toMap(ModelEntry::name, m -> m));
+        List<ModelEntry> ordered = new java.util.ArrayList<>();
+        Set<String> done = new HashSet<>();
+        for (ModelEntry m : e.models()) {
+            visit(m, byName, done, ordered);
+        }
+        return ordered;
+    }
+
+    private static void visit(ModelEntry m, Map<String, ModelEntry> byName, Set<String> done, List<ModelEntry> out) {
+        if (done.contains(m.name())) {
+            return;
+        }
+        if (m.initFrom() != null) {
+            visit(byName.get(m.initFrom()), byName, done, out);
+        }
+        done.add(m.name());
+        out.add(m);
+    }
+}

@@ -1,0 +1,54 @@
+package dev.defensebench.app.config;
+
+import dev.defensebench.model.Architecture;
+import dev.defensebench.model.Architectures;
+import dev.defensebench.spi.Attack;
+import dev.defensebench.spi.Defense;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+
+/** The defenses, attacks and architectures found on the class path with {@link ServiceLoader}. */
+public record Plugins(Map<String, Defense> defenses, Map<String, Attack> attacks, Map<String, Architecture> architectures) {
+
+    /** Everything registered in {@code META-INF/services}. */
+    public static Plugins discover() {
+        Map<String, Defense> defenses = new TreeMap<>();
+        for (Defense d : ServiceLoader.load(Defense.class)) {
+            putUnique(defenses, d.name(), d, "defense");
+        }
+        Map<String, Attack> attacks = new TreeMap<>();
+        for (Attack a : ServiceLoader.load(Attack.class)) {
+            putUnique(attacks, a.name(), a, "attack");
+        }
+        return new Plugins(defenses, attacks, Architectures.all());
+    }
+
+    private static <T> void putUnique(Map<String, T> map, String name, T plugin, String kind) {
+        T previous = map.put(name, plugin);
+        if (previous != null) {
+            throw new IllegalStateException("two " + kind + "s are named '" + name + "': "
+                    + previous.getClass().getName() + " and " + plugin.getClass().getName());
+        }
+    }
+
+    public Defense defense(String name) {
+        return find(defenses, name, "defense");
+    }
+
+    public Attack attack(String name) {
+        return find(attacks, name, "attack");
+    }
+
+    public Architecture architecture(String name) {
+        return find(architectures, name, "architecture");
+    }
+
+    private static <T> T find(Map<String, T> map, String name, String kind) {
+        T found = map.get(name);
+        if (found == null) {
+            throw new ExperimentException("unknown " + kind + " '" + name + "'; known: " + map.keySet());
+        }
+        return found;
+    }
+}

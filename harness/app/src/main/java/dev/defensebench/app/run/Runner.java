@@ -1,0 +1,204 @@
+package dev.defensebench.app.run;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.defensebench.app.config.Experiment;
+import dev.defensebench.app.config.Plugins;
+import dev.defensebench.app.plan.Cell;
+import dev.defensebench.app.plan.Plan;
+import dev.defensebench.data.DatasetRegistry;
+import dev.defensebench.data.ImageSplit;
+import dev.defensebench.data.LoadedDataset;
+import dev.defensebench.data.Preprocessing;
+import dev.defensebench.data.Preprocessor;
+import dev.defensebench.model.Architecture;
+import dev.defensebench.model.BlockClassifier;
+import dev.defensebench.model.ModelCard;
+import dev.defensebench.model.ModelFiles;
+import dev.defensebench.report.LeaderboardSite;
+import dev.defensebench.report.ModelSummary;
+import dev.defensebench.report.ResultRow;
+import dev.defensebench.report.ResultsCsv;
+import dev.defensebench.spi.Examples;
+import dev.defensebench.spi.InputBox;
+import dev.defensebench.spi.ProgressListener;
+import dev.defensebench.spi.TrainedModel;
+import dev.defensebench.spi.TrainingRequest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs an experiment end to end: loads and preprocesses the data, trains (or reuses) every cell in
+ * dependency order, scores it with the attack suite (or reuses its stored evaluation), and writes
+ * {@code results.csv} and the site. Artifacts are content-addressed by the cell hash and written
+ * atomically, so an interrupted run resumes where it stopped and a deleted result is recomputed alone.
+ *
+ * <pre>
+ * OUT/models/&lt;cell&gt;/model.params, card.json
+ * OUT/evaluations/&lt;cell&gt;/&lt;evaluation hash&gt;.json
+ * OUT/results.csv, OUT/site/index.html
+ * </pre>
+ */
+public final class Runner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Runner.class);
+    static final String PARAMS_FILE = "model.params";
+    static final String CARD_FILE = "card.json";
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+
+    /** What a run did, for the command line and the tests. */
+    public record Summary(List<String> trained, List<String> reused, List<String> evaluated, List<String> evaluationsReused,
+            Path results, Path site) {}
+
+    private final Plugins plugins;
+    private final DatasetRegistry datasets;
+    private final Path dataDir;
+    private final ProgressListener progress;
+
+    public Runner(Plugins plugins, DatasetRegistry datasets, Path dataDir, ProgressListener progress) {
+        this.plugins = plugins;
+        this.datasets = datasets;
+        this.dataDir = dataDir;
+        this.progress = progress;
+    }
+
+    /** Runs {@code experiment} into {@code out} on {@code device}. */
+    public Summary run(Experiment experiment, Path out, Device device) throws IOException {
+        LoadedDataset data = datasets.load(experiment.dataset(), dataDir);
+        Preprocessing preprocessing = Preprocessing.parse(experiment.preprocessing());
+        Preprocessor preprocessor = preprocessing.fit(data.train());
+        ImageSplit trainSplit = experiment.trainSize() == null ? data.train()
+                : data.train().first(Math.min(experiment.trainSize(), data.train().count()));
+        ImageSplit testSplit = data.test().first(Math.min(experiment.testSize(), data.test().count()));
+        Shape sampleShape = new Shape(trainSplit.channels(), trainSplit.height(), trainSplit.width());
+        InputBox box = new InputBox(preprocessor.lowerBound(), preprocessor.upperBound(), sampleShape);
+        Examples train = new Examples(preprocessor.apply(trainSplit), trainSplit.labels(), sampleShape, data.numClasses(), box);
+        Examples test = new Examples(preprocessor.apply(testSplit), testSplit.labels(), sampleShape, data.numClasses(), box);
+        ModelCard.DataIdentity identity = new ModelCard.DataIdentity(data.name(), data.sha256(), train.size(),
+                preprocessing.id(), preprocessor.describe());
+
+        String version = Versions.harness();
+        Plan plan = Plan.of(experiment, plugins, data.sha256(), train.size(), version);
+        LOG.info("experiment '{}': {} cells, device {}, {} train / {} test images, preprocessing {}",
+                experiment.name(), plan.cells().size(), device, train.size(), test.size(), preprocessor.describe());
+        plan.describe().forEach(line -> LOG.info("  {}", line));
+
+        Summary summary = new Summary(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
+                out.resolve("results.csv"), out.resolve("site").resolve(LeaderboardSite.INDEX));
+        List<ResultRow> rows = new ArrayList<>();
+        List<ModelSummary> models = new ArrayList<>();
+        Evaluator evaluator = new Evaluator(plugins, experiment.evalBatchSize(), progress);
+        for (Cell cell : plan.cells()) {
+            Path modelDir = out.resolve("models").resolve(cell.directoryName());
+            Architecture architecture = plugins.architecture(cell.architecture());
+            ModelCard card = readCard(modelDir, cell);
+            try (NDManager manager = NDManager.newBaseManager(device)) {
+                Block block;
+                if (card != null) {
+                    LOG.info("{}: reusing the trained model in {}", cell.id(), modelDir);
+                    block = architecture.build(sampleShape, data.numClasses());
+                    block.initialize(manager, DataType.FLOAT32, new Shape(1).addAll(sampleShape));
+                    ModelFiles.loadParameters(block, manager, Files.readAllBytes(modelDir.resolve(PARAMS_FILE)));
+                    summary.reused().add(cell.id());
+                } else {
+                    byte[] initial = cell.parent() == null ? null : Files.readAllBytes(out.resolve("models")
+                            .resolve(cell.parent().directoryName()).resolve(PARAMS_FILE));
+                    TrainingRequest request = new TrainingRequest(train,
+                            () -> architecture.build(sampleShape, data.numClasses()), cell.params(), cell.seed(), device,
+                            initial, progress);
+                    try (TrainedModel trained = plugins.defense(cell.entry().defense()).train(request)) {
+                        byte[] parameters = ModelFiles.parameters(trained.block());
+                        card = card(experiment, cell, identity, device, trained);
+                        AtomicWrite.bytes(modelDir.resolve(PARAMS_FILE), parameters);
+                        AtomicWrite.bytes(modelDir.resolve(CARD_FILE), JSON.writeValueAsBytes(card));
+                        block = architecture.build(sampleShape, data.numClasses());
+                        block.initialize(manager, DataType.FLOAT32, new Shape(1).addAll(sampleShape));
+                        ModelFiles.loadParameters(block, manager, parameters);
+                    }
+                    summary.trained().add(cell.id());
+                }
+                BlockClassifier model = new BlockClassifier(block, data.numClasses(), box);
+                Map<String, Object> evaluationConfig = new TreeMap<>();
+                evaluationConfig.put("cell", cell.hash());
+                evaluationConfig.put("test_size", test.size());
+                evaluationConfig.put("attacks", experiment.attacks());
+                evaluationConfig.put("code_version", version);
+                String evaluationHash = Plan.sha256(JSON.convertValue(evaluationConfig, Map.class));
+                Path evaluationFile = out.resolve("evaluations").resolve(cell.directoryName())
+                        .resolve(evaluationHash.substring(0, 16) + ".json");
+                List<ResultRow> cellRows;
+                if (Files.exists(evaluationFile)) {
+                    cellRows = JSON.readValue(evaluationFile.toFile(), new TypeReference<List<ResultRow>>() {});
+                    summary.evaluationsReused().add(cell.id());
+                    LOG.info("{}: reusing the stored evaluation {}", cell.id(), evaluationFile);
+                } else {
+                    Evaluator.Subject subject = new Evaluator.Subject(experiment.name(), cell.id(), cell.entry().defense(),
+                            cell.architecture(), data.name(), preprocessing.id(), cell.seed(), cell.hash(), card.trainSeconds());
+                    cellRows = evaluator.evaluate(subject, model, manager, test, experiment.attacks());
+                    AtomicWrite.bytes(evaluationFile, JSON.writeValueAsBytes(cellRows));
+                    summary.evaluated().add(cell.id());
+                }
+                rows.addAll(cellRows);
+                models.add(summaryOf(card, data.name()));
+            }
+        }
+        ResultsCsv.write(summary.results(), rows);
+        LeaderboardSite.write(summary.site().getParent(), experiment.name(), rows, models);
+        return summary;
+    }
+
+    private static ModelCard readCard(Path modelDir, Cell cell) throws IOException {
+        Path cardFile = modelDir.resolve(CARD_FILE);
+        if (!Files.exists(cardFile) || !Files.exists(modelDir.resolve(PARAMS_FILE))) {
+            return null;
+        }
+        ModelCard card = JSON.readValue(cardFile.toFile(), ModelCard.class);
+        if (!cell.hash().equals(card.cellHash())) {
+            LOG.warn("{}: {} has hash {}, expected {}; retraining", cell.id(), cardFile, card.cellHash(), cell.hash());
+            return null;
+        }
+        return card;
+    }
+
+    private static ModelCard card(Experiment experiment, Cell cell, ModelCard.DataIdentity identity, Device device,
+            TrainedModel trained) {
+        Map<String, String> parent = null;
+        if (cell.parent() != null) {
+            parent = new LinkedHashMap<>();
+            parent.put("cell", cell.parent().id());
+            parent.put("hash", cell.parent().hash());
+        }
+        return new ModelCard(cell.id(), cell.hash(), experiment.name(), cell.entry().defense(), cell.architecture(),
+                cell.params().asMap(), cell.seed(), parent, identity, Versions.code(), Versions.libraries(),
+                device.toString(), trained.epochSeconds(), trained.metrics(), trained.notes(), Instant.now().toString());
+    }
+
+    private static ModelSummary summaryOf(ModelCard card, String dataset) {
+        Map<String, String> details = new LinkedHashMap<>();
+        card.params().forEach((k, v) -> details.put(k, String.valueOf(v)));
+        if (card.initFrom() != null) {
+            details.put("init_from", card.initFrom().get("cell"));
+        }
+        card.notes().forEach((k, v) -> details.put(k, String.valueOf(v)));
+        return new ModelSummary(card.cellId(), card.defense(), card.architecture(), dataset, card.data().preprocessing(),
+                card.seed(), card.trainSeconds(), card.createdAt(), details);
+    }
+}
