@@ -226,18 +226,23 @@ public final class DeepFool extends MinNormAttack {
     }
 
     /**
-     * Gradients of every logit with respect to the input, (K, B, D), in one backward pass over the batch
-     * repeated K times (copy k differentiates logit k).
+     * Gradients of every logit with respect to the input, (K, B, D). Without a graph: one forward pass
+     * and K backward passes ({@link Autograd#jacobian}). With a graph (the reference route): the batch
+     * repeated K times, copy k differentiating logit k, in one double-backward-ready pass.
      */
     static NDArray classGradients(Classifier model, NDArray xi, Shape inputShape, int classes, boolean keepGraph) {
         int batch = (int) xi.getShape().get(0);
         return Autograd.recording(() -> {
-            NDArray source = keepGraph ? xi : Autograd.leaf(xi);
-            NDArray repeated = source.tile(new long[] {classes, 1});
+            if (!keepGraph) {
+                NDArray leaf = Autograd.leaf(xi);
+                NDArray z = model.logits(leaf.reshape(inputShape));
+                return Autograd.jacobian(z, leaf).reshape(classes, batch, -1);
+            }
+            NDArray repeated = xi.tile(new long[] {classes, 1});
             NDArray z = model.logits(repeated.reshape(new Shape(classes * (long) batch).addAll(inputShape.slice(1))));
             NDArray rowClass = xi.getManager().arange(classes).repeat(batch);
             NDArray pick = rowClass.oneHot(classes).toType(z.getDataType(), false);
-            NDArray grad = Autograd.gradient(z.mul(pick).sum(), repeated, keepGraph);
+            NDArray grad = Autograd.gradient(z.mul(pick).sum(), repeated, true);
             return grad.reshape(classes, batch, -1);
         });
     }

@@ -92,6 +92,29 @@ public final class Autograd {
         }
     }
 
+    /**
+     * The Jacobian of {@code output} (B, K) with respect to {@code input} (B, ...), as (K, B, ...): slice k
+     * holds the gradient of {@code output[:, k].sum()}, i.e. every sample's gradient of its logit k when
+     * the samples are independent. One forward graph, K backward passes (graph retained between them),
+     * no graph kept on the result.
+     */
+    public static NDArray jacobian(NDArray output, NDArray input) {
+        PtNDManager manager = (PtNDManager) input.getManager();
+        IValue out = IValue.from((PtNDArray) output);
+        IValue in = IValue.from((PtNDArray) input);
+        IValue result = null;
+        try {
+            result = GradHelperModule.runWithGradMode(GradHelperModule.instance(), "jacobian", out, in);
+            return result.toTensor(manager);
+        } finally {
+            out.close();
+            in.close();
+            if (result != null) {
+                result.close();
+            }
+        }
+    }
+
     /** Gradient of the scalar {@code output} with respect to one input; see {@link #gradients}. */
     public static NDArray gradient(NDArray output, NDArray input, boolean createGraph) {
         return gradients(output, List.of(input), createGraph).get(0);

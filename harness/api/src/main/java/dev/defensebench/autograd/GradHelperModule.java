@@ -50,6 +50,18 @@ final class GradHelperModule {
                     "      else:",
                     "        result.append(g)",
                     "    return result",
+                    "  def jacobian(self: __torch__.GradHelper,",
+                    "    out: Tensor,",
+                    "    inp: Tensor) -> Tensor:",
+                    "    rows = annotate(List[Tensor], [])",
+                    "    for k in range(out.size(1)):",
+                    "      grads = torch.autograd.grad([out.select(1, k).sum()], [inp], None, True, False, True)",
+                    "      g = grads[0]",
+                    "      if g is None:",
+                    "        rows.append(torch.zeros_like(inp))",
+                    "      else:",
+                    "        rows.append(g)",
+                    "    return torch.stack(rows)",
                     "");
 
     private static volatile PtSymbolBlock instance;
@@ -77,13 +89,21 @@ final class GradHelperModule {
      * package-private, so it is reached by reflection (the jars are on the class path, not modules).
      */
     static IValue forwardWithGradMode(PtSymbolBlock module, IValue... inputs) {
+        return runWithGradMode(module, "forward", inputs);
+    }
+
+    /** Runs the module's method {@code method} with grad mode on; see {@link #forwardWithGradMode}. */
+    static IValue runWithGradMode(PtSymbolBlock module, String method, IValue... inputs) {
+        // The profiling graph executor would re-specialise this tiny module for every new input shape
+        // (batch sizes, parameter lists); it has nothing to optimise, so run it as written.
+        JniUtils.setGraphExecutorOptimize(false);
         long[] handles = new long[inputs.length];
         for (int i = 0; i < inputs.length; i++) {
             handles[i] = inputs[i].getHandle();
         }
         try {
             long result =
-                    (long) RUN_METHOD.invoke(LIBRARY, module.getHandle(), "forward", handles, true, false);
+                    (long) RUN_METHOD.invoke(LIBRARY, module.getHandle(), method, handles, true, false);
             return IVALUE_FROM_HANDLE.newInstance(result);
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();

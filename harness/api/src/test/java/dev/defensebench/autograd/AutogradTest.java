@@ -50,4 +50,26 @@ class AutogradTest {
             assertThat(Autograd.isRecording()).isEqualTo(before);
         }
     }
+
+    @Test
+    void jacobianOfALinearMapIsItsMatrixForEverySample() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            double[][] w = {{1, 2, 3}, {-1, 0, 4}};
+            NDArray weights = manager.create(w);
+            NDArray x0 = manager.create(new double[][] {{0.5, 1, -2}, {3, -1, 0}});
+            NDArray jac = Autograd.recording(() -> {
+                NDArray x = Autograd.leaf(x0);
+                return Autograd.jacobian(x.matMul(weights.transpose()).mul(2), x);
+            });
+            assertThat(jac.getShape()).isEqualTo(new ai.djl.ndarray.types.Shape(2, 2, 3));
+            double[] values = jac.toDoubleArray();
+            for (int k = 0; k < 2; k++) {
+                for (int b = 0; b < 2; b++) {
+                    for (int d = 0; d < 3; d++) {
+                        assertThat(values[(k * 2 + b) * 3 + d]).isEqualTo(2 * w[k][d]);
+                    }
+                }
+            }
+        }
+    }
 }

@@ -129,7 +129,7 @@ final class BenchCommand implements Callable<Integer> {
                         terms.total().getFloat(); // materialise the forward before timing the backward
                         long t1 = System.nanoTime();
                         NDList grads = optimizer.gradients(terms.total());
-                        grads.get(0).getFloat(0);
+                        grads.get(0).sum().getFloat();
                         long t2 = System.nanoTime();
                         timing[0] = t1 - t0;
                         timing[1] = t2 - t1;
@@ -138,7 +138,7 @@ final class BenchCommand implements Callable<Integer> {
                     });
                     long t3 = System.nanoTime();
                     optimizer.update(g, 5e-4f);
-                    g.get(0).getFloat(0);
+                    g.get(0).sum().getFloat();
                     long t4 = System.nanoTime();
                     if (s >= warmup) {
                         forward += timing[0];
@@ -146,6 +146,11 @@ final class BenchCommand implements Callable<Integer> {
                         update += t4 - t3;
                         rhoSum += Double.longBitsToDouble(timing[2]);
                     }
+                }
+                if (s >= warmup && ((s - warmup + 1) % 50 == 0 || s - warmup < 50 && (s - warmup + 1) % 10 == 0)) {
+                    spec.commandLine().getErr().printf(Locale.ROOT, "  %d steps: %.1f ms/step so far%n", s - warmup + 1,
+                            (forward + backward + update) / 1e6 / (s - warmup + 1));
+                    spec.commandLine().getErr().flush();
                 }
                 if (s - warmup + 1 == 50) {
                     rssAt50 = rssKb();

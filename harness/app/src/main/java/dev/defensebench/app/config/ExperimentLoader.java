@@ -1,7 +1,9 @@
 package dev.defensebench.app.config;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -64,12 +66,20 @@ public final class ExperimentLoader {
 
     /** Parses and validates experiment text; {@code source} names it in errors. */
     public Experiment parse(String source, String text) {
+        if (isEmpty(text)) {
+            throw new ExperimentException(source + ": the file is empty");
+        }
         Experiment experiment;
         try {
             experiment = yaml.readValue(text, Experiment.class);
         } catch (UnrecognizedPropertyException e) {
+            // Records bind through their constructor, so Jackson buffers unknown keys and reports them at
+            // the end of the enclosing mapping; find the key itself for the line and column.
+            JsonLocation at = locate(text, e.getPath());
+            List<JsonMappingException.Reference> container = e.getPath().isEmpty() ? e.getPath()
+                    : e.getPath().subList(0, e.getPath().size() - 1);
             throw new ExperimentException(String.format("%s%s: unknown key '%s' in %s; allowed: %s",
-                    source, where(e.getLocation()), e.getPropertyName(), path(e),
+                    source, where(at != null ? at : e.getLocation()), e.getPropertyName(), path(container),
                     e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.toList())), e);
         } catch (JsonMappingException e) {
             throw new ExperimentException(String.format("%s%s: bad value at %s: %s",
@@ -88,9 +98,63 @@ public final class ExperimentLoader {
         return location == null || location.getLineNr() < 0 ? "" : ":" + location.getLineNr() + ":" + location.getColumnNr();
     }
 
+    /** Whether the text holds no YAML document, or an empty one (only blanks, comments or "---"). */
+    private boolean isEmpty(String text) {
+        try (JsonParser p = yaml.getFactory().createParser(text)) {
+            JsonToken first = p.nextToken();
+            return first == null || first == JsonToken.VALUE_NULL && p.nextToken() == null;
+        } catch (IOException e) {
+            return false; // a syntax error: reported by the binding below
+        }
+    }
+
+    /** The location of the key (or element) at {@code path} in {@code text}, or null if not found. */
+    private JsonLocation locate(String text, List<JsonMappingException.Reference> path) {
+        try (JsonParser p = yaml.getFactory().createParser(text)) {
+            p.nextToken();
+            for (int i = 0; i < path.size(); i++) {
+                JsonMappingException.Reference r = path.get(i);
+                if (r.getIndex() >= 0 && p.currentToken() == JsonToken.START_ARRAY) {
+                    for (int k = 0; k <= r.getIndex(); k++) {
+                        if (k > 0) {
+                            p.skipChildren();
+                        }
+                        if (p.nextToken() == JsonToken.END_ARRAY) {
+                            return null;
+                        }
+                    }
+                } else if (r.getFieldName() != null && p.currentToken() == JsonToken.START_OBJECT) {
+                    while (true) {
+                        if (p.nextToken() != JsonToken.FIELD_NAME) {
+                            return null;
+                        }
+                        boolean match = r.getFieldName().equals(p.currentName());
+                        if (match && i == path.size() - 1) {
+                            return p.currentTokenLocation();
+                        }
+                        p.nextToken();
+                        if (match) {
+                            break;
+                        }
+                        p.skipChildren();
+                    }
+                } else {
+                    return null;
+                }
+            }
+            return path.isEmpty() ? null : p.currentTokenLocation();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     private static String path(JsonMappingException e) {
+        return path(e.getPath());
+    }
+
+    private static String path(List<JsonMappingException.Reference> references) {
         StringBuilder sb = new StringBuilder();
-        for (JsonMappingException.Reference r : e.getPath()) {
+        for (JsonMappingException.Reference r : references) {
             if (r.getIndex() >= 0) {
                 sb.append('[').append(r.getIndex()).append(']');
             } else if (r.getFieldName() != null) {

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.defensebench.app.config.Experiment;
@@ -146,7 +147,11 @@ public final class Runner {
                         .resolve(evaluationHash.substring(0, 16) + ".json");
                 List<ResultRow> cellRows;
                 if (Files.exists(evaluationFile)) {
-                    cellRows = JSON.readValue(evaluationFile.toFile(), new TypeReference<List<ResultRow>>() {});
+                    // the rows were written with their derived "clean" flag (ResultRow.isClean()), which is no
+                    // constructor parameter: ignore such read-only properties instead of failing on them
+                    cellRows = JSON.readerFor(new TypeReference<List<ResultRow>>() {})
+                            .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                            .readValue(evaluationFile.toFile());
                     summary.evaluationsReused().add(cell.id());
                     LOG.info("{}: reusing the stored evaluation {}", cell.id(), evaluationFile);
                 } else {
