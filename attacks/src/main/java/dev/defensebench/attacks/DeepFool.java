@@ -169,11 +169,12 @@ public final class DeepFool extends MinNormAttack {
         int batch = (int) xi.getShape().get(0);
         int classes = model.numClasses();
         NDArray detached = xi.stopGradient();
-        NDArray jacobian = settings.keepGraph() && settings.route() == Route.FULL_JACOBIAN
+        ClassGradients gradients = settings.keepGraph() && settings.route() == Route.FULL_JACOBIAN
                 ? classGradients(model, xi, inputShape, classes, true)
                 : classGradients(model, detached, inputShape, classes, false);
+        NDArray jacobian = gradients.jacobian();
         // Constants of the step: reference class l and candidates per sample, then k* by argmin.
-        NDArray logits = Autograd.notRecording(() -> model.logits(detached.reshape(inputShape)));
+        NDArray logits = gradients.logits().stopGradient();
         long[] current = logits.argMax(1).toLongArray();
         long[] refClass = new long[batch];
         boolean[][] candidate = new boolean[batch][classes];
@@ -225,25 +226,28 @@ public final class DeepFool extends MinNormAttack {
         return wStar.mul(scale.expandDims(1));
     }
 
+    /** The logits (B, K) at the points and every logit's input gradient (K, B, D). */
+    record ClassGradients(NDArray logits, NDArray jacobian) {}
+
     /**
-     * Gradients of every logit with respect to the input, (K, B, D). Without a graph: one forward pass
-     * and K backward passes ({@link Autograd#jacobian}). With a graph (the reference route): the batch
-     * repeated K times, copy k differentiating logit k, in one double-backward-ready pass.
+     * Gradients of every logit with respect to the input. Without a graph: one forward pass and K
+     * backward passes ({@link Autograd#jacobian}). With a graph (the reference route): the batch repeated
+     * K times, copy k differentiating logit k, in one double-backward-ready pass.
      */
-    static NDArray classGradients(Classifier model, NDArray xi, Shape inputShape, int classes, boolean keepGraph) {
+    static ClassGradients classGradients(Classifier model, NDArray xi, Shape inputShape, int classes, boolean keepGraph) {
         int batch = (int) xi.getShape().get(0);
         return Autograd.recording(() -> {
             if (!keepGraph) {
                 NDArray leaf = Autograd.leaf(xi);
                 NDArray z = model.logits(leaf.reshape(inputShape));
-                return Autograd.jacobian(z, leaf).reshape(classes, batch, -1);
+                return new ClassGradients(z, Autograd.jacobian(z, leaf).reshape(classes, batch, -1));
             }
             NDArray repeated = xi.tile(new long[] {classes, 1});
             NDArray z = model.logits(repeated.reshape(new Shape(classes * (long) batch).addAll(inputShape.slice(1))));
             NDArray rowClass = xi.getManager().arange(classes).repeat(batch);
             NDArray pick = rowClass.oneHot(classes).toType(z.getDataType(), false);
             NDArray grad = Autograd.gradient(z.mul(pick).sum(), repeated, true);
-            return grad.reshape(classes, batch, -1);
+            return new ClassGradients(z.get("0:" + batch), grad.reshape(classes, batch, -1));
         });
     }
 

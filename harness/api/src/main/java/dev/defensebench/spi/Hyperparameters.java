@@ -54,7 +54,8 @@ public final class Hyperparameters {
         }
         switch (spec.type()) {
             case INT:
-                if (raw instanceof Integer || raw instanceof Long) {
+                if ((raw instanceof Integer || raw instanceof Long)
+                        && ((Number) raw).longValue() == ((Number) raw).intValue()) {
                     return ((Number) raw).intValue();
                 }
                 break;

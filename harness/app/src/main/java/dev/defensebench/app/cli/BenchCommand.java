@@ -118,6 +118,7 @@ final class BenchCommand implements Callable<Integer> {
             long update = 0;
             double rhoSum = 0;
             long rssAt50 = -1;
+            long heapAt50 = -1;
             long rssStart = rssKb();
             int total = warmup + steps;
             for (int s = 0; s < total; s++) {
@@ -153,10 +154,14 @@ final class BenchCommand implements Callable<Integer> {
                     spec.commandLine().getErr().flush();
                 }
                 if (s - warmup + 1 == 50) {
+                    System.gc();
                     rssAt50 = rssKb();
+                    heapAt50 = heapCommittedKb();
                 }
             }
+            System.gc();
             long rssEnd = rssKb();
+            long heapEnd = heapCommittedKb();
             double stepMs = (forward + backward + update) / 1e6 / steps;
             out.printf(Locale.ROOT, "Deep Defense step benchmark: %s, batch %d, %d DeepFool iterations, %s preprocessing, "
                     + "device %s, %d threads (torch intra-op), %d timed steps after %d warm-up%n", architecture, batch, maxIter,
@@ -168,12 +173,18 @@ final class BenchCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "  mean batch ||dx||/||x||  %.4f%n", rhoSum / steps);
             out.printf(Locale.ROOT, "  RSS before %d MB, after step 50 %d MB, after step %d %d MB, growth 50->%d: %d MB%n",
                     rssStart / 1024, rssAt50 / 1024, steps, rssEnd / 1024, steps, rssAt50 < 0 ? -1 : (rssEnd - rssAt50) / 1024);
+            out.printf(Locale.ROOT, "  JVM heap committed after step 50 %d MB, after step %d %d MB (part of the RSS; native = RSS - heap)%n",
+                    heapAt50 / 1024, steps, heapEnd / 1024);
             out.flush();
         }
         return 0;
     }
 
     private final long[] timing = new long[3];
+
+    private static long heapCommittedKb() {
+        return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted() / 1024;
+    }
 
     private static long rssKb() {
         try {

@@ -44,6 +44,7 @@ public final class ExperimentLoader {
         this.plugins = plugins;
         this.datasets = datasets;
         this.yaml = new ObjectMapper(new YAMLFactory())
+                .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
                 .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -114,7 +115,9 @@ public final class ExperimentLoader {
             p.nextToken();
             for (int i = 0; i < path.size(); i++) {
                 JsonMappingException.Reference r = path.get(i);
-                if (r.getIndex() >= 0 && p.currentToken() == JsonToken.START_ARRAY) {
+                if (r.getIndex() == 0 && p.currentToken() != JsonToken.START_ARRAY) {
+                    continue; // a single value accepted as a one-element list
+                } else if (r.getIndex() >= 0 && p.currentToken() == JsonToken.START_ARRAY) {
                     for (int k = 0; k <= r.getIndex(); k++) {
                         if (k > 0) {
                             p.skipChildren();

@@ -195,6 +195,26 @@ class ExperimentLoaderTest {
                 .hasMessageContaining("epsilons");
     }
 
+    @Test
+    void unknownKeyInASingleEntryWrittenWithoutAListIsReportedOnItsLine() {
+        String text = String.join("\n",
+                "name: quick",
+                "dataset: mnist",
+                "models:",
+                "  name: vanilla",
+                "  colour: red",
+                "  defense: vanilla",
+                "  architectures: [mlp]",
+                "");
+        rejects(text).hasMessageStartingWith(SOURCE + ":5:").hasMessageContaining("'colour'").hasMessageContaining("models[0]");
+    }
+
+    @Test
+    void unknownKeyInALaterEntryIsReportedOnItsLine() {
+        String text = valid("    init_from: vanilla\n", "    init_from: vanilla\n    paramz: {}\n"); // line 13
+        rejects(text).hasMessageStartingWith(SOURCE + ":13:").hasMessageContaining("'paramz'").hasMessageContaining("models[1]");
+    }
+
     // ---------------------------------------------------------------- plugins
 
     @Test
@@ -493,5 +513,17 @@ class ExperimentLoaderTest {
     void aScalarWhereAListIsExpectedIsAcceptedAsASingleElement() {
         Experiment e = parse(valid("architectures: [mlp]", "architectures: mlp"));
         assertThat(e.models().get(0).architectures()).isEqualTo(List.of("mlp"));
+    }
+
+    @Test
+    void duplicateKeysAreRejectedNotSilentlyOverwritten() {
+        rejects(valid("      epochs: 2", "      epochs: 2\n      epochs: 3"))
+                .hasMessageContaining("epochs");
+    }
+
+    @Test
+    void integerParameterOutOfRangeIsRejectedNotTruncated() {
+        rejects(valid("      epochs: 2", "      epochs: 99999999999"))
+                .hasMessageContaining("epochs");
     }
 }
