@@ -35,7 +35,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code defense-bench bench deep-defense}: the Deep Defense training-step benchmark. Pre-trains the
+ * {@code defense-bench bench}: the Deep Defense training-step benchmark. Pre-trains the
  * network briefly with plain SGD (so DeepFool meets a real classifier), then times Deep Defense steps
  * and splits each into the forward unroll, the gradient (double backward) and the update, and reads
  * the resident set size after step 50 and after the last step.
