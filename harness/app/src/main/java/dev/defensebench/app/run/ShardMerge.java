@@ -1,0 +1,150 @@
+package dev.defensebench.app.run;
+
+import dev.defensebench.report.ResultRow;
+import dev.defensebench.report.ResultsCsv;
+import dev.defensebench.report.SanityCheck;
+import dev.defensebench.report.SanityCsv;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * Merges the output directories of the shards of one sharded run ({@code run --shard I/N}) into one
+ * result set: model and evaluation files are copied, {@code results.csv} and {@code sanity.csv} are
+ * concatenated. Shards of different experiments, experiment contents or harness versions are refused,
+ * as are duplicate or missing shards, and two files with the same path but different content.
+ */
+public final class ShardMerge {
+
+    /** The files merged by content rather than copied. */
+    private static final List<String> MERGED_FILES = List.of("results.csv", SanityCsv.FILE_NAME, RunManifest.FILE);
+
+    /** What a merge produced. */
+    public record Result(RunManifest manifest, List<ResultRow> rows, List<SanityCheck> sanity, int filesCopied) {}
+
+    private ShardMerge() {}
+
+    /**
+     * Merges {@code shards} into {@code out}.
+     *
+     * @param allowPartial accept a set of shards that does not cover 1..N (the board then lacks entries)
+     * @throws IllegalArgumentException naming the directory and the mismatch when the shards do not belong together
+     */
+    public static Result merge(List<Path> shards, Path out, boolean allowPartial) throws IOException {
+        if (shards.isEmpty()) {
+            throw new IllegalArgumentException("nothing to merge: give the shards' output directories");
+        }
+        Map<Integer, Path> byIndex = new TreeMap<>();
+        RunManifest first = null;
+        Path firstDir = null;
+        List<String> cells = new ArrayList<>();
+        for (Path dir : shards) {
+            RunManifest m = RunManifest.read(dir);
+            if (first == null) {
+                first = m;
+                firstDir = dir;
+            } else {
+                requireSame(dir, "experiment", first.experiment(), m.experiment(), firstDir);
+                requireSame(dir, "experiment content (SHA-256)", first.experimentSha256(), m.experimentSha256(), firstDir);
+                requireSame(dir, "harness version", first.harnessVersion(), m.harnessVersion(), firstDir);
+                requireSame(dir, "shard count", String.valueOf(first.shardCount()), String.valueOf(m.shardCount()), firstDir);
+            }
+            Path previous = byIndex.put(m.shardIndex(), dir);
+            if (previous != null) {
+                throw new IllegalArgumentException("shard " + m.shardIndex() + "/" + m.shardCount() + " given twice: "
+                        + previous + " and " + dir);
+            }
+            cells.addAll(m.cells());
+        }
+        if (!allowPartial && byIndex.size() != first.shardCount()) {
+            List<Integer> missing = new ArrayList<>();
+            for (int i = 1; i <= first.shardCount(); i++) {
+                if (!byIndex.containsKey(i)) {
+                    missing.add(i);
+                }
+            }
+            throw new IllegalArgumentException("shards " + missing + " of " + first.shardCount()
+                    + " are missing; merge all of them, or pass --partial to merge what is there");
+        }
+        List<ResultRow> rows = new ArrayList<>();
+        List<SanityCheck> sanity = new ArrayList<>();
+        int copied = 0;
+        for (Path dir : byIndex.values()) {
+            Path results = dir.resolve("results.csv");
+            if (!Files.isRegularFile(results)) {
+                throw new IllegalArgumentException(results + ": missing; did that shard finish?");
+            }
+            rows.addAll(ResultsCsv.read(results));
+            Path sanityFile = dir.resolve(SanityCsv.FILE_NAME);
+            if (Files.isRegularFile(sanityFile)) {
+                sanity.addAll(SanityCsv.read(sanityFile));
+            }
+            copied += copyTree(dir, out);
+        }
+        requireUniqueRows(rows);
+        ResultsCsv.write(out.resolve("results.csv"), rows);
+        if (!sanity.isEmpty()) {
+            SanityCsv.write(out.resolve(SanityCsv.FILE_NAME), sanity);
+        }
+        RunManifest merged = new RunManifest(first.experiment(), first.experimentSha256(), first.harnessVersion(),
+                1, 1, cells);
+        merged.write(out);
+        return new Result(merged, rows, sanity, copied);
+    }
+
+    private static void requireSame(Path dir, String what, String expected, String found, Path firstDir) {
+        if (!expected.equals(found)) {
+            throw new IllegalArgumentException("cannot merge " + dir + ": its " + what + " is '" + found + "' but "
+                    + firstDir + " has '" + expected + "'; shards of one run must come from the same experiment file "
+                    + "and the same defense-bench version");
+        }
+    }
+
+    private static void requireUniqueRows(List<ResultRow> rows) {
+        Map<String, ResultRow> seen = new LinkedHashMap<>();
+        for (ResultRow r : rows) {
+            String key = r.model() + " | " + r.attack() + " | " + r.norm() + " | " + r.epsilon();
+            ResultRow before = seen.put(key, r);
+            if (before != null && !before.equals(r)) {
+                throw new IllegalArgumentException("two shards disagree on " + key + ": the same model was scored twice "
+                        + "with different results");
+            }
+        }
+    }
+
+    /** Copies every file under {@code from} into {@code to} except the merged files and the site. */
+    private static int copyTree(Path from, Path to) throws IOException {
+        int[] count = {0};
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                Path relative = from.relativize(file);
+                if (relative.getNameCount() == 1 && MERGED_FILES.contains(relative.toString())
+                        || relative.getName(0).toString().equals("site")) {
+                    continue;
+                }
+                Path target = to.resolve(relative.toString());
+                byte[] content = Files.readAllBytes(file);
+                if (Files.exists(target)) {
+                    if (!Arrays.equals(Files.readAllBytes(target), content)) {
+                        throw new IllegalArgumentException("cannot merge " + file + ": " + target
+                                + " exists with different content");
+                    }
+                    continue;
+                }
+                AtomicWrite.bytes(target, content);
+                count[0]++;
+            }
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        return count[0];
+    }
+}
