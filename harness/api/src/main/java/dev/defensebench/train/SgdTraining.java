@@ -8,6 +8,8 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
 import dev.defensebench.autograd.Autograd;
 import dev.defensebench.model.BlockClassifier;
 import dev.defensebench.model.ModelFiles;
@@ -39,6 +41,9 @@ public final class SgdTraining {
         NDManager manager = NDManager.newBaseManager(request.device());
         try {
             Block block = initialise(request, manager, DataType.FLOAT32);
+            if (request.initialWeights() == null && settings.initStd() > 0) {
+                redrawWeights(block, settings.initStd());
+            }
             return run(block, manager, request, settings, loss, label);
         } catch (RuntimeException | Error e) {
             manager.close();
@@ -56,6 +61,26 @@ public final class SgdTraining {
             ModelFiles.loadParameters(block, manager, request.initialWeights());
         }
         return block;
+    }
+
+    /**
+     * Re-initialises a fresh network matconvnet style: every weight (a parameter of two or more
+     * dimensions) from N(0, std²), every bias 0, from the engine's seeded generator. With raw-pixel
+     * inputs (the {@code paper} preprocessing) the default Xavier scale leaves the weights of pixels
+     * that are rarely inked in training far larger than the learned ones, which ruins generalisation.
+     */
+    static void redrawWeights(Block block, double std) {
+        Autograd.notRecording(() -> {
+            for (Pair<String, Parameter> p : block.getParameters()) {
+                NDArray w = p.getValue().getArray();
+                NDArray fresh = w.getShape().dimension() >= 2
+                        ? w.getManager().randomNormal(0f, (float) std, w.getShape(), w.getDataType())
+                        : w.zerosLike();
+                w.muli(0).addi(fresh);
+                fresh.close();
+            }
+            return null;
+        });
     }
 
     private static TrainedModel run(
