@@ -84,6 +84,7 @@ final class BenchCommand implements Callable<Integer> {
         float[] inputs = pre.apply(split);
         InputBox box = new InputBox(pre.lowerBound(), pre.upperBound(), sample);
         Device dev = Devices.resolve(device);
+        EnvironmentException.requireSoundNumerics(dev);
         Engine.getInstance().setRandomSeed(0);
         try (NDManager manager = NDManager.newBaseManager(dev)) {
             Block block = Plugins.discover().architecture(architecture).build(sample, data.numClasses());

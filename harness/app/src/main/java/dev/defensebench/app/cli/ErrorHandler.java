@@ -16,6 +16,10 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
             cmd.getErr().println("defense-bench: " + e.getMessage());
             return 2;
         }
+        if (e instanceof EnvironmentException) {
+            cmd.getErr().println("defense-bench: " + e.getMessage());
+            return 4;
+        }
         cmd.getErr().println("defense-bench: unexpected error (a bug; please report it with this trace):");
         e.printStackTrace(cmd.getErr());
         return 1;

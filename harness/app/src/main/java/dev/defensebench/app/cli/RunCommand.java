@@ -47,6 +47,7 @@ final class RunCommand implements Callable<Integer> {
         Experiment experiment = new ExperimentLoader(plugins, datasets.names()).load(experimentFile);
         Path target = out != null ? out : Path.of("out", experiment.name());
         Device resolved = Devices.resolve(device != null ? device : experiment.device());
+        EnvironmentException.requireSoundNumerics(resolved);
         long start = System.nanoTime();
         Runner.Summary summary = new Runner(plugins, datasets, DatasetRegistry.defaultDataDir(dataDir), new ConsoleProgress())
                 .run(experiment, target, resolved);

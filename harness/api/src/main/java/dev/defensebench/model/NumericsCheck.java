@@ -1,0 +1,61 @@
+package dev.defensebench.model;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.convolutional.Conv2d;
+
+/**
+ * A start-up check that the engine's float32 convolution computes what the float64 one does. On some
+ * virtual machines (seen on an AMD EPYC guest with AVX-512) libtorch's oneDNN AVX kernels return
+ * convolutions that are off by ~15%, silently: every conv-net number trained or attacked there would
+ * be wrong. Restricting oneDNN to SSE4.1 ({@code DNNL_MAX_CPU_ISA=SSE41}, which the launcher sets unless
+ * the user chose a value) makes them exact. The check takes a few milliseconds.
+ */
+public final class NumericsCheck {
+
+    /** The largest relative error of a float32 convolution that is accepted (float32 rounding is ~1e-6). */
+    static final double TOLERANCE = 1e-4;
+
+    private NumericsCheck() {}
+
+    /** Max |conv32 − conv64| / max |conv64| for a LeNet-sized convolution (20→50 channels, 5×5) on {@code device}. */
+    public static double convolutionRelativeError(Device device) {
+        try (NDManager m = NDManager.newBaseManager(device)) {
+            Engine.getInstance().setRandomSeed(12345);
+            NDArray x = m.randomUniform(0, 1, new Shape(16, 20, 12, 12), DataType.FLOAT64);
+            NDArray w = m.randomNormal(0, 0.05f, new Shape(50, 20, 5, 5), DataType.FLOAT64);
+            NDArray b = m.zeros(new Shape(50), DataType.FLOAT64);
+            NDArray exact = conv(x, w, b);
+            NDArray single = conv(x.toType(DataType.FLOAT32, false), w.toType(DataType.FLOAT32, false),
+                    b.toType(DataType.FLOAT32, false)).toType(DataType.FLOAT64, false);
+            double scale = exact.abs().max().getDouble();
+            double error = single.sub(exact).abs().max().getDouble();
+            return Double.isNaN(error) ? Double.POSITIVE_INFINITY : error / scale;
+        }
+    }
+
+    /**
+     * Throws when float32 convolutions are wrong on {@code device}, naming the error and the fix.
+     *
+     * @throws IllegalStateException when the relative error exceeds {@link #TOLERANCE}
+     */
+    public static void requireSoundConvolutions(Device device) {
+        double error = convolutionRelativeError(device);
+        if (!(error <= TOLERANCE)) {
+            String isa = System.getenv("DNNL_MAX_CPU_ISA");
+            throw new IllegalStateException(String.format(java.util.Locale.ROOT,
+                    "float32 convolutions are wrong on this machine (relative error %.3g against float64, tolerance %.0e; "
+                            + "DNNL_MAX_CPU_ISA=%s): conv-net results would be meaningless. Run with "
+                            + "DNNL_MAX_CPU_ISA=SSE41 (the ./defense-bench launcher sets it unless you chose a value).",
+                    error, TOLERANCE, isa == null ? "(unset)" : isa));
+        }
+    }
+
+    private static NDArray conv(NDArray x, NDArray w, NDArray b) {
+        return Conv2d.conv2d(x, w, b, new Shape(1, 1), new Shape(0, 0), new Shape(1, 1), 1).singletonOrThrow();
+    }
+}
