@@ -45,7 +45,7 @@ final class LambdaArguments {
             }
             field.setAccessible(true);
             Object value = field.get(lambda);
-            if (value instanceof Function<?, ?> && value.getClass().isSynthetic() || value != null && isLambda(value)) {
+            if (value instanceof Function<?, ?> && isLambda(value)) {
                 collect(value, out, depth + 1);
             } else {
                 out.add(value);
