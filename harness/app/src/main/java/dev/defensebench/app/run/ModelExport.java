@@ -36,7 +36,8 @@ import java.util.stream.IntStream;
  * Writes a trained model as an ONNX file (provenance and preprocessing in its metadata) and checks
  * it before it is kept: ONNX Runtime's logits on the given inputs must equal, within
  * {@value #TOLERANCE} (relative to max(1, |logit|)), DJL's evaluation of the same float32 weights in
- * float64. The file is written atomically, only once it passed.
+ * float64. The file is written atomically, only once it passed; a model with non-finite weights, or one
+ * that fails the check, is refused with an {@link IllegalArgumentException} naming it.
  */
 public final class ModelExport {
 
@@ -93,6 +94,13 @@ public final class ModelExport {
     public static Check write(Block block, Architecture architecture, ModelCard card, Preprocessor preprocessor,
             InputBox box, int numClasses, float[] inputs, Path file) throws IOException {
         Shape sampleShape = box.sampleShape();
+        for (var p : block.getParameters()) {
+            NDArray values = p.getValue().getArray();
+            if (values.isNaN().any().getBoolean() || values.isInfinite().any().getBoolean()) {
+                throw new IllegalArgumentException("cannot export " + card.cellId() + ": its parameter '" + p.getKey()
+                        + "' holds NaN or infinite values (did the training diverge? see the card's metrics)");
+            }
+        }
         byte[] bytes = OnnxCodec.encode(OnnxExporter.export(block, sampleShape, numClasses, Versions.harness(),
                 metadata(card, preprocessor, sampleShape, numClasses)));
         Path absolute = file.toAbsolutePath();
@@ -102,7 +110,7 @@ public final class ModelExport {
             Files.write(temp, bytes);
             Check check = check(block, architecture, box, numClasses, inputs, temp, bytes.length);
             if (!(check.maxDifference() <= TOLERANCE)) {
-                throw new IllegalStateException("the exported ONNX model of " + card.cellId() + " disagrees with DJL: "
+                throw new IllegalArgumentException("the exported ONNX model of " + card.cellId() + " disagrees with DJL: "
                         + check.describe() + " (allowed " + TOLERANCE + "); not written");
             }
             Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -143,9 +143,13 @@ public final class Runner {
                 }
                 BlockClassifier model = new BlockClassifier(block, data.numClasses(), box);
                 if (experiment.exportOnnx() && !Files.exists(modelDir.resolve(ONNX_FILE))) {
-                    ModelExport.Check check = ModelExport.write(block, architecture, card, preprocessor, box, data.numClasses(),
-                            test.first(100).inputs(), modelDir.resolve(ONNX_FILE));
-                    LOG.info("{}: exported {}: {}", cell.id(), modelDir.resolve(ONNX_FILE), check.describe());
+                    try {
+                        ModelExport.Check check = ModelExport.write(block, architecture, card, preprocessor, box,
+                                data.numClasses(), test.first(100).inputs(), modelDir.resolve(ONNX_FILE));
+                        LOG.info("{}: exported {}: {}", cell.id(), modelDir.resolve(ONNX_FILE), check.describe());
+                    } catch (IllegalArgumentException e) {
+                        LOG.warn("{}: not exported to ONNX: {}", cell.id(), e.getMessage());
+                    }
                 }
                 Map<String, Object> evaluationConfig = new TreeMap<>();
                 evaluationConfig.put("cell", cell.hash());
