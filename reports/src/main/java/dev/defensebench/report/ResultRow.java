@@ -72,7 +72,10 @@ public record ResultRow(
                 attackParams, WHITE_BOX);
     }
 
-    /** Rejects null texts, a negative sample count and accuracies outside [0, 1]. */
+    /**
+     * Rejects null texts, a negative sample count and accuracies outside [0, 1]; a null {@code access}
+     * (a row stored before that column existed) means {@value #WHITE_BOX}.
+     */
     public ResultRow {
         Objects.requireNonNull(experiment, "experiment");
         Objects.requireNonNull(model, "model");
@@ -84,7 +87,8 @@ public record ResultRow(
         Objects.requireNonNull(attack, "attack");
         Objects.requireNonNull(norm, "norm");
         Objects.requireNonNull(attackParams, "attackParams");
-        Objects.requireNonNull(access, "access");
+        // evaluations stored before the access column existed are all white-box
+        access = access == null ? WHITE_BOX : access;
         if (samples < 0) {
             throw new IllegalArgumentException("samples must be >= 0, found " + samples);
         }
