@@ -36,7 +36,10 @@ public enum ResultColumn {
     TRAIN_SECONDS("train_seconds", Type.DOUBLE, ResultRow::trainSeconds, "wall-clock training time of the model, seconds"),
     ATTACK_SECONDS("attack_seconds", Type.DOUBLE, ResultRow::attackSeconds, "wall-clock time of the attack run, seconds"),
     ATTACK_PARAMS("attack_params", Type.TEXT, ResultRow::attackParams,
-            "compact JSON of the attack's parameters, seed included");
+            "compact JSON of the attack's parameters, seed included"),
+    ACCESS("access", Type.TEXT, ResultRow::access,
+            "how the attack reached the model: white-box (its gradients), black-box (logits only, an ONNX model run "
+                    + "by ONNX Runtime) or transfer (examples crafted on the surrogate named in attack_params)");
 
     /** The value type of a column, as it is checked when a file is read. */
     public enum Type {

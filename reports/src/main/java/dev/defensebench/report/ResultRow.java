@@ -28,6 +28,7 @@ import java.util.Objects;
  * @param trainSeconds   wall-clock training time of the model
  * @param attackSeconds  wall-clock time of the attack run
  * @param attackParams   compact JSON of the attack's parameters, seed included ("{}" if none)
+ * @param access         how the attack reached the model: {@value #WHITE_BOX}, {@value #BLACK_BOX} or {@value #TRANSFER}
  */
 public record ResultRow(
         String experiment,
@@ -49,12 +50,32 @@ public record ResultRow(
         double rho2,
         double trainSeconds,
         double attackSeconds,
-        String attackParams) {
+        String attackParams,
+        String access) {
 
     /** The attack id of the row that carries the clean accuracy. */
     public static final String CLEAN_ATTACK = "clean";
+    /** Access value: the model's own gradients (and logits) were available (a DJL network). */
+    public static final String WHITE_BOX = "white-box";
+    /** Access value: only the model's logits were available (an ONNX model scored through ONNX Runtime). */
+    public static final String BLACK_BOX = "black-box";
+    /** Access value: examples crafted on a surrogate model (named in attack_params), evaluated on this one. */
+    public static final String TRANSFER = "transfer";
 
-    /** Rejects null texts, a negative sample count and accuracies outside [0, 1]. */
+    /** A row of a white-box evaluation (the access every model trained by the harness has). */
+    public ResultRow(String experiment, String model, String defense, String architecture, String dataset,
+            String preprocessing, long seed, String cellHash, String attack, String norm, double epsilon, int samples,
+            double cleanAccuracy, double robustAccuracy, double robustCiLow, double robustCiHigh, double rho2,
+            double trainSeconds, double attackSeconds, String attackParams) {
+        this(experiment, model, defense, architecture, dataset, preprocessing, seed, cellHash, attack, norm, epsilon,
+                samples, cleanAccuracy, robustAccuracy, robustCiLow, robustCiHigh, rho2, trainSeconds, attackSeconds,
+                attackParams, WHITE_BOX);
+    }
+
+    /**
+     * Rejects null texts, a negative sample count and accuracies outside [0, 1]; a null {@code access}
+     * (a row stored before that column existed) means {@value #WHITE_BOX}.
+     */
     public ResultRow {
         Objects.requireNonNull(experiment, "experiment");
         Objects.requireNonNull(model, "model");
@@ -66,6 +87,8 @@ public record ResultRow(
         Objects.requireNonNull(attack, "attack");
         Objects.requireNonNull(norm, "norm");
         Objects.requireNonNull(attackParams, "attackParams");
+        // evaluations stored before the access column existed are all white-box
+        access = access == null ? WHITE_BOX : access;
         if (samples < 0) {
             throw new IllegalArgumentException("samples must be >= 0, found " + samples);
         }

@@ -27,6 +27,16 @@ public interface Attack {
     boolean isMinNorm();
 
     /**
+     * Whether the attack needs the model's input gradients (true, the default). Score-based black-box
+     * attacks (random noise, Square) override this with false: they run on models that give logits only
+     * ({@link Classifier#isDifferentiable()} false, e.g. an imported ONNX model); the others are skipped
+     * there, or run as transfer attacks from a differentiable surrogate.
+     */
+    default boolean needsGradients() {
+        return true;
+    }
+
+    /**
      * Attacks {@code inputs} (N, sample...) with true {@code labels} (N, int64) under {@code threat}.
      * Every random choice derives from {@code seed}.
      */

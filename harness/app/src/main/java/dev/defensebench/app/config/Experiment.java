@@ -16,6 +16,7 @@ import java.util.List;
  * @param evalBatchSize test images per attack batch
  * @param models the board's entries
  * @param attacks the attacks every entry is scored with
+ * @param exportOnnx also write every trained model as {@code model.onnx} next to its weights (default false)
  */
 public record Experiment(
         String name,
@@ -27,7 +28,8 @@ public record Experiment(
         String device,
         Integer evalBatchSize,
         List<ModelEntry> models,
-        List<AttackEntry> attacks) {
+        List<AttackEntry> attacks,
+        Boolean exportOnnx) {
 
     public Experiment {
         preprocessing = preprocessing == null ? "unit" : preprocessing;
@@ -37,5 +39,6 @@ public record Experiment(
         evalBatchSize = evalBatchSize == null ? 250 : evalBatchSize;
         models = models == null ? List.of() : List.copyOf(models);
         attacks = attacks == null ? List.of() : List.copyOf(attacks);
+        exportOnnx = exportOnnx == null ? Boolean.FALSE : exportOnnx;
     }
 }

@@ -194,6 +194,11 @@ public final class ExperimentLoader {
                     at + ": 'name' must use only letters, digits, '.', '_' and '-', found '" + m.name() + "'");
             require(source, byName.put(m.name(), m) == null, at + ": the name '" + m.name() + "' is used twice");
             at = at + " '" + m.name() + "'";
+            if (m.isImported()) {
+                validateImported(source, at, m, e);
+                continue;
+            }
+            requireNoOnnxKeys(source, at, m);
             require(source, m.defense() != null, at + ": 'defense' is required; known: " + plugins.defenses().keySet());
             Defense defense = wrap(source, at, () -> plugins.defense(m.defense()));
             require(source, !m.architectures().isEmpty(),
@@ -213,6 +218,8 @@ public final class ExperimentLoader {
             ModelEntry parent = byName.get(m.initFrom());
             require(source, parent != null, at + ": 'init_from' names '" + m.initFrom() + "', which is not an entry; entries: "
                     + e.models().stream().map(ModelEntry::name).collect(Collectors.toList()));
+            require(source, !parent.isImported(), at + ": 'init_from' names the ONNX entry '" + parent.name()
+                    + "'; only trained entries can be fine-tuned from");
             require(source, parent.architectures().containsAll(m.architectures()), at + ": 'init_from' entry '"
                     + parent.name() + "' is trained on " + parent.architectures() + " but this entry needs " + m.architectures());
             Set<String> seen = new HashSet<>();
@@ -239,6 +246,32 @@ public final class ExperimentLoader {
             String owner = at;
             wrap(source, "", () -> Hyperparameters.resolve(owner, attack.parameters(), a.params()));
         }
+    }
+
+    /** The keys of an ONNX entry: no training keys; dataset and preprocessing as the experiment's; a trained surrogate. */
+    private static void validateImported(String source, String at, ModelEntry m, Experiment e) {
+        require(source, m.defense() == null && m.architectures().isEmpty() && m.initFrom() == null && m.params().isEmpty(),
+                at + ": an 'onnx' entry is not trained here: remove 'defense', 'architectures', 'init_from' and 'params'");
+        require(source, !m.onnx().isBlank(), at + ": 'onnx' must name a .onnx file");
+        require(source, m.dataset() == null || m.dataset().equals(e.dataset()), at + ": 'dataset' is '" + m.dataset()
+                + "' but the experiment's dataset is '" + e.dataset() + "'; an ONNX entry is scored on the experiment's data");
+        require(source, m.preprocessing() == null || m.preprocessing().equals(e.preprocessing()), at + ": 'preprocessing' is '"
+                + m.preprocessing() + "' but the experiment preprocesses '" + e.preprocessing()
+                + "'; put the entry in an experiment with the preprocessing the model expects");
+        require(source, m.maxMb() == null || m.maxMb() > 0 && Double.isFinite(m.maxMb()), at + ": 'max_mb' must be > 0, found " + m.maxMb());
+        require(source, m.inputShape() == null || !m.inputShape().isEmpty() && m.inputShape().stream().allMatch(d -> d != null && d > 0),
+                at + ": 'input_shape' must list positive sizes of one sample, e.g. [1, 28, 28], found " + m.inputShape());
+        if (m.surrogate() != null) {
+            ModelEntry s = e.models().stream().filter(x -> m.surrogate().equals(x.name())).findFirst().orElse(null);
+            require(source, s != null && !s.isImported(), at + ": 'surrogate' must name a trained entry; trained entries: "
+                    + e.models().stream().filter(x -> !x.isImported()).map(ModelEntry::name).collect(Collectors.toList()));
+        }
+    }
+
+    private static void requireNoOnnxKeys(String source, String at, ModelEntry m) {
+        require(source, m.inputShape() == null && m.dataset() == null && m.preprocessing() == null && m.surrogate() == null
+                && m.maxMb() == null && m.whiteBox() == null,
+                at + ": 'input_shape', 'dataset', 'preprocessing', 'surrogate', 'max_mb' and 'white_box' apply only to an 'onnx' entry");
     }
 
     private static void require(String source, boolean ok, String message) {

@@ -35,6 +35,9 @@ public record Plan(List<Cell> cells) {
         Map<String, Cell> byKey = new HashMap<>();
         List<Cell> cells = new ArrayList<>();
         for (ModelEntry entry : ExperimentLoader.dependencyOrder(experiment)) {
+            if (entry.isImported()) {
+                continue; // imported ONNX entries are not trained: the runner scores them after the cells
+            }
             Hyperparameters params = Hyperparameters.resolve(
                     "models '" + entry.name() + "'", plugins.defense(entry.defense()).parameters(), entry.params());
             for (String architecture : entry.architectures()) {

@@ -23,14 +23,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Scores one model on the fixed test subset: clean accuracy, then every attack of the suite in
  * batches, one result row per attack × ε (min-norm attacks thresholded at every ε of their grid).
+ * Attacks that need gradients are skipped on a model that gives logits only (see
+ * {@link #applies}); {@link #evaluateTransfer} scores such a model on examples crafted on a surrogate.
  */
 public final class Evaluator {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+    private static final Logger LOG = LoggerFactory.getLogger(Evaluator.class);
 
     /** What does not change from row to row: who is scored and under which identity. */
     public record Subject(String experiment, String model, String defense, String architecture, String dataset,
@@ -61,11 +66,87 @@ public final class Evaluator {
         double clean = (double) correct / n;
         List<ResultRow> rows = new ArrayList<>();
         WilsonInterval cleanCi = WilsonInterval.of(correct, n);
-        rows.add(row(subject, ResultRow.CLEAN_ATTACK, "none", 0, n, clean, clean, cleanCi, Double.NaN, 0, "{}"));
+        String access = model.isDifferentiable() ? ResultRow.WHITE_BOX : ResultRow.BLACK_BOX;
+        rows.add(row(subject, ResultRow.CLEAN_ATTACK, "none", 0, n, clean, clean, cleanCi, Double.NaN, 0, "{}", access));
         for (AttackEntry entry : attacks) {
+            Attack attack = plugins.attack(entry.attack());
+            if (!applies(attack, model)) {
+                LOG.warn("{}: skipping attack '{}': it needs input gradients and this model gives logits only (black box)",
+                        subject.model(), attack.name());
+                continue;
+            }
             rows.addAll(runAttack(subject, model, manager, test, entry, clean));
         }
         return rows;
+    }
+
+    /** Whether {@code attack} can run on {@code model}: gradient attacks need a differentiable model. */
+    public static boolean applies(Attack attack, Classifier model) {
+        return model.isDifferentiable() || !attack.needsGradients();
+    }
+
+    /**
+     * Transfer rows: every gradient attack of {@code attacks} crafts its examples on {@code surrogate}
+     * (identified as {@code surrogateId} in the rows' attack_params), and {@code target} is scored on
+     * them. A point the target misclassifies cleanly counts as broken at every ε. The attack column reads
+     * "transfer-&lt;attack&gt;", the access column "transfer".
+     */
+    public List<ResultRow> evaluateTransfer(Subject subject, Classifier target, Classifier surrogate, String surrogateId,
+            NDManager manager, Examples test, List<AttackEntry> attacks) {
+        int n = test.size();
+        boolean[] cleanWrong = new boolean[n];
+        forEachBatch(manager, test, (x, y, from) -> {
+            long[] predicted = target.predict(x).toLongArray();
+            for (int i = 0; i < predicted.length; i++) {
+                cleanWrong[from + i] = predicted[i] != test.labels()[from + i];
+            }
+        });
+        double clean = (double) count(cleanWrong, false) / n;
+        List<ResultRow> rows = new ArrayList<>();
+        for (AttackEntry entry : attacks) {
+            Attack attack = plugins.attack(entry.attack());
+            if (!attack.needsGradients()) {
+                continue; // score-based attacks run on the target itself
+            }
+            Hyperparameters params = Hyperparameters.resolve("attack '" + attack.name() + "'", attack.parameters(), entry.params());
+            ThreatModel threat = new ThreatModel(Norm.parse(entry.norm()), entry.epsilons());
+            int grid = threat.epsilons().size();
+            boolean[][] broken = new boolean[grid][n];
+            String label = "transfer-" + attack.name();
+            progress.start(subject.model() + " " + label, (n + batchSize - 1) / batchSize);
+            long start = System.nanoTime();
+            forEachBatch(manager, test, (x, y, from) -> {
+                AttackResult r = attack.run(surrogate, x, y, threat, params, entry.seed() * 7919 + from);
+                for (int e = 0; e < grid; e++) {
+                    long[] predicted = target.predict(r.outcomes().get(e).adversarial()).toLongArray();
+                    for (int i = 0; i < predicted.length; i++) {
+                        broken[e][from + i] = cleanWrong[from + i] || predicted[i] != test.labels()[from + i];
+                    }
+                }
+                progress.advance(1, "");
+            });
+            double seconds = (System.nanoTime() - start) / 1e9;
+            progress.finish(String.format(Locale.ROOT, "%s %s from %s: %.1f s", subject.model(), label, surrogateId, seconds));
+            Map<String, Object> recorded = new TreeMap<>(params.asMap());
+            recorded.put("seed", entry.seed());
+            recorded.put("norm", threat.norm().label());
+            recorded.put("surrogate", surrogateId);
+            String paramsJson = json(recorded);
+            for (int e = 0; e < grid; e++) {
+                int robust = count(broken[e], false);
+                rows.add(row(subject, label, threat.norm().label(), threat.epsilons().get(e), n, clean, (double) robust / n,
+                        WilsonInterval.of(robust, n), Double.NaN, seconds, paramsJson, ResultRow.TRANSFER));
+            }
+        }
+        return rows;
+    }
+
+    private static String json(Map<String, Object> value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private List<ResultRow> runAttack(Subject subject, Classifier model, NDManager manager, Examples test,
@@ -111,16 +192,17 @@ public final class Evaluator {
         for (int e = 0; e < grid; e++) {
             int robust = count(success[e], false);
             rows.add(row(subject, attack.name(), threat.norm().label(), threat.epsilons().get(e), n, clean,
-                    (double) robust / n, WilsonInterval.of(robust, n), rho2, seconds, paramsJson));
+                    (double) robust / n, WilsonInterval.of(robust, n), rho2, seconds, paramsJson,
+                    model.isDifferentiable() ? ResultRow.WHITE_BOX : ResultRow.BLACK_BOX));
         }
         return rows;
     }
 
     private static ResultRow row(Subject s, String attack, String norm, double eps, int n, double clean, double robust,
-            WilsonInterval ci, double rho2, double seconds, String params) {
+            WilsonInterval ci, double rho2, double seconds, String params, String access) {
         return new ResultRow(s.experiment(), s.model(), s.defense(), s.architecture(), s.dataset(), s.preprocessing(),
                 s.seed(), s.cellHash(), attack, norm, eps, n, clean, robust, ci.low(), ci.high(), rho2,
-                s.trainSeconds(), seconds, params);
+                s.trainSeconds(), seconds, params, access);
     }
 
     @FunctionalInterface

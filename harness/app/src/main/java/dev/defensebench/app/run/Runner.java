@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.defensebench.app.config.Experiment;
+import dev.defensebench.app.config.ModelEntry;
 import dev.defensebench.app.config.Plugins;
 import dev.defensebench.app.plan.Cell;
 import dev.defensebench.app.plan.Plan;
@@ -22,6 +23,7 @@ import dev.defensebench.model.Architecture;
 import dev.defensebench.model.BlockClassifier;
 import dev.defensebench.model.ModelCard;
 import dev.defensebench.model.ModelFiles;
+import dev.defensebench.onnx.OnnxRuntimeSettings;
 import dev.defensebench.report.LeaderboardSite;
 import dev.defensebench.report.ModelSummary;
 import dev.defensebench.report.ResultRow;
@@ -50,7 +52,8 @@ import org.slf4j.LoggerFactory;
  * atomically, so an interrupted run resumes where it stopped and a deleted result is recomputed alone.
  *
  * <pre>
- * OUT/models/&lt;cell&gt;/model.params, card.json
+ * OUT/models/&lt;cell&gt;/model.params, card.json (and model.onnx with export_onnx: true)
+ * OUT/models/&lt;entry&gt;-onnx-&lt;sha&gt;/card.json   for an imported ONNX entry
  * OUT/evaluations/&lt;cell&gt;/&lt;evaluation hash&gt;.json
  * OUT/results.csv, OUT/site/index.html
  * </pre>
@@ -60,6 +63,8 @@ public final class Runner {
     private static final Logger LOG = LoggerFactory.getLogger(Runner.class);
     static final String PARAMS_FILE = "model.params";
     static final String CARD_FILE = "card.json";
+    /** The exported model, written next to the weights when the experiment sets {@code export_onnx: true}. */
+    static final String ONNX_FILE = "model.onnx";
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -137,6 +142,15 @@ public final class Runner {
                     summary.trained().add(cell.id());
                 }
                 BlockClassifier model = new BlockClassifier(block, data.numClasses(), box);
+                if (experiment.exportOnnx() && !Files.exists(modelDir.resolve(ONNX_FILE))) {
+                    try {
+                        ModelExport.Check check = ModelExport.write(block, architecture, card, preprocessor, box,
+                                data.numClasses(), test.first(100).inputs(), modelDir.resolve(ONNX_FILE));
+                        LOG.info("{}: exported {}: {}", cell.id(), modelDir.resolve(ONNX_FILE), check.describe());
+                    } catch (IllegalArgumentException e) {
+                        LOG.warn("{}: not exported to ONNX: {}", cell.id(), e.getMessage());
+                    }
+                }
                 Map<String, Object> evaluationConfig = new TreeMap<>();
                 evaluationConfig.put("cell", cell.hash());
                 evaluationConfig.put("test_size", test.size());
@@ -164,6 +178,11 @@ public final class Runner {
                 rows.addAll(cellRows);
                 models.add(summaryOf(card, data.name()));
             }
+        }
+        if (experiment.models().stream().anyMatch(ModelEntry::isImported)) {
+            OnnxRuntimeSettings runtime = new OnnxRuntimeSettings(0, device.isGpu() ? "auto" : "cpu", experiment.evalBatchSize());
+            new ImportedEntries(plugins, evaluator, runtime).run(experiment, plan, out, device,
+                    new ImportedEntries.Scoring(test, data.name(), preprocessing.id(), version), rows, models, summary);
         }
         ResultsCsv.write(summary.results(), rows);
         LeaderboardSite.write(summary.site().getParent(), experiment.name(), rows, models);

@@ -1,0 +1,229 @@
+package dev.defensebench.app.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.Device;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.defensebench.app.config.Experiment;
+import dev.defensebench.app.config.ExperimentLoader;
+import dev.defensebench.app.config.Plugins;
+import dev.defensebench.app.plan.Cell;
+import dev.defensebench.app.plan.Plan;
+import dev.defensebench.data.ImageSplit;
+import dev.defensebench.data.Preprocessing;
+import dev.defensebench.onnx.FixtureModels;
+import dev.defensebench.onnx.OnnxExporter;
+import dev.defensebench.onnx.OnnxImportException;
+import dev.defensebench.onnx.OnnxMetadata;
+import dev.defensebench.onnx.graph.Model;
+import dev.defensebench.onnx.graph.OnnxCodec;
+import dev.defensebench.report.ResultRow;
+import dev.defensebench.spi.ProgressListener;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * ONNX in and out on the tiny MNIST: a trained MLP is exported by the run ({@code export_onnx}); its
+ * file imported as board entries (rebuilt in DJL, and black-box with transfer attacks from the
+ * original) scores the same clean accuracy; a fixture written in another layout imports and scores;
+ * a broken file is refused with its name.
+ */
+class OnnxEntriesTest {
+
+    private static final int TEST = 60;
+    private static final String HEADER = String.join("\n",
+            "name: tiny-onnx",
+            "dataset: mnist",
+            "test_size: " + TEST,
+            "eval_batch_size: 30",
+            "device: cpu",
+            "export_onnx: true",
+            "models:",
+            "  - name: vanilla",
+            "    defense: vanilla",
+            "    architectures: [mlp]",
+            "    params: {epochs: 1, batch_size: 20, lr: 0.1}",
+            "");
+    private static final String ATTACKS = String.join("\n",
+            "attacks:",
+            "  - attack: fgsm",
+            "    norm: Linf",
+            "    epsilons: [0.05, 0.2]",
+            "");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path temp;
+
+    private final Plugins plugins = Plugins.discover();
+    private TinyMnist data;
+    private Runner runner;
+    private Path out;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        data = TinyMnist.write(temp.resolve("raw"), 200, TEST, 42);
+        runner = new Runner(plugins, data.registry(), temp.resolve("data"), ProgressListener.SILENT);
+        out = temp.resolve("out");
+    }
+
+    private Experiment experiment(String text) {
+        return new ExperimentLoader(plugins, data.registry().names()).parse("tiny-onnx.yaml", text);
+    }
+
+    private static List<ResultRow> rowsOf(List<ResultRow> rows, String model) {
+        return rows.stream().filter(r -> r.model().equals(model)).collect(Collectors.toList());
+    }
+
+    private Path exportedFile() {
+        Plan plan = Plan.of(experiment(HEADER + ATTACKS), plugins, data.identity(), 200, Versions.harness());
+        Cell vanilla = plan.cells().get(0);
+        return out.resolve("models").resolve(vanilla.directoryName()).resolve(Runner.ONNX_FILE);
+    }
+
+    @Test
+    void exportedModelsImportAsBoardEntriesAndFixturesScore() throws Exception {
+        // ---- 1. train and export
+        runner.run(experiment(HEADER + ATTACKS), out, Device.cpu());
+        Path exported = exportedFile();
+        assertThat(exported).isRegularFile();
+        Model decoded = OnnxCodec.decode(Files.readAllBytes(exported));
+        assertThat(decoded.defaultOpset()).isEqualTo(OnnxExporter.OPSET);
+        assertThat(decoded.metadata()).containsEntry(OnnxMetadata.PREPROCESSING, "unit")
+                .containsEntry(OnnxMetadata.CELL, "vanilla/mlp/s0").containsEntry(OnnxMetadata.INPUT_SHAPE, "1,8,8")
+                .containsEntry(OnnxMetadata.NUM_CLASSES, "10");
+
+        // ---- 2. the same file as two entries, and a fixture in another layout
+        FixtureModels.Weights weights = FixtureModels.Weights.random(64, 10, 21);
+        Path fixture = temp.resolve("fixture.onnx");
+        Files.write(fixture, OnnxCodec.encode(FixtureModels.mlp(weights, new long[] {1, 8, 8}, "Relu", "")));
+        String withImports = HEADER + String.join("\n",
+                "  - name: back",
+                "    onnx: " + exported,
+                "    dataset: mnist",
+                "    preprocessing: unit",
+                "    input_shape: [1, 8, 8]",
+                "  - name: black",
+                "    onnx: " + exported,
+                "    white_box: false",
+                "    surrogate: vanilla",
+                "  - name: fixture",
+                "    onnx: " + fixture,
+                "    white_box: false",
+                "    max_mb: 1",
+                "") + ATTACKS;
+        Runner.Summary summary = runner.run(experiment(withImports), out, Device.cpu());
+        assertThat(summary.trained()).isEmpty();
+        assertThat(summary.evaluated()).containsExactly("back/onnx", "black/onnx", "fixture/onnx");
+        List<ResultRow> rows = ResultsFile.read(summary.results());
+        List<ResultRow> vanilla = rowsOf(rows, "vanilla/mlp/s0");
+        List<ResultRow> back = rowsOf(rows, "back/onnx");
+        List<ResultRow> black = rowsOf(rows, "black/onnx");
+        double clean = vanilla.get(0).cleanAccuracy();
+        assertThat(clean).isGreaterThan(0.5);
+
+        // rebuilt in DJL: white-box, the same clean accuracy and the same FGSM results as the original
+        assertThat(back).extracting(r -> r.attack() + " " + r.epsilon() + " " + r.access()).containsExactly(
+                "clean 0.0 white-box", "fgsm 0.05 white-box", "fgsm 0.2 white-box");
+        assertThat(back).extracting(ResultRow::robustAccuracy).containsExactlyElementsOf(
+                vanilla.stream().map(ResultRow::robustAccuracy).toList());
+        assertThat(back.get(0).defense()).isEqualTo("imported");
+        assertThat(back.get(0).architecture()).isEqualTo("onnx");
+
+        // through ONNX Runtime: the same clean accuracy; FGSM skipped directly, run as a transfer from vanilla
+        assertThat(black).extracting(r -> r.attack() + " " + r.epsilon() + " " + r.access()).containsExactly(
+                "clean 0.0 black-box", "transfer-fgsm 0.05 transfer", "transfer-fgsm 0.2 transfer");
+        assertThat(black.get(0).cleanAccuracy()).isEqualTo(clean);
+        assertThat(black.get(1).attackParams()).contains("\"surrogate\":\"vanilla/mlp/s0\"");
+        // the surrogate is the same network: its FGSM examples fool the copy as they fool the original
+        for (int i = 1; i < 3; i++) {
+            assertThat(black.get(i).robustAccuracy()).isCloseTo(vanilla.get(i).robustAccuracy(), within(1.0 / TEST + 1e-9));
+            assertThat(black.get(i).robustAccuracy()).isLessThanOrEqualTo(black.get(0).cleanAccuracy());
+        }
+        JsonNode blackCard = JSON.readTree(findCard("black-onnx-").toFile());
+        assertThat(blackCard.get("evaluation").asText()).startsWith("black-box evaluated");
+        assertThat(blackCard.get("importPath").asText()).isEqualTo("onnx-runtime");
+        assertThat(blackCard.get("skippedAttacks")).extracting(JsonNode::asText).containsExactly("fgsm");
+        assertThat(blackCard.get("surrogate").asText()).isEqualTo("vanilla/mlp/s0");
+        JsonNode backCard = JSON.readTree(findCard("back-onnx-").toFile());
+        assertThat(backCard.get("evaluation").asText()).startsWith("white-box evaluated");
+        assertThat(Files.readString(summary.site())).contains("black/onnx").contains("black-box evaluated");
+
+        // the fixture: its clean accuracy is what its weights compute, in double precision, on the test images
+        ImageSplit testSplit = data.registry().load("mnist", temp.resolve("data")).test().first(TEST);
+        float[] x = Preprocessing.UNIT.fit(testSplit).apply(testSplit);
+        int correct = 0;
+        for (int i = 0; i < TEST; i++) {
+            double[] z = weights.logits(Arrays.copyOfRange(x, i * 64, (i + 1) * 64));
+            int best = 0;
+            for (int k = 1; k < z.length; k++) {
+                best = z[k] > z[best] ? k : best;
+            }
+            correct += best == testSplit.labels()[i] ? 1 : 0;
+        }
+        List<ResultRow> fixtureRows = rowsOf(rows, "fixture/onnx");
+        assertThat(fixtureRows).extracting(ResultRow::attack).containsExactly("clean");
+        assertThat(fixtureRows.get(0).cleanAccuracy()).isEqualTo((double) correct / TEST);
+
+        // ---- 3. a rerun reuses every evaluation
+        Runner.Summary again = runner.run(experiment(withImports), out, Device.cpu());
+        assertThat(again.evaluated()).isEmpty();
+        assertThat(again.evaluationsReused()).contains("back/onnx", "black/onnx", "fixture/onnx");
+        assertThat(ResultsFile.read(again.results())).isEqualTo(rows);
+    }
+
+    @Test
+    void aBrokenOrMismatchedFileStopsTheRunWithItsName() throws Exception {
+        Path truncated = temp.resolve("truncated.onnx");
+        FixtureModels.Weights weights = FixtureModels.Weights.random(64, 10, 21);
+        byte[] bytes = OnnxCodec.encode(FixtureModels.mlp(weights, new long[] {1, 8, 8}, "Relu", ""));
+        Files.write(truncated, Arrays.copyOf(bytes, bytes.length / 3));
+        String text = HEADER.replace("export_onnx: true\n", "") + "  - name: broken\n    onnx: " + truncated + "\n" + ATTACKS;
+        assertThatThrownBy(() -> runner.run(experiment(text), out, Device.cpu())).isInstanceOf(OnnxImportException.class)
+                .hasMessageContaining(truncated.toString()).hasMessageContaining("not a valid ONNX model");
+        Path wrongClasses = temp.resolve("five.onnx");
+        Files.write(wrongClasses, OnnxCodec.encode(FixtureModels.mlp(FixtureModels.Weights.random(64, 5, 1),
+                new long[] {1, 8, 8}, "Relu", "")));
+        String five = HEADER.replace("export_onnx: true\n", "") + "  - name: five\n    onnx: " + wrongClasses + "\n" + ATTACKS;
+        assertThatThrownBy(() -> runner.run(experiment(five), out, Device.cpu())).isInstanceOf(OnnxImportException.class)
+                .hasMessageContaining("the data set has 10 classes");
+        String shape = HEADER.replace("export_onnx: true\n", "") + "  - name: s\n    onnx: " + wrongClasses
+                + "\n    input_shape: [1, 28, 28]\n" + ATTACKS;
+        assertThatThrownBy(() -> runner.run(experiment(shape), out, Device.cpu()))
+                .hasMessageContaining("'input_shape' [1, 28, 28] does not match the images of dataset 'mnist', 1,8,8");
+    }
+
+    @Test
+    void onnxEntryKeysAreValidated() {
+        String base = HEADER.replace("export_onnx: true\n", "");
+        assertThatThrownBy(() -> experiment(base + "  - name: x\n    onnx: m.onnx\n    defense: vanilla\n" + ATTACKS))
+                .hasMessageContaining("an 'onnx' entry is not trained here");
+        assertThatThrownBy(() -> experiment(base + "  - name: x\n    onnx: m.onnx\n    surrogate: nobody\n" + ATTACKS))
+                .hasMessageContaining("'surrogate' must name a trained entry; trained entries: [vanilla]");
+        assertThatThrownBy(() -> experiment(base + "  - name: x\n    onnx: m.onnx\n    preprocessing: paper\n" + ATTACKS))
+                .hasMessageContaining("'preprocessing' is 'paper' but the experiment preprocesses 'unit'");
+        assertThatThrownBy(() -> experiment(base + "  - name: x\n    onnx: m.onnx\n    max_mb: 0\n" + ATTACKS))
+                .hasMessageContaining("'max_mb' must be > 0");
+        assertThatThrownBy(() -> experiment(base + "  - name: y\n    defense: vanilla\n    architectures: [mlp]\n    white_box: false\n" + ATTACKS))
+                .hasMessageContaining("apply only to an 'onnx' entry");
+        assertThatThrownBy(() -> experiment(base + "  - name: x\n    onnx: m.onnx\n  - name: z\n    defense: vanilla\n"
+                + "    architectures: [mlp]\n    init_from: x\n" + ATTACKS))
+                .hasMessageContaining("'init_from' names the ONNX entry 'x'");
+    }
+
+    private Path findCard(String prefix) throws IOException {
+        try (var s = Files.list(out.resolve("models"))) {
+            return s.filter(p -> p.getFileName().toString().startsWith(prefix)).findFirst().orElseThrow().resolve("card.json");
+        }
+    }
+}

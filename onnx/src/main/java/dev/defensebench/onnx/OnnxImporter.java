@@ -1,0 +1,244 @@
+package dev.defensebench.onnx;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import ai.djl.ndarray.types.Shape;
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import dev.defensebench.autograd.Autograd;
+import dev.defensebench.model.BlockClassifier;
+import dev.defensebench.onnx.graph.Dimension;
+import dev.defensebench.onnx.graph.Graph;
+import dev.defensebench.onnx.graph.Model;
+import dev.defensebench.onnx.graph.Node;
+import dev.defensebench.onnx.graph.OnnxCodec;
+import dev.defensebench.onnx.graph.OpsetId;
+import dev.defensebench.onnx.graph.Tensor;
+import dev.defensebench.onnx.graph.ValueInfo;
+import dev.defensebench.spi.InputBox;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * Imports an ONNX file safely. In order: the size limit (before reading), a strict protobuf parse of
+ * the whole file (truncated, corrupted or non-ONNX bytes are refused here, before any native code sees
+ * them), standard ONNX operators only, one float input whose shape fits the data set, one float output
+ * with the data set's class count, then an ONNX Runtime session and a probe batch whose logits must have
+ * the expected shape. When the graph uses only the exporter's operators it is rebuilt as a DJL network
+ * (white-box), kept only if a float64 twin of the rebuild agrees with ONNX Runtime's logits on a probe
+ * batch (relative difference at most {@value #REBUILD_TOLERANCE}).
+ */
+public final class OnnxImporter {
+
+    /** Largest |logit| difference, relative to max(1, |logit|), allowed between the DJL rebuild and ONNX Runtime. */
+    public static final double REBUILD_TOLERANCE = 1e-4;
+
+    private OnnxImporter() {}
+
+    /** Checks and loads {@code request.file()}; DJL arrays live on {@code manager}. */
+    public static ImportedModel load(ImportRequest request, NDManager manager) {
+        Path file = request.file();
+        byte[] bytes = read(file, request.maxBytes());
+        Model model;
+        try {
+            model = OnnxCodec.decode(bytes);
+        } catch (RuntimeException e) {
+            throw new OnnxImportException(file + ": not a valid ONNX model (truncated, corrupted or another format): "
+                    + e.getMessage(), e);
+        }
+        InputBox box = request.box();
+        ValueInfo input = checkGraph(file, model, box.sampleShape(), request.numClasses());
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtSession session;
+        try (OrtSession.SessionOptions options = request.runtime().sessionOptions()) {
+            session = env.createSession(bytes, options);
+        } catch (OrtException e) {
+            throw new OnnxImportException(file + ": ONNX Runtime refused the model: " + e.getMessage(), e);
+        }
+        OnnxRuntimeClassifier runtime = new OnnxRuntimeClassifier(env, session, input.name(), request.numClasses(), box,
+                fixedBatch(input, request.runtime().batchSize()));
+        try {
+            checkSession(file, session, input.name());
+            float[] probe = probe(box, 8);
+            float[] reference = runtime.run(probe, 8, (int) box.sampleShape().size(), new float[8 * request.numClasses()]);
+            String sha = sha256(bytes);
+            if (!request.tryDjl()) {
+                return new ImportedModel(runtime, ImportedModel.ONNX_RUNTIME, "DJL import not requested", model, sha,
+                        bytes.length, Double.NaN);
+            }
+            // the rebuild is checked in float64, so that only a mistranslated operator (not float32 rounding of the
+            // engine's kernels) can make it disagree with ONNX Runtime; the float32 twin is the one that is scored
+            DjlGraphImport.Result wide = DjlGraphImport.build(model.graph(), box.sampleShape(), manager, DataType.FLOAT64);
+            if (!wide.succeeded()) {
+                return new ImportedModel(runtime, ImportedModel.ONNX_RUNTIME, wide.reason(), model, sha, bytes.length, Double.NaN);
+            }
+            double diff = maxRelativeDifference(wide.block(), manager, probe, box.sampleShape(), reference);
+            if (!(diff <= REBUILD_TOLERANCE)) {
+                return new ImportedModel(runtime, ImportedModel.ONNX_RUNTIME, String.format(Locale.ROOT,
+                        "the DJL rebuild disagrees with ONNX Runtime (max relative logit difference %.3g > %.0e)", diff,
+                        REBUILD_TOLERANCE), model, sha, bytes.length, diff);
+            }
+            DjlGraphImport.Result rebuilt = DjlGraphImport.build(model.graph(), box.sampleShape(), manager, DataType.FLOAT32);
+            BlockClassifier djl = new BlockClassifier(rebuilt.block(), request.numClasses(), box);
+            runtime.close();
+            return new ImportedModel(djl, ImportedModel.DJL, null, model, sha, bytes.length, diff);
+        } catch (RuntimeException e) {
+            runtime.close();
+            if (e instanceof OnnxImportException) {
+                throw e;
+            }
+            throw new OnnxImportException(file + ": the model does not run on this data set's inputs: " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] read(Path file, long maxBytes) {
+        try {
+            if (!Files.isRegularFile(file)) {
+                throw new OnnxImportException(file + ": no such ONNX file");
+            }
+            long size = Files.size(file);
+            if (size > maxBytes) {
+                throw new OnnxImportException(String.format(Locale.ROOT,
+                        "%s: the file is %d bytes (%.1f MiB), over the import size limit of %d bytes (%.1f MiB); raise "
+                                + "'max_mb' on the entry if you trust it", file, size, size / 1048576.0, maxBytes, maxBytes / 1048576.0));
+            }
+            if (size == 0) {
+                throw new OnnxImportException(file + ": the file is empty, not an ONNX model");
+            }
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new OnnxImportException(file + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    /** Checks operators, input and output against the data set; returns the data input. */
+    static ValueInfo checkGraph(Path file, Model model, Shape sampleShape, int numClasses) {
+        if (model.defaultOpset() < 1) {
+            throw new OnnxImportException(file + ": the model imports no standard ONNX operator set (found "
+                    + model.opsets() + ")");
+        }
+        Graph g = model.graph();
+        for (Node n : g.nodes()) {
+            if (!OpsetId.isDefaultDomain(n.domain())) {
+                throw new OnnxImportException(file + ": node " + n.describe() + " uses the operator domain '" + n.domain()
+                        + "'; only standard ONNX operators are imported (no custom or runtime-specific operators)");
+            }
+        }
+        List<ValueInfo> inputs = g.dataInputs();
+        if (inputs.size() != 1) {
+            throw new OnnxImportException(file + ": the model has " + inputs.size() + " data inputs "
+                    + inputs.stream().map(ValueInfo::name).toList() + "; expected exactly one (the images)");
+        }
+        ValueInfo in = inputs.get(0);
+        String expected = "[batch, " + sampleShape.toString().replaceAll("[()]", "") + "]";
+        if (in.elemType() != Tensor.FLOAT) {
+            throw new OnnxImportException(file + ": input '" + in.name() + "' has element type " + in.elemType()
+                    + "; expected FLOAT (1)");
+        }
+        if (in.dims() != null) {
+            boolean ok = in.dims().size() == sampleShape.dimension() + 1;
+            for (int i = 0; ok && i < sampleShape.dimension(); i++) {
+                Dimension d = in.dims().get(i + 1);
+                ok = !d.isFixed() || d.value() == sampleShape.get(i);
+            }
+            if (!ok) {
+                throw new OnnxImportException(file + ": input '" + in.name() + "' has shape " + in.shapeText()
+                        + " but the data set's images need " + expected);
+            }
+        }
+        if (g.outputs().size() != 1) {
+            throw new OnnxImportException(file + ": the model has " + g.outputs().size() + " outputs "
+                    + g.outputs().stream().map(ValueInfo::name).toList() + "; expected exactly one (the logits)");
+        }
+        ValueInfo out = g.outputs().get(0);
+        if (out.elemType() != Tensor.FLOAT) {
+            throw new OnnxImportException(file + ": output '" + out.name() + "' has element type " + out.elemType()
+                    + "; expected FLOAT (1)");
+        }
+        if (out.dims() != null && !out.dims().isEmpty()) {
+            Dimension last = out.dims().get(out.dims().size() - 1);
+            if (out.dims().size() != 2 || last.isFixed() && last.value() != numClasses) {
+                throw new OnnxImportException(file + ": output '" + out.name() + "' has shape " + out.shapeText()
+                        + " but the data set has " + numClasses + " classes; expected [batch, " + numClasses + "]");
+            }
+        }
+        return in;
+    }
+
+    private static void checkSession(Path file, OrtSession session, String inputName) {
+        try {
+            NodeInfo info = session.getInputInfo().get(inputName);
+            if (info == null || !(info.getInfo() instanceof TensorInfo)) {
+                throw new OnnxImportException(file + ": ONNX Runtime does not see a tensor input '" + inputName + "'");
+            }
+            if (session.getNumOutputs() != 1) {
+                throw new OnnxImportException(file + ": ONNX Runtime sees " + session.getNumOutputs() + " outputs; expected one");
+            }
+        } catch (OrtException e) {
+            throw new OnnxImportException(file + ": ONNX Runtime cannot describe the model: " + e.getMessage(), e);
+        }
+    }
+
+    /** A fixed batch dimension in the file forces that batch size (usually 1); otherwise the configured one. */
+    private static int fixedBatch(ValueInfo input, int configured) {
+        if (input.dims() != null && !input.dims().isEmpty() && input.dims().get(0).isFixed() && input.dims().get(0).value() > 0) {
+            return (int) Math.min(Integer.MAX_VALUE, input.dims().get(0).value());
+        }
+        return configured;
+    }
+
+    /** {@code n} seeded random points of the input box (row-major). */
+    static float[] probe(InputBox box, int n) {
+        int per = box.lower().length;
+        float[] x = new float[n * per];
+        Random random = new Random(7);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < per; j++) {
+                x[i * per + j] = box.lower()[j] + random.nextFloat() * (box.upper()[j] - box.lower()[j]);
+            }
+        }
+        return x;
+    }
+
+    private static double maxRelativeDifference(Block wide, NDManager manager, float[] probe, Shape sampleShape,
+            float[] reference) {
+        int n = probe.length / (int) sampleShape.size();
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray x = scope.create(probe, new Shape(n).addAll(sampleShape)).toType(DataType.FLOAT64, false);
+            double[] logits = Autograd.notRecording(() -> wide.forward(new ParameterStore(), new NDList(x), false)
+                    .singletonOrThrow()).toDoubleArray();
+            double worst = 0;
+            for (int i = 0; i < logits.length; i++) {
+                double d = Math.abs(logits[i] - reference[i]) / Math.max(1.0, Math.abs(reference[i]));
+                worst = Double.isNaN(d) ? Double.NaN : Math.max(worst, d);
+                if (Double.isNaN(worst)) {
+                    return worst;
+                }
+            }
+            return worst;
+        }
+    }
+
+    /** SHA-256 (hex) of {@code bytes}. */
+    public static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

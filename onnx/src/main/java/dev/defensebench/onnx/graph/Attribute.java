@@ -1,0 +1,47 @@
+package dev.defensebench.onnx.graph;
+
+/**
+ * An ONNX AttributeProto. Only the scalar and list kinds the project uses carry a value here; other
+ * kinds (tensors, sub-graphs, ...) are kept by type only, enough to refuse them for DJL import.
+ *
+ * @param name the attribute's name
+ * @param type the AttributeType code (FLOAT 1, INT 2, STRING 3, FLOATS 6, INTS 7, ...)
+ * @param f the value of a FLOAT attribute
+ * @param i the value of an INT attribute
+ * @param s the value of a STRING attribute (or null)
+ * @param floats the value of a FLOATS attribute (or null)
+ * @param ints the value of an INTS attribute (or null)
+ */
+public record Attribute(String name, int type, float f, long i, String s, float[] floats, long[] ints) {
+
+    /** AttributeType FLOAT. */
+    public static final int FLOAT = 1;
+    /** AttributeType INT. */
+    public static final int INT = 2;
+    /** AttributeType STRING. */
+    public static final int STRING = 3;
+    /** AttributeType FLOATS. */
+    public static final int FLOATS = 6;
+    /** AttributeType INTS. */
+    public static final int INTS = 7;
+
+    /** An INT attribute. */
+    public static Attribute ofInt(String name, long value) {
+        return new Attribute(name, INT, 0, value, null, null, null);
+    }
+
+    /** An INTS attribute. */
+    public static Attribute ofInts(String name, long... values) {
+        return new Attribute(name, INTS, 0, 0, null, null, values.clone());
+    }
+
+    /** A FLOAT attribute. */
+    public static Attribute ofFloat(String name, float value) {
+        return new Attribute(name, FLOAT, value, 0, null, null, null);
+    }
+
+    /** A STRING attribute. */
+    public static Attribute ofString(String name, String value) {
+        return new Attribute(name, STRING, 0, 0, value, null, null);
+    }
+}
