@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.index.NDIndex;
+import dev.defensebench.train.Losses;
 import java.util.Arrays;
 
 /** Row-wise helpers of the batched attacks: per-sample scalars, sub-batches by index, losses on logits. */
@@ -68,15 +69,8 @@ final class Batches {
         return labels.oneHot((int) logits.getShape().get(1)).toType(logits.getDataType(), false);
     }
 
-    /**
-     * The margin {@code z_y − max_{k≠y} z_k} per sample (N): positive while the sample is classified as
-     * {@code y}.
-     */
+    /** The margin {@code z_y − max_{k≠y} z_k} per sample (N); see {@link Losses#margin}. */
     static NDArray margin(NDArray logits, NDArray labels) {
-        NDArray hot = oneHot(labels, logits);
-        NDArray zy = logits.mul(hot).sum(new int[] {1});
-        NDArray spread = logits.max().sub(logits.min()).add(1);
-        NDArray others = logits.sub(hot.mul(spread.mul(2))).max(new int[] {1});
-        return zy.sub(others);
+        return Losses.margin(logits, labels);
     }
 }

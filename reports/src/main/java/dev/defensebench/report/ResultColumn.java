@@ -36,7 +36,10 @@ public enum ResultColumn {
     TRAIN_SECONDS("train_seconds", Type.DOUBLE, ResultRow::trainSeconds, "wall-clock training time of the model, seconds"),
     ATTACK_SECONDS("attack_seconds", Type.DOUBLE, ResultRow::attackSeconds, "wall-clock time of the attack run, seconds"),
     ATTACK_PARAMS("attack_params", Type.TEXT, ResultRow::attackParams,
-            "compact JSON of the attack's parameters, seed included");
+            "compact JSON of the attack's parameters, seed included"),
+    ATTACK_IMAGES_PER_SECOND("attack_images_per_second", Type.DOUBLE, ResultRow::attackImagesPerSecond,
+            "attack throughput: test images attacked per second of attack wall time, counting every image once per ε "
+                    + "for a fixed-ε attack and once for a min-norm attack (empty for clean and worst-case rows)");
 
     /** The value type of a column, as it is checked when a file is read. */
     public enum Type {

@@ -28,6 +28,8 @@ import java.util.Objects;
  * @param trainSeconds   wall-clock training time of the model
  * @param attackSeconds  wall-clock time of the attack run
  * @param attackParams   compact JSON of the attack's parameters, seed included ("{}" if none)
+ * @param attackImagesPerSecond attack throughput: test images attacked per second of attack wall time
+ *                       (a fixed-ε attack counts every image once per ε); {@code NaN} when not applicable
  */
 public record ResultRow(
         String experiment,
@@ -49,10 +51,21 @@ public record ResultRow(
         double rho2,
         double trainSeconds,
         double attackSeconds,
-        String attackParams) {
+        String attackParams,
+        double attackImagesPerSecond) {
 
     /** The attack id of the row that carries the clean accuracy. */
     public static final String CLEAN_ATTACK = "clean";
+
+    /** A row without a throughput measurement ({@code attackImagesPerSecond} NaN). */
+    public ResultRow(String experiment, String model, String defense, String architecture, String dataset,
+            String preprocessing, long seed, String cellHash, String attack, String norm, double epsilon, int samples,
+            double cleanAccuracy, double robustAccuracy, double robustCiLow, double robustCiHigh, double rho2,
+            double trainSeconds, double attackSeconds, String attackParams) {
+        this(experiment, model, defense, architecture, dataset, preprocessing, seed, cellHash, attack, norm, epsilon,
+                samples, cleanAccuracy, robustAccuracy, robustCiLow, robustCiHigh, rho2, trainSeconds, attackSeconds,
+                attackParams, Double.NaN);
+    }
 
     /** Rejects null texts, a negative sample count and accuracies outside [0, 1]. */
     public ResultRow {

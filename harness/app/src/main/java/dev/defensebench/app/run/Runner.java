@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -26,6 +25,8 @@ import dev.defensebench.report.LeaderboardSite;
 import dev.defensebench.report.ModelSummary;
 import dev.defensebench.report.ResultRow;
 import dev.defensebench.report.ResultsCsv;
+import dev.defensebench.report.SanityCheck;
+import dev.defensebench.report.SanityCsv;
 import dev.defensebench.spi.Examples;
 import dev.defensebench.spi.InputBox;
 import dev.defensebench.spi.ProgressListener;
@@ -52,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * OUT/models/&lt;cell&gt;/model.params, card.json
  * OUT/evaluations/&lt;cell&gt;/&lt;evaluation hash&gt;.json
- * OUT/results.csv, OUT/site/index.html
+ * OUT/results.csv, OUT/sanity.csv, OUT/site/index.html
  * </pre>
  */
 public final class Runner {
@@ -60,6 +61,7 @@ public final class Runner {
     private static final Logger LOG = LoggerFactory.getLogger(Runner.class);
     static final String PARAMS_FILE = "model.params";
     static final String CARD_FILE = "card.json";
+    static final String SANITY_FILE = "sanity.csv";
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -106,6 +108,7 @@ public final class Runner {
                 out.resolve("results.csv"), out.resolve("site").resolve(LeaderboardSite.INDEX));
         List<ResultRow> rows = new ArrayList<>();
         List<ModelSummary> models = new ArrayList<>();
+        List<SanityCheck> sanity = new ArrayList<>();
         Evaluator evaluator = new Evaluator(plugins, experiment.evalBatchSize(), progress);
         for (Cell cell : plan.cells()) {
             Path modelDir = out.resolve("models").resolve(cell.directoryName());
@@ -145,29 +148,49 @@ public final class Runner {
                 String evaluationHash = Plan.sha256(JSON.convertValue(evaluationConfig, Map.class));
                 Path evaluationFile = out.resolve("evaluations").resolve(cell.directoryName())
                         .resolve(evaluationHash.substring(0, 16) + ".json");
-                List<ResultRow> cellRows;
-                if (Files.exists(evaluationFile)) {
-                    // the rows were written with their derived "clean" flag (ResultRow.isClean()), which is no
-                    // constructor parameter: ignore such read-only properties instead of failing on them
-                    cellRows = JSON.readerFor(new TypeReference<List<ResultRow>>() {})
-                            .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                            .readValue(evaluationFile.toFile());
+                Evaluation evaluation = readEvaluation(evaluationFile);
+                if (evaluation != null) {
                     summary.evaluationsReused().add(cell.id());
                     LOG.info("{}: reusing the stored evaluation {}", cell.id(), evaluationFile);
                 } else {
                     Evaluator.Subject subject = new Evaluator.Subject(experiment.name(), cell.id(), cell.entry().defense(),
                             cell.architecture(), data.name(), preprocessing.id(), cell.seed(), cell.hash(), card.trainSeconds());
-                    cellRows = evaluator.evaluate(subject, model, manager, test, experiment.attacks());
-                    AtomicWrite.bytes(evaluationFile, JSON.writeValueAsBytes(cellRows));
+                    evaluation = evaluator.evaluate(subject, model, manager, test, experiment.attacks());
+                    AtomicWrite.bytes(evaluationFile, JSON.writeValueAsBytes(evaluation));
                     summary.evaluated().add(cell.id());
                 }
-                rows.addAll(cellRows);
+                rows.addAll(evaluation.rows());
+                sanity.addAll(evaluation.sanity());
+                evaluation.sanity().stream()
+                        .filter(c -> c.status() == SanityCheck.Status.FAIL || c.status() == SanityCheck.Status.WARN)
+                        .forEach(c -> LOG.warn("{}: sanity check {} {}: {}", cell.id(), c.check(), c.status().label(), c.detail()));
                 models.add(summaryOf(card, data.name()));
             }
         }
         ResultsCsv.write(summary.results(), rows);
+        SanityCsv.write(out.resolve(SANITY_FILE), sanity);
         LeaderboardSite.write(summary.site().getParent(), experiment.name(), rows, models);
         return summary;
+    }
+
+    /**
+     * The stored evaluation, or null when there is none or it predates the sanity checks (a bare list
+     * of rows), so that it is scored again.
+     */
+    private static Evaluation readEvaluation(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return null;
+        }
+        com.fasterxml.jackson.databind.JsonNode tree = JSON.readTree(file.toFile());
+        if (!tree.isObject() || !tree.has("rows") || !tree.has("sanity")) {
+            LOG.info("{} has no sanity checks (older format); scoring again", file);
+            return null;
+        }
+        // the rows were written with their derived "clean" flag (ResultRow.isClean()), which is no
+        // constructor parameter: ignore such read-only properties instead of failing on them
+        return JSON.readerFor(Evaluation.class)
+                .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .readValue(tree);
     }
 
     private static ModelCard readCard(Path modelDir, Cell cell) throws IOException {
