@@ -184,7 +184,8 @@ public final class Apgd {
                 }
                 carry.release(current, previous, gradient, gradBest, xBest, xBestAdv);
             }
-            return new Run(Checks.select(fooled, xBestAdv, xBest), fooled);
+            // a copy: the carried arrays are closed when this block ends
+            return new Run(Checks.select(fooled, xBestAdv, xBest).duplicate(), fooled);
         }
     }
 

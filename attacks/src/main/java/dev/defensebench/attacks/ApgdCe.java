@@ -37,6 +37,7 @@ public final class ApgdCe extends FixedEpsilonAttack {
     @Override
     protected NDArray perturb(
             Classifier model, NDArray x, NDArray labels, Norm norm, double eps, Hyperparameters params, Random random) {
+        Checks.requireGradients(this, model);
         return Apgd.attack(model, x, labels, norm, eps, settings(params), random);
     }
 

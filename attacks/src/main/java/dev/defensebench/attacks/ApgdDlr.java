@@ -43,6 +43,7 @@ public final class ApgdDlr extends FixedEpsilonAttack {
     @Override
     protected NDArray perturb(
             Classifier model, NDArray x, NDArray labels, Norm norm, double eps, Hyperparameters params, Random random) {
+        Checks.requireGradients(this, model);
         int targets = params.getInt("targets");
         if (targets < 0) {
             throw new IllegalArgumentException("apgd-dlr: parameter 'targets' must be >= 0, found " + targets);

@@ -12,7 +12,8 @@ import java.util.Set;
 /**
  * An AutoAttack-style ensemble (Croce and Hein 2020, "standard" without FAB-T), Linf and L2:
  * APGD-CE on every point, then APGD-T (targeted DLR) on the points still robust, then Square on the
- * points still robust after that; a point counts as broken when any of them breaks it.
+ * points still robust after that; a point counts as broken when any of them breaks it. On a model
+ * without input gradients only Square runs.
  */
 public final class AutoAttack extends FixedEpsilonAttack {
 
@@ -53,10 +54,11 @@ public final class AutoAttack extends FixedEpsilonAttack {
         }
         // APGD-CE draws from the same stream an apgd-ce entry with this seed and these settings would, so
         // the ensemble is never weaker than that entry on any point
-        NDArray adversarial = Apgd.attack(model, x, labels, norm, eps,
+        boolean white = model.isDifferentiable();
+        NDArray adversarial = !white ? x.duplicate() : Apgd.attack(model, x, labels, norm, eps,
                 new Apgd.Settings(steps, restarts, Apgd.Loss.CE, 0, 0.75, 0.75), random);
         long base = random.nextLong();
-        adversarial = onRobust(model, x, labels, adversarial, sub -> targets == 0 || model.numClasses() < 4 ? null
+        adversarial = onRobust(model, x, labels, adversarial, sub -> !white || targets == 0 || model.numClasses() < 4 ? null
                 : Apgd.attack(model, sub.x(), sub.y(), norm, eps,
                         new Apgd.Settings(steps, restarts, Apgd.Loss.DLR_TARGETED, targets, 0.75, 0.75),
                         new Random(base + 1)));

@@ -48,6 +48,7 @@ public final class CarliniWagnerL2 extends MinNormAttack {
     @Override
     protected NDArray findAdversarial(
             Classifier model, NDArray x, NDArray labels, Norm norm, Hyperparameters params, long seed) {
+        Checks.requireGradients(this, model);
         int steps = params.getInt("steps");
         int searches = params.getInt("binary_search_steps");
         double kappa = params.getDouble("confidence");
