@@ -112,7 +112,8 @@ public final class Apgd {
     private static Run single(Classifier model, NDArray x, NDArray y, NDArray targets, Norm norm, double eps,
             Settings s, Random random) {
         int n = (int) x.getShape().get(0);
-        NDArray current = model.box().clip(Perturbations.projectToBall(x, x.add(randomStart(x, norm, eps, random)), norm, eps));
+        Feasible feasible = Feasible.of(x, norm, eps, model);
+        NDArray current = feasible.project(x.add(randomStart(x, norm, eps, random)));
         Probe probe = probe(model, current, y, targets, s.loss());
         double[] step = new double[n];
         java.util.Arrays.fill(step, 2 * eps);
@@ -138,8 +139,8 @@ public final class Apgd {
                     NDArray velocity = current.sub(previous);
                     previous = current;
                     NDArray stepSize = Batches.perSample(step, x);
-                    NDArray z = project(x, current.add(direction(gradient, norm).mul(stepSize)), norm, eps, model);
-                    current = project(x, current.add(z.sub(current).mul(a)).add(velocity.mul(1 - a)), norm, eps, model);
+                    NDArray z = feasible.project(current.add(direction(gradient, norm).mul(stepSize)));
+                    current = it == 0 ? z : feasible.project(current.add(z.sub(current).mul(a)).add(velocity.mul(1 - a)));
                     probe = probe(model, current, y, targets, s.loss());
                     gradient = probe.gradient();
                     boolean[] newlyFooled = new boolean[n];
@@ -247,8 +248,27 @@ public final class Apgd {
         return gradient.reshape(n, -1).div(norms).reshape(gradient.getShape());
     }
 
-    private static NDArray project(NDArray x, NDArray point, Norm norm, double eps, Classifier model) {
-        return model.box().clip(Perturbations.projectToBall(x, point, norm, eps));
+    /**
+     * Projection onto the intersection of the ε-ball and the input box. For Linf both are boxes, so
+     * their intersection's bounds are computed once and a projection is two element-wise operations.
+     */
+    private record Feasible(NDArray x, Norm norm, double eps, Classifier model, NDArray low, NDArray high) {
+
+        static Feasible of(NDArray x, Norm norm, double eps, Classifier model) {
+            if (norm != Norm.LINF) {
+                return new Feasible(x, norm, eps, model, null, null);
+            }
+            NDArray low = model.box().clip(x.sub(eps));
+            NDArray high = model.box().clip(x.add(eps));
+            return new Feasible(x, norm, eps, model, low, high);
+        }
+
+        NDArray project(NDArray point) {
+            if (low != null) {
+                return point.maximum(low).minimum(high);
+            }
+            return model.box().clip(Perturbations.projectToBall(x, point, norm, eps));
+        }
     }
 
     /** A uniform start in the Linf ball, or a random direction on the L2 sphere, of radius ε. */

@@ -162,8 +162,9 @@ public final class Evaluator {
 
     /**
      * The accuracy an attack leaves without a budget: from the min-norm attacks' distances when the
-     * suite has any (a point survives when none found an adversarial example), else by running the first
-     * fixed-ε attack once more at the diameter of the input box in its norm.
+     * suite has any (a point survives when none found an adversarial example), else by running one
+     * fixed-ε entry (an iterative gradient attack when there is one) once more at the diameter of the
+     * input box in its norm.
      */
     private SanityChecks.Unbounded unbounded(Subject subject, Classifier model, NDManager manager, Examples test,
             List<AttackEntry> attacks, List<AttackOutcome> outcomes, boolean[] cleanCorrect) {
@@ -180,11 +181,16 @@ public final class Evaluator {
             String names = String.join(", ", minNorm.stream().map(o -> o.attack() + " " + o.norm().label()).toList());
             return new SanityChecks.Unbounded(names, (double) robust / cleanCorrect.length);
         }
-        for (int k = 0; k < attacks.size(); k++) {
-            AttackEntry entry = attacks.get(k);
-            if (entry.attack().equals("noise")) {
-                continue;
+        AttackEntry entry = null;
+        for (String preferred : UNBOUNDED_PREFERENCE) {
+            for (AttackEntry candidate : attacks) {
+                boolean fits = preferred.equals("*") ? !candidate.attack().equals("noise") : candidate.attack().equals(preferred);
+                if (entry == null && fits) {
+                    entry = candidate;
+                }
             }
+        }
+        if (entry != null) {
             Norm norm = Norm.parse(entry.norm());
             double diameter = diameter(model.box(), norm);
             Run run = runAttack(subject, model, manager, test, entry, entry.params(), List.of(diameter));
@@ -193,6 +199,9 @@ public final class Evaluator {
         }
         return null;
     }
+
+    /** Which entry runs without a budget when the suite has no min-norm attack: the first of these ("*": any but noise). */
+    private static final List<String> UNBOUNDED_PREFERENCE = List.of("pgd", "apgd-ce", "apgd-dlr", "autoattack", "*");
 
     /** The first entry with a {@code steps} parameter ("pgd" preferred) run again with twice the steps. */
     private SanityChecks.Doubled doubled(Subject subject, Classifier model, NDManager manager, Examples test,
