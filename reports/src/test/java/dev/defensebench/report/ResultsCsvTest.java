@@ -22,7 +22,7 @@ class ResultsCsvTest {
     private static final String HEADER = String.join(",", ResultColumn.headers());
 
     private static final String GOOD_LINE =
-            "nightly,vanilla/mlp/s0,vanilla,mlp,mnist,unit,0,h1,fgsm,Linf,0.1,100,0.98,0.5,0.4,0.6,,10.0,1.0,{}";
+            "nightly,vanilla/mlp/s0,vanilla,mlp,mnist,unit,0,h1,fgsm,Linf,0.1,100,0.98,0.5,0.4,0.6,,10.0,1.0,{},250.0";
 
     @Test
     void roundTripKeepsEveryValue() throws IOException {
@@ -103,7 +103,7 @@ class ResultsCsvTest {
     @Test
     void unexpectedColumnIsNamed() throws IOException {
         Path file = write(HEADER + ",extra", GOOD_LINE + ",1");
-        assertThatThrownBy(() -> ResultsCsv.read(file)).hasMessageContaining("unexpected column 'extra' (field 21)");
+        assertThatThrownBy(() -> ResultsCsv.read(file)).hasMessageContaining("unexpected column 'extra' (field 22)");
     }
 
     @Test
@@ -121,7 +121,7 @@ class ResultsCsvTest {
     void wrongFieldCountNamesTheLine() throws IOException {
         Path file = write(HEADER, GOOD_LINE, GOOD_LINE.substring(0, GOOD_LINE.lastIndexOf(',')));
         assertThatThrownBy(() -> ResultsCsv.read(file)).hasMessageContaining(":3:")
-                .hasMessageContaining("expected 20 fields, found 19");
+                .hasMessageContaining("expected 21 fields, found 20");
     }
 
     @Test
