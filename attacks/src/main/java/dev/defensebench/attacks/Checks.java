@@ -19,6 +19,14 @@ final class Checks {
         }
     }
 
+    /** Fails with a clear message when a gradient attack meets a model without input gradients. */
+    static void requireGradients(Attack attack, Classifier model) {
+        if (!model.isDifferentiable()) {
+            throw new IllegalArgumentException("attack '" + attack.name() + "' needs input gradients, but the model has "
+                    + "none; score it with a black-box attack such as 'square'");
+        }
+    }
+
     /** Per sample: does the model misclassify {@code inputs}? */
     static boolean[] misclassified(Classifier model, NDArray inputs, NDArray labels) {
         long[] predicted = model.predict(inputs).toLongArray();
@@ -32,6 +40,16 @@ final class Checks {
 
     /** Per sample, {@code a} where {@code pick} is true and {@code b} elsewhere. */
     static NDArray select(boolean[] pick, NDArray a, NDArray b) {
+        int picked = 0;
+        for (boolean p : pick) {
+            picked += p ? 1 : 0;
+        }
+        if (picked == 0) {
+            return b;
+        }
+        if (picked == pick.length) {
+            return a;
+        }
         long[] shape = new long[a.getShape().dimension()];
         java.util.Arrays.fill(shape, 1);
         shape[0] = pick.length;

@@ -13,9 +13,11 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * DeepFool, L2 (Moosavi-Dezfooli et al. 2016): linearise the classifier around the current point and
- * step to the nearest linearised decision boundary, repeat until the label changes; the returned
- * perturbation is {@code (1 + overshoot) Σ r_i}.
+ * DeepFool, L2 and Linf (Moosavi-Dezfooli et al. 2016): linearise the classifier around the current
+ * point and step to the nearest linearised decision boundary, repeat until the label changes; the
+ * returned perturbation is {@code (1 + overshoot) Σ r_i}. The distance to a linearised boundary is
+ * measured in the dual norm of the gradient difference: {@code |f'_k| / ‖w'_k‖₂} with the step along
+ * {@code w'_k} (L2), or {@code |f'_k| / ‖w'_k‖₁} with the step along {@code sign(w'_k)} (Linf).
  *
  * <p>The same unroll serves the attack suite and Deep Defense's regularizer ({@link #unroll} with
  * {@code keepGraph}): then the perturbation stays differentiable with respect to the model's
@@ -49,12 +51,18 @@ public final class DeepFool extends MinNormAttack {
      * @param box when not null, every iterate is clipped into this box (Foolbox semantics: the attack
      *     searches among valid inputs); null leaves the perturbation unconstrained (the Deep Defense
      *     paper's regularizer and its reported ρ2)
+     * @param norm the norm whose nearest boundary each step moves to (L2 or Linf)
      */
-    public record Settings(int maxIterations, double overshoot, boolean keepGraph, Route route, InputBox box) {
+    public record Settings(int maxIterations, double overshoot, boolean keepGraph, Route route, InputBox box, Norm norm) {
 
-        /** Unconstrained settings (no box), as Deep Defense's regularizer uses them. */
+        /** Unconstrained L2 settings (no box), as Deep Defense's regularizer uses them. */
         public Settings(int maxIterations, double overshoot, boolean keepGraph, Route route) {
-            this(maxIterations, overshoot, keepGraph, route, null);
+            this(maxIterations, overshoot, keepGraph, route, null, Norm.L2);
+        }
+
+        /** L2 settings. */
+        public Settings(int maxIterations, double overshoot, boolean keepGraph, Route route, InputBox box) {
+            this(maxIterations, overshoot, keepGraph, route, box, Norm.L2);
         }
 
         public Settings {
@@ -64,6 +72,7 @@ public final class DeepFool extends MinNormAttack {
             if (!(overshoot >= 0)) {
                 throw new IllegalArgumentException("DeepFool overshoot must be >= 0, found " + overshoot);
             }
+            java.util.Objects.requireNonNull(norm, "DeepFool norm");
         }
     }
 
@@ -85,7 +94,7 @@ public final class DeepFool extends MinNormAttack {
 
     @Override
     public String description() {
-        return "DeepFool L2 (Moosavi-Dezfooli 2016), min-norm; reports rho2 = mean ||dx||2/||x||2";
+        return "DeepFool L2 and Linf (Moosavi-Dezfooli 2016), min-norm; reports rho2 = mean ||dx||2/||x||2";
     }
 
     @Override
@@ -99,14 +108,14 @@ public final class DeepFool extends MinNormAttack {
 
     @Override
     public Set<Norm> norms() {
-        return Set.of(Norm.L2);
+        return Set.of(Norm.L2, Norm.LINF);
     }
 
     @Override
     protected NDArray findAdversarial(
             Classifier model, NDArray x, NDArray labels, Norm norm, Hyperparameters params, long seed) {
         Settings settings = new Settings(params.getInt("max_iter"), params.getDouble("overshoot"), false,
-                Route.CHOSEN_DIFFERENCE, params.getBoolean("clip") ? model.box() : null);
+                Route.CHOSEN_DIFFERENCE, params.getBoolean("clip") ? model.box() : null, norm);
         return x.add(unroll(model, x, null, settings).perturbation());
     }
 
@@ -193,7 +202,8 @@ public final class DeepFool extends MinNormAttack {
         NDArray ref = oneHot(xi, refClass, classes); // (B, K)
         NDArray f = logits.sub(logits.mul(ref).sum(new int[] {1}, true)); // (B, K)
         NDArray w = jac.sub(jac.mul(ref.expandDims(2)).sum(new int[] {1}, true)); // (B, K, D)
-        double[] ratio = f.abs().div(w.square().sum(new int[] {2}).add(TINY).sqrt()).toType(DataType.FLOAT64, false).toDoubleArray();
+        NDArray dual = settings.norm() == Norm.LINF ? w.abs().sum(new int[] {2}).add(TINY) : w.square().sum(new int[] {2}).add(TINY).sqrt();
+        double[] ratio = f.abs().div(dual).toType(DataType.FLOAT64, false).toDoubleArray();
         long[] chosen = new long[batch];
         for (int i = 0; i < batch; i++) {
             double best = Double.POSITIVE_INFINITY;
@@ -221,6 +231,10 @@ public final class DeepFool extends MinNormAttack {
             NDArray z = model.logits(xi.reshape(inputShape));
             fStar = z.mul(difference).sum(new int[] {1});
             wStar = Autograd.gradient(fStar.sum(), xi, true);
+        }
+        if (settings.norm() == Norm.LINF) {
+            NDArray scale = fStar.abs().div(wStar.abs().sum(new int[] {1}).add(TINY));
+            return wStar.stopGradient().sign().mul(scale.expandDims(1));
         }
         NDArray scale = fStar.abs().div(wStar.square().sum(new int[] {1}).add(TINY));
         return wStar.mul(scale.expandDims(1));

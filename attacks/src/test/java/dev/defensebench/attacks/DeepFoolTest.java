@@ -98,6 +98,25 @@ class DeepFoolTest {
         }
     }
 
+    @Test
+    void linfVariantFindsTheClosedFormLinfDistanceWithinOnePercent() {
+        Shape sample = new Shape(1, 4, 4);
+        try (NDManager m = NDManager.newBaseManager()) {
+            LinearProblems p = LinearProblems.create(m, sample, 8, true, 0.005, 0.05, 13);
+            NDArray x = p.inputs(m, sample);
+            DeepFool attack = new DeepFool();
+            Hyperparameters params = Hyperparameters.resolve("attack 'deepfool'", attack.parameters(),
+                    Map.of("overshoot", 0.005));
+            AttackResult result = attack.run(p.model(), x, p.model().predict(x), new ThreatModel(Norm.LINF, List.of(1.0)),
+                    params, 0);
+            for (int s = 0; s < p.points().length; s++) {
+                double expected = p.distance(s, true);
+                assertThat((double) result.distances()[s]).as("point " + s).isCloseTo(expected, within(0.01 * expected));
+            }
+            assertThat(result.outcomes().get(0).robustAccuracy()).isEqualTo(0.0);
+        }
+    }
+
     private static double dot(double[] a, double[] b) {
         double s = 0;
         for (int i = 0; i < a.length; i++) {

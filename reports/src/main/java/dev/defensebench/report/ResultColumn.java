@@ -39,7 +39,10 @@ public enum ResultColumn {
             "compact JSON of the attack's parameters, seed included"),
     ACCESS("access", Type.TEXT, ResultRow::access,
             "how the attack reached the model: white-box (its gradients), black-box (logits only, an ONNX model run "
-                    + "by ONNX Runtime) or transfer (examples crafted on the surrogate named in attack_params)");
+                    + "by ONNX Runtime) or transfer (examples crafted on the surrogate named in attack_params)"),
+    ATTACK_IMAGES_PER_SECOND("attack_images_per_second", Type.DOUBLE, ResultRow::attackImagesPerSecond,
+            "attack throughput: test images attacked per second of attack wall time, counting every image once per ε "
+                    + "for a fixed-ε attack and once for a min-norm attack (empty for clean and worst-case rows)");
 
     /** The value type of a column, as it is checked when a file is read. */
     public enum Type {

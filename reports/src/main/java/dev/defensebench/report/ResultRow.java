@@ -29,6 +29,8 @@ import java.util.Objects;
  * @param attackSeconds  wall-clock time of the attack run
  * @param attackParams   compact JSON of the attack's parameters, seed included ("{}" if none)
  * @param access         how the attack reached the model: {@value #WHITE_BOX}, {@value #BLACK_BOX} or {@value #TRANSFER}
+ * @param attackImagesPerSecond attack throughput: test images attacked per second of attack wall time
+ *                       (a fixed-ε attack counts every image once per ε); {@code NaN} when not applicable
  */
 public record ResultRow(
         String experiment,
@@ -51,7 +53,8 @@ public record ResultRow(
         double trainSeconds,
         double attackSeconds,
         String attackParams,
-        String access) {
+        String access,
+        double attackImagesPerSecond) {
 
     /** The attack id of the row that carries the clean accuracy. */
     public static final String CLEAN_ATTACK = "clean";
@@ -62,14 +65,34 @@ public record ResultRow(
     /** Access value: examples crafted on a surrogate model (named in attack_params), evaluated on this one. */
     public static final String TRANSFER = "transfer";
 
-    /** A row of a white-box evaluation (the access every model trained by the harness has). */
+    /** A white-box row without a throughput measurement ({@code attackImagesPerSecond} NaN). */
     public ResultRow(String experiment, String model, String defense, String architecture, String dataset,
             String preprocessing, long seed, String cellHash, String attack, String norm, double epsilon, int samples,
             double cleanAccuracy, double robustAccuracy, double robustCiLow, double robustCiHigh, double rho2,
             double trainSeconds, double attackSeconds, String attackParams) {
         this(experiment, model, defense, architecture, dataset, preprocessing, seed, cellHash, attack, norm, epsilon,
                 samples, cleanAccuracy, robustAccuracy, robustCiLow, robustCiHigh, rho2, trainSeconds, attackSeconds,
-                attackParams, WHITE_BOX);
+                attackParams, WHITE_BOX, Double.NaN);
+    }
+
+    /** A white-box row with its attack throughput. */
+    public ResultRow(String experiment, String model, String defense, String architecture, String dataset,
+            String preprocessing, long seed, String cellHash, String attack, String norm, double epsilon, int samples,
+            double cleanAccuracy, double robustAccuracy, double robustCiLow, double robustCiHigh, double rho2,
+            double trainSeconds, double attackSeconds, String attackParams, double attackImagesPerSecond) {
+        this(experiment, model, defense, architecture, dataset, preprocessing, seed, cellHash, attack, norm, epsilon,
+                samples, cleanAccuracy, robustAccuracy, robustCiLow, robustCiHigh, rho2, trainSeconds, attackSeconds,
+                attackParams, WHITE_BOX, attackImagesPerSecond);
+    }
+
+    /** A row with the given access and no throughput measurement. */
+    public ResultRow(String experiment, String model, String defense, String architecture, String dataset,
+            String preprocessing, long seed, String cellHash, String attack, String norm, double epsilon, int samples,
+            double cleanAccuracy, double robustAccuracy, double robustCiLow, double robustCiHigh, double rho2,
+            double trainSeconds, double attackSeconds, String attackParams, String access) {
+        this(experiment, model, defense, architecture, dataset, preprocessing, seed, cellHash, attack, norm, epsilon,
+                samples, cleanAccuracy, robustAccuracy, robustCiLow, robustCiHigh, rho2, trainSeconds, attackSeconds,
+                attackParams, access, Double.NaN);
     }
 
     /**

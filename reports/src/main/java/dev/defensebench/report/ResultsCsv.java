@@ -156,7 +156,7 @@ public final class ResultsCsv {
                     (String) values[7], (String) values[8], (String) values[9], (Double) values[10],
                     (Integer) values[11], (Double) values[12], (Double) values[13], (Double) values[14],
                     (Double) values[15], (Double) values[16], (Double) values[17], (Double) values[18],
-                    (String) values[19], (String) values[20]);
+                    (String) values[19], (String) values[20], (Double) values[21]);
         } catch (IllegalArgumentException e) {
             throw new ResultsCsvException(file, line, null, "invalid row: " + e.getMessage());
         }

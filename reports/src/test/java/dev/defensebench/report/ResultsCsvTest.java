@@ -22,7 +22,7 @@ class ResultsCsvTest {
     private static final String HEADER = String.join(",", ResultColumn.headers());
 
     private static final String GOOD_LINE =
-            "nightly,vanilla/mlp/s0,vanilla,mlp,mnist,unit,0,h1,fgsm,Linf,0.1,100,0.98,0.5,0.4,0.6,,10.0,1.0,{},white-box";
+            "nightly,vanilla/mlp/s0,vanilla,mlp,mnist,unit,0,h1,fgsm,Linf,0.1,100,0.98,0.5,0.4,0.6,,10.0,1.0,{},white-box,250.0";
 
     @Test
     void roundTripKeepsEveryValue() throws IOException {

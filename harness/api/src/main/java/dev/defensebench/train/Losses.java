@@ -18,4 +18,17 @@ public final class Losses {
     public static NDArray crossEntropy(NDArray logits, NDArray labels) {
         return crossEntropyPerSample(logits, labels).mean();
     }
+
+    /**
+     * The classification margin {@code z_y − max_{k≠y} z_k} per sample {@code (N)}: positive while the
+     * sample is classified as its label. Its gradient does not saturate like the cross-entropy's.
+     */
+    public static NDArray margin(NDArray logits, NDArray labels) {
+        NDArray hot = labels.oneHot((int) logits.getShape().get(1)).toType(logits.getDataType(), false);
+        NDArray zy = logits.mul(hot).sum(new int[] {1});
+        // push z_y below every other logit so the max picks the best other class
+        NDArray spread = logits.max().sub(logits.min()).add(1);
+        NDArray others = logits.sub(hot.mul(spread.mul(2))).max(new int[] {1});
+        return zy.sub(others);
+    }
 }

@@ -3,6 +3,7 @@ package dev.defensebench.app.run;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -15,10 +16,13 @@ import dev.defensebench.spi.AttackResult;
 import dev.defensebench.spi.Classifier;
 import dev.defensebench.spi.Examples;
 import dev.defensebench.spi.Hyperparameters;
+import dev.defensebench.spi.InputBox;
 import dev.defensebench.spi.Norm;
 import dev.defensebench.spi.ProgressListener;
 import dev.defensebench.spi.ThreatModel;
+import dev.defensebench.train.Losses;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,9 +32,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Scores one model on the fixed test subset: clean accuracy, then every attack of the suite in
- * batches, one result row per attack × ε (min-norm attacks thresholded at every ε of their grid).
- * Attacks that need gradients are skipped on a model that gives logits only (see
- * {@link #applies}); {@link #evaluateTransfer} scores such a model on examples crafted on a surrogate.
+ * batches, one result row per attack × ε (min-norm attacks thresholded at every ε of their grid), the
+ * per-point worst case over the attacks of each norm at every ε of their grids, and the sanity checks
+ * (which may run an entry once more: without a budget, and with twice its steps). Attacks that need
+ * gradients are skipped on a model that gives logits only (see {@link #applies}); {@link #evaluateTransfer}
+ * scores such a model on examples crafted on a surrogate.
  */
 public final class Evaluator {
 
@@ -51,15 +57,22 @@ public final class Evaluator {
         this.progress = progress;
     }
 
-    /** All rows for {@code model} on {@code test}. */
-    public List<ResultRow> evaluate(Subject subject, Classifier model, NDManager manager, Examples test,
+    /** The rows and sanity checks of {@code model} on {@code test}. */
+    public Evaluation evaluate(Subject subject, Classifier model, NDManager manager, Examples test,
             List<AttackEntry> attacks) {
         int n = test.size();
         boolean[] cleanCorrect = new boolean[n];
+        double[] gradientSize = new double[n];
         forEachBatch(manager, test, (x, y, from) -> {
             long[] predicted = model.predict(x).toLongArray();
             for (int i = 0; i < predicted.length; i++) {
                 cleanCorrect[from + i] = predicted[i] == test.labels()[from + i];
+            }
+            if (model.isDifferentiable()) {
+                NDArray g = model.inputGradient(x, logits -> Losses.margin(logits, y).sum());
+                double[] size = g.reshape(predicted.length, -1).abs().sum(new int[] {1})
+                        .toType(DataType.FLOAT64, false).toDoubleArray();
+                System.arraycopy(size, 0, gradientSize, from, size.length);
             }
         });
         int correct = count(cleanCorrect, true);
@@ -67,7 +80,10 @@ public final class Evaluator {
         List<ResultRow> rows = new ArrayList<>();
         WilsonInterval cleanCi = WilsonInterval.of(correct, n);
         String access = model.isDifferentiable() ? ResultRow.WHITE_BOX : ResultRow.BLACK_BOX;
-        rows.add(row(subject, ResultRow.CLEAN_ATTACK, "none", 0, n, clean, clean, cleanCi, Double.NaN, 0, "{}", access));
+        rows.add(row(subject, ResultRow.CLEAN_ATTACK, "none", 0, n, clean, clean, cleanCi, Double.NaN, 0, "{}", access,
+                Double.NaN));
+        List<AttackOutcome> outcomes = new ArrayList<>();
+        List<AttackEntry> applied = new ArrayList<>();
         for (AttackEntry entry : attacks) {
             Attack attack = plugins.attack(entry.attack());
             if (!applies(attack, model)) {
@@ -75,9 +91,30 @@ public final class Evaluator {
                         subject.model(), attack.name());
                 continue;
             }
-            rows.addAll(runAttack(subject, model, manager, test, entry, clean));
+            applied.add(entry);
+            Run run = runAttack(subject, model, manager, test, entry, entry.params(), null);
+            outcomes.add(run.outcome());
+            rows.addAll(rows(subject, run, clean, access));
         }
-        return rows;
+        for (WorstCase.Point p : WorstCase.of(outcomes, cleanCorrect)) {
+            String params = json(Map.of("attacks", p.attacks()));
+            rows.add(row(subject, WorstCase.ATTACK, p.norm().label(), p.epsilon(), n, clean, p.robustAccuracy(),
+                    WilsonInterval.of(p.robustCount(), n), Double.NaN, p.seconds(), params, access, Double.NaN));
+        }
+        double badGradients = Double.NaN;
+        if (model.isDifferentiable()) {
+            int bad = 0;
+            for (double g : gradientSize) {
+                if (!(g > 0) || Double.isInfinite(g)) {
+                    bad++;
+                }
+            }
+            badGradients = (double) bad / n;
+        }
+        SanityChecks.Evidence evidence = new SanityChecks.Evidence(cleanCorrect, outcomes, badGradients,
+                unbounded(subject, model, manager, test, applied, outcomes, cleanCorrect),
+                doubled(subject, model, manager, test, applied, outcomes));
+        return new Evaluation(rows, SanityChecks.evaluate(subject.model(), evidence));
     }
 
     /** Whether {@code attack} can run on {@code model}: gradient attacks need a differentiable model. */
@@ -135,28 +172,25 @@ public final class Evaluator {
             for (int e = 0; e < grid; e++) {
                 int robust = count(broken[e], false);
                 rows.add(row(subject, label, threat.norm().label(), threat.epsilons().get(e), n, clean, (double) robust / n,
-                        WilsonInterval.of(robust, n), Double.NaN, seconds, paramsJson, ResultRow.TRANSFER));
+                        WilsonInterval.of(robust, n), Double.NaN, seconds, paramsJson, ResultRow.TRANSFER,
+                        (double) n * grid / Math.max(seconds, 1e-9)));
             }
         }
         return rows;
     }
 
-    private static String json(Map<String, Object> value) {
-        try {
-            return JSON.writeValueAsString(value);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
+    /** An attack run: its per-sample outcome, resolved parameters (as recorded) and mean ρ2. */
+    private record Run(AttackOutcome outcome, String paramsJson, double rho2, boolean minNorm) {}
 
-    private List<ResultRow> runAttack(Subject subject, Classifier model, NDManager manager, Examples test,
-            AttackEntry entry, double clean) {
+    private Run runAttack(Subject subject, Classifier model, NDManager manager, Examples test, AttackEntry entry,
+            Map<String, Object> given, List<Double> epsilons) {
         Attack attack = plugins.attack(entry.attack());
-        Hyperparameters params = Hyperparameters.resolve("attack '" + attack.name() + "'", attack.parameters(), entry.params());
-        ThreatModel threat = new ThreatModel(Norm.parse(entry.norm()), entry.epsilons());
+        Hyperparameters params = Hyperparameters.resolve("attack '" + attack.name() + "'", attack.parameters(), given);
+        ThreatModel threat = new ThreatModel(Norm.parse(entry.norm()), epsilons == null ? entry.epsilons() : epsilons);
         int n = test.size();
         int grid = threat.epsilons().size();
         boolean[][] success = new boolean[grid][n];
+        float[] distances = attack.isMinNorm() ? new float[n] : null;
         double[] relative = new double[n];
         boolean[] hasRelative = new boolean[n];
         progress.start(subject.model() + " " + attack.name(), (n + batchSize - 1) / batchSize);
@@ -169,6 +203,7 @@ public final class Evaluator {
             if (r.hasDistances()) {
                 for (int i = 0; i < r.distances().length; i++) {
                     float d = r.distances()[i];
+                    distances[from + i] = d;
                     hasRelative[from + i] = Float.isFinite(d) && r.inputNorms()[i] > 0;
                     relative[from + i] = hasRelative[from + i] ? d / r.inputNorms()[i] : Double.NaN;
                 }
@@ -176,33 +211,124 @@ public final class Evaluator {
             progress.advance(1, "");
         });
         double seconds = (System.nanoTime() - start) / 1e9;
-        double rho2 = attack.isMinNorm() ? mean(relative, hasRelative) : Double.NaN;
+        // rho2 is an L2 quantity: ‖Δx‖₂/‖x‖₂ of an L2 min-norm attack
+        double rho2 = attack.isMinNorm() && threat.norm() == Norm.L2 ? mean(relative, hasRelative) : Double.NaN;
+        double images = attack.isMinNorm() ? n : (double) n * grid;
         progress.finish(String.format(Locale.ROOT, "%s %s: %.1f s (%.0f img/s)%s", subject.model(), attack.name(), seconds,
-                n / Math.max(seconds, 1e-9), Double.isNaN(rho2) ? "" : String.format(Locale.ROOT, ", rho2=%.4g", rho2)));
+                images / Math.max(seconds, 1e-9), Double.isNaN(rho2) ? "" : String.format(Locale.ROOT, ", rho2=%.4g", rho2)));
         Map<String, Object> recorded = new TreeMap<>(params.asMap());
         recorded.put("seed", entry.seed());
         recorded.put("norm", threat.norm().label());
-        String paramsJson;
-        try {
-            paramsJson = JSON.writeValueAsString(recorded);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        AttackOutcome outcome = new AttackOutcome(attack.name(), threat.norm(), threat.epsilons(), success, distances, seconds);
+        return new Run(outcome, json(recorded), rho2, attack.isMinNorm());
+    }
+
+    private static List<ResultRow> rows(Subject subject, Run run, double clean, String access) {
+        AttackOutcome o = run.outcome();
+        int n = o.samples();
+        double images = run.minNorm() ? n : (double) n * o.epsilons().size();
+        double throughput = images / Math.max(o.seconds(), 1e-9);
         List<ResultRow> rows = new ArrayList<>();
-        for (int e = 0; e < grid; e++) {
-            int robust = count(success[e], false);
-            rows.add(row(subject, attack.name(), threat.norm().label(), threat.epsilons().get(e), n, clean,
-                    (double) robust / n, WilsonInterval.of(robust, n), rho2, seconds, paramsJson,
-                    model.isDifferentiable() ? ResultRow.WHITE_BOX : ResultRow.BLACK_BOX));
+        for (int e = 0; e < o.epsilons().size(); e++) {
+            int robust = count(o.success()[e], false);
+            rows.add(row(subject, o.attack(), o.norm().label(), o.epsilons().get(e), n, clean, (double) robust / n,
+                    WilsonInterval.of(robust, n), run.rho2(), o.seconds(), run.paramsJson(), access, throughput));
         }
         return rows;
     }
 
+    /**
+     * The accuracy an attack leaves without a budget: from the min-norm attacks' distances when the
+     * suite has any (a point survives when none found an adversarial example), else by running one
+     * fixed-ε entry (an iterative gradient attack when there is one) once more at the diameter of the
+     * input box in its norm.
+     */
+    private SanityChecks.Unbounded unbounded(Subject subject, Classifier model, NDManager manager, Examples test,
+            List<AttackEntry> attacks, List<AttackOutcome> outcomes, boolean[] cleanCorrect) {
+        List<AttackOutcome> minNorm = outcomes.stream().filter(AttackOutcome::isMinNorm).toList();
+        if (!minNorm.isEmpty()) {
+            int robust = 0;
+            for (int i = 0; i < cleanCorrect.length; i++) {
+                boolean survives = cleanCorrect[i];
+                for (AttackOutcome o : minNorm) {
+                    survives &= !Float.isFinite(o.distances()[i]);
+                }
+                robust += survives ? 1 : 0;
+            }
+            String names = String.join(", ", minNorm.stream().map(o -> o.attack() + " " + o.norm().label()).toList());
+            return new SanityChecks.Unbounded(names, (double) robust / cleanCorrect.length);
+        }
+        AttackEntry entry = null;
+        for (String preferred : UNBOUNDED_PREFERENCE) {
+            for (AttackEntry candidate : attacks) {
+                boolean fits = preferred.equals("*") ? !candidate.attack().equals("noise") : candidate.attack().equals(preferred);
+                if (entry == null && fits) {
+                    entry = candidate;
+                }
+            }
+        }
+        if (entry != null) {
+            Norm norm = Norm.parse(entry.norm());
+            double diameter = diameter(model.box(), norm);
+            Run run = runAttack(subject, model, manager, test, entry, entry.params(), List.of(diameter));
+            return new SanityChecks.Unbounded(String.format(Locale.ROOT, "%s %s at eps=%.4g (the input box's diameter)",
+                    entry.attack(), norm.label(), diameter), run.outcome().robustAccuracy(0));
+        }
+        return null;
+    }
+
+    /** Which entry runs without a budget when the suite has no min-norm attack: the first of these ("*": any but noise). */
+    private static final List<String> UNBOUNDED_PREFERENCE = List.of("pgd", "apgd-ce", "apgd-dlr", "autoattack", "*");
+
+    /** The first entry with a {@code steps} parameter ("pgd" preferred) run again with twice the steps. */
+    private SanityChecks.Doubled doubled(Subject subject, Classifier model, NDManager manager, Examples test,
+            List<AttackEntry> attacks, List<AttackOutcome> outcomes) {
+        int chosen = -1;
+        for (int k = 0; k < attacks.size(); k++) {
+            Attack attack = plugins.attack(attacks.get(k).attack());
+            boolean hasSteps = attack.parameters().stream().anyMatch(p -> p.name().equals("steps"));
+            if (hasSteps && (chosen < 0 || attack.name().equals("pgd") && !attacks.get(chosen).attack().equals("pgd"))) {
+                chosen = k;
+            }
+        }
+        if (chosen < 0) {
+            return null;
+        }
+        AttackEntry entry = attacks.get(chosen);
+        Attack attack = plugins.attack(entry.attack());
+        int steps = Hyperparameters.resolve("attack '" + attack.name() + "'", attack.parameters(), entry.params())
+                .getInt("steps");
+        Map<String, Object> twice = new LinkedHashMap<>(entry.params());
+        twice.put("steps", 2 * steps);
+        Run run = runAttack(subject, model, manager, test, entry, twice, null);
+        return new SanityChecks.Doubled(outcomes.get(chosen), run.outcome(), steps);
+    }
+
+    /** The largest distance between two points of {@code box} in {@code norm}. */
+    static double diameter(InputBox box, Norm norm) {
+        double max = 0;
+        double sq = 0;
+        for (int i = 0; i < box.lower().length; i++) {
+            double d = (double) box.upper()[i] - box.lower()[i];
+            max = Math.max(max, d);
+            sq += d * d;
+        }
+        return norm == Norm.LINF ? max : Math.sqrt(sq);
+    }
+
+    private static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static ResultRow row(Subject s, String attack, String norm, double eps, int n, double clean, double robust,
-            WilsonInterval ci, double rho2, double seconds, String params, String access) {
+            WilsonInterval ci, double rho2, double seconds, String params, String access, double imagesPerSecond) {
         return new ResultRow(s.experiment(), s.model(), s.defense(), s.architecture(), s.dataset(), s.preprocessing(),
                 s.seed(), s.cellHash(), attack, norm, eps, n, clean, robust, ci.low(), ci.high(), rho2,
-                s.trainSeconds(), seconds, params, access);
+                s.trainSeconds(), seconds, params, access, imagesPerSecond);
     }
 
     @FunctionalInterface

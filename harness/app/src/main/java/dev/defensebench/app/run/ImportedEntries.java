@@ -133,7 +133,7 @@ final class ImportedEntries {
             } else {
                 Evaluator.Subject subject = new Evaluator.Subject(experiment.name(), id, DEFENSE, ARCHITECTURE,
                         scoring.dataset(), scoring.preprocessing(), 0, imported.sha256(), Double.NaN);
-                entryRows = new ArrayList<>(evaluator.evaluate(subject, imported.classifier(), manager, test, experiment.attacks()));
+                entryRows = new ArrayList<>(evaluator.evaluate(subject, imported.classifier(), manager, test, experiment.attacks()).rows());
                 if (surrogateCell != null) {
                     Block surrogate = loadSurrogate(out, surrogateCell, sampleShape, test.numClasses(), manager);
                     entryRows.addAll(evaluator.evaluateTransfer(subject, imported.classifier(),

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -28,6 +27,8 @@ import dev.defensebench.report.LeaderboardSite;
 import dev.defensebench.report.ModelSummary;
 import dev.defensebench.report.ResultRow;
 import dev.defensebench.report.ResultsCsv;
+import dev.defensebench.report.SanityCheck;
+import dev.defensebench.report.SanityCsv;
 import dev.defensebench.spi.Examples;
 import dev.defensebench.spi.InputBox;
 import dev.defensebench.spi.ProgressListener;
@@ -55,7 +56,7 @@ import org.slf4j.LoggerFactory;
  * OUT/models/&lt;cell&gt;/model.params, card.json (and model.onnx with export_onnx: true)
  * OUT/models/&lt;entry&gt;-onnx-&lt;sha&gt;/card.json   for an imported ONNX entry
  * OUT/evaluations/&lt;cell&gt;/&lt;evaluation hash&gt;.json
- * OUT/results.csv, OUT/site/index.html
+ * OUT/results.csv, OUT/sanity.csv, OUT/site/index.html
  * </pre>
  */
 public final class Runner {
@@ -65,6 +66,7 @@ public final class Runner {
     static final String CARD_FILE = "card.json";
     /** The exported model, written next to the weights when the experiment sets {@code export_onnx: true}. */
     static final String ONNX_FILE = "model.onnx";
+    static final String SANITY_FILE = "sanity.csv";
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -111,6 +113,7 @@ public final class Runner {
                 out.resolve("results.csv"), out.resolve("site").resolve(LeaderboardSite.INDEX));
         List<ResultRow> rows = new ArrayList<>();
         List<ModelSummary> models = new ArrayList<>();
+        List<SanityCheck> sanity = new ArrayList<>();
         Evaluator evaluator = new Evaluator(plugins, experiment.evalBatchSize(), progress);
         for (Cell cell : plan.cells()) {
             Path modelDir = out.resolve("models").resolve(cell.directoryName());
@@ -159,23 +162,22 @@ public final class Runner {
                 String evaluationHash = Plan.sha256(JSON.convertValue(evaluationConfig, Map.class));
                 Path evaluationFile = out.resolve("evaluations").resolve(cell.directoryName())
                         .resolve(evaluationHash.substring(0, 16) + ".json");
-                List<ResultRow> cellRows;
-                if (Files.exists(evaluationFile)) {
-                    // the rows were written with their derived "clean" flag (ResultRow.isClean()), which is no
-                    // constructor parameter: ignore such read-only properties instead of failing on them
-                    cellRows = JSON.readerFor(new TypeReference<List<ResultRow>>() {})
-                            .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                            .readValue(evaluationFile.toFile());
+                Evaluation evaluation = readEvaluation(evaluationFile);
+                if (evaluation != null) {
                     summary.evaluationsReused().add(cell.id());
                     LOG.info("{}: reusing the stored evaluation {}", cell.id(), evaluationFile);
                 } else {
                     Evaluator.Subject subject = new Evaluator.Subject(experiment.name(), cell.id(), cell.entry().defense(),
                             cell.architecture(), data.name(), preprocessing.id(), cell.seed(), cell.hash(), card.trainSeconds());
-                    cellRows = evaluator.evaluate(subject, model, manager, test, experiment.attacks());
-                    AtomicWrite.bytes(evaluationFile, JSON.writeValueAsBytes(cellRows));
+                    evaluation = evaluator.evaluate(subject, model, manager, test, experiment.attacks());
+                    AtomicWrite.bytes(evaluationFile, JSON.writeValueAsBytes(evaluation));
                     summary.evaluated().add(cell.id());
                 }
-                rows.addAll(cellRows);
+                rows.addAll(evaluation.rows());
+                sanity.addAll(evaluation.sanity());
+                evaluation.sanity().stream()
+                        .filter(c -> c.status() == SanityCheck.Status.FAIL || c.status() == SanityCheck.Status.WARN)
+                        .forEach(c -> LOG.warn("{}: sanity check {} {}: {}", cell.id(), c.check(), c.status().label(), c.detail()));
                 models.add(summaryOf(card, data.name()));
             }
         }
@@ -185,8 +187,29 @@ public final class Runner {
                     new ImportedEntries.Scoring(test, data.name(), preprocessing.id(), version), rows, models, summary);
         }
         ResultsCsv.write(summary.results(), rows);
+        SanityCsv.write(out.resolve(SANITY_FILE), sanity);
         LeaderboardSite.write(summary.site().getParent(), experiment.name(), rows, models);
         return summary;
+    }
+
+    /**
+     * The stored evaluation, or null when there is none or it predates the sanity checks (a bare list
+     * of rows), so that it is scored again.
+     */
+    private static Evaluation readEvaluation(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return null;
+        }
+        com.fasterxml.jackson.databind.JsonNode tree = JSON.readTree(file.toFile());
+        if (!tree.isObject() || !tree.has("rows") || !tree.has("sanity")) {
+            LOG.info("{} has no sanity checks (older format); scoring again", file);
+            return null;
+        }
+        // the rows were written with their derived "clean" flag (ResultRow.isClean()), which is no
+        // constructor parameter: ignore such read-only properties instead of failing on them
+        return JSON.readerFor(Evaluation.class)
+                .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .readValue(tree);
     }
 
     private static ModelCard readCard(Path modelDir, Cell cell) throws IOException {

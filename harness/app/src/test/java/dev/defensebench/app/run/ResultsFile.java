@@ -46,7 +46,8 @@ final class ResultsFile {
                     r.get("attack"), r.get("norm"), number(r.get("epsilon")), Integer.parseInt(r.get("samples")),
                     number(r.get("clean_accuracy")), number(r.get("robust_accuracy")), number(r.get("robust_ci_low")),
                     number(r.get("robust_ci_high")), number(r.get("rho2")), number(r.get("train_seconds")),
-                    number(r.get("attack_seconds")), r.get("attack_params"), r.get("access")));
+                    number(r.get("attack_seconds")), r.get("attack_params"), r.get("access"),
+                    number(r.get("attack_images_per_second"))));
         }
         return rows;
     }

@@ -11,6 +11,8 @@ import dev.defensebench.app.config.Plugins;
 import dev.defensebench.app.plan.Cell;
 import dev.defensebench.app.plan.Plan;
 import dev.defensebench.report.ResultRow;
+import dev.defensebench.report.SanityCheck;
+import dev.defensebench.report.SanityCsv;
 import dev.defensebench.spi.ProgressListener;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -150,12 +152,21 @@ class RunnerTest {
         assertThat(Files.readString(first.site())).contains(VANILLA).contains(DD);
 
         List<ResultRow> rows = ResultsFile.read(first.results());
-        assertThat(rows).hasSize(2 * (1 + 2 + 3));
+        assertThat(rows).hasSize(2 * (1 + 2 + 3 + 5));
         for (Cell cell : List.of(vanilla, dd)) {
             List<ResultRow> mine = rowsOf(rows, cell.id());
             assertThat(mine).extracting(r -> r.attack() + " " + r.norm() + " " + r.epsilon()).as(cell.id()).containsExactly(
                     "clean none 0.0", "deepfool L2 0.5", "deepfool L2 1.0",
-                    "fgsm Linf 0.05", "fgsm Linf 0.1", "fgsm Linf 0.2");
+                    "fgsm Linf 0.05", "fgsm Linf 0.1", "fgsm Linf 0.2",
+                    "worst-case L2 0.5", "worst-case L2 1.0",
+                    "worst-case Linf 0.05", "worst-case Linf 0.1", "worst-case Linf 0.2");
+            // the worst case of one attack per norm is that attack; its params name what was combined
+            for (int k = 0; k < 5; k++) {
+                assertThat(mine.get(6 + k).robustAccuracy()).isEqualTo(mine.get(1 + k).robustAccuracy());
+            }
+            assertThat(mine.get(6).attackParams()).isEqualTo("{\"attacks\":[\"deepfool\"]}");
+            assertThat(mine.get(1).attackImagesPerSecond()).isPositive();
+            assertThat(mine.get(0).attackImagesPerSecond()).isNaN();
             ResultRow clean = mine.get(0);
             assertThat(clean.isClean()).isTrue();
             assertThat(clean.robustAccuracy()).isEqualTo(clean.cleanAccuracy());
@@ -180,6 +191,16 @@ class RunnerTest {
             assertThat(mine.get(3).rho2()).isNaN();
             assertThat(mine.get(1).attackParams()).contains("\"max_iter\":3").contains("\"norm\":\"L2\"");
         }
+        // every model has every sanity check
+        List<SanityCheck> sanity = SanityCsv.read(out.resolve("sanity.csv"));
+        assertThat(sanity).hasSize(2 * 8);
+        assertThat(sanity).filteredOn(c -> c.model().equals(VANILLA)).extracting(SanityCheck::check).containsExactly(
+                SanityChecks.EPS0, SanityChecks.PGD_VS_FGSM, SanityChecks.MONOTONE, SanityChecks.UNBOUNDED,
+                SanityChecks.BLACK_BOX, SanityChecks.NOISE, SanityChecks.GRADIENTS, SanityChecks.MORE_STEPS);
+        assertThat(sanity).filteredOn(c -> c.check().equals(SanityChecks.GRADIENTS))
+                .extracting(SanityCheck::status).containsOnly(SanityCheck.Status.PASS);
+        assertThat(sanity).filteredOn(c -> c.check().equals(SanityChecks.BLACK_BOX))
+                .extracting(SanityCheck::status).containsOnly(SanityCheck.Status.SKIP);
         // the data is learnable: plain training beats chance (10 classes) by a wide margin
         assertThat(rowsOf(rows, VANILLA).get(0).cleanAccuracy()).isGreaterThan(0.5);
 
@@ -224,6 +245,8 @@ class RunnerTest {
         Runner.Summary second = run(EXPERIMENT);
         assertSummary(second, List.of(), List.of(VANILLA, DD), List.of(), List.of(VANILLA, DD));
         assertThat(ResultsFile.read(second.results())).isEqualTo(rows);
+        // a reused evaluation still yields its sanity checks
+        assertThat(SanityCsv.read(out.resolve("sanity.csv"))).isEqualTo(sanity);
         assertThat(second.site()).isRegularFile();
 
         // ---- 3. delete one cell's evaluation: exactly that cell is scored again, nothing is retrained
@@ -262,7 +285,7 @@ class RunnerTest {
         Map<String, Cell> before = cells(base);
         assertSummary(run(base), List.of(VANILLA, DD), List.of(), List.of(VANILLA, DD), List.of());
         List<ResultRow> firstRows = ResultsFile.read(out.resolve("results.csv"));
-        assertThat(firstRows).hasSize(2 * (1 + 3));
+        assertThat(firstRows).hasSize(2 * (1 + 3 + 3));
         // zero epochs of fine-tuning leave the parent's weights, so both score the same
         assertThat(scores(rowsOf(firstRows, DD))).isEqualTo(scores(rowsOf(firstRows, VANILLA)));
 
@@ -272,7 +295,7 @@ class RunnerTest {
         Runner.Summary attacks = run(otherAttacks);
         assertSummary(attacks, List.of(), List.of(VANILLA, DD), List.of(VANILLA, DD), List.of());
         List<ResultRow> rows = ResultsFile.read(attacks.results());
-        assertThat(rows).hasSize(2 * (1 + 1));
+        assertThat(rows).hasSize(2 * (1 + 1 + 1));
         assertThat(rows).filteredOn(r -> r.attack().equals("fgsm")).extracting(ResultRow::epsilon).containsOnly(0.3);
         assertThat(files(evaluationDir(before.get(VANILLA)))).hasSize(2);
 

@@ -1,0 +1,20 @@
+package dev.defensebench.app.run;
+
+import dev.defensebench.report.ResultRow;
+import dev.defensebench.report.SanityCheck;
+import java.util.List;
+
+/**
+ * What scoring one model produced, stored as the evaluation JSON so that a reused evaluation yields the
+ * same rows and sanity checks.
+ *
+ * @param rows the model's results.csv rows (clean, every attack × ε, the worst case per norm × ε)
+ * @param sanity the model's sanity checks
+ */
+public record Evaluation(List<ResultRow> rows, List<SanityCheck> sanity) {
+
+    public Evaluation {
+        rows = List.copyOf(rows);
+        sanity = List.copyOf(sanity);
+    }
+}

@@ -1,0 +1,352 @@
+package dev.defensebench.app.run;
+
+import dev.defensebench.report.SanityCheck;
+import dev.defensebench.report.SanityCheck.Status;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The automatic sanity checks of one model's evaluation (Carlini et al. 2019; AutoAttack), computed
+ * from per-sample results. Each yields pass, warn, fail, or skip (when the suite lacks what it needs);
+ * accuracies are fractions, so 0.01 is one percentage point.
+ */
+public final class SanityChecks {
+
+    /** Iterative white-box attacks that must be at least as strong as FGSM. */
+    static final Set<String> ITERATIVE = Set.of("pgd", "apgd-ce", "apgd-dlr", "autoattack");
+    /** Attacks that are not white-box (excluded from "best white-box"). */
+    static final Set<String> NOT_WHITE_BOX = Set.of("square", "noise", "autoattack");
+
+    /** Check ids, as written to sanity.csv. */
+    public static final String EPS0 = "eps0-equals-clean";
+    public static final String PGD_VS_FGSM = "pgd-stronger-than-fgsm";
+    public static final String MONOTONE = "monotone-in-eps";
+    public static final String UNBOUNDED = "unbounded-reaches-zero";
+    public static final String BLACK_BOX = "blackbox-not-stronger";
+    public static final String NOISE = "noise-weaker-than-attacks";
+    public static final String GRADIENTS = "gradients-finite-nonzero";
+    public static final String MORE_STEPS = "more-steps-stable";
+
+    /** One point: "X at least as strong as FGSM" may miss this many points (a fraction). */
+    static final double PER_POINT_SLACK = 0.01;
+    /** Square may beat the best white-box attack by at most 0.5 points. */
+    static final double BLACK_BOX_SLACK = 0.005;
+    /** An unbounded attack must leave at most 1% accuracy. */
+    static final double UNBOUNDED_MAX = 0.01;
+    /** At most 1% of the points may have a zero or non-finite input gradient. */
+    static final double BAD_GRADIENT_MAX = 0.01;
+    /** Doubling the steps must change robust accuracy by less than 1 point. */
+    static final double MORE_STEPS_MAX = 0.01;
+    /** Robust accuracy may rise with ε by this much before the check fails (warn below). */
+    static final double MONOTONE_SLACK = 0.01;
+    /** Rounding tolerance of the comparisons of accuracies (differences of k/n fractions). */
+    private static final double TOLERANCE = 1e-9;
+
+    /**
+     * What the checks look at.
+     *
+     * @param cleanCorrect per test point, classified correctly without attack
+     * @param outcomes every attack entry's per-sample results
+     * @param badGradientFraction fraction of points whose input gradient is all zero or not finite; NaN
+     *     when the model has no gradients
+     * @param unbounded the accuracy left by an attack without a budget, and which attack; null if none ran
+     * @param doubled the same entry run with twice the steps; null if no entry has steps
+     */
+    public record Evidence(boolean[] cleanCorrect, List<AttackOutcome> outcomes, double badGradientFraction,
+            Unbounded unbounded, Doubled doubled) {}
+
+    /** Accuracy left by an attack with an unlimited budget ({@code source} says which). */
+    public record Unbounded(String source, double accuracy) {}
+
+    /** An entry and the same entry with {@code steps} doubled. */
+    public record Doubled(AttackOutcome original, AttackOutcome doubled, int steps) {}
+
+    private SanityChecks() {}
+
+    /** All checks for {@code model}, in a fixed order. */
+    public static List<SanityCheck> evaluate(String model, Evidence e) {
+        List<SanityCheck> checks = new ArrayList<>();
+        checks.add(eps0(model, e));
+        checks.add(pgdVsFgsm(model, e));
+        checks.add(monotone(model, e));
+        checks.add(unbounded(model, e));
+        checks.add(blackBox(model, e));
+        checks.add(noise(model, e));
+        checks.add(gradients(model, e));
+        checks.add(moreSteps(model, e));
+        return checks;
+    }
+
+    private static double clean(Evidence e) {
+        int c = 0;
+        for (boolean b : e.cleanCorrect()) {
+            if (b) {
+                c++;
+            }
+        }
+        return (double) c / e.cleanCorrect().length;
+    }
+
+    private static SanityCheck eps0(String model, Evidence e) {
+        double clean = clean(e);
+        double worst = 0;
+        String where = null;
+        for (AttackOutcome o : e.outcomes()) {
+            for (int k = 0; k < o.epsilons().size(); k++) {
+                if (o.epsilons().get(k) == 0) {
+                    double gap = Math.abs(o.robustAccuracy(k) - clean);
+                    if (where == null || gap > worst) {
+                        worst = gap;
+                        where = o.attack() + " " + o.norm().label();
+                    }
+                }
+            }
+        }
+        if (where == null) {
+            return new SanityCheck(model, EPS0, Status.SKIP, Double.NaN, 0, "no attack has epsilon 0 in its grid");
+        }
+        Status status = worst <= TOLERANCE ? Status.PASS : Status.FAIL;
+        return new SanityCheck(model, EPS0, status, worst, 0, String.format(Locale.ROOT,
+                "largest |robust accuracy at eps=0 - clean accuracy| is %s (%s)", pts(worst), where));
+    }
+
+    private static SanityCheck pgdVsFgsm(String model, Evidence e) {
+        double worstMissed = 0;
+        double worstGap = 0;
+        String where = null;
+        for (AttackOutcome f : e.outcomes()) {
+            if (!f.attack().equals("fgsm")) {
+                continue;
+            }
+            for (AttackOutcome it : e.outcomes()) {
+                if (!ITERATIVE.contains(it.attack()) || it.norm() != f.norm()) {
+                    continue;
+                }
+                for (int a = 0; a < f.epsilons().size(); a++) {
+                    int b = it.epsilons().indexOf(f.epsilons().get(a));
+                    if (b < 0) {
+                        continue;
+                    }
+                    int missed = 0;
+                    for (int i = 0; i < f.success()[a].length; i++) {
+                        if (f.success()[a][i] && !it.success()[b][i]) {
+                            missed++;
+                        }
+                    }
+                    double fraction = (double) missed / f.success()[a].length;
+                    double gap = it.robustAccuracy(b) - f.robustAccuracy(a);
+                    if (where == null || fraction > worstMissed || gap > worstGap) {
+                        where = String.format(Locale.ROOT, "%s at eps=%s", it.attack(), f.epsilons().get(a));
+                    }
+                    worstMissed = Math.max(worstMissed, fraction);
+                    worstGap = Math.max(worstGap, gap);
+                }
+            }
+        }
+        if (where == null) {
+            return new SanityCheck(model, PGD_VS_FGSM, Status.SKIP, Double.NaN, PER_POINT_SLACK,
+                    "needs fgsm and an iterative attack (" + String.join(", ", ITERATIVE.stream().sorted().toList())
+                            + ") at a common epsilon of the same norm");
+        }
+        Status status = worstGap > TOLERANCE ? Status.FAIL
+                : worstMissed > PER_POINT_SLACK + TOLERANCE ? Status.WARN : Status.PASS;
+        return new SanityCheck(model, PGD_VS_FGSM, status, worstMissed, PER_POINT_SLACK, String.format(Locale.ROOT,
+                "iterative attacks leave unbroken at most %s of the points FGSM breaks and have at most %s more "
+                        + "robust accuracy than FGSM (worst: %s)", pts(worstMissed), pts(worstGap), where));
+    }
+
+    private static SanityCheck monotone(String model, Evidence e) {
+        double largest = 0;
+        String where = null;
+        List<Series> all = new ArrayList<>();
+        for (AttackOutcome o : e.outcomes()) {
+            List<Double> acc = new ArrayList<>();
+            for (int k = 0; k < o.epsilons().size(); k++) {
+                acc.add(o.robustAccuracy(k));
+            }
+            all.add(new Series(o.attack() + " " + o.norm().label(), o.epsilons(), acc));
+        }
+        // the worst case is monotone by construction; it is listed so that a bug there shows up here
+        java.util.Map<String, Series> worst = new java.util.LinkedHashMap<>();
+        for (WorstCase.Point p : WorstCase.of(e.outcomes(), e.cleanCorrect())) {
+            Series s = worst.computeIfAbsent(WorstCase.ATTACK + " " + p.norm().label(),
+                    k -> new Series(k, new ArrayList<>(), new ArrayList<>()));
+            s.eps().add(p.epsilon());
+            s.acc().add(p.robustAccuracy());
+        }
+        all.addAll(worst.values());
+        boolean any = false;
+        for (Series s : all) {
+            for (int a = 0; a < s.eps().size(); a++) {
+                for (int b = 0; b < s.eps().size(); b++) {
+                    if (s.eps().get(a) < s.eps().get(b)) {
+                        any = true;
+                        double rise = s.acc().get(b) - s.acc().get(a);
+                        if (rise > largest) {
+                            largest = rise;
+                            where = s.name() + " from eps=" + s.eps().get(a) + " to " + s.eps().get(b);
+                        }
+                    }
+                }
+            }
+        }
+        if (!any) {
+            return new SanityCheck(model, MONOTONE, Status.SKIP, Double.NaN, MONOTONE_SLACK,
+                    "no attack has two or more epsilons");
+        }
+        Status status = largest <= TOLERANCE ? Status.PASS
+                : largest <= MONOTONE_SLACK + TOLERANCE ? Status.WARN : Status.FAIL;
+        return new SanityCheck(model, MONOTONE, status, largest, MONOTONE_SLACK, where == null
+                ? "robust accuracy never rises with epsilon"
+                : "robust accuracy rises by " + pts(largest) + " (" + where + ")");
+    }
+
+    private record Series(String name, List<Double> eps, List<Double> acc) {}
+
+    private static SanityCheck unbounded(String model, Evidence e) {
+        if (e.unbounded() == null) {
+            return new SanityCheck(model, UNBOUNDED, Status.SKIP, Double.NaN, UNBOUNDED_MAX,
+                    "no min-norm attack and no gradient attack to run without a budget");
+        }
+        double acc = e.unbounded().accuracy();
+        return new SanityCheck(model, UNBOUNDED, acc <= UNBOUNDED_MAX + TOLERANCE ? Status.PASS : Status.FAIL, acc, UNBOUNDED_MAX,
+                String.format(Locale.ROOT, "accuracy left by %s without a budget: %s", e.unbounded().source(), pct(acc)));
+    }
+
+    private static SanityCheck blackBox(String model, Evidence e) {
+        boolean[] cleanWrong = cleanWrong(e);
+        double worst = Double.NaN;
+        String where = null;
+        for (AttackOutcome sq : e.outcomes()) {
+            if (!sq.attack().equals("square")) {
+                continue;
+            }
+            for (int k = 0; k < sq.epsilons().size(); k++) {
+                double eps = sq.epsilons().get(k);
+                double best = Double.NaN;
+                String bestName = null;
+                for (AttackOutcome o : e.outcomes()) {
+                    if (o.norm() != sq.norm() || NOT_WHITE_BOX.contains(o.attack())) {
+                        continue;
+                    }
+                    if (!o.isMinNorm() && !o.epsilons().contains(eps)) {
+                        continue;
+                    }
+                    double acc = robust(o.brokenWithin(eps, cleanWrong));
+                    if (Double.isNaN(best) || acc < best) {
+                        best = acc;
+                        bestName = o.attack();
+                    }
+                }
+                if (Double.isNaN(best)) {
+                    continue;
+                }
+                double advantage = best - sq.robustAccuracy(k);
+                if (where == null || advantage > worst) {
+                    worst = advantage;
+                    where = String.format(Locale.ROOT, "eps=%s, best white-box %s", eps, bestName);
+                }
+            }
+        }
+        if (where == null) {
+            return new SanityCheck(model, BLACK_BOX, Status.SKIP, Double.NaN, BLACK_BOX_SLACK,
+                    "needs square and a white-box attack at a common epsilon of the same norm");
+        }
+        return new SanityCheck(model, BLACK_BOX, worst <= BLACK_BOX_SLACK + TOLERANCE ? Status.PASS : Status.FAIL, worst,
+                BLACK_BOX_SLACK, "Square's robust accuracy is lower than the best white-box attack's by " + pts(worst)
+                        + " (" + where + ")" + (worst > BLACK_BOX_SLACK + TOLERANCE ? ": gradients are likely masked" : ""));
+    }
+
+    private static SanityCheck noise(String model, Evidence e) {
+        boolean[] cleanWrong = cleanWrong(e);
+        double worst = Double.NaN;
+        String where = null;
+        for (AttackOutcome nz : e.outcomes()) {
+            if (!nz.attack().equals("noise")) {
+                continue;
+            }
+            for (int k = 0; k < nz.epsilons().size(); k++) {
+                double eps = nz.epsilons().get(k);
+                for (AttackOutcome o : e.outcomes()) {
+                    if (o == nz || o.norm() != nz.norm() || o.attack().equals("noise")
+                            || (!o.isMinNorm() && !o.epsilons().contains(eps))) {
+                        continue;
+                    }
+                    double advantage = robust(o.brokenWithin(eps, cleanWrong)) - nz.robustAccuracy(k);
+                    if (where == null || advantage > worst) {
+                        worst = advantage;
+                        where = String.format(Locale.ROOT, "%s at eps=%s", o.attack(), eps);
+                    }
+                }
+            }
+        }
+        if (where == null) {
+            return new SanityCheck(model, NOISE, Status.SKIP, Double.NaN, 0,
+                    "needs noise and another attack at a common epsilon of the same norm");
+        }
+        Status status = worst <= TOLERANCE ? Status.PASS
+                : worst <= PER_POINT_SLACK + TOLERANCE ? Status.WARN : Status.FAIL;
+        return new SanityCheck(model, NOISE, status, worst, 0, worst <= TOLERANCE
+                ? "every attack is at least as strong as random noise (closest: " + where + ")"
+                : "random noise is stronger than " + where + " by " + pts(worst));
+    }
+
+    private static SanityCheck gradients(String model, Evidence e) {
+        double bad = e.badGradientFraction();
+        if (Double.isNaN(bad)) {
+            return new SanityCheck(model, GRADIENTS, Status.SKIP, Double.NaN, BAD_GRADIENT_MAX,
+                    "the model has no input gradients");
+        }
+        return new SanityCheck(model, GRADIENTS, bad <= BAD_GRADIENT_MAX + TOLERANCE ? Status.PASS : Status.FAIL, bad,
+                BAD_GRADIENT_MAX, "points whose margin-loss input gradient is all zero, NaN or infinite: " + pct(bad));
+    }
+
+    private static SanityCheck moreSteps(String model, Evidence e) {
+        Doubled d = e.doubled();
+        if (d == null) {
+            return new SanityCheck(model, MORE_STEPS, Status.SKIP, Double.NaN, MORE_STEPS_MAX,
+                    "no attack with a 'steps' parameter in the suite");
+        }
+        double worst = 0;
+        String where = null;
+        for (int k = 0; k < d.original().epsilons().size(); k++) {
+            double change = Math.abs(d.doubled().robustAccuracy(k) - d.original().robustAccuracy(k));
+            if (where == null || change > worst) {
+                worst = change;
+                where = "eps=" + d.original().epsilons().get(k);
+            }
+        }
+        return new SanityCheck(model, MORE_STEPS, worst < MORE_STEPS_MAX - TOLERANCE ? Status.PASS : Status.FAIL, worst,
+                MORE_STEPS_MAX, String.format(Locale.ROOT, "%s %s with %d instead of %d steps changes robust accuracy "
+                        + "by at most %s (%s)", d.original().attack(), d.original().norm().label(), 2 * d.steps(),
+                        d.steps(), pts(worst), where));
+    }
+
+    private static boolean[] cleanWrong(Evidence e) {
+        boolean[] wrong = new boolean[e.cleanCorrect().length];
+        for (int i = 0; i < wrong.length; i++) {
+            wrong[i] = !e.cleanCorrect()[i];
+        }
+        return wrong;
+    }
+
+    private static double robust(boolean[] broken) {
+        int r = 0;
+        for (boolean b : broken) {
+            if (!b) {
+                r++;
+            }
+        }
+        return (double) r / broken.length;
+    }
+
+    private static String pts(double fraction) {
+        return String.format(Locale.ROOT, "%.2f pt", 100 * fraction);
+    }
+
+    private static String pct(double fraction) {
+        return String.format(Locale.ROOT, "%.2f%%", 100 * fraction);
+    }
+}

@@ -1,0 +1,91 @@
+package dev.defensebench.app.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.defensebench.spi.Norm;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class WorstCaseTest {
+
+    @Test
+    void worstCaseBreaksEveryPointAnyAttackBreaksAndNothingElse() {
+        Random random = new Random(4);
+        int n = 200;
+        boolean[] cleanCorrect = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            cleanCorrect[i] = random.nextDouble() < 0.9;
+        }
+        AttackOutcome fgsm = fixed("fgsm", Norm.LINF, List.of(0.1, 0.3), n, random, cleanCorrect);
+        AttackOutcome pgd = fixed("pgd", Norm.LINF, List.of(0.2, 0.3), n, random, cleanCorrect);
+        AttackOutcome deepfool = minNorm("deepfool", Norm.L2, List.of(1.0), n, random, cleanCorrect);
+        AttackOutcome cw = minNorm("cw-l2", Norm.L2, List.of(0.5, 2.0), n, random, cleanCorrect);
+        List<AttackOutcome> all = List.of(fgsm, pgd, deepfool, cw);
+        List<WorstCase.Point> points = WorstCase.of(all, cleanCorrect);
+        assertThat(points).extracting(p -> p.norm().label() + " " + p.epsilon()).containsExactly(
+                "Linf 0.1", "Linf 0.2", "Linf 0.3", "L2 0.5", "L2 1.0", "L2 2.0");
+        boolean[] cleanWrong = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            cleanWrong[i] = !cleanCorrect[i];
+        }
+        for (WorstCase.Point p : points) {
+            for (int i = 0; i < n; i++) {
+                boolean any = cleanWrong[i];
+                for (AttackOutcome o : all) {
+                    if (o.norm() != p.norm()) {
+                        continue;
+                    }
+                    boolean[] b = o.brokenWithin(p.epsilon(), cleanWrong);
+                    if (b != null) {
+                        any |= b[i];
+                        // never weaker than any single attack, point by point
+                        assertThat(!b[i] || p.broken()[i]).as(o.attack() + " point " + i + " at " + p.epsilon()).isTrue();
+                    }
+                }
+                assertThat(p.broken()[i]).isEqualTo(any);
+            }
+        }
+        // fixed-ε attacks count at their largest grid ε not above the point: at Linf 0.2 fgsm's 0.1 result is used
+        WorstCase.Point linf02 = points.get(1);
+        assertThat(linf02.attacks()).containsExactly("fgsm", "pgd");
+        for (int i = 0; i < n; i++) {
+            assertThat(linf02.broken()[i]).isEqualTo(cleanWrong[i] || fgsm.success()[0][i] || pgd.success()[0][i]);
+        }
+        // min-norm attacks are thresholded at every ε of the union, also the ones outside their own grid
+        WorstCase.Point l2half = points.get(3);
+        assertThat(l2half.attacks()).containsExactly("deepfool", "cw-l2");
+        for (int i = 0; i < n; i++) {
+            boolean expected = cleanWrong[i] || deepfool.distances()[i] <= 0.5 || cw.distances()[i] <= 0.5;
+            assertThat(l2half.broken()[i]).isEqualTo(expected);
+        }
+        // and the curve never rises
+        assertThat(points.get(0).robustAccuracy()).isGreaterThanOrEqualTo(points.get(1).robustAccuracy());
+        assertThat(points.get(1).robustAccuracy()).isGreaterThanOrEqualTo(points.get(2).robustAccuracy());
+        assertThat(points.get(3).robustAccuracy()).isGreaterThanOrEqualTo(points.get(4).robustAccuracy());
+    }
+
+    /** Random per-point successes, monotone in ε as a real attack's would be. */
+    static AttackOutcome fixed(String name, Norm norm, List<Double> grid, int n, Random random, boolean[] cleanCorrect) {
+        boolean[][] success = new boolean[grid.size()][n];
+        for (int i = 0; i < n; i++) {
+            double threshold = random.nextDouble() * 0.4;
+            for (int e = 0; e < grid.size(); e++) {
+                success[e][i] = !cleanCorrect[i] || grid.get(e) >= threshold;
+            }
+        }
+        return new AttackOutcome(name, norm, grid, success, null, 1.0);
+    }
+
+    static AttackOutcome minNorm(String name, Norm norm, List<Double> grid, int n, Random random, boolean[] cleanCorrect) {
+        float[] distances = new float[n];
+        boolean[][] success = new boolean[grid.size()][n];
+        for (int i = 0; i < n; i++) {
+            distances[i] = random.nextDouble() < 0.1 ? Float.POSITIVE_INFINITY : (float) (random.nextDouble() * 3);
+            for (int e = 0; e < grid.size(); e++) {
+                success[e][i] = !cleanCorrect[i] || distances[i] <= grid.get(e);
+            }
+        }
+        return new AttackOutcome(name, norm, grid, success, distances, 2.0);
+    }
+}
