@@ -16,6 +16,7 @@ import java.util.List;
  * @param evalBatchSize test images per attack batch
  * @param models the board's entries
  * @param attacks the attacks every entry is scored with
+ * @param timing how each entry is timed with JMH (no {@code timing:} section: preset "off")
  */
 public record Experiment(
         String name,
@@ -27,7 +28,8 @@ public record Experiment(
         String device,
         Integer evalBatchSize,
         List<ModelEntry> models,
-        List<AttackEntry> attacks) {
+        List<AttackEntry> attacks,
+        TimingConfig timing) {
 
     public Experiment {
         preprocessing = preprocessing == null ? "unit" : preprocessing;
@@ -37,5 +39,6 @@ public record Experiment(
         evalBatchSize = evalBatchSize == null ? 250 : evalBatchSize;
         models = models == null ? List.of() : List.copyOf(models);
         attacks = attacks == null ? List.of() : List.copyOf(attacks);
+        timing = timing == null ? TimingConfig.off() : timing;
     }
 }

@@ -22,10 +22,15 @@ import dev.defensebench.model.Architecture;
 import dev.defensebench.model.BlockClassifier;
 import dev.defensebench.model.ModelCard;
 import dev.defensebench.model.ModelFiles;
-import dev.defensebench.report.LeaderboardSite;
-import dev.defensebench.report.ModelSummary;
+import dev.defensebench.app.timing.EntryTimer;
+import dev.defensebench.report.GalleryExample;
+import dev.defensebench.report.GalleryFile;
 import dev.defensebench.report.ResultRow;
+import dev.defensebench.report.ResultSet;
 import dev.defensebench.report.ResultsCsv;
+import dev.defensebench.report.Site;
+import dev.defensebench.report.TimingMeasurement;
+import dev.defensebench.report.TimingReport;
 import dev.defensebench.spi.Examples;
 import dev.defensebench.spi.InputBox;
 import dev.defensebench.spi.ProgressListener;
@@ -52,7 +57,9 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * OUT/models/&lt;cell&gt;/model.params, card.json
  * OUT/evaluations/&lt;cell&gt;/&lt;evaluation hash&gt;.json
- * OUT/results.csv, OUT/site/index.html
+ * OUT/gallery/&lt;cell&gt;/&lt;evaluation hash&gt;.json (adversarial examples of that evaluation)
+ * OUT/timing/&lt;cell&gt;/measurements-&lt;hash&gt;.json (JMH, unless timing is off)
+ * OUT/results.csv, OUT/gallery.json, OUT/timing.json, OUT/site/index.html (+ entries/, summary.json)
  * </pre>
  */
 public final class Runner {
@@ -68,6 +75,9 @@ public final class Runner {
     /** What a run did, for the command line and the tests. */
     public record Summary(List<String> trained, List<String> reused, List<String> evaluated, List<String> evaluationsReused,
             Path results, Path site) {}
+
+    /** Adversarial examples kept per attack and entry for the entry pages. */
+    static final int GALLERY_PER_ATTACK = 3;
 
     private final Plugins plugins;
     private final DatasetRegistry datasets;
@@ -103,10 +113,14 @@ public final class Runner {
         plan.describe().forEach(line -> LOG.info("  {}", line));
 
         Summary summary = new Summary(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
-                out.resolve("results.csv"), out.resolve("site").resolve(LeaderboardSite.INDEX));
+                out.resolve("results.csv"), out.resolve("site").resolve(Site.INDEX));
         List<ResultRow> rows = new ArrayList<>();
-        List<ModelSummary> models = new ArrayList<>();
-        Evaluator evaluator = new Evaluator(plugins, experiment.evalBatchSize(), progress);
+        List<GalleryExample> gallery = new ArrayList<>();
+        List<TimingMeasurement> timings = new ArrayList<>();
+        GalleryRecorder recorder = new GalleryRecorder(GALLERY_PER_ATTACK);
+        Evaluator evaluator = new Evaluator(plugins, experiment.evalBatchSize(), progress, recorder);
+        EntryTimer timer = experiment.timing().enabled() ? new EntryTimer(experiment.timing(), experiment.attacks(), device)
+                : null;
         for (Cell cell : plan.cells()) {
             Path modelDir = out.resolve("models").resolve(cell.directoryName());
             Architecture architecture = plugins.architecture(cell.architecture());
@@ -154,20 +168,38 @@ public final class Runner {
                             .readValue(evaluationFile.toFile());
                     summary.evaluationsReused().add(cell.id());
                     LOG.info("{}: reusing the stored evaluation {}", cell.id(), evaluationFile);
+                    gallery.addAll(GalleryFile.read(galleryFile(out, cell, evaluationFile)));
                 } else {
                     Evaluator.Subject subject = new Evaluator.Subject(experiment.name(), cell.id(), cell.entry().defense(),
                             cell.architecture(), data.name(), preprocessing.id(), cell.seed(), cell.hash(), card.trainSeconds());
+                    recorder.drain();
                     cellRows = evaluator.evaluate(subject, model, manager, test, experiment.attacks());
+                    List<GalleryExample> examples = recorder.drain();
+                    GalleryFile.write(galleryFile(out, cell, evaluationFile), examples);
+                    gallery.addAll(examples);
                     AtomicWrite.bytes(evaluationFile, JSON.writeValueAsBytes(cellRows));
                     summary.evaluated().add(cell.id());
                 }
                 rows.addAll(cellRows);
-                models.add(summaryOf(card, data.name()));
+            }
+            if (timer != null) {
+                timings.addAll(timer.time(cell.id(), cell.hash(), cell.architecture(), data.numClasses(),
+                        modelDir.resolve(PARAMS_FILE), test, out.resolve("timing").resolve(cell.directoryName())));
             }
         }
         ResultsCsv.write(summary.results(), rows);
-        LeaderboardSite.write(summary.site().getParent(), experiment.name(), rows, models);
+        GalleryFile.write(out.resolve(GalleryFile.FILE), gallery);
+        if (timer != null) {
+            TimingReport.write(out.resolve(TimingReport.FILE), new TimingReport(timer.machine(), timer.settings(), timings));
+        } else {
+            Files.deleteIfExists(out.resolve(TimingReport.FILE)); // no stale timings from an earlier run
+        }
+        Site.write(ResultSet.read(out), List.of(), summary.site().getParent(), Instant.now());
         return summary;
+    }
+
+    private static Path galleryFile(Path out, Cell cell, Path evaluationFile) {
+        return out.resolve("gallery").resolve(cell.directoryName()).resolve(evaluationFile.getFileName());
     }
 
     private static ModelCard readCard(Path modelDir, Cell cell) throws IOException {
@@ -194,16 +226,5 @@ public final class Runner {
         return new ModelCard(cell.id(), cell.hash(), experiment.name(), cell.entry().defense(), cell.architecture(),
                 cell.params().asMap(), cell.seed(), parent, identity, Versions.code(), Versions.libraries(),
                 device.toString(), trained.epochSeconds(), trained.metrics(), trained.notes(), Instant.now().toString());
-    }
-
-    private static ModelSummary summaryOf(ModelCard card, String dataset) {
-        Map<String, String> details = new LinkedHashMap<>();
-        card.params().forEach((k, v) -> details.put(k, String.valueOf(v)));
-        if (card.initFrom() != null) {
-            details.put("init_from", card.initFrom().get("cell"));
-        }
-        card.notes().forEach((k, v) -> details.put(k, String.valueOf(v)));
-        return new ModelSummary(card.cellId(), card.defense(), card.architecture(), dataset, card.data().preprocessing(),
-                card.seed(), card.trainSeconds(), card.createdAt(), details);
     }
 }
