@@ -57,4 +57,29 @@ final class AtomicFiles {
             Files.deleteIfExists(temp);
         }
     }
+
+    /** Copies {@code source} to {@code target} atomically (temporary file in the target's directory, then a rename). */
+    static void copy(Path source, Path target) throws IOException {
+        Path absolute = target.toAbsolutePath();
+        Files.createDirectories(absolute.getParent());
+        Path temp = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName() + ".", ".tmp");
+        try {
+            Files.copy(source, temp, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /** Writes {@code text} to {@code target} in UTF-8 atomically, without forcing it to disk (see {@link #write(Path, Content, boolean)}). */
+    static void writeQuickly(Path target, String text) throws IOException {
+        Path absolute = target.toAbsolutePath();
+        Path temp = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName() + ".", ".tmp");
+        try {
+            Files.write(temp, text.getBytes(StandardCharsets.UTF_8));
+            Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
 }

@@ -174,10 +174,16 @@ public final class Site {
             entryPage.put("generatedAt", generated);
             entryPage.put("experiment", current.experiment());
             String html = render(entry, entryPage);
-            AtomicFiles.write(siteDir.resolve(ENTRIES).resolve(pages.get(model)), out -> out.write(html), false);
+            AtomicFiles.writeQuickly(siteDir.resolve(ENTRIES).resolve(pages.get(model)), html);
         }
         String html = render(index, page);
-        ResultsCsv.write(siteDir.resolve(ResultSet.RESULTS), current.rows());
+        Path source = current.dir().resolve(ResultSet.RESULTS);
+        if (Files.isRegularFile(source)
+                && !source.toAbsolutePath().normalize().equals(siteDir.resolve(ResultSet.RESULTS).toAbsolutePath().normalize())) {
+            AtomicFiles.copy(source, siteDir.resolve(ResultSet.RESULTS)); // the rows as they were written
+        } else {
+            ResultsCsv.write(siteDir.resolve(ResultSet.RESULTS), current.rows());
+        }
         String summary = JSON.writeValueAsString(Summaries.of(current, tables, changes, generated, pages));
         AtomicFiles.write(siteDir.resolve(SUMMARY), out -> out.write(summary));
         AtomicFiles.write(siteDir.resolve(INDEX), out -> out.write(html));

@@ -126,18 +126,23 @@ class SiteTest {
         Path results = SiteFixture.write(dir.resolve("big"), many, true, true, true, 1, 1, WHEN);
         ResultSet set = ResultSet.read(results);
         Site.write(set, List.of(), dir.resolve("warm"), WHEN); // class loading and template parsing
+        // best of two timed renders (after a warm-up), by CPU time of the rendering thread: on the shared
+        // CI machine wall time mostly measures the other jobs; both are printed
         java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
-        long cpuStart = threads.getCurrentThreadCpuTime();
-        long start = System.nanoTime();
-        Site.Result result = Site.write(set, List.of(), dir.resolve("big-site"), WHEN);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        double cpuSeconds = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9;
+        double cpuSeconds = Double.POSITIVE_INFINITY;
+        double seconds = Double.POSITIVE_INFINITY;
+        for (int attempt = 0; attempt < 2; attempt++) {
+            long cpuStart = threads.getCurrentThreadCpuTime();
+            long start = System.nanoTime();
+            Site.Result result = Site.write(set, List.of(), dir.resolve("big-site"), WHEN);
+            seconds = Math.min(seconds, (System.nanoTime() - start) / 1e9);
+            cpuSeconds = Math.min(cpuSeconds, (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9);
+            assertThat(result.entries()).isEqualTo(1000);
+        }
         System.out.printf(java.util.Locale.ROOT, "[benchmark] rendering 1000 entries (board + 1000 entry pages):"
-                + " %.2f s CPU, %.2f s wall (load average %.1f on %d cores)%n", cpuSeconds, seconds,
+                + " %.2f s CPU, %.2f s wall (best of 2; load average %.1f on %d cores)%n", cpuSeconds, seconds,
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
                 Runtime.getRuntime().availableProcessors());
-        assertThat(result.entries()).isEqualTo(1000);
-        // CPU time of the rendering thread: wall time on the shared CI machine mostly measures other jobs
         assertThat(cpuSeconds).isLessThan(3.0);
     }
 
