@@ -5,8 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Compares this run with the previous one, entry by entry (matched by dataset and model id).
@@ -142,12 +140,5 @@ public final class ChangeDetector {
 
     private static String model(String entry) {
         return entry.substring(entry.indexOf('\u0000') + 1);
-    }
-
-    /** The distinct model ids of {@code rows}, sorted. */
-    static Set<String> models(List<ResultRow> rows) {
-        Set<String> models = new TreeSet<>();
-        rows.forEach(r -> models.add(r.model()));
-        return models;
     }
 }

@@ -67,7 +67,6 @@ final class SvgChart {
             svg.append("<g class=\"legend\"><line x1=\"").append(fmt(x)).append("\" y1=\"").append(fmt(y))
                     .append("\" x2=\"").append(fmt(x + 18)).append("\" y2=\"").append(fmt(y)).append("\" stroke=\"")
                     .append(color).append("\" stroke-width=\"").append(series.get(i).emphasized() ? 3 : 2)
-                    .append(series.get(i).emphasized() ? "" : "\" stroke-dasharray=\"0")
                     .append("\"/><text x=\"").append(fmt(x + 23)).append("\" y=\"").append(fmt(y + 4))
                     .append("\" fill=\"#1d2330\">").append(escape(series.get(i).name())).append("</text></g>");
         }

@@ -24,10 +24,10 @@ public record TimingReport(Machine machine, Map<String, String> settings, List<T
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    /** Rejects nulls; copies the lists. */
+    /** Rejects nulls; copies the settings (keeping their order) and the measurements. */
     public TimingReport {
         Objects.requireNonNull(machine, "machine");
-        settings = Map.copyOf(settings);
+        settings = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(settings));
         measurements = List.copyOf(measurements);
     }
 
