@@ -28,7 +28,7 @@ final class EntryPage {
     }
 
     static Map<String, Object> model(String model, List<ResultRow> rows, ModelCard card,
-            Function<String, ModelCard> cards, Leaderboard.Headline headline, List<SanityCheck> sanity,
+            Function<String, ModelCard> cardsByHash, Leaderboard.Headline headline, List<SanityCheck> sanity,
             boolean sanityRecorded, List<TimingMeasurement> timing, TimingReport timingReport,
             List<GalleryExample> gallery, Trend trend) {
         Map<String, Object> page = new LinkedHashMap<>();
@@ -78,7 +78,7 @@ final class EntryPage {
         page.put("trendSvg", trend.runs() > 1 ? trend.sparkline() : "");
         page.put("card", card == null ? List.of() : cardLines(card));
         page.put("cardJson", card == null ? "" : json(card));
-        page.put("reproduceYaml", card == null ? "" : ReproduceConfig.yaml(card, rows, cards));
+        page.put("reproduceYaml", card == null ? "" : ReproduceConfig.yaml(card, rows, cardsByHash));
         String commit = card == null || card.code() == null ? "unknown" : card.code().getOrDefault("git_commit", "unknown");
         page.put("commit", commit);
         page.put("experimentName", card != null ? card.experiment() : first != null ? first.experiment() : "");

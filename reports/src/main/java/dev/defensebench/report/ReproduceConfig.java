@@ -25,15 +25,15 @@ final class ReproduceConfig {
     }
 
     /**
-     * The YAML text; {@code cards} looks up the card of a parent cell id (null when unknown: the
-     * parent is then named but its entry cannot be written, which the text says).
+     * The YAML text; {@code cards} looks up the card of a parent by its cell hash (null when unknown:
+     * the parent is then named but its entry cannot be written, which the text says).
      */
     static String yaml(ModelCard card, List<ResultRow> rows, Function<String, ModelCard> cards) {
         List<ModelCard> chain = new ArrayList<>();
         chain.add(card);
         String missing = null;
         for (ModelCard c = card; c.initFrom() != null && chain.size() < 20; ) {
-            ModelCard parent = cards.apply(c.initFrom().get("cell"));
+            ModelCard parent = cards.apply(c.initFrom().get("hash"));
             if (parent == null) {
                 missing = c.initFrom().get("cell");
                 break;

@@ -73,15 +73,15 @@ public final class Site {
         List<ResultSet> runs = new ArrayList<>(earlier);
         runs.add(current);
 
-        Map<String, ModelCard> cards = new LinkedHashMap<>();
-        for (ModelCard card : current.cards()) {
-            if (cards.put(card.cellId(), card) != null) {
-                throw new IllegalArgumentException("two model cards for entry '" + card.cellId() + "' in " + current.dir());
-            }
-        }
+        // an output directory keeps the models of earlier configurations too: an entry's card is the one
+        // whose cell hash its result rows carry; other cards serve only as parents (looked up by hash)
+        Map<String, ModelCard> cardsByHash = new HashMap<>();
+        current.cards().forEach(c -> cardsByHash.put(c.cellHash(), c));
         Map<String, List<ResultRow>> rowsByModel = new LinkedHashMap<>();
         current.rows().forEach(r -> rowsByModel.computeIfAbsent(r.model(), m -> new ArrayList<>()).add(r));
-        cards.keySet().forEach(m -> rowsByModel.computeIfAbsent(m, k -> new ArrayList<>()));
+        Map<String, ModelCard> cards = new LinkedHashMap<>();
+        rowsByModel.forEach((model, rows) -> rows.stream().map(r -> cardsByHash.get(r.cellHash()))
+                .filter(c -> c != null && c.cellId().equals(model)).findFirst().ifPresent(c -> cards.put(model, c)));
         Map<String, String> datasetOf = new HashMap<>();
         current.rows().forEach(r -> datasetOf.putIfAbsent(r.model(), r.dataset()));
         cards.values().forEach(c -> datasetOf.putIfAbsent(c.cellId(), c.data().dataset()));
@@ -167,7 +167,7 @@ public final class Site {
         Template entry = Templates.get("entry.ftlh");
         for (Map.Entry<String, List<ResultRow>> e : rowsByModel.entrySet()) {
             String model = e.getKey();
-            Map<String, Object> entryPage = EntryPage.model(model, e.getValue(), cards.get(model), cards::get,
+            Map<String, Object> entryPage = EntryPage.model(model, e.getValue(), cards.get(model), cardsByHash::get,
                     headlines.get(datasetOf.get(model)), sanityByModel.get(model), current.sanity() != null,
                     timingByModel.getOrDefault(model, List.of()), current.timing(),
                     galleryByModel.getOrDefault(model, List.of()), trends.get(model));

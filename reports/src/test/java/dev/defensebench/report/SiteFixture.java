@@ -45,22 +45,23 @@ final class SiteFixture {
         ObjectMapper json = new ObjectMapper();
         int index = 0;
         for (Entry e : entries) {
-            rows.add(row(e.model(), e.defense(), "clean", "none", 0, e.clean(), e.clean(), Double.NaN));
+            String hash = "hash" + index;
+            rows.add(row(e.model(), hash, e.defense(), "clean", "none", 0, e.clean(), e.clean(), Double.NaN));
             double[] linf = {0.1, 0.2, 0.3};
             for (double eps : linf) {
                 double fgsm = Math.min(e.clean(), e.clean() * e.robustScale() * robustFactor * (1 - eps));
                 double pgd = fgsm * 0.9;
-                rows.add(row(e.model(), e.defense(), "fgsm", "Linf", eps, e.clean(), fgsm, Double.NaN));
-                rows.add(row(e.model(), e.defense(), "pgd", "Linf", eps, e.clean(), pgd, Double.NaN));
+                rows.add(row(e.model(), hash, e.defense(), "fgsm", "Linf", eps, e.clean(), fgsm, Double.NaN));
+                rows.add(row(e.model(), hash, e.defense(), "pgd", "Linf", eps, e.clean(), pgd, Double.NaN));
                 if (worstCaseRows) {
-                    rows.add(row(e.model(), e.defense(), "worst-case", "Linf", eps, e.clean(), pgd * 0.95, Double.NaN));
+                    rows.add(row(e.model(), hash, e.defense(), "worst-case", "Linf", eps, e.clean(), pgd * 0.95, Double.NaN));
                 }
             }
             for (double eps : new double[] {0.5, 1.0, 2.0}) {
                 double df = Math.min(e.clean(), e.clean() * e.robustScale() * robustFactor * (1 - eps / 2.5));
-                rows.add(row(e.model(), e.defense(), "deepfool", "L2", eps, e.clean(), df, 0.1 * e.robustScale()));
+                rows.add(row(e.model(), hash, e.defense(), "deepfool", "L2", eps, e.clean(), df, 0.1 * e.robustScale()));
                 if (worstCaseRows) {
-                    rows.add(row(e.model(), e.defense(), "worst-case", "L2", eps, e.clean(), df, Double.NaN));
+                    rows.add(row(e.model(), hash, e.defense(), "worst-case", "L2", eps, e.clean(), df, Double.NaN));
                 }
             }
             checks.add(new SanityCheck(e.model(), "eps0-equals-clean", SanityCheck.Status.PASS, 0.0, 1e-9,
@@ -77,7 +78,7 @@ final class SiteFixture {
             measurements.add(new TimingMeasurement(e.model(), TimingMeasurement.ATTACK_PREFIX + "deepfool", "ms/image",
                     4.5 * latencyFactor, 0.3, 16, 3));
             gallery.add(example(e.model(), index));
-            ModelCard card = new ModelCard(e.model(), "hash" + index, "nightly", e.defense(), "lenet",
+            ModelCard card = new ModelCard(e.model(), hash, "nightly", e.defense(), "lenet",
                     Map.of("epochs", 2, "lr", 0.01), 0L,
                     e.defense().equals("deep-defense") ? Map.of("cell", "vanilla/lenet/s0", "hash", "hash1") : null,
                     new ModelCard.DataIdentity("mnist", "abc", 60000, "unit", "pixels / 255"),
@@ -119,11 +120,11 @@ final class SiteFixture {
         return new GalleryExample(model, "fgsm", "Linf", 0.1, 1, 1, 7, 1, 28, 28, clean, adversarial, 0.1);
     }
 
-    static ResultRow row(String model, String defense, String attack, String norm, double eps, double clean,
-            double robust, double rho2) {
+    static ResultRow row(String model, String cellHash, String defense, String attack, String norm, double eps,
+            double clean, double robust, double rho2) {
         int n = 1000;
         WilsonInterval ci = WilsonInterval.ofFraction(robust, n);
-        return new ResultRow("nightly", model, defense, "lenet", "mnist", "unit", 0L, "hash", attack, norm, eps, n,
+        return new ResultRow("nightly", model, defense, "lenet", "mnist", "unit", 0L, cellHash, attack, norm, eps, n,
                 clean, robust, ci.low(), ci.high(), rho2, 24.25, 3.5, "{\"norm\":\"" + norm + "\",\"seed\":0}");
     }
 }

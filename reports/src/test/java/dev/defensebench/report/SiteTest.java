@@ -65,6 +65,23 @@ class SiteTest {
     }
 
     @Test
+    void cardsOfEarlierConfigurationsInTheSameDirectoryAreIgnored() throws IOException {
+        Path results = SiteFixture.write(dir.resolve("run"), SiteFixture.ENTRIES, true, true, true, 1, 1, WHEN);
+        // a model of an earlier configuration: same entry id, another cell hash, no result rows
+        Path stale = results.resolve("models/stale");
+        Files.createDirectories(stale);
+        Files.writeString(stale.resolve("card.json"), Files.readString(results.resolve("models/cell1/card.json"))
+                .replace("\"hash1\"", "\"stalehash\"").replace("\"epochs\":2", "\"epochs\":99"));
+        Site.Result result = Site.write(ResultSet.read(results), List.of(), dir.resolve("site"), WHEN);
+        assertThat(result.entries()).isEqualTo(3);
+        String page = Files.readString(dir.resolve("site/entries/vanilla-lenet-s0.html"));
+        assertThat(page).contains("hash1").doesNotContain("stalehash");
+        // the fine-tuned entry's reproduce config finds its parent by the parent's hash
+        assertThat(Files.readString(dir.resolve("site/entries/deep-defense-lenet-s0.html")))
+                .contains("&quot;epochs&quot;:2").doesNotContain("&quot;epochs&quot;:99");
+    }
+
+    @Test
     void hostileModelNamesAreEscapedEverywhere() throws IOException {
         render(true, true, true);
         Path site = dir.resolve("site");

@@ -38,6 +38,9 @@ public final class GalleryRecorder {
             return;
         }
         EpsilonOutcome outcome = result.outcomes().get(result.outcomes().size() - 1);
+        if (outcome.adversarial() == null) {
+            return; // an attack that reports success only has no examples to show
+        }
         long[] cleanPredicted = model.predict(inputs).toLongArray();
         long[] advPredicted = model.predict(outcome.adversarial()).toLongArray();
         float[] clean = inputs.toFloatArray();
