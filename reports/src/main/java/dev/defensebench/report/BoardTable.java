@@ -12,10 +12,11 @@ import java.util.Map;
  * @param attackColumns one column per (attack, norm, ε) found in the rows, clean excluded
  * @param worstColumns one worst-case column per norm that has a fixed-ε attack at a common ε
  * @param rankedBy     which score ranks the rows, in words
+ * @param worstCaseNote how the worst-case column was computed (per point, or the fallback), in words
  * @param entries      the entries, best first
  */
 record BoardTable(String dataset, String summary, List<BoardColumn> attackColumns, List<BoardColumn> worstColumns,
-        String rankedBy, List<BoardEntry> entries) {
+        String rankedBy, String worstCaseNote, List<BoardEntry> entries) {
 
     /** The table as the template sees it. */
     Map<String, Object> asMap() {
@@ -25,6 +26,7 @@ record BoardTable(String dataset, String summary, List<BoardColumn> attackColumn
         map.put("attackColumns", attackColumns.stream().map(BoardColumn::asMap).toList());
         map.put("worstColumns", worstColumns.stream().map(BoardColumn::asMap).toList());
         map.put("rankedBy", rankedBy);
+        map.put("worstCaseNote", worstCaseNote);
         map.put("entries", entries.stream().map(BoardEntry::asMap).toList());
         return map;
     }

@@ -24,7 +24,13 @@ final class Formats {
 
     /** A fraction as a percentage with two decimals, "98.53%"; {@link #ABSENT} for NaN. */
     static String percent(double fraction) {
-        return Double.isNaN(fraction) ? ABSENT : String.format(Locale.ROOT, "%.2f%%", 100.0 * fraction);
+        if (Double.isNaN(fraction)) {
+            return ABSENT;
+        }
+        long hundredths = Math.round(10000.0 * fraction);
+        long abs = Math.abs(hundredths);
+        long cents = abs % 100;
+        return (hundredths < 0 ? "-" : "") + abs / 100 + (cents < 10 ? ".0" : ".") + cents + "%";
     }
 
     /** An interval of fractions as percentages with one decimal, "97.9–99.0%". */
@@ -86,6 +92,29 @@ final class Formats {
             case "l0" -> "ℓ0";
             default -> norm;
         };
+    }
+
+    /** A number for people with four significant digits, "0.01234", "12.35", "1.235e+06"; {@link #ABSENT} for NaN. */
+    static String number(double value) {
+        if (Double.isNaN(value)) {
+            return ABSENT;
+        }
+        if (value == 0 || Double.isInfinite(value)) {
+            return value == 0 ? "0" : Double.toString(value);
+        }
+        double abs = Math.abs(value);
+        if (abs >= 1e6 || abs < 1e-4) {
+            return String.format(Locale.ROOT, "%.3e", value);
+        }
+        return new BigDecimal(value).round(new MathContext(4)).stripTrailingZeros().toPlainString();
+    }
+
+    /** A JMH score with its error, "1.234 ± 0.056 ms/image". */
+    static String score(double score, double error, String unit) {
+        if (Double.isNaN(score)) {
+            return ABSENT;
+        }
+        return number(score) + (Double.isNaN(error) ? "" : " ± " + number(error)) + " " + unit;
     }
 
     /** A raw number for a {@code data-sort-value} attribute; empty for NaN (sorted last). */

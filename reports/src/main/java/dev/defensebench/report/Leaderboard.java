@@ -16,17 +16,23 @@ import java.util.stream.Collectors;
 /**
  * Turns result rows and model summaries into ranked leaderboard tables, one per dataset.
  *
- * <p>Columns: one per (attack, norm, ε) found in the rows, clean excluded; an attack is min-norm when
- * any of its rows carries a ρ2, fixed-ε otherwise. For every norm with a fixed-ε attack, a worst-case
- * column holds the lowest robust accuracy over all attacks of that norm at the largest ε that every
- * model with fixed-ε results of that norm was attacked at. Since rows are aggregates, this minimum is
- * an upper bound on the per-point worst case. Rows are ranked by the first worst-case column, then by
- * clean accuracy, then by model id; without a worst-case column, by clean accuracy.
+ * <p>Columns: one per (attack, norm, ε) found in the rows, clean and {@value #WORST_CASE_ATTACK} rows
+ * excluded; an attack is min-norm when any of its rows carries a ρ2, fixed-ε otherwise. When the rows
+ * hold {@value #WORST_CASE_ATTACK} rows (the per-point worst case over all attacks, written by the
+ * attack suite), there is one worst-case column per norm at the largest ε that every model's
+ * worst-case rows of that norm share (the headline ε). Otherwise, as a fallback, for every norm with a
+ * fixed-ε attack the worst-case column holds the lowest robust accuracy over all attacks of that norm
+ * at the largest ε that every model with fixed-ε results of that norm was attacked at; since rows are
+ * aggregates, that minimum is an upper bound on the per-point worst case, and the page says so. Rows
+ * are ranked by the first worst-case column, then by clean accuracy, then by model id; without a
+ * worst-case column, by clean accuracy.
  */
 final class Leaderboard {
 
     /** The attack whose ρ2 gets its own column. */
     static final String RHO2_ATTACK = "deepfool";
+    /** The attack id of the per-point worst-case rows. */
+    static final String WORST_CASE_ATTACK = "worst-case";
 
     private Leaderboard() {
     }
@@ -38,6 +44,12 @@ final class Leaderboard {
      *                                  summaries of the same (dataset, model)
      */
     static List<BoardTable> build(List<ResultRow> rows, List<ModelSummary> models) {
+        return build(rows, models, model -> EntryExtras.NONE);
+    }
+
+    /** {@link #build(List, List)} with the extra cells (badges, timing, trend, page link) of each model id. */
+    static List<BoardTable> build(List<ResultRow> rows, List<ModelSummary> models,
+            java.util.function.Function<String, EntryExtras> extras) {
         Map<String, Map<String, List<ResultRow>>> rowsByDataset = new LinkedHashMap<>();
         Set<List<Object>> seen = new HashSet<>();
         for (ResultRow row : rows) {
@@ -60,20 +72,65 @@ final class Leaderboard {
         }
         List<BoardTable> tables = new ArrayList<>();
         rowsByDataset.forEach((dataset, byModel) ->
-                tables.add(table(dataset, byModel, summaries.getOrDefault(dataset, Map.of()))));
+                tables.add(table(dataset, byModel, summaries.getOrDefault(dataset, Map.of()), extras)));
         return tables;
     }
 
+    /**
+     * The headline of one dataset's rows: per norm, the ε of its worst-case column; and whether the
+     * worst case is per point ({@value #WORST_CASE_ATTACK} rows) or the fallback minimum.
+     */
+    record Headline(Map<String, Double> epsilons, boolean perPoint) {
+
+        /** The first norm's (norm, ε), or null when there is no worst-case column. */
+        Map.Entry<String, Double> first() {
+            return epsilons.isEmpty() ? null : epsilons.entrySet().iterator().next();
+        }
+
+        /** The worst-case robust accuracy of one model's rows at the first norm's ε; NaN when absent. */
+        double value(List<ResultRow> modelRows) {
+            Map.Entry<String, Double> first = first();
+            if (first == null) {
+                return Double.NaN;
+            }
+            return modelRows.stream()
+                    .filter(r -> !r.isClean() && isWorstCase(r) == perPoint && r.norm().equals(first.getKey())
+                            && Double.compare(r.epsilon(), first.getValue()) == 0 && !Double.isNaN(r.robustAccuracy()))
+                    .mapToDouble(ResultRow::robustAccuracy).min().orElse(Double.NaN);
+        }
+    }
+
+    /** The headline of {@code rows}, which must all be of one dataset. */
+    static Headline headline(List<ResultRow> rows) {
+        Map<String, List<ResultRow>> byModel = new LinkedHashMap<>();
+        Set<String> minNormGroups = new HashSet<>();
+        boolean perPoint = false;
+        for (ResultRow row : rows) {
+            byModel.computeIfAbsent(row.model(), m -> new ArrayList<>()).add(row);
+            perPoint |= isWorstCase(row);
+            if (!row.isClean() && !isWorstCase(row) && !Double.isNaN(row.rho2())) {
+                minNormGroups.add(AttackKey.of(row).group());
+            }
+        }
+        return new Headline(worstCaseEpsilons(byModel, minNormGroups, perPoint), perPoint);
+    }
+
+    /** Whether a row is a per-point worst-case row. */
+    static boolean isWorstCase(ResultRow row) {
+        return row.attack().equalsIgnoreCase(WORST_CASE_ATTACK);
+    }
+
     private static BoardTable table(String dataset, Map<String, List<ResultRow>> byModel,
-            Map<String, ModelSummary> summaries) {
+            Map<String, ModelSummary> summaries, java.util.function.Function<String, EntryExtras> extras) {
         List<ResultRow> all = byModel.values().stream().flatMap(List::stream).toList();
 
         Map<String, TreeSet<Double>> epsilonsByGroup = new LinkedHashMap<>();
         Map<String, AttackKey> groupSample = new HashMap<>();
         Set<String> minNormGroups = new HashSet<>();
         Map<String, Set<String>> normsByAttack = new HashMap<>();
+        boolean perPoint = all.stream().anyMatch(Leaderboard::isWorstCase);
         for (ResultRow row : all) {
-            if (row.isClean()) {
+            if (row.isClean() || isWorstCase(row)) {
                 continue;
             }
             AttackKey key = AttackKey.of(row);
@@ -101,16 +158,19 @@ final class Leaderboard {
             }
         });
 
-        Map<String, Double> worstEpsilons = worstCaseEpsilons(byModel, minNormGroups);
+        Map<String, Double> worstEpsilons = worstCaseEpsilons(byModel, minNormGroups, perPoint);
         List<BoardColumn> worstColumns = new ArrayList<>();
         worstEpsilons.forEach((norm, epsilon) -> worstColumns.add(new BoardColumn(
                 "Worst case " + Formats.normName(norm) + " ε=" + Formats.epsilon(epsilon),
-                "Lowest robust accuracy over all " + Formats.normName(norm) + " attacks at ε=" + epsilon
-                        + ", the largest ε common to all models (an upper bound on the per-point worst case)")));
+                perPoint ? "Per-point worst case over all " + Formats.normName(norm) + " attacks at ε=" + epsilon
+                        + ", the largest ε common to all models: a point counts as robust only if every attack failed on it"
+                        : "Lowest robust accuracy over all " + Formats.normName(norm) + " attacks at ε=" + epsilon
+                        + ", the largest ε common to all models (fallback without per-point worst-case rows: an upper"
+                        + " bound on the per-point worst case)")));
 
         List<BoardEntry> entries = new ArrayList<>();
         byModel.forEach((model, modelRows) -> entries.add(
-                entry(model, modelRows, summaries.get(model), keys, worstEpsilons)));
+                entry(model, modelRows, summaries.get(model), keys, worstEpsilons, perPoint, extras.apply(model))));
         entries.sort(Comparator.comparing((BoardEntry e) -> e.rankScore(), Leaderboard::descendingNanLast)
                 .thenComparing(BoardEntry::cleanScore, Leaderboard::descendingNanLast)
                 .thenComparing(BoardEntry::model));
@@ -120,20 +180,27 @@ final class Leaderboard {
         }
 
         String rankedBy = worstColumns.isEmpty() ? "clean accuracy"
-                : "worst-case robust accuracy (" + worstColumns.get(0).label().substring("Worst case ".length())
+                : (perPoint ? "per-point worst-case robust accuracy over all attacks ("
+                        : "lowest robust accuracy over the attacks (") + worstColumns.get(0).label().substring("Worst case ".length())
                         + "), then clean accuracy";
+        String worstCaseNote = worstColumns.isEmpty() ? ""
+                : perPoint ? "The worst case is per point: a test point counts as robust only if it resisted every attack."
+                : "No per-point worst-case rows in these results: the worst-case column falls back to the lowest robust"
+                        + " accuracy over the attacks at that ε, an upper bound on the per-point worst case.";
         return new BoardTable(dataset, summary(byModel.size(), all, summaries.values()), attackColumns, worstColumns,
-                rankedBy, ranked);
+                rankedBy, worstCaseNote, ranked);
     }
 
     /** Per norm with a fixed-ε attack: the largest ε that all models with fixed-ε rows of that norm share. */
     private static Map<String, Double> worstCaseEpsilons(Map<String, List<ResultRow>> byModel,
-            Set<String> minNormGroups) {
+            Set<String> minNormGroups, boolean perPoint) {
         Map<String, Set<Double>> common = new LinkedHashMap<>();
         for (List<ResultRow> modelRows : byModel.values()) {
             Map<String, Set<Double>> mine = new LinkedHashMap<>();
             for (ResultRow row : modelRows) {
-                if (!row.isClean() && !minNormGroups.contains(AttackKey.of(row).group())) {
+                boolean counts = perPoint ? isWorstCase(row)
+                        : !row.isClean() && !minNormGroups.contains(AttackKey.of(row).group());
+                if (counts) {
                     mine.computeIfAbsent(row.norm(), n -> new HashSet<>()).add(row.epsilon());
                 }
             }
@@ -156,7 +223,7 @@ final class Leaderboard {
     }
 
     private static BoardEntry entry(String model, List<ResultRow> rows, ModelSummary summary, List<AttackKey> keys,
-            Map<String, Double> worstEpsilons) {
+            Map<String, Double> worstEpsilons, boolean perPoint, EntryExtras extras) {
         ResultRow first = rows.isEmpty() ? null : rows.get(0);
         ResultRow cleanRow = rows.stream().filter(ResultRow::isClean).findFirst().orElse(null);
 
@@ -195,13 +262,17 @@ final class Leaderboard {
         boolean firstWorst = true;
         for (Map.Entry<String, Double> worst : worstEpsilons.entrySet()) {
             List<ResultRow> candidates = rows.stream()
-                    .filter(r -> !r.isClean() && r.norm().equals(worst.getKey())
+                    .filter(r -> !r.isClean() && isWorstCase(r) == perPoint && r.norm().equals(worst.getKey())
                             && Double.compare(r.epsilon(), worst.getValue()) == 0 && !Double.isNaN(r.robustAccuracy()))
                     .toList();
             ResultRow weakest = candidates.stream().min(Comparator.comparingDouble(ResultRow::robustAccuracy))
                     .orElse(null);
             if (weakest == null) {
                 worstCases.add(BoardCell.absent("no attack at this ε"));
+            } else if (perPoint) {
+                BoardCell cell = attackCell(weakest);
+                worstCases.add(new BoardCell(cell.text(), "", "per-point worst case over all attacks · " + cell.title(),
+                        cell.sortValue()));
             } else {
                 worstCases.add(new BoardCell(Formats.percent(weakest.robustAccuracy()), "",
                         "lowest of " + candidates.size() + " attack(s) ("
@@ -225,7 +296,7 @@ final class Leaderboard {
         return new BoardEntry(0, model,
                 summary != null ? summary.defense() : first.defense(),
                 summary != null ? summary.architecture() : first.architecture(),
-                clean, rho2, attacks, worstCases, trainTime, provenance(summary, rows), rankScore, cleanAccuracy);
+                clean, rho2, attacks, worstCases, trainTime, provenance(summary, rows), rankScore, cleanAccuracy, extras);
     }
 
     private static BoardCell attackCell(ResultRow row) {

@@ -1,26 +1,21 @@
 package dev.defensebench.report;
 
-import freemarker.core.HTMLOutputFormat;
-import freemarker.template.Configuration;
 import freemarker.template.Template;
 import freemarker.template.TemplateException;
-import freemarker.template.TemplateExceptionHandler;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.TimeZone;
 
 /**
- * Writes the static leaderboard site: {@code index.html} (one sortable table per dataset, rendered
+ * Writes a bare leaderboard page from rows and summaries alone (no cards, timing, sanity or history;
+ * {@link Site} writes the full site from a results directory): {@code index.html} (one sortable table per dataset, rendered
  * with Freemarker, HTML auto-escaping on, CSS and JS inline, no network requests, works from
  * {@code file://}) and the rows as {@code results.csv} next to it. Both files are written atomically.
  */
@@ -32,7 +27,6 @@ public final class LeaderboardSite {
     public static final String RESULTS = "results.csv";
 
     private static final String TEMPLATE = "leaderboard.ftlh";
-    private static final Configuration FREEMARKER = configuration();
 
     private LeaderboardSite() {
     }
@@ -65,33 +59,27 @@ public final class LeaderboardSite {
         page.put("experiment", experimentName);
         page.put("generatedAt", DateTimeFormatter.ISO_INSTANT.format(generatedAt.truncatedTo(ChronoUnit.SECONDS)));
         page.put("resultsFile", RESULTS);
+        page.put("summaryFile", "");
         page.put("rowCount", Integer.toString(rows.size()));
         page.put("rho2Attack", Formats.attackName(Leaderboard.RHO2_ATTACK));
         page.put("tables", tables.stream().map(BoardTable::asMap).toList());
+        page.put("timedAttacks", List.of());
+        page.put("hasSanity", false);
+        page.put("hasHistory", false);
+        page.put("runCount", "1");
+        page.put("previousRun", "");
+        page.put("changes", List.of());
+        page.put("regressions", "0");
+        page.put("machine", "");
+        page.put("timingSettings", "");
+        page.put("timingTolerance", Integer.toString(ChangeDetector.TIMING_TOLERANCE_PERCENT));
         try {
-            Template template = FREEMARKER.getTemplate(TEMPLATE);
+            Template template = Templates.get(TEMPLATE);
             StringWriter html = new StringWriter();
             template.process(page, html);
             return html.toString();
         } catch (TemplateException e) {
             throw new IOException("rendering " + TEMPLATE + " failed: " + e.getMessage(), e);
         }
-    }
-
-    private static Configuration configuration() {
-        Configuration cfg = new Configuration(Configuration.VERSION_2_3_34);
-        cfg.setClassForTemplateLoading(LeaderboardSite.class, "");
-        cfg.setDefaultEncoding("UTF-8");
-        cfg.setOutputEncoding("UTF-8");
-        cfg.setOutputFormat(HTMLOutputFormat.INSTANCE);
-        cfg.setAutoEscapingPolicy(Configuration.ENABLE_IF_SUPPORTED_AUTO_ESCAPING_POLICY);
-        cfg.setInterpolationSyntax(Configuration.DOLLAR_INTERPOLATION_SYNTAX);
-        cfg.setLocale(Locale.ROOT);
-        cfg.setTimeZone(TimeZone.getTimeZone(ZoneOffset.UTC));
-        cfg.setTemplateExceptionHandler(TemplateExceptionHandler.RETHROW_HANDLER);
-        cfg.setLogTemplateExceptions(false);
-        cfg.setWrapUncheckedExceptions(true);
-        cfg.setFallbackOnNullLoopVariable(false);
-        return cfg;
     }
 }

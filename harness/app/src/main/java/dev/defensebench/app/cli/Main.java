@@ -9,8 +9,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Train image classifiers with adversarial defenses, score them with attacks, publish a leaderboard.",
-        subcommands = {RunCommand.class, ListCommand.class, BenchCommand.class, ExportCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, ListCommand.class, BenchCommand.class, ExportCommand.class, ReportCommand.class,
+                MergeCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

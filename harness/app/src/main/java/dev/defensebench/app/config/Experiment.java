@@ -17,6 +17,7 @@ import java.util.List;
  * @param models the board's entries
  * @param attacks the attacks every entry is scored with
  * @param exportOnnx also write every trained model as {@code model.onnx} next to its weights (default false)
+ * @param timing how each entry is timed with JMH (no {@code timing:} section: preset "off")
  */
 public record Experiment(
         String name,
@@ -29,7 +30,8 @@ public record Experiment(
         Integer evalBatchSize,
         List<ModelEntry> models,
         List<AttackEntry> attacks,
-        Boolean exportOnnx) {
+        Boolean exportOnnx,
+        TimingConfig timing) {
 
     public Experiment {
         preprocessing = preprocessing == null ? "unit" : preprocessing;
@@ -40,5 +42,6 @@ public record Experiment(
         models = models == null ? List.of() : List.copyOf(models);
         attacks = attacks == null ? List.of() : List.copyOf(attacks);
         exportOnnx = exportOnnx == null ? Boolean.FALSE : exportOnnx;
+        timing = timing == null ? TimingConfig.off() : timing;
     }
 }

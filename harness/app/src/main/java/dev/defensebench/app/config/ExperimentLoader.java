@@ -246,6 +246,29 @@ public final class ExperimentLoader {
             String owner = at;
             wrap(source, "", () -> Hyperparameters.resolve(owner, attack.parameters(), a.params()));
         }
+        validateTiming(source, e);
+    }
+
+    private static void validateTiming(String source, Experiment e) {
+        TimingConfig t = e.timing();
+        require(source, TimingConfig.PRESETS.contains(t.preset()),
+                "timing: 'preset' must be one of [off, fast, full], found '" + t.preset() + "'");
+        require(source, t.forks() >= 0, "timing: 'forks' must be >= 0, found " + t.forks());
+        require(source, t.warmupIterations() >= 0, "timing: 'warmup_iterations' must be >= 0, found " + t.warmupIterations());
+        require(source, t.iterations() > 0, "timing: 'iterations' must be > 0, found " + t.iterations());
+        require(source, t.warmupSeconds() > 0 && t.iterationSeconds() > 0,
+                "timing: 'warmup_seconds' and 'iteration_seconds' must be > 0, found " + t.warmupSeconds() + " and "
+                        + t.iterationSeconds());
+        require(source, t.throughputBatch() > 0 && t.attackBatch() > 0,
+                "timing: 'throughput_batch' and 'attack_batch' must be > 0, found " + t.throughputBatch() + " and "
+                        + t.attackBatch());
+        if (t.attacks() != null) {
+            Set<String> run = e.attacks().stream().map(AttackEntry::attack).collect(Collectors.toSet());
+            for (String a : t.attacks()) {
+                require(source, run.contains(a), "timing: 'attacks' names '" + a + "', which is not in 'attacks'; the "
+                        + "experiment runs " + e.attacks().stream().map(AttackEntry::attack).distinct().collect(Collectors.toList()));
+            }
+        }
     }
 
     /** The keys of an ONNX entry: no training keys; dataset and preprocessing as the experiment's; a trained surrogate. */

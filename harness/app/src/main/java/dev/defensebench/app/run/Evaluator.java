@@ -50,11 +50,18 @@ public final class Evaluator {
     private final Plugins plugins;
     private final int batchSize;
     private final ProgressListener progress;
+    private final GalleryRecorder gallery;
 
     public Evaluator(Plugins plugins, int batchSize, ProgressListener progress) {
+        this(plugins, batchSize, progress, new GalleryRecorder(0));
+    }
+
+    /** An evaluator that also hands a few adversarial examples per attack to {@code gallery}. */
+    public Evaluator(Plugins plugins, int batchSize, ProgressListener progress, GalleryRecorder gallery) {
         this.plugins = plugins;
         this.batchSize = batchSize;
         this.progress = progress;
+        this.gallery = gallery;
     }
 
     /** The rows and sanity checks of {@code model} on {@code test}. */
@@ -197,6 +204,10 @@ public final class Evaluator {
         long start = System.nanoTime();
         forEachBatch(manager, test, (x, y, from) -> {
             AttackResult r = attack.run(model, x, y, threat, params, entry.seed() * 7919 + from);
+            if (from == 0) { // gallery: a few examples of the first batch (see GalleryRecorder)
+                gallery.record(subject.model(), attack.name(), threat.norm(), model, x,
+                        java.util.Arrays.copyOf(test.labels(), (int) x.getShape().get(0)), r);
+            }
             for (int e = 0; e < grid; e++) {
                 System.arraycopy(r.outcomes().get(e).success(), 0, success[e], from, r.outcomes().get(e).success().length);
             }

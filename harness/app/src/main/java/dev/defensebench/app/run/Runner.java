@@ -23,12 +23,18 @@ import dev.defensebench.model.BlockClassifier;
 import dev.defensebench.model.ModelCard;
 import dev.defensebench.model.ModelFiles;
 import dev.defensebench.onnx.OnnxRuntimeSettings;
-import dev.defensebench.report.LeaderboardSite;
 import dev.defensebench.report.ModelSummary;
+import dev.defensebench.app.timing.EntryTimer;
+import dev.defensebench.report.GalleryExample;
+import dev.defensebench.report.GalleryFile;
 import dev.defensebench.report.ResultRow;
+import dev.defensebench.report.ResultSet;
 import dev.defensebench.report.ResultsCsv;
 import dev.defensebench.report.SanityCheck;
 import dev.defensebench.report.SanityCsv;
+import dev.defensebench.report.Site;
+import dev.defensebench.report.TimingMeasurement;
+import dev.defensebench.report.TimingReport;
 import dev.defensebench.spi.Examples;
 import dev.defensebench.spi.InputBox;
 import dev.defensebench.spi.ProgressListener;
@@ -56,7 +62,9 @@ import org.slf4j.LoggerFactory;
  * OUT/models/&lt;cell&gt;/model.params, card.json (and model.onnx with export_onnx: true)
  * OUT/models/&lt;entry&gt;-onnx-&lt;sha&gt;/card.json   for an imported ONNX entry
  * OUT/evaluations/&lt;cell&gt;/&lt;evaluation hash&gt;.json
- * OUT/results.csv, OUT/sanity.csv, OUT/site/index.html
+ * OUT/gallery/&lt;cell&gt;/&lt;evaluation hash&gt;.json (adversarial examples of that evaluation)
+ * OUT/timing/&lt;cell&gt;/measurements-&lt;hash&gt;.json (JMH, unless timing is off)
+ * OUT/results.csv, OUT/sanity.csv, OUT/gallery.json, OUT/timing.json, OUT/site/index.html (+ entries/, summary.json)
  * </pre>
  */
 public final class Runner {
@@ -75,6 +83,9 @@ public final class Runner {
     /** What a run did, for the command line and the tests. */
     public record Summary(List<String> trained, List<String> reused, List<String> evaluated, List<String> evaluationsReused,
             Path results, Path site) {}
+
+    /** Adversarial examples kept per attack and entry for the entry pages. */
+    static final int GALLERY_PER_ATTACK = 3;
 
     private final Plugins plugins;
     private final DatasetRegistry datasets;
@@ -110,11 +121,16 @@ public final class Runner {
         plan.describe().forEach(line -> LOG.info("  {}", line));
 
         Summary summary = new Summary(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
-                out.resolve("results.csv"), out.resolve("site").resolve(LeaderboardSite.INDEX));
+                out.resolve("results.csv"), out.resolve("site").resolve(Site.INDEX));
         List<ResultRow> rows = new ArrayList<>();
         List<ModelSummary> models = new ArrayList<>();
         List<SanityCheck> sanity = new ArrayList<>();
-        Evaluator evaluator = new Evaluator(plugins, experiment.evalBatchSize(), progress);
+        List<GalleryExample> gallery = new ArrayList<>();
+        List<TimingMeasurement> timings = new ArrayList<>();
+        GalleryRecorder recorder = new GalleryRecorder(GALLERY_PER_ATTACK);
+        Evaluator evaluator = new Evaluator(plugins, experiment.evalBatchSize(), progress, recorder);
+        EntryTimer timer = experiment.timing().enabled() ? new EntryTimer(experiment.timing(), experiment.attacks(), device)
+                : null;
         for (Cell cell : plan.cells()) {
             Path modelDir = out.resolve("models").resolve(cell.directoryName());
             Architecture architecture = plugins.architecture(cell.architecture());
@@ -166,10 +182,15 @@ public final class Runner {
                 if (evaluation != null) {
                     summary.evaluationsReused().add(cell.id());
                     LOG.info("{}: reusing the stored evaluation {}", cell.id(), evaluationFile);
+                    gallery.addAll(GalleryFile.read(galleryFile(out, cell, evaluationFile)));
                 } else {
                     Evaluator.Subject subject = new Evaluator.Subject(experiment.name(), cell.id(), cell.entry().defense(),
                             cell.architecture(), data.name(), preprocessing.id(), cell.seed(), cell.hash(), card.trainSeconds());
+                    recorder.drain();
                     evaluation = evaluator.evaluate(subject, model, manager, test, experiment.attacks());
+                    List<GalleryExample> examples = recorder.drain();
+                    GalleryFile.write(galleryFile(out, cell, evaluationFile), examples);
+                    gallery.addAll(examples);
                     AtomicWrite.bytes(evaluationFile, JSON.writeValueAsBytes(evaluation));
                     summary.evaluated().add(cell.id());
                 }
@@ -178,7 +199,10 @@ public final class Runner {
                 evaluation.sanity().stream()
                         .filter(c -> c.status() == SanityCheck.Status.FAIL || c.status() == SanityCheck.Status.WARN)
                         .forEach(c -> LOG.warn("{}: sanity check {} {}: {}", cell.id(), c.check(), c.status().label(), c.detail()));
-                models.add(summaryOf(card, data.name()));
+            }
+            if (timer != null) {
+                timings.addAll(timer.time(cell.id(), cell.hash(), cell.architecture(), data.numClasses(),
+                        modelDir.resolve(PARAMS_FILE), test, out.resolve("timing").resolve(cell.directoryName())));
             }
         }
         if (experiment.models().stream().anyMatch(ModelEntry::isImported)) {
@@ -188,8 +212,18 @@ public final class Runner {
         }
         ResultsCsv.write(summary.results(), rows);
         SanityCsv.write(out.resolve(SANITY_FILE), sanity);
-        LeaderboardSite.write(summary.site().getParent(), experiment.name(), rows, models);
+        GalleryFile.write(out.resolve(GalleryFile.FILE), gallery);
+        if (timer != null) {
+            TimingReport.write(out.resolve(TimingReport.FILE), new TimingReport(timer.machine(), timer.settings(), timings));
+        } else {
+            Files.deleteIfExists(out.resolve(TimingReport.FILE)); // no stale timings from an earlier run
+        }
+        Site.write(ResultSet.read(out), List.of(), summary.site().getParent(), Instant.now());
         return summary;
+    }
+
+    private static Path galleryFile(Path out, Cell cell, Path evaluationFile) {
+        return out.resolve("gallery").resolve(cell.directoryName()).resolve(evaluationFile.getFileName());
     }
 
     /**
@@ -236,16 +270,5 @@ public final class Runner {
         return new ModelCard(cell.id(), cell.hash(), experiment.name(), cell.entry().defense(), cell.architecture(),
                 cell.params().asMap(), cell.seed(), parent, identity, Versions.code(), Versions.libraries(),
                 device.toString(), trained.epochSeconds(), trained.metrics(), trained.notes(), Instant.now().toString());
-    }
-
-    private static ModelSummary summaryOf(ModelCard card, String dataset) {
-        Map<String, String> details = new LinkedHashMap<>();
-        card.params().forEach((k, v) -> details.put(k, String.valueOf(v)));
-        if (card.initFrom() != null) {
-            details.put("init_from", card.initFrom().get("cell"));
-        }
-        card.notes().forEach((k, v) -> details.put(k, String.valueOf(v)));
-        return new ModelSummary(card.cellId(), card.defense(), card.architecture(), dataset, card.data().preprocessing(),
-                card.seed(), card.trainSeconds(), card.createdAt(), details);
     }
 }

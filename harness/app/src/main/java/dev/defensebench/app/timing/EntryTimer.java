@@ -1,0 +1,113 @@
+package dev.defensebench.app.timing;
+
+import ai.djl.Device;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.defensebench.app.config.AttackEntry;
+import dev.defensebench.app.config.TimingConfig;
+import dev.defensebench.app.plan.Plan;
+import dev.defensebench.report.Machine;
+import dev.defensebench.report.TimingMeasurement;
+import dev.defensebench.spi.Examples;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The timing stage of a run: for each trained entry, writes the {@link BenchmarkSetup} files under
+ * {@code OUT/timing/<cell>/}, runs the JMH benchmarks through {@link TimingRunner}, and keeps the
+ * measurements in a file named by a hash of everything they depend on (cell, JMH settings, timed
+ * attacks, hardware), so a resumed run reuses them.
+ */
+public final class EntryTimer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EntryTimer.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final TimingConfig config;
+    private final Map<String, AttackEntry> attacks = new LinkedHashMap<>();
+    private final Device device;
+    private final Machine machine;
+    private final TimingRunner runner;
+
+    /** Times with {@code config} the experiment's {@code suite} attacks that the config selects, on {@code device}. */
+    public EntryTimer(TimingConfig config, List<AttackEntry> suite, Device device) {
+        this.config = config;
+        this.device = device;
+        this.machine = MachineInfo.describe(device);
+        this.runner = new TimingRunner(config);
+        List<String> wanted = config.attacks() != null ? config.attacks() : TimingConfig.DEFAULT_ATTACKS;
+        for (String name : wanted) {
+            suite.stream().filter(a -> a.attack().equals(name)).findFirst().ifPresent(a -> attacks.put(name, a));
+        }
+    }
+
+    /** The machine the timings run on. */
+    public Machine machine() {
+        return machine;
+    }
+
+    /** The JMH settings in words. */
+    public Map<String, String> settings() {
+        Map<String, String> s = runner.settings();
+        s.put("timed attacks", attacks.isEmpty() ? "none" : String.join(", ", attacks.keySet()));
+        return s;
+    }
+
+    /**
+     * The measurements of one entry, reused from {@code dir} when an earlier run made them under the
+     * same settings on the same hardware.
+     *
+     * @param dir        {@code OUT/timing/<cell>}
+     * @param parameters the entry's model.params file
+     */
+    public List<TimingMeasurement> time(String cellId, String cellHash, String architecture, int numClasses,
+            Path parameters, Examples test, Path dir) throws IOException {
+        Map<String, Object> key = new TreeMap<>();
+        key.put("cell", cellHash);
+        key.put("settings", runner.settings());
+        key.put("hardware", machine.hardwareKey());
+        key.put("attacks", attacks);
+        key.put("images", Math.min(test.size(), Math.max(config.throughputBatch(), config.attackBatch())));
+        Path cached = dir.resolve("measurements-" + Plan.sha256(key).substring(0, 16) + ".json");
+        if (Files.exists(cached)) {
+            LOG.info("{}: reusing the timings in {}", cellId, cached);
+            return JSON.readValue(cached.toFile(), new TypeReference<List<TimingMeasurement>>() {});
+        }
+        // batches larger than the test set shrink to it; every measurement records the batch it used
+        int count = Math.min(test.size(), Math.max(config.throughputBatch(), config.attackBatch()));
+        int per = (int) test.sampleShape().size();
+        long[] labels = new long[count];
+        for (int i = 0; i < count; i++) {
+            labels[i] = test.labels()[i];
+        }
+        BenchmarkSetup setup = new BenchmarkSetup(architecture, test.sampleShape().getShape(), numClasses,
+                parameters.toAbsolutePath().toString(), device.isGpu() ? "gpu" : "cpu", test.box().lower(),
+                test.box().upper(), Arrays.copyOf(test.inputs(), count * per), labels, null, null, 0, Map.of(), 0);
+        Files.createDirectories(dir);
+        Path setupFile = dir.resolve("setup.json");
+        setup.write(setupFile);
+        Map<String, Path> attackFiles = new LinkedHashMap<>();
+        for (Map.Entry<String, AttackEntry> a : attacks.entrySet()) {
+            AttackEntry entry = a.getValue();
+            double eps = entry.epsilons().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+            Path file = dir.resolve("setup-" + a.getKey().replaceAll("[^A-Za-z0-9._-]", "_") + ".json");
+            setup.withAttack(entry.attack(), entry.norm(), eps, entry.params(), entry.seed()).write(file);
+            attackFiles.put(a.getKey(), file);
+        }
+        long start = System.nanoTime();
+        List<TimingMeasurement> measured = runner.time(cellId, setupFile, attackFiles,
+                Math.min(count, config.throughputBatch()), Math.min(count, config.attackBatch()));
+        LOG.info("{}: timed with JMH ({}) in {} s", cellId, config.preset(),
+                String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9));
+        JSON.writeValue(cached.toFile(), measured);
+        return measured;
+    }
+}
