@@ -103,7 +103,7 @@ class ResultsCsvTest {
     @Test
     void unexpectedColumnIsNamed() throws IOException {
         Path file = write(HEADER + ",extra", GOOD_LINE + ",1");
-        assertThatThrownBy(() -> ResultsCsv.read(file)).hasMessageContaining("unexpected column 'extra' (field 22)");
+        assertThatThrownBy(() -> ResultsCsv.read(file)).hasMessageContaining("unexpected column 'extra' (field 23)");
     }
 
     @Test
@@ -121,7 +121,7 @@ class ResultsCsvTest {
     void wrongFieldCountNamesTheLine() throws IOException {
         Path file = write(HEADER, GOOD_LINE, GOOD_LINE.substring(0, GOOD_LINE.lastIndexOf(',')));
         assertThatThrownBy(() -> ResultsCsv.read(file)).hasMessageContaining(":3:")
-                .hasMessageContaining("expected 21 fields, found 20");
+                .hasMessageContaining("expected 22 fields, found 21");
     }
 
     @Test

@@ -38,6 +38,9 @@ final class MergeCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         o.printf("merged %d shards of '%s': %d cells, %d result rows, %d files copied%n", shards.size(),
                 merged.manifest().experiment(), merged.manifest().cells().size(), merged.rows().size(), merged.filesCopied());
+        for (Path dropped : merged.timingsDropped()) {
+            o.println("timings of " + dropped + " left out: timed on another machine or with other settings than the first shard");
+        }
         o.println("results: " + out.resolve("results.csv").toAbsolutePath());
         o.println("report:  " + site.index().toAbsolutePath());
         o.flush();

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import dev.defensebench.app.config.Experiment;
 import dev.defensebench.app.config.ExperimentLoader;
 import dev.defensebench.app.config.Plugins;
+import dev.defensebench.app.plan.Shard;
 import dev.defensebench.app.run.Devices;
 import dev.defensebench.app.run.Runner;
 import dev.defensebench.data.DatasetRegistry;
@@ -39,8 +40,13 @@ final class RunCommand implements Callable<Integer> {
             description = "where data sets are looked for and cached (default: $DEFENSEBENCH_DATA, else ~/.defense-bench/data)")
     Path dataDir;
 
+    @Option(names = "--shard", paramLabel = "I/N", description = "run only shard I of N (deterministic, balanced; a "
+            + "fine-tune runs with its parent); merge the shards' output directories with 'defense-bench merge'")
+    String shard;
+
     @Override
     public Integer call() throws Exception {
+        Shard part = shard == null ? Shard.ALL : Shard.parse(shard);
         PrintWriter err = spec.commandLine().getErr();
         Plugins plugins = Plugins.discover();
         DatasetRegistry datasets = DatasetRegistry.standard();
@@ -50,7 +56,7 @@ final class RunCommand implements Callable<Integer> {
         EnvironmentException.requireSoundNumerics(resolved);
         long start = System.nanoTime();
         Runner.Summary summary = new Runner(plugins, datasets, DatasetRegistry.defaultDataDir(dataDir), new ConsoleProgress())
-                .run(experiment, target, resolved);
+                .run(experiment, target, resolved, part);
         double seconds = (System.nanoTime() - start) / 1e9;
         PrintWriter o = spec.commandLine().getOut();
         o.printf(Locale.ROOT, "trained %d, reused %d models; evaluated %d, reused %d evaluations in %.1f s%n",

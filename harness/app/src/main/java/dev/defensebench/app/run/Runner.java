@@ -13,6 +13,7 @@ import dev.defensebench.app.config.ModelEntry;
 import dev.defensebench.app.config.Plugins;
 import dev.defensebench.app.plan.Cell;
 import dev.defensebench.app.plan.Plan;
+import dev.defensebench.app.plan.Shard;
 import dev.defensebench.data.DatasetRegistry;
 import dev.defensebench.data.ImageSplit;
 import dev.defensebench.data.LoadedDataset;
@@ -101,6 +102,15 @@ public final class Runner {
 
     /** Runs {@code experiment} into {@code out} on {@code device}. */
     public Summary run(Experiment experiment, Path out, Device device) throws IOException {
+        return run(experiment, out, device, Shard.ALL);
+    }
+
+    /**
+     * Runs the cells of {@code shard} only ({@code run --shard I/N}); the shards of a run are merged with
+     * {@link ShardMerge}. An imported ONNX entry runs in the shard that trains its surrogate, else in shard 1.
+     */
+    public Summary run(Experiment experiment, Path out, Device device, Shard shard) throws IOException {
+        Experiment experimentAsRead = experiment;
         LoadedDataset data = datasets.load(experiment.dataset(), dataDir);
         Preprocessing preprocessing = Preprocessing.parse(experiment.preprocessing());
         Preprocessor preprocessor = preprocessing.fit(data.train());
@@ -116,6 +126,10 @@ public final class Runner {
 
         String version = Versions.harness();
         Plan plan = Plan.of(experiment, plugins, data.sha256(), train.size(), version);
+        List<Cell> cells = shard.select(plan);
+        if (shard.count() > 1) {
+            LOG.info("shard {}: {} of the plan's {} cells", shard, cells.size(), plan.cells().size());
+        }
         LOG.info("experiment '{}': {} cells, device {}, {} train / {} test images, preprocessing {}",
                 experiment.name(), plan.cells().size(), device, train.size(), test.size(), preprocessor.describe());
         plan.describe().forEach(line -> LOG.info("  {}", line));
@@ -131,7 +145,7 @@ public final class Runner {
         Evaluator evaluator = new Evaluator(plugins, experiment.evalBatchSize(), progress, recorder);
         EntryTimer timer = experiment.timing().enabled() ? new EntryTimer(experiment.timing(), experiment.attacks(), device)
                 : null;
-        for (Cell cell : plan.cells()) {
+        for (Cell cell : cells) {
             Path modelDir = out.resolve("models").resolve(cell.directoryName());
             Architecture architecture = plugins.architecture(cell.architecture());
             ModelCard card = readCard(modelDir, cell);
@@ -205,12 +219,21 @@ public final class Runner {
                         modelDir.resolve(PARAMS_FILE), test, out.resolve("timing").resolve(cell.directoryName())));
             }
         }
-        if (experiment.models().stream().anyMatch(ModelEntry::isImported)) {
+        List<ModelEntry> importedHere = experiment.models().stream()
+                .filter(e -> e.isImported() && importsRunIn(e, plan, cells, shard)).toList();
+        if (!importedHere.isEmpty()) {
+            List<ModelEntry> entries = new ArrayList<>(experiment.models().stream().filter(e -> !e.isImported()).toList());
+            entries.addAll(importedHere);
+            experiment = new Experiment(experiment.name(), experiment.dataset(), experiment.preprocessing(),
+                    experiment.trainSize(), experiment.testSize(), experiment.seeds(), experiment.device(),
+                    experiment.evalBatchSize(), entries, experiment.attacks(), experiment.exportOnnx(), experiment.timing());
             OnnxRuntimeSettings runtime = new OnnxRuntimeSettings(0, device.isGpu() ? "auto" : "cpu", experiment.evalBatchSize());
             new ImportedEntries(plugins, evaluator, runtime).run(experiment, plan, out, device,
                     new ImportedEntries.Scoring(test, data.name(), preprocessing.id(), version), rows, models, summary);
         }
         ResultsCsv.write(summary.results(), rows);
+        new RunManifest(experiment.name(), Plan.sha256(JSON.convertValue(experimentAsRead, Map.class)), version,
+                shard.index(), shard.count(), cells.stream().map(Cell::id).toList()).write(out);
         SanityCsv.write(out.resolve(SANITY_FILE), sanity);
         GalleryFile.write(out.resolve(GalleryFile.FILE), gallery);
         if (timer != null) {
@@ -224,6 +247,15 @@ public final class Runner {
 
     private static Path galleryFile(Path out, Cell cell, Path evaluationFile) {
         return out.resolve("gallery").resolve(cell.directoryName()).resolve(evaluationFile.getFileName());
+    }
+
+    /** Whether imported {@code entry} is scored in {@code shard}: with its surrogate's tree, else in shard 1. */
+    private static boolean importsRunIn(ModelEntry entry, Plan plan, List<Cell> mine, Shard shard) {
+        if (entry.surrogate() == null) {
+            return shard.index() == 1;
+        }
+        return mine.stream().anyMatch(c -> c.entry().name().equals(entry.surrogate()))
+                || plan.cells().stream().noneMatch(c -> c.entry().name().equals(entry.surrogate())) && shard.index() == 1;
     }
 
     /**

@@ -1,9 +1,13 @@
 package dev.defensebench.app.run;
 
+import dev.defensebench.report.GalleryExample;
+import dev.defensebench.report.GalleryFile;
 import dev.defensebench.report.ResultRow;
 import dev.defensebench.report.ResultsCsv;
 import dev.defensebench.report.SanityCheck;
 import dev.defensebench.report.SanityCsv;
+import dev.defensebench.report.TimingMeasurement;
+import dev.defensebench.report.TimingReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,16 +23,19 @@ import java.util.stream.Stream;
 /**
  * Merges the output directories of the shards of one sharded run ({@code run --shard I/N}) into one
  * result set: model and evaluation files are copied, {@code results.csv} and {@code sanity.csv} are
- * concatenated. Shards of different experiments, experiment contents or harness versions are refused,
+ * concatenated, and so are {@code gallery.json} and {@code timing.json} (timings only from shards timed on
+ * the first shard's machine with its settings; the others are reported as dropped). Shards of different experiments, experiment contents or harness versions are refused,
  * as are duplicate or missing shards, and two files with the same path but different content.
  */
 public final class ShardMerge {
 
     /** The files merged by content rather than copied. */
-    private static final List<String> MERGED_FILES = List.of("results.csv", SanityCsv.FILE_NAME, RunManifest.FILE);
+    private static final List<String> MERGED_FILES =
+            List.of("results.csv", SanityCsv.FILE_NAME, RunManifest.FILE, GalleryFile.FILE, TimingReport.FILE);
 
     /** What a merge produced. */
-    public record Result(RunManifest manifest, List<ResultRow> rows, List<SanityCheck> sanity, int filesCopied) {}
+    public record Result(RunManifest manifest, List<ResultRow> rows, List<SanityCheck> sanity, int filesCopied,
+            List<Path> timingsDropped) {}
 
     private ShardMerge() {}
 
@@ -76,6 +83,9 @@ public final class ShardMerge {
         }
         List<ResultRow> rows = new ArrayList<>();
         List<SanityCheck> sanity = new ArrayList<>();
+        List<GalleryExample> gallery = new ArrayList<>();
+        TimingReport timing = null;
+        List<Path> timingsDropped = new ArrayList<>();
         int copied = 0;
         for (Path dir : byIndex.values()) {
             Path results = dir.resolve("results.csv");
@@ -87,6 +97,20 @@ public final class ShardMerge {
             if (Files.isRegularFile(sanityFile)) {
                 sanity.addAll(SanityCsv.read(sanityFile));
             }
+            gallery.addAll(GalleryFile.read(dir.resolve(GalleryFile.FILE)));
+            TimingReport t = TimingReport.read(dir.resolve(TimingReport.FILE));
+            if (t != null) {
+                if (timing == null) {
+                    timing = t;
+                } else if (timing.machine().equals(t.machine()) && timing.settings().equals(t.settings())) {
+                    List<TimingMeasurement> all = new ArrayList<>(timing.measurements());
+                    all.addAll(t.measurements());
+                    timing = new TimingReport(timing.machine(), timing.settings(), all);
+                } else {
+                    // one board shows one machine's timings: others are not comparable with them
+                    timingsDropped.add(dir);
+                }
+            }
             copied += copyTree(dir, out);
         }
         requireUniqueRows(rows);
@@ -94,10 +118,14 @@ public final class ShardMerge {
         if (!sanity.isEmpty()) {
             SanityCsv.write(out.resolve(SanityCsv.FILE_NAME), sanity);
         }
+        GalleryFile.write(out.resolve(GalleryFile.FILE), gallery);
+        if (timing != null) {
+            TimingReport.write(out.resolve(TimingReport.FILE), timing);
+        }
         RunManifest merged = new RunManifest(first.experiment(), first.experimentSha256(), first.harnessVersion(),
                 1, 1, cells);
         merged.write(out);
-        return new Result(merged, rows, sanity, copied);
+        return new Result(merged, rows, sanity, copied, timingsDropped);
     }
 
     private static void requireSame(Path dir, String what, String expected, String found, Path firstDir) {
