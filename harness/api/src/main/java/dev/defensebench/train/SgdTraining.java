@@ -37,14 +37,19 @@ public final class SgdTraining {
 
     /** Builds, initialises (or loads the initial weights of) and trains the request's network. */
     public static TrainedModel train(TrainingRequest request, SgdSettings settings, BatchLoss loss, String label) {
-        Examples data = request.data();
+        return train(request, settings, loss, label, AfterStep.NONE);
+    }
+
+    /** As {@link #train(TrainingRequest, SgdSettings, BatchLoss, String)}, running {@code afterStep} after every step. */
+    public static TrainedModel train(
+            TrainingRequest request, SgdSettings settings, BatchLoss loss, String label, AfterStep afterStep) {
         NDManager manager = NDManager.newBaseManager(request.device());
         try {
             Block block = initialise(request, manager, DataType.FLOAT32);
             if (request.initialWeights() == null && settings.initStd() > 0) {
                 redrawWeights(block, settings.initStd());
             }
-            return run(block, manager, request, settings, loss, label);
+            return run(block, manager, request, settings, loss, label, afterStep);
         } catch (RuntimeException | Error e) {
             manager.close();
             throw e;
@@ -84,7 +89,8 @@ public final class SgdTraining {
     }
 
     private static TrainedModel run(
-            Block block, NDManager manager, TrainingRequest request, SgdSettings s, BatchLoss loss, String label) {
+            Block block, NDManager manager, TrainingRequest request, SgdSettings s, BatchLoss loss, String label,
+            AfterStep afterStep) {
         Examples data = request.data();
         BlockClassifier model = new BlockClassifier(block, data.numClasses(), data.box());
         SgdOptimizer optimizer = new SgdOptimizer(block, manager, s.momentum(), s.weightDecay());
@@ -119,6 +125,10 @@ public final class SgdTraining {
                     NDArray x = manager.create(xs, new Shape(size).addAll(data.sampleShape()));
                     NDArray y = manager.create(ys);
                     Map<String, Float> values = step(model, optimizer, loss, x, y, lr);
+                    Autograd.notRecording(() -> {
+                        afterStep.apply(block);
+                        return null;
+                    });
                     correct += values.remove("correct").longValue();
                     seen += size;
                     values.forEach((k, v) -> sums.merge(k, (double) v * size, Double::sum));

@@ -1,0 +1,213 @@
+package dev.defensebench.attacks;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.defensebench.autograd.Autograd;
+import dev.defensebench.spi.Classifier;
+import dev.defensebench.spi.Hyperparameters;
+import dev.defensebench.spi.Norm;
+import dev.defensebench.spi.ParamSpec;
+import dev.defensebench.train.Losses;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Projected Gradient Descent (Madry et al. 2018), Linf and L2: from a random point of the ε-ball, take
+ * {@code steps} steps of size α up the loss (Linf: along the gradient's sign; L2: along the normalised
+ * gradient), projecting back onto the ε-ball and clipping into the model's input box after every step.
+ *
+ * <p>As an attack it maximises the cross-entropy of the true labels; with {@code restarts} > 1 it keeps,
+ * per sample, the first restart that fools the model, or else the one with the highest loss. The step
+ * size is {@code rel_step_size · ε / steps} (2.5·ε/steps by default, Madry's rule) unless an absolute
+ * {@code step_size} > 0 is given.
+ *
+ * <p>{@link #perturb(Classifier, NDArray, Function, Norm, double, Settings, Random)} is the one PGD of the
+ * project: PGD adversarial training and TRADES (which maximises a KL term instead) call it.
+ */
+public final class Pgd extends FixedEpsilonAttack {
+
+    /** Keeps the L2 step direction finite where a sample's gradient is zero. */
+    static final double TINY = 1e-12;
+
+    /**
+     * One PGD run.
+     *
+     * @param steps gradient steps (>= 1)
+     * @param stepSize absolute step size α (> 0), in input units (Linf) or L2 length (L2)
+     * @param randomStart start from a uniformly random point of the ε-ball (clipped into the box) instead of x
+     */
+    public record Settings(int steps, double stepSize, boolean randomStart) {
+
+        public Settings {
+            if (steps < 1) {
+                throw new IllegalArgumentException("PGD steps must be an integer >= 1, found " + steps);
+            }
+            if (!(stepSize > 0) || Double.isInfinite(stepSize)) {
+                throw new IllegalArgumentException("PGD step size must be a finite number > 0, found " + stepSize);
+            }
+        }
+    }
+
+    @Override
+    public String name() {
+        return "pgd";
+    }
+
+    @Override
+    public String description() {
+        return "PGD Linf/L2 (Madry 2018): random start, projected gradient steps on the cross-entropy, restarts";
+    }
+
+    @Override
+    public List<ParamSpec> parameters() {
+        return List.of(
+                ParamSpec.ofInt("steps", 40, "gradient steps per restart"),
+                ParamSpec.ofDouble("rel_step_size", 2.5, "step size = rel_step_size * eps / steps (used when step_size is 0)"),
+                ParamSpec.ofDouble("step_size", 0, "absolute step size; 0 = use rel_step_size"),
+                ParamSpec.ofInt("restarts", 1, "random restarts; per sample the first that fools, else the highest loss"),
+                ParamSpec.ofBoolean("random_start", true, "start uniformly at random in the eps-ball (false: at x)"));
+    }
+
+    @Override
+    public Set<Norm> norms() {
+        return Set.of(Norm.LINF, Norm.L2);
+    }
+
+    /** The settings for budget {@code eps} from the attack's resolved parameters. */
+    public static Settings settings(Hyperparameters params, double eps) {
+        double absolute = params.getDouble("step_size");
+        double relative = params.getDouble("rel_step_size");
+        int steps = params.getInt("steps");
+        if (absolute < 0) {
+            throw new IllegalArgumentException("pgd: parameter 'step_size' must be >= 0 (0 = relative), found " + absolute);
+        }
+        if (absolute == 0 && !(relative > 0)) {
+            throw new IllegalArgumentException("pgd: parameter 'rel_step_size' must be > 0, found " + relative);
+        }
+        if (steps < 1) {
+            throw new IllegalArgumentException("pgd: parameter 'steps' must be an integer >= 1, found " + steps);
+        }
+        return new Settings(steps, absolute > 0 ? absolute : relative * eps / steps, params.getBoolean("random_start"));
+    }
+
+    @Override
+    protected NDArray perturb(
+            Classifier model, NDArray x, NDArray labels, Norm norm, double eps, Hyperparameters params, Random random) {
+        int restarts = params.getInt("restarts");
+        if (restarts < 1) {
+            throw new IllegalArgumentException("pgd: parameter 'restarts' must be an integer >= 1, found " + restarts);
+        }
+        return perturbWithRestarts(model, x, labels, norm, eps, settings(params, eps), restarts, random);
+    }
+
+    /**
+     * {@code restarts} PGD runs on the cross-entropy of {@code labels}; per sample the first run that
+     * fools the model, else the run with the highest cross-entropy.
+     */
+    public static NDArray perturbWithRestarts(
+            Classifier model, NDArray x, NDArray labels, Norm norm, double eps, Settings settings, int restarts, Random random) {
+        Function<NDArray, NDArray> loss = crossEntropy(labels);
+        NDArray best = null;
+        boolean[] bestFooled = null;
+        float[] bestLoss = null;
+        for (int r = 0; r < restarts; r++) {
+            NDArray candidate = perturb(model, x, loss, norm, eps, settings, random);
+            float[] candidateLoss = Autograd.notRecording(() -> loss.apply(model.logits(candidate)))
+                    .toType(DataType.FLOAT32, false).toFloatArray();
+            boolean[] fooled = Checks.misclassified(model, candidate, labels);
+            if (best == null) {
+                best = candidate;
+                bestFooled = fooled;
+                bestLoss = candidateLoss;
+                continue;
+            }
+            boolean[] take = new boolean[fooled.length];
+            for (int i = 0; i < take.length; i++) {
+                take[i] = !bestFooled[i] && (fooled[i] || candidateLoss[i] > bestLoss[i]);
+                if (take[i]) {
+                    bestFooled[i] = fooled[i];
+                    bestLoss[i] = candidateLoss[i];
+                }
+            }
+            best = Checks.select(take, candidate, best);
+        }
+        return best;
+    }
+
+    /** The per-sample cross-entropy of {@code labels}, as a PGD objective of the logits. */
+    public static Function<NDArray, NDArray> crossEntropy(NDArray labels) {
+        return logits -> Losses.crossEntropyPerSample(logits, labels);
+    }
+
+    /**
+     * One PGD run that maximises {@code objective}, a function of the logits {@code (N, K)} giving one
+     * value per sample {@code (N)} (their sum is differentiated, so each sample follows its own
+     * gradient). The result lies in the {@code norm}-ball of radius {@code eps} around {@code x} and in
+     * the model's input box, and carries no graph. The random start draws from {@code random}.
+     */
+    public static NDArray perturb(
+            Classifier model, NDArray x, Function<NDArray, NDArray> objective, Norm norm, double eps,
+            Settings settings, Random random) {
+        if (!(eps >= 0) || Double.isInfinite(eps)) {
+            throw new IllegalArgumentException("PGD eps must be a finite number >= 0, found " + eps);
+        }
+        NDArray clean = x.stopGradient();
+        NDArray adversarial = settings.randomStart()
+                ? model.box().clip(clean.add(randomInBall(clean, norm, eps, random)))
+                : clean;
+        float alpha = (float) settings.stepSize();
+        for (int step = 0; step < settings.steps(); step++) {
+            NDArray gradient = model.inputGradient(adversarial, logits -> objective.apply(logits).sum());
+            NDArray moved = Autograd.notRecording(() -> adversarialStep(clean, gradient, norm, alpha));
+            NDArray current = adversarial;
+            adversarial = Autograd.notRecording(() -> model.box().clip(
+                    Perturbations.projectToBall(clean, current.add(moved), norm, eps)));
+        }
+        return adversarial;
+    }
+
+    /** The step for one iteration: α·sign(g) (Linf) or α·g/‖g‖₂ per sample (L2). */
+    private static NDArray adversarialStep(NDArray like, NDArray gradient, Norm norm, float alpha) {
+        if (norm == Norm.LINF) {
+            return gradient.sign().mul(alpha);
+        }
+        long n = like.getShape().get(0);
+        NDArray norms = Norm.L2.perSample(gradient).add(TINY).reshape(n, 1);
+        return gradient.reshape(n, -1).div(norms).mul(alpha).reshape(like.getShape());
+    }
+
+    /**
+     * A random perturbation per sample, uniform in the {@code norm}-ball of radius {@code eps}: Linf
+     * draws every element from U(−ε, ε); L2 draws a Gaussian direction scaled to radius ε·u^(1/d) with
+     * u ~ U(0, 1) and d the sample's dimension.
+     */
+    public static NDArray randomInBall(NDArray like, Norm norm, double eps, Random random) {
+        Shape shape = like.getShape();
+        int n = (int) shape.get(0);
+        int d = (int) (shape.size() / Math.max(1, n));
+        float[] values = new float[n * d];
+        if (norm == Norm.LINF) {
+            for (int i = 0; i < values.length; i++) {
+                values[i] = (float) ((2 * random.nextDouble() - 1) * eps);
+            }
+        } else {
+            for (int s = 0; s < n; s++) {
+                double sq = 0;
+                for (int j = 0; j < d; j++) {
+                    double g = random.nextGaussian();
+                    values[s * d + j] = (float) g;
+                    sq += g * g;
+                }
+                double radius = eps * Math.pow(random.nextDouble(), 1.0 / d);
+                double scale = sq > 0 ? radius / Math.sqrt(sq) : 0;
+                for (int j = 0; j < d; j++) {
+                    values[s * d + j] *= (float) scale;
+                }
+            }
+        }
+        return like.getManager().create(values, shape).toType(like.getDataType(), false).toDevice(like.getDevice(), false);
+    }
+}
