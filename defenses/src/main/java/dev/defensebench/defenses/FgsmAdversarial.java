@@ -39,6 +39,7 @@ public final class FgsmAdversarial implements Defense {
     @Override
     public List<ParamSpec> parameters() {
         List<ParamSpec> specs = new ArrayList<>(SgdSettings.FROM_SCRATCH.parameters());
+        specs.add(TrainingSubset.parameter());
         specs.add(ParamSpec.ofDouble("eps", 0.25, "Linf FGSM step of the training examples (input units; the paper's MNIST value)"));
         specs.add(ParamSpec.ofDouble("alpha", 0.5, "weight of the clean cross-entropy; 1 - alpha weighs the adversarial one"));
         return specs;
@@ -62,7 +63,8 @@ public final class FgsmAdversarial implements Defense {
     }
 
     @Override
-    public TrainedModel train(TrainingRequest request) {
+    public TrainedModel train(TrainingRequest full) {
+        TrainingRequest request = TrainingSubset.apply(full, "defense 'fgsm-adversarial'");
         return SgdTraining.train(request, SgdSettings.from(request.params()), loss(Settings.from(request.params())), name());
     }
 

@@ -57,6 +57,7 @@ public final class ParsevalTraining implements Defense {
     @Override
     public List<ParamSpec> parameters() {
         List<ParamSpec> specs = new ArrayList<>(SgdSettings.FROM_SCRATCH.parameters());
+        specs.add(TrainingSubset.parameter());
         specs.add(ParamSpec.ofDouble("beta", 0.0003, "retraction step: W <- (1 + beta) W - beta W W^T W"));
         specs.add(ParamSpec.ofDouble("row_fraction", 0.3, "fraction of each matrix's rows retracted per step (at least one)"));
         return specs;
@@ -81,7 +82,8 @@ public final class ParsevalTraining implements Defense {
     }
 
     @Override
-    public TrainedModel train(TrainingRequest request) {
+    public TrainedModel train(TrainingRequest full) {
+        TrainingRequest request = TrainingSubset.apply(full, "defense 'parseval'");
         Settings settings = Settings.from(request.params());
         Random random = new Random(request.seed() ^ SEED_SALT);
         TrainedModel model = SgdTraining.train(request, SgdSettings.from(request.params()), (net, x, y) -> {

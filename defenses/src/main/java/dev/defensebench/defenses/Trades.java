@@ -45,6 +45,7 @@ public final class Trades implements Defense {
     @Override
     public List<ParamSpec> parameters() {
         List<ParamSpec> specs = new ArrayList<>(SgdSettings.FROM_SCRATCH.parameters());
+        specs.add(TrainingSubset.parameter());
         specs.addAll(InnerPgd.parameters(0.3, 40, 0.01));
         specs.add(ParamSpec.ofDouble("beta", 6, "weight of the KL (robustness) term"));
         return specs;
@@ -67,7 +68,8 @@ public final class Trades implements Defense {
     }
 
     @Override
-    public TrainedModel train(TrainingRequest request) {
+    public TrainedModel train(TrainingRequest full) {
+        TrainingRequest request = TrainingSubset.apply(full, "defense 'trades'");
         Random random = new Random(request.seed() ^ SEED_SALT);
         return SgdTraining.train(request, SgdSettings.from(request.params()),
                 loss(Settings.from(request.params()), random), name());

@@ -6,6 +6,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import dev.defensebench.spi.Defense;
 import dev.defensebench.spi.Examples;
+import dev.defensebench.spi.ProgressListener;
 import dev.defensebench.spi.TrainedModel;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,5 +59,34 @@ class BaselineTrainingTest {
             out.add(p.getValue().getArray().toFloatArray());
         }
         return out;
+    }
+
+    @ParameterizedTest
+    @MethodSource("defenses")
+    void trainSubsetLimitsTheTrainingSet(Defense defense, Map<String, Object> own, List<String> terms) {
+        Examples data = Blobs.make(256, 2);
+        Map<String, Object> params = new java.util.HashMap<>(own);
+        params.put("epochs", 1);
+        params.put("batch_size", 32);
+        params.put("train_subset", 64);
+        List<Long> totals = new ArrayList<>();
+        ProgressListener steps = new ProgressListener() {
+            @Override
+            public void start(String task, long total) {
+                totals.add(total);
+            }
+
+            @Override
+            public void advance(long n, String status) {}
+
+            @Override
+            public void finish(String summary) {}
+        };
+        var base = Blobs.request(defense, data, params, 3);
+        var request = new dev.defensebench.spi.TrainingRequest(base.data(), base.architecture(), base.params(),
+                base.seed(), base.device(), null, steps);
+        try (TrainedModel m = defense.train(request)) {
+            assertThat(totals).containsExactly(2L); // 64 images in batches of 32
+        }
     }
 }

@@ -126,9 +126,10 @@ class ExperimentLoaderTest {
         Experiment e = loader.load(quickstart);
 
         assertThat(e.name()).isEqualTo("quickstart");
-        assertThat(e.models()).extracting(ModelEntry::name).containsExactly("vanilla", "deep-defense");
+        assertThat(e.models()).extracting(ModelEntry::name)
+                .containsExactly("vanilla", "deep-defense", "fgsm-adversarial", "pgd-adversarial", "trades", "parseval");
         assertThat(e.models().get(1).initFrom()).isEqualTo("vanilla");
-        assertThat(e.attacks()).extracting(AttackEntry::attack).containsExactly("deepfool", "fgsm");
+        assertThat(e.attacks()).extracting(AttackEntry::attack).containsExactly("deepfool", "fgsm", "pgd", "apgd-ce", "noise");
     }
 
     @Test
