@@ -128,7 +128,7 @@ class ExperimentLoaderTest {
         assertThat(e.name()).isEqualTo("quickstart");
         assertThat(e.models()).extracting(ModelEntry::name).containsExactly("vanilla", "deep-defense");
         assertThat(e.models().get(1).initFrom()).isEqualTo("vanilla");
-        assertThat(e.attacks()).extracting(AttackEntry::attack).containsExactly("deepfool", "fgsm");
+        assertThat(e.attacks()).extracting(AttackEntry::attack).containsExactly("deepfool", "fgsm", "apgd-ce", "noise");
     }
 
     @Test
