@@ -134,7 +134,8 @@ class OnnxEntriesTest {
 
         // rebuilt in DJL: white-box, the same clean accuracy and the same FGSM results as the original
         assertThat(back).extracting(r -> r.attack() + " " + r.epsilon() + " " + r.access()).containsExactly(
-                "clean 0.0 white-box", "fgsm 0.05 white-box", "fgsm 0.2 white-box");
+                "clean 0.0 white-box", "fgsm 0.05 white-box", "fgsm 0.2 white-box", "worst-case 0.05 white-box",
+                "worst-case 0.2 white-box");
         assertThat(back).extracting(ResultRow::robustAccuracy).containsExactlyElementsOf(
                 vanilla.stream().map(ResultRow::robustAccuracy).toList());
         assertThat(back.get(0).defense()).isEqualTo("imported");
