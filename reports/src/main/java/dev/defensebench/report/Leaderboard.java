@@ -293,8 +293,12 @@ final class Leaderboard {
                 : new BoardCell(Formats.duration(trainSeconds), "", trainSeconds + " s",
                         Formats.sortValue(trainSeconds));
 
-        return new BoardEntry(0, model,
-                summary != null ? summary.defense() : first.defense(),
+        // an entry scored through logits only (an imported ONNX model) must not pass for a white-box result
+        String defense = summary != null ? summary.defense() : first.defense();
+        if (rows.stream().anyMatch(r -> !ResultRow.WHITE_BOX.equals(r.access()))) {
+            defense += " (black-box evaluated)";
+        }
+        return new BoardEntry(0, model, defense,
                 summary != null ? summary.architecture() : first.architecture(),
                 clean, rho2, attacks, worstCases, trainTime, provenance(summary, rows), rankScore, cleanAccuracy, extras);
     }
