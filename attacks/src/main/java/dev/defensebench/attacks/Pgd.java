@@ -114,7 +114,7 @@ public final class Pgd extends FixedEpsilonAttack {
         boolean[] bestFooled = null;
         float[] bestLoss = null;
         for (int r = 0; r < restarts; r++) {
-            NDArray candidate = perturb(model, x, loss, norm, eps, settings, random);
+            NDArray candidate = perturb(model, x, loss, labels, norm, eps, settings, random);
             float[] candidateLoss = Autograd.notRecording(() -> loss.apply(model.logits(candidate)))
                     .toType(DataType.FLOAT32, false).toFloatArray();
             boolean[] fooled = Checks.misclassified(model, candidate, labels);
@@ -151,6 +151,18 @@ public final class Pgd extends FixedEpsilonAttack {
     public static NDArray perturb(
             Classifier model, NDArray x, Function<NDArray, NDArray> objective, Norm norm, double eps,
             Settings settings, Random random) {
+        return perturb(model, x, objective, null, norm, eps, settings, random);
+    }
+
+    /**
+     * As {@link #perturb(Classifier, NDArray, Function, Norm, double, Settings, Random)}; with the true
+     * {@code labels}, a sample the model classifies correctly stays at its first misclassified iterate, so
+     * that with a fixed seed more steps never break fewer points (the attack's setting; adversarial
+     * training passes no labels and always takes the last iterate).
+     */
+    public static NDArray perturb(
+            Classifier model, NDArray x, Function<NDArray, NDArray> objective, NDArray labels, Norm norm, double eps,
+            Settings settings, Random random) {
         if (!(eps >= 0) || Double.isInfinite(eps)) {
             throw new IllegalArgumentException("PGD eps must be a finite number >= 0, found " + eps);
         }
@@ -159,12 +171,31 @@ public final class Pgd extends FixedEpsilonAttack {
                 ? model.box().clip(clean.add(randomInBall(clean, norm, eps, random)))
                 : clean;
         float alpha = (float) settings.stepSize();
+        // per sample: fooled already (kept where it is); null when no labels were given
+        boolean[] done = null;
+        if (labels != null) {
+            boolean[] cleanWrong = Checks.misclassified(model, clean, labels);
+            boolean[] startWrong = Checks.misclassified(model, adversarial, labels);
+            done = new boolean[cleanWrong.length];
+            for (int i = 0; i < done.length; i++) {
+                done[i] = !cleanWrong[i] && startWrong[i];
+            }
+        }
         for (int step = 0; step < settings.steps(); step++) {
             NDArray gradient = model.inputGradient(adversarial, logits -> objective.apply(logits).sum());
             NDArray moved = Autograd.notRecording(() -> adversarialStep(clean, gradient, norm, alpha));
             NDArray current = adversarial;
-            adversarial = Autograd.notRecording(() -> model.box().clip(
+            NDArray next = Autograd.notRecording(() -> model.box().clip(
                     Perturbations.projectToBall(clean, current.add(moved), norm, eps)));
+            if (done != null) {
+                next = Checks.select(done, current, next);
+                boolean[] wrong = Checks.misclassified(model, next, labels);
+                boolean[] cleanWrong = Checks.misclassified(model, clean, labels);
+                for (int i = 0; i < done.length; i++) {
+                    done[i] |= wrong[i] && !cleanWrong[i];
+                }
+            }
+            adversarial = next;
         }
         return adversarial;
     }

@@ -24,7 +24,6 @@ import dev.defensebench.onnx.OnnxImportException;
 import dev.defensebench.onnx.OnnxImporter;
 import dev.defensebench.onnx.OnnxMetadata;
 import dev.defensebench.onnx.OnnxRuntimeSettings;
-import dev.defensebench.report.ModelSummary;
 import dev.defensebench.report.ResultRow;
 import dev.defensebench.spi.Attack;
 import dev.defensebench.spi.Examples;
@@ -33,7 +32,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -71,18 +69,18 @@ final class ImportedEntries {
     /** The data every imported entry is scored on. */
     record Scoring(Examples test, String dataset, String preprocessing, String version) {}
 
-    /** Scores every {@code onnx:} entry of {@code experiment}; adds its rows and board summary. */
+    /** Scores every {@code onnx:} entry of {@code experiment} and adds its rows. */
     void run(Experiment experiment, Plan plan, Path out, Device device, Scoring scoring, List<ResultRow> rows,
-            List<ModelSummary> models, Runner.Summary summary) throws IOException {
+            Runner.Summary summary) throws IOException {
         for (ModelEntry entry : experiment.models()) {
             if (entry.isImported()) {
-                score(experiment, entry, plan, out, device, scoring, rows, models, summary);
+                score(experiment, entry, plan, out, device, scoring, rows, summary);
             }
         }
     }
 
     private void score(Experiment experiment, ModelEntry entry, Plan plan, Path out, Device device, Scoring scoring,
-            List<ResultRow> rows, List<ModelSummary> models, Runner.Summary summary) throws IOException {
+            List<ResultRow> rows, Runner.Summary summary) throws IOException {
         Examples test = scoring.test();
         Shape sampleShape = test.sampleShape();
         String id = entry.name() + "/" + ARCHITECTURE;
@@ -153,7 +151,6 @@ final class ImportedEntries {
                     runtime.providerLabel() + ", " + (runtime.threads() == 0 ? "all cores" : runtime.threads() + " threads"),
                     surrogateCell == null ? null : surrogateCell.id(), skipped, Instant.now().toString());
             AtomicWrite.bytes(out.resolve("models").resolve(directory).resolve(Runner.CARD_FILE), JSON.writeValueAsBytes(card));
-            models.add(summaryOf(card, scoring));
         }
     }
 
@@ -175,25 +172,5 @@ final class ImportedEntries {
         ModelFiles.loadParameters(block, manager,
                 Files.readAllBytes(out.resolve("models").resolve(cell.directoryName()).resolve(Runner.PARAMS_FILE)));
         return block;
-    }
-
-    private static ModelSummary summaryOf(ImportCard card, Scoring scoring) {
-        Map<String, String> details = new LinkedHashMap<>();
-        details.put("evaluation", card.evaluation());
-        details.put("onnx_file", card.file());
-        details.put("sha256", card.sha256());
-        details.put("import_path", card.importPath());
-        if (card.whyNotDjl() != null) {
-            details.put("not_rebuilt_in_djl", card.whyNotDjl());
-        }
-        if (!card.skippedAttacks().isEmpty()) {
-            details.put("skipped_attacks", String.join(", ", card.skippedAttacks()) + " (need gradients)");
-        }
-        if (card.surrogate() != null) {
-            details.put("transfer_surrogate", card.surrogate());
-        }
-        details.put("producer", card.producer());
-        return new ModelSummary(card.entryId(), DEFENSE, ARCHITECTURE, scoring.dataset(), scoring.preprocessing(), 0,
-                Double.NaN, card.createdAt(), details);
     }
 }

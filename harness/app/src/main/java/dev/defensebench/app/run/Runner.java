@@ -24,7 +24,6 @@ import dev.defensebench.model.BlockClassifier;
 import dev.defensebench.model.ModelCard;
 import dev.defensebench.model.ModelFiles;
 import dev.defensebench.onnx.OnnxRuntimeSettings;
-import dev.defensebench.report.ModelSummary;
 import dev.defensebench.app.timing.EntryTimer;
 import dev.defensebench.report.GalleryExample;
 import dev.defensebench.report.GalleryFile;
@@ -137,7 +136,6 @@ public final class Runner {
         Summary summary = new Summary(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
                 out.resolve("results.csv"), out.resolve("site").resolve(Site.INDEX));
         List<ResultRow> rows = new ArrayList<>();
-        List<ModelSummary> models = new ArrayList<>();
         List<SanityCheck> sanity = new ArrayList<>();
         List<GalleryExample> gallery = new ArrayList<>();
         List<TimingMeasurement> timings = new ArrayList<>();
@@ -229,7 +227,7 @@ public final class Runner {
                     experiment.evalBatchSize(), entries, experiment.attacks(), experiment.exportOnnx(), experiment.timing());
             OnnxRuntimeSettings runtime = new OnnxRuntimeSettings(0, device.isGpu() ? "auto" : "cpu", experiment.evalBatchSize());
             new ImportedEntries(plugins, evaluator, runtime).run(experiment, plan, out, device,
-                    new ImportedEntries.Scoring(test, data.name(), preprocessing.id(), version), rows, models, summary);
+                    new ImportedEntries.Scoring(test, data.name(), preprocessing.id(), version), rows, summary);
         }
         ResultsCsv.write(summary.results(), rows);
         new RunManifest(experiment.name(), Plan.sha256(JSON.convertValue(experimentAsRead, Map.class)), version,
