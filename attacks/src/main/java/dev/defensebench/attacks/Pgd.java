@@ -173,8 +173,8 @@ public final class Pgd extends FixedEpsilonAttack {
         float alpha = (float) settings.stepSize();
         // per sample: fooled already (kept where it is); null when no labels were given
         boolean[] done = null;
+        boolean[] cleanWrong = labels == null ? null : Checks.misclassified(model, clean, labels);
         if (labels != null) {
-            boolean[] cleanWrong = Checks.misclassified(model, clean, labels);
             boolean[] startWrong = Checks.misclassified(model, adversarial, labels);
             done = new boolean[cleanWrong.length];
             for (int i = 0; i < done.length; i++) {
@@ -190,7 +190,6 @@ public final class Pgd extends FixedEpsilonAttack {
             if (done != null) {
                 next = Checks.select(done, current, next);
                 boolean[] wrong = Checks.misclassified(model, next, labels);
-                boolean[] cleanWrong = Checks.misclassified(model, clean, labels);
                 for (int i = 0; i < done.length; i++) {
                     done[i] |= wrong[i] && !cleanWrong[i];
                 }

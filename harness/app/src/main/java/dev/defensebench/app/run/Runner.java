@@ -109,7 +109,6 @@ public final class Runner {
      * {@link ShardMerge}. An imported ONNX entry runs in the shard that trains its surrogate, else in shard 1.
      */
     public Summary run(Experiment experiment, Path out, Device device, Shard shard) throws IOException {
-        Experiment experimentAsRead = experiment;
         LoadedDataset data = datasets.load(experiment.dataset(), dataDir);
         Preprocessing preprocessing = Preprocessing.parse(experiment.preprocessing());
         Preprocessor preprocessor = preprocessing.fit(data.train());
@@ -222,15 +221,15 @@ public final class Runner {
         if (!importedHere.isEmpty()) {
             List<ModelEntry> entries = new ArrayList<>(experiment.models().stream().filter(e -> !e.isImported()).toList());
             entries.addAll(importedHere);
-            experiment = new Experiment(experiment.name(), experiment.dataset(), experiment.preprocessing(),
+            Experiment forImports = new Experiment(experiment.name(), experiment.dataset(), experiment.preprocessing(),
                     experiment.trainSize(), experiment.testSize(), experiment.seeds(), experiment.device(),
                     experiment.evalBatchSize(), entries, experiment.attacks(), experiment.exportOnnx(), experiment.timing());
             OnnxRuntimeSettings runtime = new OnnxRuntimeSettings(0, device.isGpu() ? "auto" : "cpu", experiment.evalBatchSize());
-            new ImportedEntries(plugins, evaluator, runtime).run(experiment, plan, out, device,
+            new ImportedEntries(plugins, evaluator, runtime).run(forImports, plan, out, device,
                     new ImportedEntries.Scoring(test, data.name(), preprocessing.id(), version), rows, summary);
         }
         ResultsCsv.write(summary.results(), rows);
-        new RunManifest(experiment.name(), Plan.sha256(JSON.convertValue(experimentAsRead, Map.class)), version,
+        new RunManifest(experiment.name(), Plan.sha256(JSON.convertValue(experiment, Map.class)), version,
                 shard.index(), shard.count(), cells.stream().map(Cell::id).toList()).write(out);
         SanityCsv.write(out.resolve(SANITY_FILE), sanity);
         GalleryFile.write(out.resolve(GalleryFile.FILE), gallery);
