@@ -1,14 +1,16 @@
 package dev.defensebench.app.cli;
 
-import ai.djl.Device;
 import dev.defensebench.app.config.Experiment;
 import dev.defensebench.app.config.ExperimentLoader;
 import dev.defensebench.app.config.Plugins;
 import dev.defensebench.app.plan.Shard;
 import dev.defensebench.app.run.Devices;
+import dev.defensebench.app.run.PlainEngine;
+import dev.defensebench.app.run.RunEngine;
+import dev.defensebench.app.run.RunEngines;
+import dev.defensebench.app.run.RunJob;
 import dev.defensebench.app.run.Runner;
 import dev.defensebench.data.DatasetRegistry;
-import dev.defensebench.train.ConsoleProgress;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -44,19 +46,31 @@ final class RunCommand implements Callable<Integer> {
             + "fine-tune runs with its parent); merge the shards' output directories with 'defense-bench merge'")
     String shard;
 
+    @Option(names = "--engine", paramLabel = "NAME", defaultValue = PlainEngine.NAME,
+            description = "how cells are executed: plain (this process, default) or spark (each cell a Spark task; "
+                    + "needs the spark module, see the README)")
+    String engine;
+
+    @Option(names = "--shared", paramLabel = "DIR|URI", description = "--engine spark: where the Spark tasks share the "
+            + "cells' artifacts: a directory every worker sees, or a Hadoop FileSystem URI (hdfs://, s3a://, file://); "
+            + "default: --out")
+    String shared;
+
     @Override
     public Integer call() throws Exception {
         Shard part = shard == null ? Shard.ALL : Shard.parse(shard);
+        RunEngine runEngine = RunEngines.find(engine);
         PrintWriter err = spec.commandLine().getErr();
         Plugins plugins = Plugins.discover();
         DatasetRegistry datasets = DatasetRegistry.standard();
-        Experiment experiment = new ExperimentLoader(plugins, datasets.names()).load(experimentFile);
+        String text = new ExperimentLoader(plugins, datasets.names()).read(experimentFile);
+        Experiment experiment = new ExperimentLoader(plugins, datasets.names()).parse(experimentFile.toString(), text);
         Path target = out != null ? out : Path.of("out", experiment.name());
-        Device resolved = Devices.resolve(device != null ? device : experiment.device());
-        EnvironmentException.requireSoundNumerics(resolved);
+        String deviceSetting = device != null ? device : experiment.device();
+        EnvironmentException.requireSoundNumerics(Devices.resolve(deviceSetting));
         long start = System.nanoTime();
-        Runner.Summary summary = new Runner(plugins, datasets, DatasetRegistry.defaultDataDir(dataDir), new ConsoleProgress())
-                .run(experiment, target, resolved, part);
+        Runner.Summary summary = runEngine.run(new RunJob(experimentFile.toString(), text, experiment, target,
+                deviceSetting, part, DatasetRegistry.defaultDataDir(dataDir), DatasetRegistry::standard, shared));
         double seconds = (System.nanoTime() - start) / 1e9;
         PrintWriter o = spec.commandLine().getOut();
         o.printf(Locale.ROOT, "trained %d, reused %d models; evaluated %d, reused %d evaluations in %.1f s%n",

@@ -54,15 +54,18 @@ public final class ExperimentLoader {
 
     /** Parses and validates {@code file}. */
     public Experiment load(Path file) {
-        String text;
+        return parse(file.toString(), read(file));
+    }
+
+    /** The text of experiment file {@code file}; the error names the file. */
+    public String read(Path file) {
         try {
-            text = Files.readString(file);
+            return Files.readString(file);
         } catch (NoSuchFileException e) {
             throw new ExperimentException(file + ": no such experiment file");
         } catch (IOException e) {
             throw new ExperimentException(file + ": cannot read: " + e.getMessage(), e);
         }
-        return parse(file.toString(), text);
     }
 
     /** Parses and validates experiment text; {@code source} names it in errors. */

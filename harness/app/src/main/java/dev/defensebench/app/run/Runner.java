@@ -27,6 +27,7 @@ import dev.defensebench.onnx.OnnxRuntimeSettings;
 import dev.defensebench.app.timing.EntryTimer;
 import dev.defensebench.report.GalleryExample;
 import dev.defensebench.report.GalleryFile;
+import dev.defensebench.report.Machine;
 import dev.defensebench.report.ResultRow;
 import dev.defensebench.report.ResultSet;
 import dev.defensebench.report.ResultsCsv;
@@ -109,6 +110,17 @@ public final class Runner {
      * {@link ShardMerge}. An imported ONNX entry runs in the shard that trains its surrogate, else in shard 1.
      */
     public Summary run(Experiment experiment, Path out, Device device, Shard shard) throws IOException {
+        RunContext context = prepare(experiment);
+        List<Cell> cells = select(context, shard, device);
+        List<CellOutcome> outcomes = new ArrayList<>();
+        for (Cell cell : cells) {
+            outcomes.add(runCell(context, cell, out, device));
+        }
+        return finish(context, out, device, shard, cells, outcomes);
+    }
+
+    /** Loads and preprocesses the experiment's data and expands its plan. */
+    public RunContext prepare(Experiment experiment) throws IOException {
         LoadedDataset data = datasets.load(experiment.dataset(), dataDir);
         Preprocessing preprocessing = Preprocessing.parse(experiment.preprocessing());
         Preprocessor preprocessor = preprocessing.fit(data.train());
@@ -121,101 +133,154 @@ public final class Runner {
         Examples test = new Examples(preprocessor.apply(testSplit), testSplit.labels(), sampleShape, data.numClasses(), box);
         ModelCard.DataIdentity identity = new ModelCard.DataIdentity(data.name(), data.sha256(), train.size(),
                 preprocessing.id(), preprocessor.describe());
-
         String version = Versions.harness();
         Plan plan = Plan.of(experiment, plugins, data.sha256(), train.size(), version);
+        return new RunContext(experiment, data, preprocessing, preprocessor, train, test, identity, version, plan);
+    }
+
+    /** The cells of {@code shard}, logging the plan. */
+    public List<Cell> select(RunContext context, Shard shard, Device device) {
+        Plan plan = context.plan();
         List<Cell> cells = shard.select(plan);
         if (shard.count() > 1) {
             LOG.info("shard {}: {} of the plan's {} cells", shard, cells.size(), plan.cells().size());
         }
         LOG.info("experiment '{}': {} cells, device {}, {} train / {} test images, preprocessing {}",
-                experiment.name(), plan.cells().size(), device, train.size(), test.size(), preprocessor.describe());
+                context.experiment().name(), plan.cells().size(), device, context.train().size(), context.test().size(),
+                context.preprocessor().describe());
         plan.describe().forEach(line -> LOG.info("  {}", line));
+        return cells;
+    }
 
+    /**
+     * Trains {@code cell} (or reuses its stored model), scores it (or reuses its stored evaluation) and
+     * times it, writing every artifact under {@code out} atomically. The parent of a fine-tuned cell must
+     * already be in {@code out}.
+     */
+    public CellOutcome runCell(RunContext context, Cell cell, Path out, Device device) throws IOException {
+        Experiment experiment = context.experiment();
+        Examples train = context.train();
+        Examples test = context.test();
+        Shape sampleShape = train.sampleShape();
+        int numClasses = context.data().numClasses();
+        Path modelDir = out.resolve("models").resolve(cell.directoryName());
+        Architecture architecture = plugins.architecture(cell.architecture());
+        ModelCard card = readCard(modelDir, cell);
+        boolean trainedNow = card == null;
+        boolean evaluatedNow;
+        Evaluation evaluation;
+        List<GalleryExample> gallery;
+        try (NDManager manager = NDManager.newBaseManager(device)) {
+            Block block;
+            if (card != null) {
+                LOG.info("{}: reusing the trained model in {}", cell.id(), modelDir);
+                block = architecture.build(sampleShape, numClasses);
+                block.initialize(manager, DataType.FLOAT32, new Shape(1).addAll(sampleShape));
+                ModelFiles.loadParameters(block, manager, Files.readAllBytes(modelDir.resolve(PARAMS_FILE)));
+            } else {
+                Path parentParams = cell.parent() == null ? null
+                        : out.resolve("models").resolve(cell.parent().directoryName()).resolve(PARAMS_FILE);
+                if (parentParams != null && !Files.isRegularFile(parentParams)) {
+                    throw new IOException(cell.id() + " fine-tunes from " + cell.parent().id() + ", but " + parentParams
+                            + " does not exist; the parent cell must run first");
+                }
+                byte[] initial = parentParams == null ? null : Files.readAllBytes(parentParams);
+                TrainingRequest request = new TrainingRequest(train, () -> architecture.build(sampleShape, numClasses),
+                        cell.params(), cell.seed(), device, initial, progress);
+                try (TrainedModel trained = plugins.defense(cell.entry().defense()).train(request)) {
+                    byte[] parameters = ModelFiles.parameters(trained.block());
+                    card = card(experiment, cell, context.identity(), device, trained);
+                    AtomicWrite.bytes(modelDir.resolve(PARAMS_FILE), parameters);
+                    AtomicWrite.bytes(modelDir.resolve(CARD_FILE), JSON.writeValueAsBytes(card));
+                    block = architecture.build(sampleShape, numClasses);
+                    block.initialize(manager, DataType.FLOAT32, new Shape(1).addAll(sampleShape));
+                    ModelFiles.loadParameters(block, manager, parameters);
+                }
+            }
+            BlockClassifier model = new BlockClassifier(block, numClasses, test.box());
+            if (experiment.exportOnnx() && !Files.exists(modelDir.resolve(ONNX_FILE))) {
+                try {
+                    ModelExport.Check check = ModelExport.write(block, architecture, card, context.preprocessor(),
+                            test.box(), numClasses, test.first(100).inputs(), modelDir.resolve(ONNX_FILE));
+                    LOG.info("{}: exported {}: {}", cell.id(), modelDir.resolve(ONNX_FILE), check.describe());
+                } catch (IllegalArgumentException e) {
+                    LOG.warn("{}: not exported to ONNX: {}", cell.id(), e.getMessage());
+                }
+            }
+            Map<String, Object> evaluationConfig = new TreeMap<>();
+            evaluationConfig.put("cell", cell.hash());
+            evaluationConfig.put("test_size", test.size());
+            evaluationConfig.put("attacks", experiment.attacks());
+            evaluationConfig.put("code_version", context.version());
+            String evaluationHash = Plan.sha256(JSON.convertValue(evaluationConfig, Map.class));
+            Path evaluationFile = out.resolve("evaluations").resolve(cell.directoryName())
+                    .resolve(evaluationHash.substring(0, 16) + ".json");
+            evaluation = readEvaluation(evaluationFile);
+            evaluatedNow = evaluation == null;
+            if (evaluation != null) {
+                LOG.info("{}: reusing the stored evaluation {}", cell.id(), evaluationFile);
+                gallery = GalleryFile.read(galleryFile(out, cell, evaluationFile));
+            } else {
+                GalleryRecorder recorder = new GalleryRecorder(GALLERY_PER_ATTACK);
+                Evaluator evaluator = new Evaluator(plugins, experiment.evalBatchSize(), progress, recorder);
+                Evaluator.Subject subject = new Evaluator.Subject(experiment.name(), cell.id(), cell.entry().defense(),
+                        cell.architecture(), context.data().name(), context.preprocessing().id(), cell.seed(), cell.hash(),
+                        card.trainSeconds());
+                evaluation = evaluator.evaluate(subject, model, manager, test, experiment.attacks());
+                gallery = recorder.drain();
+                GalleryFile.write(galleryFile(out, cell, evaluationFile), gallery);
+                AtomicWrite.bytes(evaluationFile, JSON.writeValueAsBytes(evaluation));
+            }
+            evaluation.sanity().stream()
+                    .filter(c -> c.status() == SanityCheck.Status.FAIL || c.status() == SanityCheck.Status.WARN)
+                    .forEach(c -> LOG.warn("{}: sanity check {} {}: {}", cell.id(), c.check(), c.status().label(), c.detail()));
+        }
+        List<TimingMeasurement> timings = List.of();
+        Machine machine = null;
+        if (experiment.timing().enabled()) {
+            EntryTimer timer = new EntryTimer(experiment.timing(), experiment.attacks(), device);
+            machine = timer.machine();
+            timings = timer.time(cell.id(), cell.hash(), cell.architecture(), numClasses, modelDir.resolve(PARAMS_FILE),
+                    test, out.resolve("timing").resolve(cell.directoryName()));
+        }
+        return new CellOutcome(cell.id(), trainedNow, evaluatedNow, evaluation, gallery, timings, machine);
+    }
+
+    /**
+     * Scores the imported ONNX entries that belong to {@code shard}, then writes {@code results.csv},
+     * {@code run.json}, {@code sanity.csv}, the gallery, the timings and the site from the cells' outcomes.
+     */
+    public Summary finish(RunContext context, Path out, Device device, Shard shard, List<Cell> cells,
+            List<CellOutcome> outcomes) throws IOException {
+        Experiment experiment = context.experiment();
         Summary summary = new Summary(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
                 out.resolve("results.csv"), out.resolve("site").resolve(Site.INDEX));
         List<ResultRow> rows = new ArrayList<>();
         List<SanityCheck> sanity = new ArrayList<>();
         List<GalleryExample> gallery = new ArrayList<>();
         List<TimingMeasurement> timings = new ArrayList<>();
-        GalleryRecorder recorder = new GalleryRecorder(GALLERY_PER_ATTACK);
-        Evaluator evaluator = new Evaluator(plugins, experiment.evalBatchSize(), progress, recorder);
-        EntryTimer timer = experiment.timing().enabled() ? new EntryTimer(experiment.timing(), experiment.attacks(), device)
-                : null;
-        for (Cell cell : cells) {
-            Path modelDir = out.resolve("models").resolve(cell.directoryName());
-            Architecture architecture = plugins.architecture(cell.architecture());
-            ModelCard card = readCard(modelDir, cell);
-            try (NDManager manager = NDManager.newBaseManager(device)) {
-                Block block;
-                if (card != null) {
-                    LOG.info("{}: reusing the trained model in {}", cell.id(), modelDir);
-                    block = architecture.build(sampleShape, data.numClasses());
-                    block.initialize(manager, DataType.FLOAT32, new Shape(1).addAll(sampleShape));
-                    ModelFiles.loadParameters(block, manager, Files.readAllBytes(modelDir.resolve(PARAMS_FILE)));
-                    summary.reused().add(cell.id());
-                } else {
-                    byte[] initial = cell.parent() == null ? null : Files.readAllBytes(out.resolve("models")
-                            .resolve(cell.parent().directoryName()).resolve(PARAMS_FILE));
-                    TrainingRequest request = new TrainingRequest(train,
-                            () -> architecture.build(sampleShape, data.numClasses()), cell.params(), cell.seed(), device,
-                            initial, progress);
-                    try (TrainedModel trained = plugins.defense(cell.entry().defense()).train(request)) {
-                        byte[] parameters = ModelFiles.parameters(trained.block());
-                        card = card(experiment, cell, identity, device, trained);
-                        AtomicWrite.bytes(modelDir.resolve(PARAMS_FILE), parameters);
-                        AtomicWrite.bytes(modelDir.resolve(CARD_FILE), JSON.writeValueAsBytes(card));
-                        block = architecture.build(sampleShape, data.numClasses());
-                        block.initialize(manager, DataType.FLOAT32, new Shape(1).addAll(sampleShape));
-                        ModelFiles.loadParameters(block, manager, parameters);
-                    }
-                    summary.trained().add(cell.id());
-                }
-                BlockClassifier model = new BlockClassifier(block, data.numClasses(), box);
-                if (experiment.exportOnnx() && !Files.exists(modelDir.resolve(ONNX_FILE))) {
-                    try {
-                        ModelExport.Check check = ModelExport.write(block, architecture, card, preprocessor, box,
-                                data.numClasses(), test.first(100).inputs(), modelDir.resolve(ONNX_FILE));
-                        LOG.info("{}: exported {}: {}", cell.id(), modelDir.resolve(ONNX_FILE), check.describe());
-                    } catch (IllegalArgumentException e) {
-                        LOG.warn("{}: not exported to ONNX: {}", cell.id(), e.getMessage());
-                    }
-                }
-                Map<String, Object> evaluationConfig = new TreeMap<>();
-                evaluationConfig.put("cell", cell.hash());
-                evaluationConfig.put("test_size", test.size());
-                evaluationConfig.put("attacks", experiment.attacks());
-                evaluationConfig.put("code_version", version);
-                String evaluationHash = Plan.sha256(JSON.convertValue(evaluationConfig, Map.class));
-                Path evaluationFile = out.resolve("evaluations").resolve(cell.directoryName())
-                        .resolve(evaluationHash.substring(0, 16) + ".json");
-                Evaluation evaluation = readEvaluation(evaluationFile);
-                if (evaluation != null) {
-                    summary.evaluationsReused().add(cell.id());
-                    LOG.info("{}: reusing the stored evaluation {}", cell.id(), evaluationFile);
-                    gallery.addAll(GalleryFile.read(galleryFile(out, cell, evaluationFile)));
-                } else {
-                    Evaluator.Subject subject = new Evaluator.Subject(experiment.name(), cell.id(), cell.entry().defense(),
-                            cell.architecture(), data.name(), preprocessing.id(), cell.seed(), cell.hash(), card.trainSeconds());
-                    recorder.drain();
-                    evaluation = evaluator.evaluate(subject, model, manager, test, experiment.attacks());
-                    List<GalleryExample> examples = recorder.drain();
-                    GalleryFile.write(galleryFile(out, cell, evaluationFile), examples);
-                    gallery.addAll(examples);
-                    AtomicWrite.bytes(evaluationFile, JSON.writeValueAsBytes(evaluation));
-                    summary.evaluated().add(cell.id());
-                }
-                rows.addAll(evaluation.rows());
-                sanity.addAll(evaluation.sanity());
-                evaluation.sanity().stream()
-                        .filter(c -> c.status() == SanityCheck.Status.FAIL || c.status() == SanityCheck.Status.WARN)
-                        .forEach(c -> LOG.warn("{}: sanity check {} {}: {}", cell.id(), c.check(), c.status().label(), c.detail()));
+        Machine timingMachine = null;
+        for (CellOutcome outcome : outcomes) {
+            (outcome.trained() ? summary.trained() : summary.reused()).add(outcome.cellId());
+            (outcome.evaluated() ? summary.evaluated() : summary.evaluationsReused()).add(outcome.cellId());
+            rows.addAll(outcome.evaluation().rows());
+            sanity.addAll(outcome.evaluation().sanity());
+            gallery.addAll(outcome.gallery());
+            if (outcome.timingMachine() == null) {
+                continue;
             }
-            if (timer != null) {
-                timings.addAll(timer.time(cell.id(), cell.hash(), cell.architecture(), data.numClasses(),
-                        modelDir.resolve(PARAMS_FILE), test, out.resolve("timing").resolve(cell.directoryName())));
+            if (timingMachine == null) {
+                timingMachine = outcome.timingMachine();
+            }
+            if (timingMachine.equals(outcome.timingMachine())) {
+                timings.addAll(outcome.timings());
+            } else {
+                // one board shows one machine's timings: others are not comparable with them
+                LOG.warn("{}: timed on another machine ({}) than the first timed cell; its timings are left off the board",
+                        outcome.cellId(), outcome.timingMachine());
             }
         }
+        Plan plan = context.plan();
         List<ModelEntry> importedHere = experiment.models().stream()
                 .filter(e -> e.isImported() && importsRunIn(e, plan, cells, shard)).toList();
         if (!importedHere.isEmpty()) {
@@ -225,21 +290,35 @@ public final class Runner {
                     experiment.trainSize(), experiment.testSize(), experiment.seeds(), experiment.device(),
                     experiment.evalBatchSize(), entries, experiment.attacks(), experiment.exportOnnx(), experiment.timing());
             OnnxRuntimeSettings runtime = new OnnxRuntimeSettings(0, device.isGpu() ? "auto" : "cpu", experiment.evalBatchSize());
+            Evaluator evaluator = new Evaluator(plugins, experiment.evalBatchSize(), progress,
+                    new GalleryRecorder(GALLERY_PER_ATTACK));
             new ImportedEntries(plugins, evaluator, runtime).run(forImports, plan, out, device,
-                    new ImportedEntries.Scoring(test, data.name(), preprocessing.id(), version), rows, summary);
+                    new ImportedEntries.Scoring(context.test(), context.data().name(), context.preprocessing().id(),
+                            context.version()), rows, summary);
         }
         ResultsCsv.write(summary.results(), rows);
-        new RunManifest(experiment.name(), Plan.sha256(JSON.convertValue(experiment, Map.class)), version,
+        new RunManifest(experiment.name(), Plan.sha256(JSON.convertValue(experiment, Map.class)), context.version(),
                 shard.index(), shard.count(), cells.stream().map(Cell::id).toList()).write(out);
         SanityCsv.write(out.resolve(SANITY_FILE), sanity);
         GalleryFile.write(out.resolve(GalleryFile.FILE), gallery);
-        if (timer != null) {
-            TimingReport.write(out.resolve(TimingReport.FILE), new TimingReport(timer.machine(), timer.settings(), timings));
+        if (experiment.timing().enabled()) {
+            EntryTimer timer = new EntryTimer(experiment.timing(), experiment.attacks(), device);
+            TimingReport.write(out.resolve(TimingReport.FILE), new TimingReport(
+                    timingMachine != null ? timingMachine : timer.machine(), timer.settings(), timings));
         } else {
             Files.deleteIfExists(out.resolve(TimingReport.FILE)); // no stale timings from an earlier run
         }
         Site.write(ResultSet.read(out), List.of(), summary.site().getParent(), Instant.now());
         return summary;
+    }
+
+    /**
+     * The directories, relative to the output directory, that hold the artifacts of {@code cell}: its model,
+     * evaluations, gallery examples and timings. An engine that runs cells elsewhere moves these.
+     */
+    public static List<String> cellDirectories(Cell cell) {
+        String d = cell.directoryName();
+        return List.of("models/" + d, "evaluations/" + d, "gallery/" + d, "timing/" + d);
     }
 
     private static Path galleryFile(Path out, Cell cell, Path evaluationFile) {

@@ -112,6 +112,21 @@ class CliTest {
     }
 
     @Test
+    void anEngineThatIsNotOnTheClassPathAndAStrayOptionAreUsageErrors(@TempDir Path dir) throws Exception {
+        Path exp = Files.writeString(dir.resolve("exp.yaml"), VALID);
+        Result spark = execute("run", exp.toString(), "--engine", "spark", "--out", dir.resolve("out").toString());
+        assertThat(spark.code()).isEqualTo(2);
+        assertThat(spark.err()).contains("unknown engine 'spark'").contains("available: plain").contains("README");
+
+        Result shared = execute("run", exp.toString(), "--shared", "hdfs://nn/runs", "--out", dir.resolve("out").toString(),
+                "--data-dir", dir.resolve("data").toString());
+        assertThat(shared.code()).isEqualTo(2);
+        assertThat(shared.err()).contains("--shared hdfs://nn/runs").contains("--engine spark");
+        assertThat(dir.resolve("out")).doesNotExist();
+        assertThat(dir.resolve("data")).doesNotExist();
+    }
+
+    @Test
     void helpAndVersionSucceed() {
         Result help = execute("--help");
         assertThat(help.code()).isZero();

@@ -20,9 +20,10 @@ import java.util.Random;
 /**
  * A tiny, learnable MNIST look-alike written as the four IDX files: 10 classes, each a fixed random
  * on/off pattern of {@value #SIDE}×{@value #SIDE} pixels plus seeded noise. Registered as "mnist" with
- * its own checksums, read from a local directory only (nothing is downloaded).
+ * its own checksums, read from a local directory only (nothing is downloaded). Public for the spark
+ * module's tests.
  */
-final class TinyMnist {
+public final class TinyMnist {
 
     static final int SIDE = 8;
     static final int CLASSES = 10;
@@ -36,7 +37,7 @@ final class TinyMnist {
     }
 
     /** Writes {@code train} and {@code test} images into {@code directory}. */
-    static TinyMnist write(Path directory, int train, int test, long seed) throws IOException {
+    public static TinyMnist write(Path directory, int train, int test, long seed) throws IOException {
         Random random = new Random(seed);
         int pixels = SIDE * SIDE;
         int[][] prototypes = new int[CLASSES][pixels];
@@ -69,8 +70,17 @@ final class TinyMnist {
         return new TinyMnist(List.copyOf(required), directory);
     }
 
+    /** The data set {@link #write} left in {@code directory}, with checksums of the files found there. */
+    public static TinyMnist read(Path directory) throws IOException {
+        List<RequiredFile> required = new ArrayList<>();
+        for (RequiredFile f : MnistLoader.FILES) {
+            required.add(new RequiredFile(f.name(), Checksum.sha256(sha256(Files.readAllBytes(directory.resolve(f.name()))))));
+        }
+        return new TinyMnist(List.copyOf(required), directory);
+    }
+
     /** A registry whose only data set, "mnist", is this one. */
-    DatasetRegistry registry() {
+    public DatasetRegistry registry() {
         return DatasetRegistry.of(List.of(new MnistLoader(files, dataDir -> List.of(new LocalDirectorySource(directory)))));
     }
 

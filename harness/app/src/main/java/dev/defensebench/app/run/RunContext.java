@@ -1,0 +1,28 @@
+package dev.defensebench.app.run;
+
+import dev.defensebench.app.config.Experiment;
+import dev.defensebench.app.plan.Plan;
+import dev.defensebench.data.LoadedDataset;
+import dev.defensebench.data.Preprocessing;
+import dev.defensebench.data.Preprocessor;
+import dev.defensebench.model.ModelCard;
+import dev.defensebench.spi.Examples;
+
+/**
+ * What every cell of a run shares, computed once by {@link Runner#prepare}: the loaded and preprocessed
+ * data, the data identity recorded in model cards, and the plan. A Spark executor computes its own from
+ * the same experiment file and checks that its plan matches the driver's.
+ *
+ * @param experiment the parsed experiment
+ * @param data the loaded data set (raw pixels)
+ * @param preprocessing the experiment's preprocessing
+ * @param preprocessor the preprocessing fitted on the training split
+ * @param train the preprocessed training examples
+ * @param test the preprocessed test examples
+ * @param identity the data identity recorded in every model card
+ * @param version the harness version, part of every hash
+ * @param plan the experiment's cells in dependency order
+ */
+public record RunContext(Experiment experiment, LoadedDataset data, Preprocessing preprocessing,
+        Preprocessor preprocessor, Examples train, Examples test, ModelCard.DataIdentity identity, String version,
+        Plan plan) {}

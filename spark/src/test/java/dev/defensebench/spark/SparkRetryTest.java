@@ -1,0 +1,58 @@
+package dev.defensebench.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.defensebench.app.run.Runner;
+import dev.defensebench.app.run.TinyMnist;
+import dev.defensebench.report.ResultsCsv;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A task that fails after storing its cell's model is retried by Spark ({@code local[2,2]}: two
+ * cores, two attempts per task), and the retry reuses the stored model instead of training again.
+ */
+class SparkRetryTest {
+
+    private static final String EXPERIMENT = String.join("\n",
+            "name: retry",
+            "dataset: mnist",
+            "test_size: 40",
+            "seeds: [3]",
+            "device: cpu",
+            "models:",
+            "  - {name: vanilla, defense: vanilla, architectures: [mlp], params: {epochs: 1, batch_size: 20, lr: 0.1}}",
+            "attacks:",
+            "  - {attack: fail-once, norm: Linf, epsilons: [0.1]}",
+            "");
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void aFailedTaskIsRetriedAndReusesWhatItsFirstAttemptFinished() throws IOException {
+        Path raw = temp.resolve("raw");
+        TinyMnist.write(raw, 120, 40, 7);
+        FailOnceAttack.FAILURES.set(1);
+        JavaSparkContext spark = new JavaSparkContext(new SparkConf().setMaster("local[2,2]").setAppName("SparkRetryTest")
+                .set("spark.ui.enabled", "false"));
+        Runner.Summary summary;
+        try {
+            summary = new SparkEngine(spark).run(
+                    SparkEngineTest.job(EXPERIMENT, raw, temp.resolve("out"), temp.resolve("data"), null));
+        } finally {
+            spark.stop();
+        }
+        assertThat(FailOnceAttack.FAILURES.get()).isNegative(); // the failure happened, then a call succeeded
+        // the first attempt trained and stored the model before failing; the retry reused it
+        assertThat(summary.trained()).isEmpty();
+        assertThat(summary.reused()).containsExactly("vanilla/mlp/s3");
+        assertThat(summary.evaluated()).containsExactly("vanilla/mlp/s3");
+        assertThat(ResultsCsv.read(temp.resolve("out").resolve("results.csv")))
+                .anySatisfy(r -> assertThat(r.attack()).isEqualTo("fail-once"));
+    }
+}
