@@ -52,6 +52,11 @@ record SharedStore(String location, Map<String, String> hadoop) implements Seria
         return URI_SCHEME.matcher(location).matches();
     }
 
+    /** This store with a plain directory made absolute, since workers do not share the driver's working directory. */
+    SharedStore absolute() {
+        return isUri() ? this : new SharedStore(Path.of(location).toAbsolutePath().normalize().toString(), hadoop);
+    }
+
     /** Runs {@code work} on {@code cell}'s artifacts, and leaves what it wrote in the store. */
     <T> T withCell(Cell cell, CellWork<T> work) throws IOException {
         if (!isUri()) {

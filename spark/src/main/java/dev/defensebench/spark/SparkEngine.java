@@ -66,8 +66,9 @@ public final class SparkEngine implements RunEngine {
         JavaSparkContext spark = given != null ? given : new JavaSparkContext(defaults(new SparkConf(), job));
         List<CellOutcome> outcomes;
         try {
-            String location = job.shared() != null ? job.shared() : job.out().toAbsolutePath().toString();
-            SharedStore store = new SharedStore(location, hadoopSettings(spark));
+            SharedStore store = new SharedStore(job.shared() != null ? job.shared() : job.out().toString(),
+                    hadoopSettings(spark)).absolute();
+            String location = store.location();
             JobSpec spec = new JobSpec(UUID.randomUUID().toString(), job.experimentFile(), job.experimentText(),
                     job.device(), job.dataDir().toAbsolutePath().toString(), job.datasets(), store);
             LOG.info("Spark {} (application {}): {} cells, artifacts shared in {}", spark.master(), spark.sc().applicationId(),
