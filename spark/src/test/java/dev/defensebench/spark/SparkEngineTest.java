@@ -58,7 +58,8 @@ class SparkEngineTest {
     @BeforeAll
     static void startSpark() {
         spark = new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName("SparkEngineTest")
-                .set("spark.ui.enabled", "false"));
+                .set("spark.ui.enabled", "false")
+                .set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1"));
     }
 
     @AfterAll

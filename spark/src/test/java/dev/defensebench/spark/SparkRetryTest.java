@@ -39,7 +39,8 @@ class SparkRetryTest {
         TinyMnist.write(raw, 120, 40, 7);
         FailOnceAttack.FAILURES.set(1);
         JavaSparkContext spark = new JavaSparkContext(new SparkConf().setMaster("local[2,2]").setAppName("SparkRetryTest")
-                .set("spark.ui.enabled", "false"));
+                .set("spark.ui.enabled", "false")
+                .set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1"));
         Runner.Summary summary;
         try {
             summary = new SparkEngine(spark).run(
