@@ -5,8 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.defensebench.app.config.AttackEntry;
@@ -25,6 +23,7 @@ import dev.defensebench.onnx.OnnxImporter;
 import dev.defensebench.onnx.OnnxMetadata;
 import dev.defensebench.onnx.OnnxRuntimeSettings;
 import dev.defensebench.report.ResultRow;
+import dev.defensebench.report.SanityCheck;
 import dev.defensebench.spi.Attack;
 import dev.defensebench.spi.Examples;
 import java.io.IOException;
@@ -69,18 +68,20 @@ final class ImportedEntries {
     /** The data every imported entry is scored on. */
     record Scoring(Examples test, String dataset, String preprocessing, String version) {}
 
-    /** Scores every {@code onnx:} entry of {@code experiment} and adds its rows. */
+    /** Scores every {@code onnx:} entry of {@code experiment} and adds its rows and sanity checks. */
     void run(Experiment experiment, Plan plan, Path out, Device device, Scoring scoring, List<ResultRow> rows,
-            Runner.Summary summary) throws IOException {
+            List<SanityCheck> sanity, Runner.Summary summary) throws IOException {
         for (ModelEntry entry : experiment.models()) {
             if (entry.isImported()) {
-                score(experiment, entry, plan, out, device, scoring, rows, summary);
+                Evaluation evaluation = score(experiment, entry, plan, out, device, scoring, summary);
+                rows.addAll(evaluation.rows());
+                sanity.addAll(evaluation.sanity());
             }
         }
     }
 
-    private void score(Experiment experiment, ModelEntry entry, Plan plan, Path out, Device device, Scoring scoring,
-            List<ResultRow> rows, Runner.Summary summary) throws IOException {
+    private Evaluation score(Experiment experiment, ModelEntry entry, Plan plan, Path out, Device device, Scoring scoring,
+            Runner.Summary summary) throws IOException {
         Examples test = scoring.test();
         Shape sampleShape = test.sampleShape();
         String id = entry.name() + "/" + ARCHITECTURE;
@@ -122,35 +123,35 @@ final class ImportedEntries {
             config.put("code_version", scoring.version());
             String hash = Plan.sha256(JSON.convertValue(config, Map.class));
             Path evaluationFile = out.resolve("evaluations").resolve(directory).resolve(hash.substring(0, 16) + ".json");
-            List<ResultRow> entryRows;
-            if (Files.exists(evaluationFile)) {
-                entryRows = JSON.readerFor(new TypeReference<List<ResultRow>>() {})
-                        .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(evaluationFile.toFile());
+            Evaluation evaluation = Runner.readEvaluation(evaluationFile);
+            if (evaluation != null) {
                 summary.evaluationsReused().add(id);
                 LOG.info("{}: reusing the stored evaluation {}", id, evaluationFile);
             } else {
                 Evaluator.Subject subject = new Evaluator.Subject(experiment.name(), id, DEFENSE, ARCHITECTURE,
                         scoring.dataset(), scoring.preprocessing(), 0, imported.sha256(), Double.NaN);
-                entryRows = new ArrayList<>(evaluator.evaluate(subject, imported.classifier(), manager, test, experiment.attacks()).rows());
+                Evaluation own = evaluator.evaluate(subject, imported.classifier(), manager, test, experiment.attacks());
+                List<ResultRow> entryRows = new ArrayList<>(own.rows());
                 if (surrogateCell != null) {
                     Block surrogate = loadSurrogate(out, surrogateCell, sampleShape, test.numClasses(), manager);
                     entryRows.addAll(evaluator.evaluateTransfer(subject, imported.classifier(),
                             new BlockClassifier(surrogate, test.numClasses(), test.box()), surrogateCell.id(), manager, test,
                             experiment.attacks()));
                 }
-                AtomicWrite.bytes(evaluationFile, JSON.writeValueAsBytes(entryRows));
+                evaluation = new Evaluation(entryRows, own.sanity());
+                AtomicWrite.bytes(evaluationFile, JSON.writeValueAsBytes(evaluation));
                 summary.evaluated().add(id);
             }
-            rows.addAll(entryRows);
-            String evaluation = imported.whiteBox() ? "white-box evaluated (rebuilt in DJL from the ONNX graph)"
+            String access = imported.whiteBox() ? "white-box evaluated (rebuilt in DJL from the ONNX graph)"
                     : "black-box evaluated (ONNX Runtime, logits only)";
             ImportCard card = new ImportCard(id, experiment.name(), entry.onnx(), imported.sha256(), imported.bytes(),
                     (imported.model().producerName() + " " + imported.model().producerVersion()).strip(),
-                    imported.model().defaultOpset(), imported.path(), evaluation, imported.whyNotDjl(),
+                    imported.model().defaultOpset(), imported.path(), access, imported.whyNotDjl(),
                     Double.isNaN(imported.maxDifference()) ? null : imported.maxDifference(), imported.model().metadata(),
                     runtime.providerLabel() + ", " + (runtime.threads() == 0 ? "all cores" : runtime.threads() + " threads"),
                     surrogateCell == null ? null : surrogateCell.id(), skipped, Instant.now().toString());
             AtomicWrite.bytes(out.resolve("models").resolve(directory).resolve(Runner.CARD_FILE), JSON.writeValueAsBytes(card));
+            return evaluation;
         }
     }
 

@@ -294,7 +294,7 @@ public final class Runner {
                     new GalleryRecorder(GALLERY_PER_ATTACK));
             new ImportedEntries(plugins, evaluator, runtime).run(forImports, plan, out, device,
                     new ImportedEntries.Scoring(context.test(), context.data().name(), context.preprocessing().id(),
-                            context.version()), rows, summary);
+                            context.version()), rows, sanity, summary);
         }
         ResultsCsv.write(summary.results(), rows);
         new RunManifest(experiment.name(), Plan.sha256(JSON.convertValue(experiment, Map.class)), context.version(),
@@ -338,7 +338,7 @@ public final class Runner {
      * The stored evaluation, or null when there is none or it predates the sanity checks (a bare list
      * of rows), so that it is scored again.
      */
-    private static Evaluation readEvaluation(Path file) throws IOException {
+    static Evaluation readEvaluation(Path file) throws IOException {
         if (!Files.exists(file)) {
             return null;
         }

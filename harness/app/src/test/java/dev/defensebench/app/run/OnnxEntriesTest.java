@@ -21,6 +21,8 @@ import dev.defensebench.onnx.OnnxMetadata;
 import dev.defensebench.onnx.graph.Model;
 import dev.defensebench.onnx.graph.OnnxCodec;
 import dev.defensebench.report.ResultRow;
+import dev.defensebench.report.SanityCheck;
+import dev.defensebench.report.SanityCsv;
 import dev.defensebench.spi.ProgressListener;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -176,11 +178,19 @@ class OnnxEntriesTest {
         assertThat(fixtureRows).extracting(ResultRow::attack).containsExactly("clean");
         assertThat(fixtureRows.get(0).cleanAccuracy()).isEqualTo((double) correct / TEST);
 
-        // ---- 3. a rerun reuses every evaluation
+        // imported entries get their sanity checks too, as trained ones do
+        List<SanityCheck> sanity = SanityCsv.read(out.resolve(SanityCsv.FILE_NAME));
+        for (String imported : List.of("back/onnx", "black/onnx", "fixture/onnx")) {
+            assertThat(sanity).filteredOn(c -> c.model().equals(imported)).extracting(SanityCheck::check)
+                    .contains("monotone-in-eps");
+        }
+
+        // ---- 3. a rerun reuses every evaluation, sanity checks included
         Runner.Summary again = runner.run(experiment(withImports), out, Device.cpu());
         assertThat(again.evaluated()).isEmpty();
         assertThat(again.evaluationsReused()).contains("back/onnx", "black/onnx", "fixture/onnx");
         assertThat(ResultsFile.read(again.results())).isEqualTo(rows);
+        assertThat(SanityCsv.read(out.resolve(SanityCsv.FILE_NAME))).isEqualTo(sanity);
     }
 
     @Test
