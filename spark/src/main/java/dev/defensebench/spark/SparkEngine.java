@@ -84,7 +84,7 @@ public final class SparkEngine implements RunEngine {
     }
 
     /** Submits the waves one after another and returns the outcomes in the cells' order. */
-    private static List<CellOutcome> runWaves(JavaSparkContext spark, JobSpec spec, List<Cell> cells) {
+    private static List<CellOutcome> runWaves(JavaSparkContext spark, JobSpec spec, List<Cell> cells) throws IOException {
         Map<String, CellOutcome> byHash = new HashMap<>();
         List<List<Cell>> waves = CellWaves.of(cells);
         for (int w = 0; w < waves.size(); w++) {
@@ -95,7 +95,13 @@ public final class SparkEngine implements RunEngine {
             LOG.info("{}: {}", description, wave.stream().map(Cell::id).toList());
             spark.setJobDescription(description);
             long start = System.nanoTime();
-            List<String> results = spark.parallelize(hashes, hashes.size()).map(new CellTask(spec)).collect();
+            List<String> results;
+            try {
+                results = spark.parallelize(hashes, hashes.size()).map(new CellTask(spec)).collect();
+            } catch (Exception e) { // Spark's SparkException is checked but undeclared
+                throw new IOException(description + " failed: " + rootCause(e) + ". The cells finished so far are kept in "
+                        + spec.store().location() + "; run the same command again to resume", e);
+            }
             for (int i = 0; i < wave.size(); i++) {
                 byHash.put(wave.get(i).hash(), CellOutcome.fromJson(results.get(i)));
             }
@@ -107,6 +113,14 @@ public final class SparkEngine implements RunEngine {
             outcomes.add(byHash.get(cell.hash()));
         }
         return outcomes;
+    }
+
+    private static String rootCause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
     /** Fills the settings spark-submit would: the application name, and local mode without a master. */

@@ -1,6 +1,7 @@
 package dev.defensebench.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.defensebench.app.run.Runner;
 import dev.defensebench.app.run.TinyMnist;
@@ -14,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A task that fails after storing its cell's model is retried by Spark ({@code local[2,2]}: two
- * cores, two attempts per task), and the retry reuses the stored model instead of training again.
+ * cores, two attempts per task), and the retry reuses the stored model instead of training again;
+ * without retries the run fails with a message that says how to resume, and resuming reuses the model.
  */
 class SparkRetryTest {
 
@@ -33,14 +35,18 @@ class SparkRetryTest {
     @TempDir
     Path temp;
 
+    private static JavaSparkContext start(String master) {
+        return new JavaSparkContext(new SparkConf().setMaster(master).setAppName("SparkRetryTest")
+                .set("spark.ui.enabled", "false")
+                .set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1"));
+    }
+
     @Test
     void aFailedTaskIsRetriedAndReusesWhatItsFirstAttemptFinished() throws IOException {
         Path raw = temp.resolve("raw");
         TinyMnist.write(raw, 120, 40, 7);
         FailOnceAttack.FAILURES.set(1);
-        JavaSparkContext spark = new JavaSparkContext(new SparkConf().setMaster("local[2,2]").setAppName("SparkRetryTest")
-                .set("spark.ui.enabled", "false")
-                .set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1"));
+        JavaSparkContext spark = start("local[2,2]");
         Runner.Summary summary;
         try {
             summary = new SparkEngine(spark).run(
@@ -55,5 +61,30 @@ class SparkRetryTest {
         assertThat(summary.evaluated()).containsExactly("vanilla/mlp/s3");
         assertThat(ResultsCsv.read(temp.resolve("out").resolve("results.csv")))
                 .anySatisfy(r -> assertThat(r.attack()).isEqualTo("fail-once"));
+    }
+
+    @Test
+    void aRunWhoseTaskFailsForGoodSaysSoAndTheSameCommandResumesIt() throws IOException {
+        Path raw = temp.resolve("raw");
+        TinyMnist.write(raw, 120, 40, 7);
+        Path out = temp.resolve("out");
+        FailOnceAttack.FAILURES.set(1);
+        JavaSparkContext spark = start("local[2]"); // local mode without retries
+        try {
+            assertThatThrownBy(() -> new SparkEngine(spark).run(
+                    SparkEngineTest.job(EXPERIMENT, raw, out, temp.resolve("data"), null)))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("wave 1/1").hasMessageContaining("injected failure")
+                    .hasMessageContaining("run the same command again to resume");
+            assertThat(out.resolve("results.csv")).doesNotExist();
+
+            Runner.Summary resumed = new SparkEngine(spark).run(
+                    SparkEngineTest.job(EXPERIMENT, raw, out, temp.resolve("data"), null));
+            assertThat(resumed.trained()).isEmpty(); // the failed run had stored the model
+            assertThat(resumed.evaluated()).containsExactly("vanilla/mlp/s3");
+            assertThat(out.resolve("results.csv")).isRegularFile();
+        } finally {
+            spark.stop();
+        }
     }
 }
