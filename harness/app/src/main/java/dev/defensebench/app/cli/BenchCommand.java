@@ -165,7 +165,7 @@ final class BenchCommand implements Callable<Integer> {
             double stepMs = (forward + backward + update) / 1e6 / steps;
             out.printf(Locale.ROOT, "Deep Defense step benchmark: %s, batch %d, %d DeepFool iterations, %s preprocessing, "
                     + "device %s, %d threads (torch intra-op), %d timed steps after %d warm-up%n", architecture, batch, maxIter,
-                    preprocessing, dev, Runtime.getRuntime().availableProcessors(), steps, warmup);
+                    preprocessing, dev, ai.djl.pytorch.jni.JniUtils.getNumThreads(), steps, warmup);
             out.printf(Locale.ROOT, "  step time        %8.2f ms%n", stepMs);
             out.printf(Locale.ROOT, "    forward unroll %8.2f ms (%4.1f%%)  CE + DeepFool with graph%n", forward / 1e6 / steps, 100.0 * forward / (forward + backward + update));
             out.printf(Locale.ROOT, "    gradient       %8.2f ms (%4.1f%%)  double backward to the weights%n", backward / 1e6 / steps, 100.0 * backward / (forward + backward + update));
