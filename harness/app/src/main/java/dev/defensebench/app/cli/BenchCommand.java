@@ -26,7 +26,6 @@ import dev.defensebench.train.Losses;
 import dev.defensebench.train.SgdOptimizer;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -118,9 +117,9 @@ final class BenchCommand implements Callable<Integer> {
             long backward = 0;
             long update = 0;
             double rhoSum = 0;
-            long rssAt50 = -1;
+            ResidentMemory.Sample at50 = null;
             long heapAt50 = -1;
-            long rssStart = rssKb();
+            long rssStart = ResidentMemory.sample().rssKb();
             int total = warmup + steps;
             for (int s = 0; s < total; s++) {
                 try (NDScope scope = new NDScope()) {
@@ -156,25 +155,26 @@ final class BenchCommand implements Callable<Integer> {
                 }
                 if (s - warmup + 1 == 50) {
                     System.gc();
-                    rssAt50 = rssKb();
+                    at50 = ResidentMemory.sample();
                     heapAt50 = heapCommittedKb();
                 }
             }
             System.gc();
-            long rssEnd = rssKb();
+            ResidentMemory.Sample end = ResidentMemory.sample();
             long heapEnd = heapCommittedKb();
             double stepMs = (forward + backward + update) / 1e6 / steps;
             out.printf(Locale.ROOT, "Deep Defense step benchmark: %s, batch %d, %d DeepFool iterations, %s preprocessing, "
                     + "device %s, %d threads (torch intra-op), %d timed steps after %d warm-up%n", architecture, batch, maxIter,
-                    preprocessing, dev, Runtime.getRuntime().availableProcessors(), steps, warmup);
+                    preprocessing, dev, ai.djl.pytorch.jni.JniUtils.getNumThreads(), steps, warmup);
             out.printf(Locale.ROOT, "  step time        %8.2f ms%n", stepMs);
             out.printf(Locale.ROOT, "    forward unroll %8.2f ms (%4.1f%%)  CE + DeepFool with graph%n", forward / 1e6 / steps, 100.0 * forward / (forward + backward + update));
             out.printf(Locale.ROOT, "    gradient       %8.2f ms (%4.1f%%)  double backward to the weights%n", backward / 1e6 / steps, 100.0 * backward / (forward + backward + update));
             out.printf(Locale.ROOT, "    update         %8.2f ms (%4.1f%%)  SGD momentum%n", update / 1e6 / steps, 100.0 * update / (forward + backward + update));
             out.printf(Locale.ROOT, "  mean batch ||dx||/||x||  %.4f%n", rhoSum / steps);
-            out.printf(Locale.ROOT, "  RSS before %d MB, after step 50 %d MB, after step %d %d MB, growth 50->%d: %d MB%n",
-                    rssStart / 1024, rssAt50 / 1024, steps, rssEnd / 1024, steps, rssAt50 < 0 ? -1 : (rssEnd - rssAt50) / 1024);
-            out.printf(Locale.ROOT, "  JVM heap committed after step 50 %d MB, after step %d %d MB (part of the RSS; native = RSS - heap)%n",
+            long rssAt50 = at50 == null ? -1 : at50.rssKb();
+            out.printf(Locale.ROOT, "  RSS before %d MB, after step 50 %d MB, after step %d %d MB, growth 50->%d: %s%n",
+                    rssStart / 1024, rssAt50 / 1024, steps, end.rssKb() / 1024, steps, growth(at50, end));
+            out.printf(Locale.ROOT, "  JVM heap committed after step 50 %d MB, after step %d %d MB%n",
                     heapAt50 / 1024, steps, heapEnd / 1024);
             out.flush();
         }
@@ -187,16 +187,19 @@ final class BenchCommand implements Callable<Integer> {
         return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted() / 1024;
     }
 
-    private static long rssKb() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return -1;
+    /**
+     * The RSS growth between two samples, split into the Java heap's newly resident pages (bounded by
+     * its committed size, not a leak) and the rest (native memory).
+     */
+    private static String growth(ResidentMemory.Sample from, ResidentMemory.Sample to) {
+        if (from == null || from.rssKb() < 0 || to.rssKb() < 0) {
+            return "unknown";
         }
-        return -1;
+        String total = (to.rssKb() - from.rssKb()) / 1024 + " MB";
+        if (from.otherKb() < 0 || to.otherKb() < 0) {
+            return total;
+        }
+        return String.format(Locale.ROOT, "%s (Java heap pages %+d MB, native and other %+d MB)", total,
+                (to.heapResidentKb() - from.heapResidentKb()) / 1024, (to.otherKb() - from.otherKb()) / 1024);
     }
 }
