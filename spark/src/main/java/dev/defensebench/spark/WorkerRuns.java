@@ -79,14 +79,24 @@ final class WorkerRuns {
         }
     }
 
-    /** The GPU Spark assigned to this task ({@code spark.task.resource.gpu.amount}), else the device setting. */
     private static Device taskDevice(String setting) {
         TaskContext task = TaskContext.get();
-        if (task != null && !"cpu".equals(setting)) {
-            Map<String, ResourceInformation> resources = task.resourcesJMap();
-            ResourceInformation gpus = resources.get("gpu");
-            if (gpus != null && gpus.addresses().length > 0) {
-                return Device.gpu(Integer.parseInt(gpus.addresses()[0]));
+        return deviceFor(setting, task == null ? Map.of() : task.resourcesJMap());
+    }
+
+    /**
+     * The first GPU among the task's {@code resources} ({@code spark.task.resource.gpu.amount}) unless the
+     * setting is {@code cpu}; without one, the device setting as the plain engine resolves it.
+     */
+    static Device deviceFor(String setting, Map<String, ResourceInformation> resources) {
+        ResourceInformation gpus = resources.get("gpu");
+        if (!"cpu".equals(setting) && gpus != null && gpus.addresses().length > 0) {
+            String address = gpus.addresses()[0];
+            try {
+                return Device.gpu(Integer.parseInt(address.strip()));
+            } catch (NumberFormatException e) {
+                throw new IllegalStateException("Spark assigned GPU address '" + address + "' to this task; expected a "
+                        + "CUDA device number (check the executor's GPU discovery script)", e);
             }
         }
         return Devices.resolve(setting);
