@@ -58,6 +58,11 @@ public final class SparkEngine implements RunEngine {
     }
 
     @Override
+    public String description() {
+        return "every cell a Spark task (local mode without a master; spark-submit for a cluster)";
+    }
+
+    @Override
     public Runner.Summary run(RunJob job) throws IOException {
         Runner runner = new Runner(Plugins.discover(), job.datasets().get(), job.dataDir(), new ConsoleProgress());
         RunContext context = runner.prepare(job.experiment());

@@ -1,6 +1,8 @@
 package dev.defensebench.app.cli;
 
 import dev.defensebench.app.config.Plugins;
+import dev.defensebench.app.run.RunEngine;
+import dev.defensebench.app.run.RunEngines;
 import dev.defensebench.data.DatasetRegistry;
 import dev.defensebench.spi.ParamSpec;
 import java.io.PrintWriter;
@@ -31,6 +33,12 @@ final class ListCommand implements Callable<Integer> {
         plugins.architectures().values().forEach(a -> entry(out, a.name(), a.description(), List.of()));
         out.println("Data sets:");
         DatasetRegistry.standard().names().forEach(n -> out.println("  " + n));
+        out.println("Engines (run --engine):");
+        List<RunEngine> engines = RunEngines.all();
+        engines.forEach(e -> entry(out, e.name(), e.description(), List.of()));
+        if (engines.stream().noneMatch(e -> e.name().equals("spark"))) {
+            entry(out, "spark", "not on this class path: ./defense-bench adds it for --engine spark", List.of());
+        }
         out.flush();
         return 0;
     }

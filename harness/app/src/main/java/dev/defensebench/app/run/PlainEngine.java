@@ -16,6 +16,11 @@ public final class PlainEngine implements RunEngine {
     }
 
     @Override
+    public String description() {
+        return "every cell in this process, one after another (the default)";
+    }
+
+    @Override
     public Runner.Summary run(RunJob job) throws IOException {
         if (job.shared() != null) {
             throw new IllegalArgumentException("--shared " + job.shared() + " is only used by engines that run cells on "

@@ -13,6 +13,9 @@ public interface RunEngine {
     /** The name given to {@code --engine}. */
     String name();
 
+    /** One line for {@code defense-bench list}. */
+    String description();
+
     /** Runs {@code job} and says what it did. */
     Runner.Summary run(RunJob job) throws IOException;
 }

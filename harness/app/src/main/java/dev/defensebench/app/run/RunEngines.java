@@ -9,10 +9,17 @@ public final class RunEngines {
 
     private RunEngines() {}
 
+    /** The engines on the class path. */
+    public static List<RunEngine> all() {
+        List<RunEngine> engines = new ArrayList<>();
+        ServiceLoader.load(RunEngine.class).forEach(engines::add);
+        return engines;
+    }
+
     /** The engine called {@code name}; the error lists the engines found and says where Spark's comes from. */
     public static RunEngine find(String name) {
         List<String> names = new ArrayList<>();
-        for (RunEngine engine : ServiceLoader.load(RunEngine.class)) {
+        for (RunEngine engine : all()) {
             if (engine.name().equals(name)) {
                 return engine;
             }
