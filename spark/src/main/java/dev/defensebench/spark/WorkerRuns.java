@@ -15,6 +15,7 @@ import dev.defensebench.train.ConsoleProgress;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
@@ -72,7 +73,7 @@ final class WorkerRuns {
             CellOutcome outcome = spec.store().withCell(cell, out -> runner.runCell(context, cell, out, device));
             LOG.info("{}: {} and {} on {} in {} s", cell.id(), outcome.trained() ? "trained" : "model reused",
                     outcome.evaluated() ? "scored" : "evaluation reused", device,
-                    String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9));
+                    String.format(Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9));
             return outcome;
         } finally {
             ONE_CELL_AT_A_TIME.unlock();

@@ -63,8 +63,9 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Plugins plugins = Plugins.discover();
         DatasetRegistry datasets = DatasetRegistry.standard();
-        String text = new ExperimentLoader(plugins, datasets.names()).read(experimentFile);
-        Experiment experiment = new ExperimentLoader(plugins, datasets.names()).parse(experimentFile.toString(), text);
+        ExperimentLoader loader = new ExperimentLoader(plugins, datasets.names());
+        String text = loader.read(experimentFile);
+        Experiment experiment = loader.parse(experimentFile.toString(), text);
         Path target = out != null ? out : Path.of("out", experiment.name());
         String deviceSetting = device != null ? device : experiment.device();
         EnvironmentException.requireSoundNumerics(Devices.resolve(deviceSetting));
