@@ -11,13 +11,12 @@ import dev.defensebench.app.run.RunEngines;
 import dev.defensebench.app.run.RunJob;
 import dev.defensebench.app.run.RunManifest;
 import dev.defensebench.app.run.Runner;
+import dev.defensebench.app.run.TinyExperiment;
 import dev.defensebench.app.run.TinyMnist;
-import dev.defensebench.report.ResultRow;
 import dev.defensebench.report.ResultsCsv;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.spark.SparkConf;
@@ -34,21 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SparkEngineTest {
 
-    static final String EXPERIMENT = String.join("\n",
-            "name: spark",
-            "dataset: mnist",
-            "test_size: 40",
-            "eval_batch_size: 20",
-            "seeds: [0, 1]",
-            "device: cpu",
-            "models:",
-            "  - {name: vanilla, defense: vanilla, architectures: [mlp], params: {epochs: 1, batch_size: 20, lr: 0.1}}",
-            "  - {name: dd, defense: deep-defense, architectures: [mlp], init_from: vanilla,",
-            "     params: {epochs: 1, batch_size: 100, max_iter: 2, lr: 0.001}}",
-            "attacks:",
-            "  - {attack: fgsm, norm: Linf, epsilons: [0.1, 0.2]}",
-            "  - {attack: pgd, norm: Linf, epsilons: [0.1], params: {steps: 5}}",
-            "");
+    static final String EXPERIMENT = TinyExperiment.TWO_TREES
+            + "  - {attack: pgd, norm: Linf, epsilons: [0.1], params: {steps: 5}}\n";
 
     private static JavaSparkContext spark;
 
@@ -74,12 +60,8 @@ class SparkEngineTest {
                 shared);
     }
 
-    /** The rows' scores, ordered, without wall-clock times (which differ run to run). */
     static List<String> scores(Path results) throws IOException {
-        return ResultsCsv.read(results).stream()
-                .map((ResultRow r) -> r.model() + " " + r.cellHash() + " " + r.attack() + " " + r.norm() + " "
-                        + r.epsilon() + " " + r.samples() + " " + r.cleanAccuracy() + " " + r.robustAccuracy())
-                .sorted(Comparator.naturalOrder()).toList();
+        return TinyExperiment.scores(ResultsCsv.read(results));
     }
 
     @Test

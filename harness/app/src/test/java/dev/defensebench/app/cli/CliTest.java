@@ -3,9 +3,6 @@ package dev.defensebench.app.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.defensebench.app.run.Versions;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -13,27 +10,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The command line through {@link Main#execute}, with standard output and error captured. */
 class CliTest {
-
-    private record Result(int code, String out, String err) {}
-
-    private static Result execute(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            System.setOut(o);
-            System.setErr(e);
-            int code = Main.execute(args);
-            o.flush();
-            e.flush();
-            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
 
     private static final String VALID = String.join("\n",
             "name: cli",
@@ -48,7 +24,7 @@ class CliTest {
 
     @Test
     void listNamesEveryRegisteredPlugin() {
-        Result r = execute("list");
+        CliRun r = CliRun.of("list");
 
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out())
@@ -71,12 +47,12 @@ class CliTest {
 
     @Test
     void runWithAMissingFileNamesIt(@TempDir Path dir) {
-        Result relative = execute("run", "missing.yaml");
+        CliRun relative = CliRun.of("run", "missing.yaml");
         assertThat(relative.code()).isEqualTo(2);
         assertThat(relative.err()).contains("missing.yaml").contains("no such experiment file");
 
         Path missing = dir.resolve("nowhere").resolve("exp.yaml");
-        Result absolute = execute("run", missing.toString());
+        CliRun absolute = CliRun.of("run", missing.toString());
         assertThat(absolute.code()).isEqualTo(2);
         assertThat(absolute.err()).contains(missing.toString()).doesNotContain("\tat ");
     }
@@ -84,7 +60,7 @@ class CliTest {
     @Test
     void runWithAnUnknownKeyNamesKeyAndLine(@TempDir Path dir) throws Exception {
         Path bad = Files.writeString(dir.resolve("bad.yaml"), VALID.replace("dataset: mnist\n", "dataset: mnist\ncolour: red\n"));
-        Result r = execute("run", bad.toString(), "--out", dir.resolve("out").toString());
+        CliRun r = CliRun.of("run", bad.toString(), "--out", dir.resolve("out").toString());
 
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("'colour'").contains(bad + ":3:").contains("allowed")
@@ -95,7 +71,7 @@ class CliTest {
     @Test
     void runWithAnInvalidValueIsAUsageError(@TempDir Path dir) throws Exception {
         Path bad = Files.writeString(dir.resolve("bad.yaml"), VALID.replace("attack: fgsm", "attack: nope"));
-        Result r = execute("run", bad.toString());
+        CliRun r = CliRun.of("run", bad.toString());
 
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("unknown attack 'nope'").contains("fgsm");
@@ -104,7 +80,7 @@ class CliTest {
     @Test
     void runWithAnUnknownDeviceIsAUsageError(@TempDir Path dir) throws Exception {
         Path exp = Files.writeString(dir.resolve("exp.yaml"), VALID);
-        Result r = execute("run", exp.toString(), "--device", "tpu", "--out", dir.resolve("out").toString(),
+        CliRun r = CliRun.of("run", exp.toString(), "--device", "tpu", "--out", dir.resolve("out").toString(),
                 "--data-dir", dir.resolve("data").toString());
 
         assertThat(r.code()).isEqualTo(2);
@@ -116,11 +92,11 @@ class CliTest {
     @Test
     void anEngineThatIsNotOnTheClassPathAndAStrayOptionAreUsageErrors(@TempDir Path dir) throws Exception {
         Path exp = Files.writeString(dir.resolve("exp.yaml"), VALID);
-        Result spark = execute("run", exp.toString(), "--engine", "spark", "--out", dir.resolve("out").toString());
+        CliRun spark = CliRun.of("run", exp.toString(), "--engine", "spark", "--out", dir.resolve("out").toString());
         assertThat(spark.code()).isEqualTo(2);
         assertThat(spark.err()).contains("unknown engine 'spark'").contains("available: plain").contains("README");
 
-        Result shared = execute("run", exp.toString(), "--shared", "hdfs://nn/runs", "--out", dir.resolve("out").toString(),
+        CliRun shared = CliRun.of("run", exp.toString(), "--shared", "hdfs://nn/runs", "--out", dir.resolve("out").toString(),
                 "--data-dir", dir.resolve("data").toString());
         assertThat(shared.code()).isEqualTo(2);
         assertThat(shared.err()).contains("--shared hdfs://nn/runs").contains("--engine spark");
@@ -130,15 +106,15 @@ class CliTest {
 
     @Test
     void helpAndVersionSucceed() {
-        Result help = execute("--help");
+        CliRun help = CliRun.of("--help");
         assertThat(help.code()).isZero();
         assertThat(help.out()).contains("defense-bench").contains("run").contains("list").contains("bench");
 
-        Result runHelp = execute("run", "--help");
+        CliRun runHelp = CliRun.of("run", "--help");
         assertThat(runHelp.code()).isZero();
         assertThat(runHelp.out()).contains("EXPERIMENT.yaml").contains("--out").contains("--device").contains("--data-dir");
 
-        Result version = execute("--version");
+        CliRun version = CliRun.of("--version");
         assertThat(version.code()).isZero();
         assertThat(version.out()).contains("defense-bench " + Versions.harness());
         assertThat(Versions.harness()).isNotBlank().isNotEqualTo("unknown");
@@ -146,10 +122,10 @@ class CliTest {
 
     @Test
     void badUsageIsExitCode2() {
-        assertThat(execute("frobnicate").code()).isEqualTo(2);
-        Result noFile = execute("run");
+        assertThat(CliRun.of("frobnicate").code()).isEqualTo(2);
+        CliRun noFile = CliRun.of("run");
         assertThat(noFile.code()).isEqualTo(2);
         assertThat(noFile.err()).contains("EXPERIMENT.yaml");
-        assertThat(execute("list", "--bogus").code()).isEqualTo(2);
+        assertThat(CliRun.of("list", "--bogus").code()).isEqualTo(2);
     }
 }

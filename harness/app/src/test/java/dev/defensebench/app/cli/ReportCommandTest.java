@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.defensebench.report.ResultRow;
 import dev.defensebench.report.ResultsCsv;
 import dev.defensebench.report.WilsonInterval;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -23,24 +20,6 @@ class ReportCommandTest {
     @TempDir
     Path dir;
 
-    private record Result(int code, String out, String err) {}
-
-    private static Result execute(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            System.setOut(o);
-            System.setErr(e);
-            int code = Main.execute(args);
-            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
 
     private static ResultRow row(String model, String attack, String norm, double eps, double clean, double robust) {
         WilsonInterval ci = WilsonInterval.of((int) Math.round(robust * 1000), 1000);
@@ -63,7 +42,7 @@ class ReportCommandTest {
     @Test
     void regeneratesTheSiteWithoutRerunning() throws IOException {
         Path results = run("r1", 0.99, 0.6, Instant.parse("2026-11-20T00:00:00Z"));
-        Result r = execute("report", results.toString());
+        CliRun r = CliRun.of("report", results.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("2 entries");
         assertThat(results.resolve("site/index.html")).isRegularFile();
@@ -72,7 +51,7 @@ class ReportCommandTest {
         assertThat(results.resolve("site/entries/a-mlp-s0.html")).isRegularFile();
 
         Path elsewhere = dir.resolve("pub");
-        assertThat(execute("report", results.toString(), "--out", elsewhere.toString()).code()).isZero();
+        assertThat(CliRun.of("report", results.toString(), "--out", elsewhere.toString()).code()).isZero();
         assertThat(elsewhere.resolve("index.html")).isRegularFile();
     }
 
@@ -84,26 +63,26 @@ class ReportCommandTest {
         // robust 61% -> 60% is inside it (±4.3 points)
         Path now = run("n3", 0.97, 0.60, Instant.parse("2026-11-22T00:00:00Z"));
 
-        Result plain = execute("report", now.toString(), "--history", old2.toString(), old1.toString());
+        CliRun plain = CliRun.of("report", now.toString(), "--history", old2.toString(), old1.toString());
         assertThat(plain.code()).as(plain.err()).isZero();
         assertThat(plain.out()).contains("changes since n2").contains("regressions: 1")
                 .contains("regression  a/mlp/s0  clean accuracy: 99.00% -> 97.00%").doesNotContain("FGSM");
         String index = Files.readString(now.resolve("site/index.html"));
         assertThat(index).contains("Changes since the last run", "1 regression(s)", "3 runs in the history", "<svg");
 
-        Result gated = execute("report", now.toString(), "--history", old1.toString(), old2.toString(),
+        CliRun gated = CliRun.of("report", now.toString(), "--history", old1.toString(), old2.toString(),
                 "--fail-on-regression");
         assertThat(gated.code()).isEqualTo(ReportCommand.REGRESSION_EXIT);
 
         Path fine = run("n4", 0.99, 0.61, Instant.parse("2026-11-23T00:00:00Z"));
-        assertThat(execute("report", fine.toString(), "--history", old2.toString(), "--fail-on-regression").code())
+        assertThat(CliRun.of("report", fine.toString(), "--history", old2.toString(), "--fail-on-regression").code())
                 .isZero();
     }
 
     @Test
     void aMissingResultsDirectoryIsNamed() {
         Path missing = dir.resolve("nothing");
-        Result r = execute("report", missing.toString());
+        CliRun r = CliRun.of("report", missing.toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("results.csv").contains(missing.toString()).doesNotContain("\tat ");
     }

@@ -10,15 +10,12 @@ import dev.defensebench.app.config.Experiment;
 import dev.defensebench.app.config.ExperimentLoader;
 import dev.defensebench.app.config.Plugins;
 import dev.defensebench.app.plan.Shard;
-import dev.defensebench.report.ResultRow;
 import dev.defensebench.report.ResultsCsv;
 import dev.defensebench.spi.ProgressListener;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,21 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
  * the unsharded run's results, and merge refuses shards that do not belong together.
  */
 class ShardedRunTest {
-
-    private static final String EXPERIMENT = String.join("\n",
-            "name: shards",
-            "dataset: mnist",
-            "test_size: 40",
-            "eval_batch_size: 20",
-            "seeds: [0, 1]",
-            "device: cpu",
-            "models:",
-            "  - {name: vanilla, defense: vanilla, architectures: [mlp], params: {epochs: 1, batch_size: 20, lr: 0.1}}",
-            "  - {name: dd, defense: deep-defense, architectures: [mlp], init_from: vanilla,",
-            "     params: {epochs: 1, batch_size: 100, max_iter: 2, lr: 0.001}}",
-            "attacks:",
-            "  - {attack: fgsm, norm: Linf, epsilons: [0.1, 0.2]}",
-            "");
 
     @TempDir
     Path temp;
@@ -61,22 +43,15 @@ class ShardedRunTest {
         return new ExperimentLoader(plugins, data.registry().names()).parse("shards.yaml", text);
     }
 
-    /** The rows' scores, ordered, without wall-clock times (which differ run to run). */
-    private static List<String> scores(List<ResultRow> rows) {
-        return rows.stream()
-                .map(r -> r.model() + " " + r.cellHash() + " " + r.attack() + " " + r.norm() + " " + r.epsilon() + " "
-                        + r.samples() + " " + r.cleanAccuracy() + " " + r.robustAccuracy())
-                .sorted(Comparator.naturalOrder()).collect(Collectors.toList());
-    }
 
     @Test
     void mergedShardsEqualTheUnshardedRunAndMismatchedShardsAreRefused() throws IOException {
         Path whole = temp.resolve("whole");
-        runner.run(experiment(EXPERIMENT), whole, Device.cpu());
+        runner.run(experiment(TinyExperiment.TWO_TREES), whole, Device.cpu());
         Path first = temp.resolve("s1");
         Path second = temp.resolve("s2");
-        Runner.Summary one = runner.run(experiment(EXPERIMENT), first, Device.cpu(), new Shard(1, 2));
-        Runner.Summary two = runner.run(experiment(EXPERIMENT), second, Device.cpu(), new Shard(2, 2));
+        Runner.Summary one = runner.run(experiment(TinyExperiment.TWO_TREES), first, Device.cpu(), new Shard(1, 2));
+        Runner.Summary two = runner.run(experiment(TinyExperiment.TWO_TREES), second, Device.cpu(), new Shard(2, 2));
 
         // each shard trains a whole tree (a vanilla model and the Deep Defense model fine-tuned from it)
         assertThat(one.trained()).hasSize(2);
@@ -85,8 +60,9 @@ class ShardedRunTest {
 
         Path merged = temp.resolve("merged");
         ShardMerge.Result result = ShardMerge.merge(List.of(first, second), merged, false);
-        assertThat(scores(result.rows())).isEqualTo(scores(ResultsCsv.read(whole.resolve("results.csv"))));
-        assertThat(scores(ResultsCsv.read(merged.resolve("results.csv")))).isEqualTo(scores(result.rows()));
+        List<String> wholeScores = TinyExperiment.scores(ResultsCsv.read(whole.resolve("results.csv")));
+        assertThat(TinyExperiment.scores(result.rows())).isEqualTo(wholeScores);
+        assertThat(TinyExperiment.scores(ResultsCsv.read(merged.resolve("results.csv")))).isEqualTo(wholeScores);
         assertThat(RunManifest.read(merged).cells()).containsExactlyInAnyOrderElementsOf(RunManifest.read(whole).cells());
         try (var models = Files.list(merged.resolve("models"))) {
             assertThat(models.count()).isEqualTo(4);
