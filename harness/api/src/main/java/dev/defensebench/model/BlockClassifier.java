@@ -4,27 +4,51 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import dev.defensebench.autograd.Autograd;
 import dev.defensebench.spi.Classifier;
 import dev.defensebench.spi.InputBox;
+import java.util.ArrayList;
+import java.util.List;
 
-/** A {@link Classifier} backed by an initialised DJL {@link Block} (white-box: gradients available). */
+/**
+ * A {@link Classifier} backed by an initialised DJL {@link Block} (white-box: gradients available). It runs
+ * the block in one {@link ForwardMode}; a new classifier is {@link ForwardMode#INFERENCE}, and
+ * {@link #inMode} gives a view of the same network in another mode.
+ */
 public final class BlockClassifier implements Classifier {
 
     private final Block block;
     private final ParameterStore parameters;
     private final int numClasses;
     private final InputBox box;
+    private final ForwardMode mode;
 
     public BlockClassifier(Block block, int numClasses, InputBox box) {
+        this(block, new ParameterStore(), numClasses, box, ForwardMode.INFERENCE);
+    }
+
+    private BlockClassifier(Block block, ParameterStore parameters, int numClasses, InputBox box, ForwardMode mode) {
         this.block = block;
-        this.parameters = new ParameterStore();
+        this.parameters = parameters;
         this.numClasses = numClasses;
         this.box = box;
+        this.mode = mode;
     }
 
     public Block block() {
         return block;
+    }
+
+    /** The mode this view runs the network in. */
+    public ForwardMode mode() {
+        return mode;
+    }
+
+    /** The same network (same parameters and statistics) run in {@code other} mode. */
+    public BlockClassifier inMode(ForwardMode other) {
+        return other == mode ? this : new BlockClassifier(block, parameters, numClasses, box, other);
     }
 
     @Override
@@ -44,6 +68,38 @@ public final class BlockClassifier implements Classifier {
 
     @Override
     public NDArray logits(NDArray inputs) {
-        return block.forward(parameters, new NDList(inputs), false).singletonOrThrow();
+        if (mode != ForwardMode.BATCH_STATISTICS) {
+            return forward(inputs, mode == ForwardMode.TRAINING);
+        }
+        List<NDArray> statistics = runningStatistics(block);
+        if (statistics.isEmpty()) {
+            return forward(inputs, true);
+        }
+        List<NDArray> saved = Autograd.notRecording(() -> statistics.stream().map(NDArray::duplicate).toList());
+        NDArray logits = forward(inputs, true);
+        Autograd.notRecording(() -> {
+            for (int i = 0; i < saved.size(); i++) {
+                statistics.get(i).muli(0).addi(saved.get(i));
+                saved.get(i).close();
+            }
+            return null;
+        });
+        return logits;
+    }
+
+    private NDArray forward(NDArray inputs, boolean training) {
+        return block.forward(parameters, new NDList(inputs), training).singletonOrThrow();
+    }
+
+    /** The BatchNorm running means and variances of {@code block} (empty when it has no BatchNorm). */
+    public static List<NDArray> runningStatistics(Block block) {
+        List<NDArray> out = new ArrayList<>();
+        for (var p : block.getParameters()) {
+            Parameter.Type type = p.getValue().getType();
+            if (type == Parameter.Type.RUNNING_MEAN || type == Parameter.Type.RUNNING_VAR) {
+                out.add(p.getValue().getArray());
+            }
+        }
+        return out;
     }
 }

@@ -12,6 +12,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import dev.defensebench.autograd.Autograd;
 import dev.defensebench.model.BlockClassifier;
+import dev.defensebench.model.ForwardMode;
 import dev.defensebench.model.ModelFiles;
 import dev.defensebench.spi.Examples;
 import dev.defensebench.spi.TrainedModel;
@@ -70,13 +71,18 @@ public final class SgdTraining {
 
     /**
      * Re-initialises a fresh network matconvnet style: every weight (a parameter of two or more
-     * dimensions) from N(0, std²), every bias 0, from the engine's seeded generator. With raw-pixel
+     * dimensions) from N(0, std²), every bias 0, from the engine's seeded generator; BatchNorm's and
+     * other parameters keep their initialisation. With raw-pixel
      * inputs (the {@code paper} preprocessing) the default Xavier scale leaves the weights of pixels
      * that are rarely inked in training far larger than the learned ones, which ruins generalisation.
      */
     static void redrawWeights(Block block, double std) {
         Autograd.notRecording(() -> {
             for (Pair<String, Parameter> p : block.getParameters()) {
+                Parameter.Type type = p.getValue().getType();
+                if (type != Parameter.Type.WEIGHT && type != Parameter.Type.BIAS) {
+                    continue;
+                }
                 NDArray w = p.getValue().getArray();
                 NDArray fresh = w.getShape().dimension() >= 2
                         ? w.getManager().randomNormal(0f, (float) std, w.getShape(), w.getDataType())
@@ -92,7 +98,9 @@ public final class SgdTraining {
             Block block, NDManager manager, TrainingRequest request, SgdSettings s, BatchLoss loss, String label,
             AfterStep afterStep) {
         Examples data = request.data();
-        BlockClassifier model = new BlockClassifier(block, data.numClasses(), data.box());
+        // The objective sees the network in training mode (BatchNorm on batch statistics, running ones
+        // updated); a defense switches its inner attack to another mode itself.
+        BlockClassifier model = new BlockClassifier(block, data.numClasses(), data.box()).inMode(ForwardMode.TRAINING);
         SgdOptimizer optimizer = new SgdOptimizer(block, manager, s.momentum(), s.weightDecay());
         Random shuffle = new Random(request.seed());
         int n = data.size();
