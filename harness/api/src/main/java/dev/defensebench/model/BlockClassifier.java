@@ -1,12 +1,12 @@
 package dev.defensebench.model;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-import dev.defensebench.autograd.Autograd;
 import dev.defensebench.spi.Classifier;
 import dev.defensebench.spi.InputBox;
 import java.util.ArrayList;
@@ -68,27 +68,24 @@ public final class BlockClassifier implements Classifier {
 
     @Override
     public NDArray logits(NDArray inputs) {
-        if (mode != ForwardMode.BATCH_STATISTICS) {
-            return forward(inputs, mode == ForwardMode.TRAINING);
-        }
-        List<NDArray> statistics = runningStatistics(block);
-        if (statistics.isEmpty()) {
-            return forward(inputs, true);
-        }
-        List<NDArray> saved = Autograd.notRecording(() -> statistics.stream().map(NDArray::duplicate).toList());
-        NDArray logits = forward(inputs, true);
-        Autograd.notRecording(() -> {
-            for (int i = 0; i < saved.size(); i++) {
-                statistics.get(i).muli(0).addi(saved.get(i));
-                saved.get(i).close();
-            }
-            return null;
-        });
-        return logits;
+        ParameterStore store = mode == ForwardMode.BATCH_STATISTICS ? new ScratchStatistics() : parameters;
+        return block.forward(store, new NDList(inputs), mode != ForwardMode.INFERENCE).singletonOrThrow();
     }
 
-    private NDArray forward(NDArray inputs, boolean training) {
-        return block.forward(parameters, new NDList(inputs), training).singletonOrThrow();
+    /**
+     * Hands BatchNorm a fresh copy of its running statistics for every forward, so that the update a
+     * training-mode forward makes lands on the copy (released with the caller's {@code NDScope}) and the
+     * network's own statistics, which a recorded graph may still refer to, are never written.
+     */
+    private static final class ScratchStatistics extends ParameterStore {
+        @Override
+        public NDArray getValue(Parameter parameter, Device device, boolean training) {
+            Parameter.Type type = parameter == null ? null : parameter.getType();
+            if (type == Parameter.Type.RUNNING_MEAN || type == Parameter.Type.RUNNING_VAR) {
+                return parameter.getArray().duplicate();
+            }
+            return super.getValue(parameter, device, training);
+        }
     }
 
     /** The BatchNorm running means and variances of {@code block} (empty when it has no BatchNorm). */
