@@ -25,14 +25,18 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * The mini-batch SGD loop every defense trains with: seeded initialisation and shuffling, momentum,
- * weight decay, the step schedule, a progress line with the defense's terms, accuracy and throughput.
+ * The mini-batch SGD loop every defense trains with: seeded initialisation, shuffling and augmentation,
+ * momentum, weight decay, the learning-rate schedule (evaluated every step), a progress line with the
+ * defense's terms, accuracy and throughput.
  *
  * <p>Each step runs in its own {@link NDScope}, so the native memory of a step is released when the
  * step ends. Parameter gradients come from {@link Autograd#gradients}, never from {@code .grad}
  * accumulation, so nothing of a step's graph outlives it.
  */
 public final class SgdTraining {
+
+    /** Mixed into the training seed so the augmentation draws differ from the shuffling stream. */
+    static final long AUGMENTATION_SALT = 0x41554720L;
 
     private SgdTraining() {}
 
@@ -103,6 +107,8 @@ public final class SgdTraining {
         BlockClassifier model = new BlockClassifier(block, data.numClasses(), data.box()).inMode(ForwardMode.TRAINING);
         SgdOptimizer optimizer = new SgdOptimizer(block, manager, s.momentum(), s.weightDecay());
         Random shuffle = new Random(request.seed());
+        Random augmentRandom = new Random(request.seed() ^ AUGMENTATION_SALT);
+        Augmentation augmentation = Augmentation.resolve(s.augmentation(), data.sampleShape(), data.box().lower());
         int n = data.size();
         int per = (int) data.sampleShape().size();
         int stepsPerEpoch = (n + s.batchSize() - 1) / s.batchSize();
@@ -113,7 +119,6 @@ public final class SgdTraining {
             order[i] = i;
         }
         for (int epoch = 0; epoch < s.epochs(); epoch++) {
-            float lr = (float) s.learningRateAt(epoch);
             shuffle(order, shuffle);
             request.progress().start(String.format(Locale.ROOT, "%s epoch %d/%d", label, epoch + 1, s.epochs()), stepsPerEpoch);
             Map<String, Double> sums = new LinkedHashMap<>();
@@ -129,6 +134,8 @@ public final class SgdTraining {
                     System.arraycopy(data.inputs(), src * per, xs, i * per, per);
                     ys[i] = data.labels()[src];
                 }
+                augmentation.apply(xs, size, data.sampleShape(), augmentRandom);
+                float lr = (float) s.schedule().rateAt(epoch, b / s.batchSize(), stepsPerEpoch);
                 try (NDScope scope = new NDScope()) {
                     NDArray x = manager.create(xs, new Shape(size).addAll(data.sampleShape()));
                     NDArray y = manager.create(ys);
