@@ -32,7 +32,10 @@ class CliTest {
                 .contains("vanilla").contains("deep-defense")
                 .contains("deepfool").contains("fgsm")
                 .contains("mlp").contains("lenet")
-                .contains("mnist").contains("cifar10");
+                .contains("resnet18").contains("preact-resnet18").contains("wrn-28-10").contains("wrn-16-4")
+                .contains("  nin ")
+                .contains("mnist").contains("cifar10").contains("cifar100")
+                .contains("lr_schedule").contains("lr_milestones").contains("augmentation");
         // parameters are listed with their defaults
         assertThat(r.out()).contains("epochs").contains("lambda").contains("max_iter");
         // the sections come in order, each plugin under its own heading
