@@ -20,18 +20,18 @@ import java.util.List;
 public final class BlockClassifier implements Classifier {
 
     private final Block block;
-    private final ParameterStore parameters;
+    private final Stores stores;
     private final int numClasses;
     private final InputBox box;
     private final ForwardMode mode;
 
     public BlockClassifier(Block block, int numClasses, InputBox box) {
-        this(block, new ParameterStore(), numClasses, box, ForwardMode.INFERENCE);
+        this(block, new Stores(), numClasses, box, ForwardMode.INFERENCE);
     }
 
-    private BlockClassifier(Block block, ParameterStore parameters, int numClasses, InputBox box, ForwardMode mode) {
+    private BlockClassifier(Block block, Stores stores, int numClasses, InputBox box, ForwardMode mode) {
         this.block = block;
-        this.parameters = parameters;
+        this.stores = stores;
         this.numClasses = numClasses;
         this.box = box;
         this.mode = mode;
@@ -48,7 +48,7 @@ public final class BlockClassifier implements Classifier {
 
     /** The same network (same parameters and statistics) run in {@code other} mode. */
     public BlockClassifier inMode(ForwardMode other) {
-        return other == mode ? this : new BlockClassifier(block, parameters, numClasses, box, other);
+        return other == mode ? this : new BlockClassifier(block, stores, numClasses, box, other);
     }
 
     @Override
@@ -68,8 +68,21 @@ public final class BlockClassifier implements Classifier {
 
     @Override
     public NDArray logits(NDArray inputs) {
-        ParameterStore store = mode == ForwardMode.BATCH_STATISTICS ? new ScratchStatistics() : parameters;
+        ParameterStore store = mode == ForwardMode.BATCH_STATISTICS ? stores.scratch() : stores.plain;
         return block.forward(store, new NDList(inputs), mode != ForwardMode.INFERENCE).singletonOrThrow();
+    }
+
+    /** The parameter stores the views of one network share (each store holds a base manager: made once). */
+    private static final class Stores {
+        final ParameterStore plain = new ParameterStore();
+        private ParameterStore scratch;
+
+        synchronized ParameterStore scratch() {
+            if (scratch == null) {
+                scratch = new ScratchStatistics();
+            }
+            return scratch;
+        }
     }
 
     /**

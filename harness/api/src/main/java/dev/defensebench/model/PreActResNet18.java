@@ -37,13 +37,7 @@ public final class PreActResNet18 implements Architecture {
     @Override
     public Block build(Shape sampleShape, int numClasses) {
         SequentialBlock net = new SequentialBlock().add(ResNetLayers.conv(width, 3, 1));
-        int in = width;
-        int[] strides = {1, 2, 2, 2};
-        for (int s = 0; s < strides.length; s++) {
-            int out = width << s;
-            net.add(ResNetLayers.stage(true, 2, in, out, strides[s]));
-            in = out;
-        }
+        net.add(ResNetLayers.stages(true, 2, width, width, 4));
         return net.add(ResNetLayers.batchNorm()).add(Activation.reluBlock()).add(ResNetLayers.head(numClasses));
     }
 }

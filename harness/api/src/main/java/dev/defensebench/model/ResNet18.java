@@ -39,13 +39,7 @@ public final class ResNet18 implements Architecture {
     public Block build(Shape sampleShape, int numClasses) {
         SequentialBlock net = new SequentialBlock()
                 .add(ResNetLayers.conv(width, 3, 1)).add(ResNetLayers.batchNorm()).add(Activation.reluBlock());
-        int in = width;
-        int[] strides = {1, 2, 2, 2};
-        for (int s = 0; s < strides.length; s++) {
-            int out = width << s;
-            net.add(ResNetLayers.stage(false, 2, in, out, strides[s]));
-            in = out;
-        }
+        net.add(ResNetLayers.stages(false, 2, width, width, 4));
         return net.add(ResNetLayers.head(numClasses));
     }
 }

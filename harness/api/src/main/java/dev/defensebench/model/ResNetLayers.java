@@ -75,15 +75,22 @@ final class ResNetLayers {
                 .add(conv(out, 3, 1));
     }
 
-    /** {@code units} residual units of {@code out} channels, the first with {@code stride}. */
-    static Block stage(boolean preActivation, int units, int in, int out, int stride) {
-        SequentialBlock stage = new SequentialBlock();
-        for (int i = 0; i < units; i++) {
-            int unitIn = i == 0 ? in : out;
-            int unitStride = i == 0 ? stride : 1;
-            stage.add(preActivation ? preActUnit(unitIn, out, unitStride) : basicUnit(unitIn, out, unitStride));
+    /**
+     * {@code count} stages of {@code units} residual units each: stage s has {@code firstWidth << s}
+     * channels and starts with stride 1 (s = 0) or 2, the first stage taking {@code in} channels.
+     */
+    static Block stages(boolean preActivation, int units, int in, int firstWidth, int count) {
+        SequentialBlock stages = new SequentialBlock();
+        int unitIn = in;
+        for (int s = 0; s < count; s++) {
+            int out = firstWidth << s;
+            for (int i = 0; i < units; i++) {
+                int stride = i == 0 && s > 0 ? 2 : 1;
+                stages.add(preActivation ? preActUnit(unitIn, out, stride) : basicUnit(unitIn, out, stride));
+                unitIn = out;
+            }
         }
-        return stage;
+        return stages;
     }
 
     /** Global average pooling, flattening and the linear classifier. */

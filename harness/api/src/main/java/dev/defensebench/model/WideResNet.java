@@ -41,13 +41,7 @@ public class WideResNet implements Architecture {
     public Block build(Shape sampleShape, int numClasses) {
         int units = (depth - 4) / 6;
         SequentialBlock net = new SequentialBlock().add(ResNetLayers.conv(16, 3, 1));
-        int in = 16;
-        int[] strides = {1, 2, 2};
-        for (int s = 0; s < strides.length; s++) {
-            int out = (16 << s) * widen;
-            net.add(ResNetLayers.stage(true, units, in, out, strides[s]));
-            in = out;
-        }
+        net.add(ResNetLayers.stages(true, units, 16, 16 * widen, 3));
         return net.add(ResNetLayers.batchNorm()).add(Activation.reluBlock()).add(ResNetLayers.head(numClasses));
     }
 

@@ -20,14 +20,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * End to end on CIFAR-10-format batch files the test writes (5 × 4 training and 6 test images): every
+ * End to end on CIFAR-10-format batch files the test writes (5 × 2 training and 4 test images): every
  * new architecture (at a tiny width) trained with vanilla, PGD-AT and Deep Defense (fine-tuned from
  * vanilla), with augmentation on (the CIFAR default) and a cosine schedule, and scored with FGSM.
  */
 class CifarArchitecturesEndToEndTest {
 
-    private static final int PER_TRAIN_FILE = 4;
-    private static final int TEST = 6;
+    private static final int PER_TRAIN_FILE = 2;
+    private static final int TEST = 4;
     private static final String ARCHITECTURES = "[tiny-resnet18, tiny-preact-resnet18, tiny-wrn-10-1, tiny-nin]";
 
     private static final String EXPERIMENT = String.join("\n",
