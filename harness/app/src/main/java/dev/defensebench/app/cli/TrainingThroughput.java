@@ -70,7 +70,7 @@ final class TrainingThroughput {
     }
 
     private static void report(PrintWriter out, String what, double seconds, int batch, String detail) {
-        out.printf(Locale.ROOT, "  %s %10.1f images/s  (%.1f ms/step; %s)%n", what, batch / seconds, seconds * 1e3, detail);
+        out.printf(Locale.ROOT, "  %s %10.3g images/s  (%.1f ms/step; %s)%n", what, batch / seconds, seconds * 1e3, detail);
     }
 
     /** Mean seconds per step of {@code loss}, after one untimed step. */
