@@ -21,8 +21,8 @@ public enum Preprocessing {
 
     /**
      * Per-channel standardisation with the data set's own statistics: {@code (x/255 − μ_c) / σ_c}, μ and σ
-     * the mean and standard deviation of channel c over every training pixel (for CIFAR-10 about
-     * (0.491, 0.482, 0.447) and (0.247, 0.243, 0.262)). Attack budgets are then in these units.
+     * the mean and standard deviation of channel c over every training pixel. Attack budgets are then in
+     * these units.
      */
     STANDARDIZE;
 
