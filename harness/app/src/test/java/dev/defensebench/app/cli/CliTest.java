@@ -131,4 +131,13 @@ class CliTest {
         assertThat(noFile.err()).contains("EXPERIMENT.yaml");
         assertThat(CliRun.of("list", "--bogus").code()).isEqualTo(2);
     }
+
+    @Test
+    void benchPrintsTrainingThroughputForAnArchitectureWithBatchNorm() {
+        // tiny-resnet18 (test resources) is the ResNet-18 code at width 4: --throughput is its default
+        CliRun r = CliRun.of("bench", "--arch", "tiny-resnet18", "--batch", "2", "--throughput-steps", "1");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Training throughput: tiny-resnet18, batch 2").contains("device cpu()")
+                .containsPattern("plain step +[0-9.e+]+ images/s").containsPattern("PGD-AT step +[0-9.e+]+ images/s");
+    }
 }
