@@ -37,7 +37,9 @@ import picocli.CommandLine.Option;
  * {@code defense-bench bench}: the Deep Defense training-step benchmark. Pre-trains the
  * network briefly with plain SGD (so DeepFool meets a real classifier), then times Deep Defense steps
  * and splits each into the forward unroll, the gradient (double backward) and the update, and reads
- * the resident set size after step 50 and after the last step.
+ * the resident set size after step 50 and after the last step. With {@code --throughput} (the default for
+ * architectures with BatchNorm, such as resnet18) it prints the images/s of plain and PGD-AT training steps
+ * of the architecture instead ({@link TrainingThroughput}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmark the Deep Defense training step (time split and resident memory).")
@@ -73,9 +75,21 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "data directory (see 'run')")
     Path dataDir;
 
+    @Option(names = "--throughput", negatable = true, description = "instead: images/s of plain and PGD-AT training "
+            + "steps of --arch on synthetic 3x32x32 batches of --batch images (CIFAR-sized; no data set needed); "
+            + "default: on for architectures with BatchNorm (resnet18, preact-resnet18, wrn-*, nin), else off")
+    Boolean throughput;
+
+    @Option(names = "--throughput-steps", defaultValue = "5",
+            description = "timed steps of each kind with --throughput (default: ${DEFAULT-VALUE})")
+    int throughputSteps;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
+        if (throughput != null ? throughput : hasBatchNorm(Plugins.discover().architecture(architecture))) {
+            return throughput(out);
+        }
         LoadedDataset data = DatasetRegistry.standard().load("mnist", DatasetRegistry.defaultDataDir(dataDir));
         Preprocessor pre = Preprocessing.parse(preprocessing).fit(data.train());
         ImageSplit split = data.train();
@@ -182,6 +196,23 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private final long[] timing = new long[3];
+
+    /** Whether {@code architecture}'s network (built for CIFAR-sized inputs, not initialised) has BatchNorm. */
+    private static boolean hasBatchNorm(dev.defensebench.model.Architecture architecture) {
+        return architecture.build(TrainingThroughput.SAMPLE, TrainingThroughput.CLASSES).getParameters().stream()
+                .anyMatch(p -> p.getValue().getType() == ai.djl.nn.Parameter.Type.RUNNING_MEAN);
+    }
+
+    private int throughput(PrintWriter out) {
+        if (throughputSteps < 1 || batch < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--throughput-steps and --batch must be at least 1, found " + throughputSteps + " and " + batch);
+        }
+        Device dev = Devices.resolve(device);
+        EnvironmentException.requireSoundNumerics(dev);
+        TrainingThroughput.run(Plugins.discover().architecture(architecture), batch, throughputSteps, dev, out);
+        return 0;
+    }
 
     private static long heapCommittedKb() {
         return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted() / 1024;
