@@ -12,7 +12,7 @@ final class Constants {
 
     private Constants() {}
 
-    /** {@code t} as an array on {@code manager}; float tensors take {@code floatType}. */
+    /** {@code t} (a value of {@code node}, or an initializer when null) as an array on {@code manager}; float tensors take {@code floatType}. */
     static NDArray toArray(Tensor t, NDManager manager, DataType floatType, Node node) {
         Shape shape = new Shape(t.dims());
         if (t.floats() != null) {
@@ -22,8 +22,7 @@ final class Constants {
         if (t.longs() != null) {
             return manager.create(t.longs(), shape);
         }
-        String where = node == null ? "initializer '" + t.name() + "'" : "node " + node.describe();
-        throw new IllegalArgumentException(where + ": tensor '" + t.name() + "' has element type " + t.dataType()
+        throw new UnsupportedNodeException(node, "tensor '" + t.name() + "' has element type " + t.dataType()
                 + "; only FLOAT (1) and INT64 (7) tensors are read");
     }
 }

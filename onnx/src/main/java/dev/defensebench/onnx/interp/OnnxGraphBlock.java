@@ -69,7 +69,9 @@ public final class OnnxGraphBlock extends AbstractBlock {
         }
         Map<String, NDArray> constants = new HashMap<>();
         for (Tensor t : g.initializers()) {
-            constants.put(t.name(), Constants.toArray(t, manager, floatType, null));
+            if (t.floats() != null || t.longs() != null) {
+                constants.put(t.name(), Constants.toArray(t, manager, floatType, null));
+            }
         }
         List<Node> plan = new ArrayList<>();
         for (Node n : topological(g)) {
@@ -143,7 +145,8 @@ public final class OnnxGraphBlock extends AbstractBlock {
             }
             NDArray a = values.get(name);
             if (a == null) {
-                throw new UnsupportedNodeException(n, "input '" + name + "' is not computed by any earlier node");
+                throw new UnsupportedNodeException(n, "input '" + name + "' is neither computed by an earlier node nor a "
+                        + "FLOAT or INT64 initializer (the only element types the interpreter reads)");
             }
             in.add(a);
         }

@@ -7,22 +7,15 @@ public final class UnsupportedNodeException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
-    private final String opType;
-    private final String nodeName;
+    private final transient Node node;
 
     public UnsupportedNodeException(Node node, String why) {
         super("node " + node.describe() + ": " + why);
-        this.opType = node.opType();
-        this.nodeName = node.name();
+        this.node = node;
     }
 
-    /** The operator of the node that could not run. */
-    public String opType() {
-        return opType;
-    }
-
-    /** The name of the node that could not run (may be empty). */
-    public String nodeName() {
-        return nodeName;
+    /** The node that could not run. */
+    public Node node() {
+        return node;
     }
 }

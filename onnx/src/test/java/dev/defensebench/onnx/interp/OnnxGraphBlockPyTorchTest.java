@@ -71,7 +71,7 @@ class OnnxGraphBlockPyTorchTest {
         assertThatThrownBy(() -> OnnxGraphBlock.build(f.model(), manager, DataType.FLOAT32))
                 .isInstanceOf(UnsupportedNodeException.class)
                 .hasMessageContaining("LayerNormalization")
-                .satisfies(e -> assertThat(((UnsupportedNodeException) e).opType()).isEqualTo("LayerNormalization"));
+                .satisfies(e -> assertThat(((UnsupportedNodeException) e).node().opType()).isEqualTo("LayerNormalization"));
     }
 
     @Test
