@@ -229,4 +229,26 @@ class OperatorEdgeCaseTest {
         NDArray selu = run(13, "Selu", List.of("x"), Map.of(), new float[] {-1, 1}, new long[] {2});
         assertThat(selu.toFloatArray()[0]).isCloseTo((float) (1.0507009873554805 * 1.6732632423543772 * (Math.exp(-1) - 1)), within(1e-6f));
     }
+
+    @Test
+    void theSmallerOperatorsFollowTheSpecification() {
+        float[] x = {-1.5f, 0.5f};
+        long[] shape = {2};
+        Map<String, Tensor> other = Map.of("o", Tensor.ofFloats("o", new long[] {1}, new float[] {0}));
+        assertThat(run(13, "Max", List.of("x", "o"), other, x, shape).toFloatArray()).containsExactly(0, 0.5f);
+        assertThat(run(13, "Min", List.of("x", "o"), other, x, shape).toFloatArray()).containsExactly(-1.5f, 0);
+        assertThat(run(13, "Sum", List.of("x", "x", "o"), other, x, shape).toFloatArray()).containsExactly(-3, 1);
+        assertThat(run(13, "Floor", List.of("x"), Map.of(), x, shape).toFloatArray()).containsExactly(-2, 0);
+        assertThat(run(13, "Ceil", List.of("x"), Map.of(), x, shape).toFloatArray()).containsExactly(-1, 1);
+        assertThat(run(13, "Softplus", List.of("x"), Map.of(), x, shape).toFloatArray()[1])
+                .isCloseTo((float) Math.log1p(Math.exp(0.5)), within(1e-6f));
+        assertThat(run(20, "Gelu", List.of("x"), Map.of(), x, shape, Attribute.ofString("approximate", "tanh")).toFloatArray()[1])
+                .isCloseTo((float) (0.25 * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (0.5 + 0.044715 * 0.125)))), within(1e-6f));
+        NDArray expanded = run(13, "Expand", List.of("x", "s"), ints("s", 3, 1), x, new long[] {1, 2});
+        assertThat(expanded.getShape()).isEqualTo(new Shape(3, 2));
+        NDArray max = run(18, "ReduceMax", List.of("x", "a"), ints("a", 1), range(6), new long[] {2, 3}, Attribute.ofInt("keepdims", 0));
+        assertThat(max.toFloatArray()).containsExactly(2, 5);
+        NDArray min = run(13, "ReduceMin", List.of("x"), Map.of(), range(6), new long[] {2, 3}, Attribute.ofInts("axes", 0));
+        assertThat(min.toFloatArray()).containsExactly(0, 1, 2);
+    }
 }

@@ -39,7 +39,7 @@ import picocli.CommandLine.Option;
  * and splits each into the forward unroll, the gradient (double backward) and the update, and reads
  * the resident set size after step 50 and after the last step.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = OnnxBenchCommand.class,
         description = "Benchmark the Deep Defense training step (time split and resident memory).")
 final class BenchCommand implements Callable<Integer> {
 
