@@ -64,6 +64,7 @@ public final class OnnxImporter {
         }
         InputBox box = request.box();
         ValueInfo input = checkGraph(file, model, box.sampleShape(), request.numClasses());
+        InputLayout layout = InputLayout.detect(input.dims(), box.sampleShape().getShape());
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         OrtSession session;
         try (OrtSession.SessionOptions options = request.runtime().sessionOptions()) {
@@ -72,7 +73,7 @@ public final class OnnxImporter {
             throw new OnnxImportException(file + ": ONNX Runtime refused the model: " + e.getMessage(), e);
         }
         OnnxRuntimeClassifier runtime = new OnnxRuntimeClassifier(env, session, input.name(), request.numClasses(), box,
-                fixedBatch(input, request.runtime().batchSize()));
+                fixedBatch(input, request.runtime().batchSize()), layout);
         try {
             checkSession(file, session, input.name());
             float[] probe = probe(box, 8);
@@ -91,7 +92,7 @@ public final class OnnxImporter {
             // engine's kernels) can make it disagree with ONNX Runtime; the float32 twin is the one that is scored
             double diff;
             try (NDManager wideScope = manager.newSubManager()) {
-                OnnxGraphBlock wide = OnnxGraphBlock.build(model, wideScope, DataType.FLOAT64);
+                OnnxGraphBlock wide = OnnxGraphBlock.build(model, wideScope, DataType.FLOAT64, layout::toFile);
                 diff = maxRelativeDifference(wide, wideScope, probe, box.sampleShape(), reference);
             } catch (UnsupportedNodeException e) {
                 return blackBox(runtime, model, sha, bytes.length, Double.NaN, e.node(), e.getMessage());
@@ -101,7 +102,8 @@ public final class OnnxImporter {
                         "the interpreter disagrees with ONNX Runtime (max relative logit difference %.3g > %.0e)", diff,
                         REBUILD_TOLERANCE), null, model, sha, bytes.length, diff);
             }
-            BlockClassifier djl = new BlockClassifier(OnnxGraphBlock.build(model, manager, DataType.FLOAT32), request.numClasses(), box);
+            BlockClassifier djl = new BlockClassifier(OnnxGraphBlock.build(model, manager, DataType.FLOAT32, layout::toFile),
+                    request.numClasses(), box);
             runtime.close();
             return new ImportedModel(djl, ImportedModel.DJL, null, null, model, sha, bytes.length, diff);
         } catch (RuntimeException e) {
@@ -162,16 +164,10 @@ public final class OnnxImporter {
             throw new OnnxImportException(file + ": input '" + in.name() + "' has element type " + in.elemType()
                     + "; expected FLOAT (1)");
         }
-        if (in.dims() != null) {
-            boolean ok = in.dims().size() == sampleShape.dimension() + 1;
-            for (int i = 0; ok && i < sampleShape.dimension(); i++) {
-                Dimension d = in.dims().get(i + 1);
-                ok = !d.isFixed() || d.value() == sampleShape.get(i);
-            }
-            if (!ok) {
-                throw new OnnxImportException(file + ": input '" + in.name() + "' has shape " + in.shapeText()
-                        + " but the data set's images need " + expected);
-            }
+        if (InputLayout.detect(in.dims(), sampleShape.getShape()) == null) {
+            throw new OnnxImportException(file + ": input '" + in.name() + "' has shape " + in.shapeText()
+                    + " but the data set's images need " + expected + (sampleShape.dimension() == 3 ? " (or [batch, "
+                    + sampleShape.get(1) + ", " + sampleShape.get(2) + ", " + sampleShape.get(0) + "] channels last)" : ""));
         }
         if (g.outputs().size() != 1) {
             throw new OnnxImportException(file + ": the model has " + g.outputs().size() + " outputs "

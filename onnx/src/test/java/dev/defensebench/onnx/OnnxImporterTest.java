@@ -186,14 +186,24 @@ class OnnxImporterTest {
     }
 
     @Test
-    void pyTorchExportsWithViewAndNormalisationRunWhiteBoxAndLayerNormFallsBackNamingTheNode() throws Exception {
+    void pyTorchExportsWithViewNormalisationOrChannelsLastRunWhiteBoxAndLayerNormFallsBackNamingTheNode() throws Exception {
         Shape mnist = new Shape(1, 28, 28);
         InputBox box = InputBox.uniform(0f, 1f, mnist);
-        for (String name : new String[] {"mlp_view", "resnet"}) {
+        for (String name : new String[] {"mlp_view", "resnet", "nhwc"}) {
             Path file = write(name + ".onnx", dev.defensebench.onnx.interp.PyTorchFixtures.onnx(name));
             try (ImportedModel m = OnnxImporter.load(new ImportRequest(file, 10, box, ImportRequest.DEFAULT_MAX_BYTES, true, RUNTIME), manager)) {
                 assertThat(m.whiteBox()).as(name + ": " + m.whyNotDjl()).isTrue();
                 assertThat(m.maxDifference()).isLessThan(OnnxImporter.REBUILD_TOLERANCE);
+                // the same file through ONNX Runtime alone gives the interpreter's logits
+                NDArray x = manager.randomUniform(0, 1, new Shape(3, 1, 28, 28));
+                try (ImportedModel ort = OnnxImporter.load(new ImportRequest(file, 10, box, ImportRequest.DEFAULT_MAX_BYTES, false,
+                        RUNTIME), manager)) {
+                    float[] expected = ort.classifier().logits(x).toFloatArray();
+                    float[] actual = Autograd.notRecording(() -> m.classifier().logits(x)).toFloatArray();
+                    for (int i = 0; i < expected.length; i++) {
+                        assertThat(actual[i]).as(name + " logit " + i).isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-4f));
+                    }
+                }
             }
         }
         Path norm = write("ln.onnx", dev.defensebench.onnx.interp.PyTorchFixtures.onnx("layernorm_opset17"));

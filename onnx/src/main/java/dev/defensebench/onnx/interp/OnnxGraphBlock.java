@@ -21,6 +21,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * A DJL block that runs an ONNX graph node by node with NDArray operations, so that gradients flow from
@@ -38,10 +39,12 @@ public final class OnnxGraphBlock extends AbstractBlock {
     private final Map<String, NDArray> constants;
     private final Set<NDArray> constantArrays;
     private final List<Node> plan;
+    private final UnaryOperator<NDArray> adapter;
 
     private OnnxGraphBlock(NDManager manager, DataType floatType, long opset, String input, String output,
-            Map<String, NDArray> constants, List<Node> plan) {
+            Map<String, NDArray> constants, List<Node> plan, UnaryOperator<NDArray> adapter) {
         this.manager = manager;
+        this.adapter = adapter;
         this.floatType = floatType;
         this.opset = opset;
         this.input = input;
@@ -57,6 +60,14 @@ public final class OnnxGraphBlock extends AbstractBlock {
      * (FLOAT32 or FLOAT64). A node the interpreter cannot run is reported as an {@link UnsupportedNodeException}.
      */
     public static OnnxGraphBlock build(Model model, NDManager manager, DataType floatType) {
+        return build(model, manager, floatType, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #build(Model, NDManager, DataType)}, with {@code adapter} applied to each input batch before the
+     * graph sees it (e.g. channels first to channels last).
+     */
+    public static OnnxGraphBlock build(Model model, NDManager manager, DataType floatType, UnaryOperator<NDArray> adapter) {
         Graph g = model.graph();
         Node unsupported = firstUnsupported(g);
         if (unsupported != null) {
@@ -82,7 +93,7 @@ public final class OnnxGraphBlock extends AbstractBlock {
             }
         }
         return new OnnxGraphBlock(manager, floatType, model.defaultOpset(), g.dataInputs().get(0).name(),
-                g.outputs().get(0).name(), constants, plan);
+                g.outputs().get(0).name(), constants, plan, adapter);
     }
 
     /** The first node whose operator the interpreter lacks (or that is outside the default domain), or null. */
@@ -111,7 +122,7 @@ public final class OnnxGraphBlock extends AbstractBlock {
         NDArray x = inputs.singletonOrThrow();
         NDManager owner = x.getManager();
         Map<String, NDArray> values = new HashMap<>(constants);
-        values.put(input, x);
+        values.put(input, adapter.apply(x));
         for (Node n : plan) {
             NDList out = run(n, values, owner, opset, floatType);
             for (NDArray a : out) {
