@@ -17,18 +17,25 @@ final class ConvOps {
         ops.put("ConvTranspose", ConvOps::convTranspose);
     }
 
+    /** A convolution's spatial geometry: kernel extents (from the weight when not given), strides, dilations. */
+    private record Geometry(int n, long[] kernel, long[] strides, long[] dilations) {
+
+        static Geometry of(OpCall call, NDArray w) {
+            int n = w.getShape().dimension() - 2;
+            return new Geometry(n, call.attrInts("kernel_shape", w.getShape().slice(2).getShape()),
+                    call.attrInts("strides", ones(n)), call.attrInts("dilations", ones(n)));
+        }
+    }
+
     private static NDList conv(OpCall call) {
         NDArray x = call.in(0);
         NDArray w = call.in(1);
-        int n = w.getShape().dimension() - 2;
-        long[] kernel = call.attrInts("kernel_shape", w.getShape().slice(2).getShape());
-        long[] strides = call.attrInts("strides", ones(n));
-        long[] dilations = call.attrInts("dilations", ones(n));
-        Padding pad = Padding.of(call, x, kernel, strides, dilations);
+        Geometry geo = Geometry.of(call, w);
+        Padding pad = Padding.of(call, x, geo.kernel(), geo.strides(), geo.dilations());
         NDArray in = pad.symmetric() ? x : pad.apply(x, 0);
-        Shape symmetric = pad.symmetric() ? pad.symmetricShape() : new Shape(new long[n]);
+        Shape symmetric = pad.symmetric() ? pad.symmetricShape() : new Shape(new long[geo.n()]);
         NDArray bias = call.has(2) ? call.in(2) : null;
-        return x.getNDArrayInternal().convolution(in, w, bias, new Shape(strides), symmetric, new Shape(dilations),
+        return x.getNDArrayInternal().convolution(in, w, bias, new Shape(geo.strides()), symmetric, new Shape(geo.dilations()),
                 (int) call.attrInt("group", 1));
     }
 
@@ -39,10 +46,11 @@ final class ConvOps {
     private static NDList convTranspose(OpCall call) {
         NDArray x = call.in(0);
         NDArray w = call.in(1);
-        int n = w.getShape().dimension() - 2;
-        long[] kernel = call.attrInts("kernel_shape", w.getShape().slice(2).getShape());
-        long[] strides = call.attrInts("strides", ones(n));
-        long[] dilations = call.attrInts("dilations", ones(n));
+        Geometry geo = Geometry.of(call, w);
+        int n = geo.n();
+        long[] kernel = geo.kernel();
+        long[] strides = geo.strides();
+        long[] dilations = geo.dilations();
         long[] outPad = call.attrInts("output_padding", new long[n]);
         long[] pads = call.attrInts("pads", new long[2 * n]);
         long[] outputShape = call.attrInts("output_shape", null);
