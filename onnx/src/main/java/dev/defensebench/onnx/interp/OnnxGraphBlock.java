@@ -3,6 +3,7 @@ package dev.defensebench.onnx.interp;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
@@ -116,27 +117,31 @@ public final class OnnxGraphBlock extends AbstractBlock {
         return plan.size();
     }
 
+    /**
+     * Runs the graph. Every array made on the way is closed at the end except the output (the autograd graph
+     * keeps what the backward pass needs), so operations on the weights leave nothing on their manager.
+     */
     @Override
     protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
             PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         NDManager owner = x.getManager();
-        Map<String, NDArray> values = new HashMap<>(constants);
-        values.put(input, adapter.apply(x));
-        for (Node n : plan) {
-            NDList out = run(n, values, owner, opset, floatType);
-            for (NDArray a : out) {
-                if (a.getManager() != owner && !constantArrays.contains(a)) {
-                    a.attach(owner);
-                }
+        try (NDScope scope = new NDScope()) {
+            Map<String, NDArray> values = new HashMap<>(constants);
+            values.put(input, adapter.apply(x));
+            for (Node n : plan) {
+                store(n, run(n, values, owner, opset, floatType), values);
             }
-            store(n, out, values);
+            NDArray y = values.get(output);
+            if (y == null) {
+                throw new IllegalStateException("the graph never computes its output '" + output + "'");
+            }
+            if (y.getManager() != owner && !constantArrays.contains(y)) {
+                y.attach(owner);
+            }
+            NDScope.unregister(y);
+            return new NDList(y);
         }
-        NDArray y = values.get(output);
-        if (y == null) {
-            throw new IllegalStateException("the graph never computes its output '" + output + "'");
-        }
-        return new NDList(y);
     }
 
     @Override
