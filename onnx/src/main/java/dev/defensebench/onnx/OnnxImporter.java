@@ -85,7 +85,7 @@ public final class OnnxImporter {
             }
             Node missing = OnnxGraphBlock.firstUnsupported(model.graph());
             if (missing != null) {
-                return blackBox(runtime, model, sha, bytes.length, Double.NaN, missing, "operator " + missing.opType() + " (node "
+                return blackBox(runtime, model, sha, bytes.length, missing, "operator " + missing.opType() + " (node "
                         + missing.describe() + ") is not among the interpreter's operators");
             }
             // the interpreter is checked in float64, so that only a mistranslated operator (not float32 rounding of the
@@ -95,7 +95,7 @@ public final class OnnxImporter {
                 OnnxGraphBlock wide = OnnxGraphBlock.build(model, wideScope, DataType.FLOAT64, layout::toFile);
                 diff = maxRelativeDifference(wide, wideScope, probe, box.sampleShape(), reference);
             } catch (UnsupportedNodeException e) {
-                return blackBox(runtime, model, sha, bytes.length, Double.NaN, e.node(), e.getMessage());
+                return blackBox(runtime, model, sha, bytes.length, e.node(), e.getMessage());
             }
             if (!(diff <= REBUILD_TOLERANCE)) {
                 return new ImportedModel(runtime, ImportedModel.ONNX_RUNTIME, String.format(Locale.ROOT,
@@ -115,9 +115,10 @@ public final class OnnxImporter {
         }
     }
 
-    private static ImportedModel blackBox(OnnxRuntimeClassifier runtime, Model model, String sha, long bytes, double diff,
-            Node node, String why) {
-        return new ImportedModel(runtime, ImportedModel.ONNX_RUNTIME, why, node, model, sha, bytes, diff);
+    /** Scored through ONNX Runtime because {@code node} cannot be interpreted. */
+    private static ImportedModel blackBox(OnnxRuntimeClassifier runtime, Model model, String sha, long bytes, Node node,
+            String why) {
+        return new ImportedModel(runtime, ImportedModel.ONNX_RUNTIME, why, node, model, sha, bytes, Double.NaN);
     }
 
     private static byte[] read(Path file, long maxBytes) {
