@@ -93,6 +93,8 @@ public final class OnnxGraphBlock extends AbstractBlock {
                 plan.add(n);
             }
         }
+        // the weights live as long as their manager, even when the block is built inside a caller's NDScope
+        constants.values().forEach(NDScope::unregister);
         return new OnnxGraphBlock(manager, floatType, model.defaultOpset(), g.dataInputs().get(0).name(),
                 g.outputs().get(0).name(), constants, plan, adapter);
     }
@@ -107,11 +109,6 @@ public final class OnnxGraphBlock extends AbstractBlock {
         return null;
     }
 
-    /** The float type the graph runs in. */
-    public DataType floatType() {
-        return floatType;
-    }
-
     /** The number of nodes run on each forward pass (those not folded into constants). */
     public int liveNodes() {
         return plan.size();
@@ -119,20 +116,22 @@ public final class OnnxGraphBlock extends AbstractBlock {
 
     /**
      * Runs the graph. Every array made on the way is closed at the end except the output (the autograd graph
-     * keeps what the backward pass needs), so operations on the weights leave nothing on their manager.
+     * keeps what the backward pass needs), so operations on the weights leave nothing on their manager; the
+     * output belongs to the caller's {@link NDScope}, if any.
      */
     @Override
     protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
             PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         NDManager owner = x.getManager();
+        NDArray y;
         try (NDScope scope = new NDScope()) {
             Map<String, NDArray> values = new HashMap<>(constants);
             values.put(input, adapter.apply(x));
             for (Node n : plan) {
                 store(n, run(n, values, owner, opset, floatType), values);
             }
-            NDArray y = values.get(output);
+            y = values.get(output);
             if (y == null) {
                 throw new IllegalStateException("the graph never computes its output '" + output + "'");
             }
@@ -140,8 +139,11 @@ public final class OnnxGraphBlock extends AbstractBlock {
                 y.attach(owner);
             }
             NDScope.unregister(y);
-            return new NDList(y);
         }
+        if (y != x && !constantArrays.contains(y)) {
+            NDScope.register(y); // the caller's scope, when there is one, owns the output
+        }
+        return new NDList(y);
     }
 
     @Override

@@ -251,4 +251,24 @@ class OperatorEdgeCaseTest {
         NDArray min = run(13, "ReduceMin", List.of("x"), Map.of(), range(6), new long[] {2, 3}, Attribute.ofInts("axes", 0));
         assertThat(min.toFloatArray()).containsExactly(0, 1, 2);
     }
+
+    @Test
+    void theOutputBelongsToTheCallersScopeWhileInputAndWeightsStayOpen() {
+        Map<String, Tensor> c = Map.of("b", Tensor.ofFloats("b", new long[] {2, 2}, new float[] {1, 2, 3, 4}));
+        NDArray x = manager.create(new float[] {1, 1}, new Shape(1, 2));
+        NDArray y;
+        OnnxGraphBlock block;
+        try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
+            Node node = new Node("n", "Gemm", "", List.of("x", "b"), List.of("y"), List.of(Attribute.ofInt("transB", 1)));
+            Graph g = new Graph("g", List.of(node), List.of(c.get("b")), List.of(new ValueInfo("x", Tensor.FLOAT, null)),
+                    List.of(new ValueInfo("y", Tensor.FLOAT, null)));
+            block = OnnxGraphBlock.build(new Model(8, List.of(new OpsetId("", 13)), "t", "1", g, Map.of()),
+                    manager, DataType.FLOAT32);
+            y = block.forward(new ParameterStore(), new NDList(x), false).singletonOrThrow();
+            assertThat(y.toFloatArray()).containsExactly(3, 7);
+        }
+        assertThat(y.isReleased()).isTrue();
+        assertThat(x.isReleased()).isFalse();
+        assertThat(block.forward(new ParameterStore(), new NDList(x), false).singletonOrThrow().toFloatArray()).containsExactly(3, 7);
+    }
 }
