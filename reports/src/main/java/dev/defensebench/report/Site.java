@@ -80,8 +80,10 @@ public final class Site {
         Map<String, List<ResultRow>> rowsByModel = new LinkedHashMap<>();
         current.rows().forEach(r -> rowsByModel.computeIfAbsent(r.model(), m -> new ArrayList<>()).add(r));
         Map<String, ModelCard> cards = new LinkedHashMap<>();
-        rowsByModel.forEach((model, rows) -> rows.stream().map(r -> cardsByHash.get(r.cellHash()))
-                .filter(c -> c != null && c.cellId().equals(model)).findFirst().ifPresent(c -> cards.put(model, c)));
+        // (imported entries of one file share its hash: the entry id tells their cards apart)
+        rowsByModel.forEach((model, rows) -> rows.stream().map(ResultRow::cellHash).distinct()
+                .flatMap(h -> current.cards().stream().filter(c -> h.equals(c.cellHash()) && model.equals(c.cellId())))
+                .findFirst().ifPresent(c -> cards.put(model, c)));
         Map<String, String> datasetOf = new HashMap<>();
         current.rows().forEach(r -> datasetOf.putIfAbsent(r.model(), r.dataset()));
         cards.values().forEach(c -> datasetOf.putIfAbsent(c.cellId(), c.data().dataset()));

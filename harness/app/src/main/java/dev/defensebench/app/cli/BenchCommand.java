@@ -41,7 +41,7 @@ import picocli.CommandLine.Option;
  * architectures with BatchNorm, such as resnet18) it prints the images/s of plain and PGD-AT training steps
  * of the architecture instead ({@link TrainingThroughput}).
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = OnnxBenchCommand.class,
         description = "Benchmark the Deep Defense training step (time split and resident memory).")
 final class BenchCommand implements Callable<Integer> {
 
