@@ -89,10 +89,11 @@ public final class Site {
         cards.values().forEach(c -> datasetOf.putIfAbsent(c.cellId(), c.data().dataset()));
         List<ModelSummary> summaries = cards.values().stream().map(ModelSummaries::of).toList();
 
+        Map<String, Double> configuredHeadline = HeadlineFile.read(current.dir());
         Map<String, Leaderboard.Headline> headlines = new HashMap<>();
         Map<String, List<ResultRow>> rowsByDataset = new LinkedHashMap<>();
         current.rows().forEach(r -> rowsByDataset.computeIfAbsent(r.dataset(), d -> new ArrayList<>()).add(r));
-        rowsByDataset.forEach((d, rows) -> headlines.put(d, Leaderboard.headline(rows)));
+        rowsByDataset.forEach((d, rows) -> headlines.put(d, Leaderboard.headline(rows, configuredHeadline)));
 
         List<String> timedAttacks = new ArrayList<>();
         if (current.timing() != null) {
@@ -142,7 +143,7 @@ public final class Site {
                     timingCell(find(timing, TimingMeasurement.THROUGHPUT)), costs, date,
                     trend.runs() > 1 ? trend.sparkline() : ""));
         }
-        List<BoardTable> tables = Leaderboard.build(current.rows(), summaries, extras::get);
+        List<BoardTable> tables = Leaderboard.build(current.rows(), summaries, extras::get, configuredHeadline);
 
         String generated = DateTimeFormatter.ISO_INSTANT.format(generatedAt.truncatedTo(ChronoUnit.SECONDS));
         Map<String, Object> page = new LinkedHashMap<>();
@@ -207,10 +208,9 @@ public final class Site {
         if (m == null || Double.isNaN(m.score())) {
             return BoardCell.absent("not timed");
         }
-        return new BoardCell(Formats.number(m.score()) + " " + m.unit(),
-                Double.isNaN(m.error()) ? "" : "± " + Formats.number(m.error()),
-                "JMH mean ± 99.9% error over " + m.iterations() + " iterations, batch " + m.batchSize(),
-                Formats.sortValue(m.score()));
+        return new BoardCell(Formats.number(m.score()) + " " + m.unit(), "",
+                Formats.score(m.score(), m.error(), m.unit()) + " · JMH mean ± 99.9% error over " + m.iterations()
+                        + " iterations, batch " + m.batchSize(), Formats.sortValue(m.score()));
     }
 
     private static String render(Template template, Map<String, Object> model) throws IOException {

@@ -37,7 +37,7 @@ class SiteTest {
         JsonNode summary = new ObjectMapper().readTree(site.resolve("summary.json").toFile());
         JsonNode entries = summary.get("boards").get(0).get("entries");
         assertThat(entries).hasSize(3);
-        // ranked by the per-point worst case at the headline ε (Linf 0.3 comes first: norms in row order)
+        // ranked by the per-point worst case at the headline ε (Linf first: norms in row order)
         assertThat(entries.get(0).get("model").asText()).isEqualTo("deep-defense/lenet/s0");
         assertThat(summary.get("boards").get(0).get("ranked_by").asText()).startsWith("per-point worst-case");
         try (Stream<Path> pages = Files.list(site.resolve("entries"))) {
@@ -112,8 +112,8 @@ class SiteTest {
         assertThat(index).contains("No per-point worst-case rows", "ranked by lowest robust accuracy over the attacks");
         JsonNode summary = new ObjectMapper().readTree(dir.resolve("site/summary.json").toFile());
         JsonNode first = summary.get("boards").get(0).get("entries").get(0);
-        // fallback score = min(FGSM, PGD) at Linf 0.3 = PGD = 0.985·0.8·0.7·0.9
-        assertThat(first.get("rank_score").asDouble()).isCloseTo(0.985 * 0.8 * 0.7 * 0.9, org.assertj.core.data.Offset.offset(1e-9));
+        // fallback score = min(FGSM, PGD) at Linf 0.1 (the widest spread) = PGD = 0.985·0.8·0.9·0.9
+        assertThat(first.get("rank_score").asDouble()).isCloseTo(0.985 * 0.8 * 0.9 * 0.9, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(index).contains("not timed");
     }
 
@@ -121,16 +121,41 @@ class SiteTest {
     void everyTableRowHasOneCellPerHeader() throws IOException {
         render(true, true, true);
         String index = Files.readString(dir.resolve("site/index.html"));
-        Matcher table = Pattern.compile("<table class=\"board\">(.*?)</table>", Pattern.DOTALL).matcher(index);
-        assertThat(table.find()).isTrue();
-        String t = table.group(1);
-        String head = t.substring(0, t.indexOf("</thead>"));
-        int heads = count(head, "<th ") + count(head, "<th>");
-        for (String row : t.substring(t.indexOf("<tbody>")).split("</tr>")) {
-            if (row.contains("<td")) {
-                assertThat(count(row, "<td ") + count(row, "<td>")).isEqualTo(heads);
+        Matcher table = Pattern.compile("<table class=\"board [a-z]+\">(.*?)</table>", Pattern.DOTALL).matcher(index);
+        int tables = 0;
+        while (table.find()) {
+            tables++;
+            String t = table.group(1);
+            String head = t.substring(0, t.indexOf("</thead>"));
+            int heads = count(head, "<th ") + count(head, "<th>");
+            for (String row : t.substring(t.indexOf("<tbody>")).split("</tr>")) {
+                if (row.contains("<td")) {
+                    assertThat(count(row, "<td ") + count(row, "<td>")).isEqualTo(heads);
+                }
             }
         }
+        assertThat(tables).as("the headline board and its detail table").isEqualTo(2);
+    }
+
+    @Test
+    void theHeadlineFileOfARunSetsTheWorstCaseColumns() throws IOException {
+        Path results = SiteFixture.write(dir.resolve("run"), SiteFixture.ENTRIES, true, true, true, 1, 1, WHEN);
+        Site.write(ResultSet.read(results), List.of(), dir.resolve("default"), WHEN);
+        assertThat(Files.readString(dir.resolve("default/index.html")))
+                .contains(">Worst case ℓ∞ ε=0.1</th>", ">Worst case ℓ2 ε=0.5</th>");
+
+        HeadlineFile.write(results, java.util.Map.of("Linf", 0.3));
+        assertThat(HeadlineFile.read(results)).containsExactly(java.util.Map.entry("Linf", 0.3));
+        Site.write(ResultSet.read(results), List.of(), dir.resolve("named"), WHEN);
+        assertThat(Files.readString(dir.resolve("named/index.html")))
+                .contains(">Worst case ℓ∞ ε=0.3</th>", ">Worst case ℓ2 ε=0.5</th>", "the headline ε the experiment names");
+
+        HeadlineFile.write(results, java.util.Map.of()); // no headline: the file goes, the default is back
+        assertThat(results.resolve(HeadlineFile.FILE)).doesNotExist();
+
+        Files.writeString(results.resolve(HeadlineFile.FILE), "{\"Linf\": -1}");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> HeadlineFile.read(results))
+                .isInstanceOf(IOException.class).hasMessageContaining(HeadlineFile.FILE).hasMessageContaining("Linf");
     }
 
     @Test
