@@ -208,7 +208,7 @@ public final class Site {
         if (m == null || Double.isNaN(m.score())) {
             return BoardCell.absent("not timed");
         }
-        return new BoardCell(Formats.number(m.score()) + " " + m.unit(), "",
+        return new BoardCell(Formats.number(m.score()), m.unit(),
                 Formats.score(m.score(), m.error(), m.unit()) + " · JMH mean ± 99.9% error over " + m.iterations()
                         + " iterations, batch " + m.batchSize(), Formats.sortValue(m.score()));
     }

@@ -142,13 +142,13 @@ class SiteTest {
         Path results = SiteFixture.write(dir.resolve("run"), SiteFixture.ENTRIES, true, true, true, 1, 1, WHEN);
         Site.write(ResultSet.read(results), List.of(), dir.resolve("default"), WHEN);
         assertThat(Files.readString(dir.resolve("default/index.html")))
-                .contains(">Worst case ℓ∞ ε=0.1</th>", ">Worst case ℓ2 ε=0.5</th>");
+                .contains(">Worst case ℓ∞<br>ε=0.1</th>", ">Worst case ℓ2<br>ε=0.5</th>");
 
         HeadlineFile.write(results, java.util.Map.of("Linf", 0.3));
         assertThat(HeadlineFile.read(results)).containsExactly(java.util.Map.entry("Linf", 0.3));
         Site.write(ResultSet.read(results), List.of(), dir.resolve("named"), WHEN);
         assertThat(Files.readString(dir.resolve("named/index.html")))
-                .contains(">Worst case ℓ∞ ε=0.3</th>", ">Worst case ℓ2 ε=0.5</th>", "the headline ε the experiment names");
+                .contains(">Worst case ℓ∞<br>ε=0.3</th>", ">Worst case ℓ2<br>ε=0.5</th>", "the headline ε the experiment names");
 
         HeadlineFile.write(results, java.util.Map.of()); // no headline: the file goes, the default is back
         assertThat(results.resolve(HeadlineFile.FILE)).doesNotExist();

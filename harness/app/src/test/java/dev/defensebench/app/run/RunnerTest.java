@@ -284,7 +284,7 @@ class RunnerTest {
         run(EXPERIMENT + "headline: {linf: 0.2}\n");
         assertThat(JSON.readTree(out.resolve(HeadlineFile.FILE).toFile()).toString()).isEqualTo("{\"Linf\":0.2}");
         String board = headlineBoard(out.resolve("site"));
-        assertThat(board).contains(">Worst case ℓ∞ ε=0.2</th>");
+        assertThat(board).contains(">Worst case ℓ∞<br>ε=0.2</th>");
         Site.write(ResultSet.read(out), List.of(), temp.resolve("report"), java.time.Instant.now());
         assertThat(headlineBoard(temp.resolve("report"))).isEqualTo(board);
 
