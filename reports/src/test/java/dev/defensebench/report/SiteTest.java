@@ -47,6 +47,9 @@ class SiteTest {
         assertThat(index).contains("href=\"entries/deep-defense-lenet-s0.html\"", "href=\"results.csv\"",
                 "href=\"summary.json\"", "Test CPU 9000", "class=\"badge fail\"", "DeepFool cost");
         assertThat(index).doesNotContain("No per-point worst-case rows");
+        // the sanity verdict: the worst status of pass, pass (or fail), warn, and how many passed
+        assertThat(index).contains(">warn</span><small title=\"2 of the 3 checks that ran passed\">2/3</small>",
+                ">fail</span><small title=\"1 of the 3 checks that ran passed\">1/3</small>");
         // the board table has exactly one column for each header (no worst-case attack columns)
         assertThat(index).doesNotContain(">worst-case ε=");
     }
