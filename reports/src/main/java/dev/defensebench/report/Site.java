@@ -27,7 +27,8 @@ import java.util.Set;
  * {@code entries/<entry>.html} (model card, accuracy-vs-ε curves, adversarial examples, sanity checks,
  * timing, trend, how to reproduce), {@code results.csv} and {@code summary.json} for download. HTML is
  * rendered by Freemarker with auto-escaping on; CSS, JS, SVG and PNG are inline, so the site makes no
- * network request and works from {@code file://}.
+ * network request and works from {@code file://}. The worst-case columns are at the headline ε of
+ * {@link HeadlineFile} when the results directory holds one, else at {@link HeadlineEpsilons}'s default.
  */
 public final class Site {
 
