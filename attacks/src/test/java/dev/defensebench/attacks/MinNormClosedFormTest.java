@@ -31,7 +31,10 @@ class MinNormClosedFormTest {
         return Stream.of(
                 Arguments.of(new Fab(), Norm.L2, Map.of("steps", 20), 0.01),
                 Arguments.of(new Fab(), Norm.LINF, Map.of("steps", 20), 0.01),
-                Arguments.of(new Fab(), Norm.L2, Map.of("steps", 20, "targets", 3), 0.01));
+                Arguments.of(new Fab(), Norm.L2, Map.of("steps", 20, "targets", 3), 0.01),
+                Arguments.of(new Fmn(), Norm.L2, Map.of("steps", 100), 0.01),
+                Arguments.of(new Fmn(), Norm.LINF, Map.of("steps", 100), 0.01),
+                Arguments.of(new Ddn(), Norm.L2, Map.of("steps", 100, "init_norm", 0.5), 0.05));
     }
 
     @ParameterizedTest(name = "{0} {1} {2}")
