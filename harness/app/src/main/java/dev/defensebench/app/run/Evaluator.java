@@ -103,6 +103,9 @@ public final class Evaluator {
             outcomes.add(run.outcome());
             rows.addAll(rows(subject, run, clean, access));
         }
+        outcomes.stream().filter(AttackOutcome::isMinNorm).forEach(o -> LOG.info("{}: {} {} median distance {} over the {} "
+                + "correctly classified points (+Inf where none was found)", subject.model(), o.attack(), o.norm().label(),
+                String.format(Locale.ROOT, "%.4g", o.medianDistance(cleanCorrect)), correct));
         for (WorstCase.Point p : WorstCase.of(outcomes, cleanCorrect)) {
             String params = json(Map.of("attacks", p.attacks()));
             rows.add(row(subject, WorstCase.ATTACK, p.norm().label(), p.epsilon(), n, clean, p.robustAccuracy(),
