@@ -32,8 +32,8 @@ class MinNormClosedFormTest {
                 Arguments.of(new Fab(), Norm.L2, Map.of("steps", 20), 0.01),
                 Arguments.of(new Fab(), Norm.LINF, Map.of("steps", 20), 0.01),
                 Arguments.of(new Fab(), Norm.L2, Map.of("steps", 20, "targets", 3), 0.01),
-                Arguments.of(new Fmn(), Norm.L2, Map.of("steps", 100), 0.01),
-                Arguments.of(new Fmn(), Norm.LINF, Map.of("steps", 100), 0.01),
+                Arguments.of(new Fmn(), Norm.L2, Map.of("steps", 50), 0.01),
+                Arguments.of(new Fmn(), Norm.LINF, Map.of("steps", 50), 0.01),
                 Arguments.of(new Ddn(), Norm.L2, Map.of("steps", 100, "init_norm", 0.5), 0.05));
     }
 
