@@ -91,7 +91,7 @@ public final class DatasetRegistry {
     public LoadedDataset load(String name, Path dataDir) throws IOException {
         DatasetLoader loader = loader(name);
         Path dir = defaultDataDir(dataDir);
-        LOG.info("Loading data set {} (data directory {})", loader.name(), dir);
+        LOG.debug("Loading data set {} (data directory {})", loader.name(), dir);
         return loader.load(dir);
     }
 

@@ -107,7 +107,8 @@ public final class SgdTraining {
         for (int epoch = 0; epoch < s.epochs(); epoch++) {
             float lr = (float) s.learningRateAt(epoch);
             shuffle(order, shuffle);
-            request.progress().start(String.format(Locale.ROOT, "%s epoch %d/%d", label, epoch + 1, s.epochs()), stepsPerEpoch);
+            request.progress().start(String.format(Locale.ROOT, "train (%s) epoch %d/%d", label, epoch + 1, s.epochs()),
+                    stepsPerEpoch);
             Map<String, Double> sums = new LinkedHashMap<>();
             long correct = 0;
             long seen = 0;
@@ -142,7 +143,7 @@ public final class SgdTraining {
             final long seenFinal = seen;
             sums.forEach((k, v) -> lastMeans.put(k, v / seenFinal));
             lastMeans.put("train_accuracy", seen == 0 ? Double.NaN : (double) correct / seen);
-            request.progress().finish(String.format(Locale.ROOT, "%s epoch %d/%d: %s (%.1f s)",
+            request.progress().finish(String.format(Locale.ROOT, "train (%s) epoch %d/%d: %s (%.1f s)",
                     label, epoch + 1, s.epochs(), status(sums, seen, correct, seconds), seconds));
         }
         return new TrainedModel(block, manager, epochSeconds, lastMeans, new LinkedHashMap<>());
