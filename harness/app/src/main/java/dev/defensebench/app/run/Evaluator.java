@@ -107,9 +107,6 @@ public final class Evaluator {
             outcomes.add(run.outcome());
             rows.addAll(rows(subject, run, clean, access));
         }
-        outcomes.stream().filter(AttackOutcome::isMinNorm).forEach(o -> LOG.info("{}: {} {} median distance {} over the {} "
-                + "correctly classified points (+Inf where none was found)", subject.model(), o.attack(), o.norm().label(),
-                String.format(Locale.ROOT, "%.4g", o.medianDistance(cleanCorrect)), correct));
         for (WorstCase.Point p : WorstCase.of(outcomes, cleanCorrect)) {
             String params = json(Map.of("attacks", p.attacks()));
             rows.add(row(subject, WorstCase.ATTACK, p.norm().label(), p.epsilon(), n, clean, p.robustAccuracy(),
@@ -128,8 +125,11 @@ public final class Evaluator {
         SanityChecks.Evidence evidence = new SanityChecks.Evidence(cleanCorrect, outcomes, badGradients,
                 unbounded(subject, model, manager, test, applied, outcomes, cleanCorrect),
                 doubled(subject, model, manager, test, applied, outcomes));
-        LOG.info(String.format(Locale.ROOT, "%s scored: clean %.2f%%; %s", subject.model(), 100 * clean,
-                String.join(", ", stages)));
+        // the min-norm attacks' median distance over the correctly classified points (+Inf: none found)
+        String medians = String.join(", ", outcomes.stream().filter(AttackOutcome::isMinNorm).map(o -> String.format(
+                Locale.ROOT, "%s %s %.4g", o.attack(), o.norm().label(), o.medianDistance(cleanCorrect))).toList());
+        LOG.info(String.format(Locale.ROOT, "%s scored: clean %.2f%%; %s%s", subject.model(), 100 * clean,
+                String.join(", ", stages), medians.isEmpty() ? "" : "; median distance: " + medians));
         return new Evaluation(rows, SanityChecks.evaluate(subject.model(), evidence));
     }
 
