@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.Shape;
 import dev.defensebench.autograd.Autograd;
 import dev.defensebench.spi.Classifier;
 import dev.defensebench.spi.Norm;
-import java.util.Arrays;
 import java.util.Random;
 import java.util.function.BiFunction;
 
