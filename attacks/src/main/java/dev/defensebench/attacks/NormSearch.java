@@ -27,6 +27,8 @@ final class NormSearch implements AutoCloseable {
     private final Norm norm;
     private final Carried carried = new Carried();
     private final int n;
+    private final NDArray lo;
+    private final NDArray hi;
     private NDArray delta;
     private NDArray bestDelta;
     final double[] bestNorm;
@@ -40,8 +42,8 @@ final class NormSearch implements AutoCloseable {
         this.n = (int) x.getShape().get(0);
         NDManager m = x.getManager();
         Shape batched = new Shape(1).addAll(model.sampleShape());
-        NDArray lo = m.create(model.box().lower(), batched).toType(x.getDataType(), false);
-        NDArray hi = m.create(model.box().upper(), batched).toType(x.getDataType(), false);
+        this.lo = m.create(model.box().lower(), batched).toType(x.getDataType(), false);
+        this.hi = m.create(model.box().upper(), batched).toType(x.getDataType(), false);
         this.worstNorm = Batches.doubles(norm.perSample(x.sub(lo).maximum(hi.sub(x))));
         this.bestNorm = worstNorm.clone();
         this.delta = x.zerosLike();
@@ -125,6 +127,17 @@ final class NormSearch implements AutoCloseable {
     /** {@code d} times a per-sample {@code factor}. */
     static NDArray scaled(NDArray d, double[] factor) {
         return d.mul(Batches.perSample(factor, d));
+    }
+
+    /**
+     * {@code direction} with the components that would move x + δ out of the box zeroed: those where x + δ
+     * sits on the lower bound and the direction decreases it, or on the upper bound and it increases it.
+     */
+    NDArray feasible(NDArray direction) {
+        NDArray at = x.add(delta);
+        NDArray lowStuck = at.lte(lo).logicalAnd(direction.lt(0));
+        NDArray highStuck = at.gte(hi).logicalAnd(direction.gt(0));
+        return direction.mul(lowStuck.logicalOr(highStuck).logicalNot().toType(direction.getDataType(), false));
     }
 
     /** Sets δ to {@code next}, clipped so that x + δ stays in the box. */
