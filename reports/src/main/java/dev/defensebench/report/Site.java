@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -155,6 +156,10 @@ public final class Site {
         page.put("rowCount", Integer.toString(current.rows().size()));
         page.put("rho2Attack", Formats.attackName(Leaderboard.RHO2_ATTACK));
         page.put("tables", tables.stream().map(BoardTable::asMap).toList());
+        page.put("weakestAttacks", AttackOptimality.weakest(AttackOptimality.of(current.rows())).stream()
+                .map(w -> Map.of("model", w.model(), "page", ENTRIES + "/" + pages.get(w.model()), "norm", w.norm(),
+                        "attack", Formats.attackName(w.attack()), "optimality", String.format(Locale.ROOT, "%.3f", w.optimality())))
+                .toList());
         page.put("timedAttacks", timedAttacks.stream().map(Formats::attackName).toList());
         page.put("hasSanity", current.sanity() != null);
         page.put("hasHistory", previous != null);

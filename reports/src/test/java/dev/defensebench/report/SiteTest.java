@@ -40,6 +40,10 @@ class SiteTest {
         // ranked by the per-point worst case at the headline ε (Linf first: norms in row order)
         assertThat(entries.get(0).get("model").asText()).isEqualTo("deep-defense/lenet/s0");
         assertThat(summary.get("boards").get(0).get("ranked_by").asText()).startsWith("per-point worst-case");
+        // attack optimality: every attack of every entry and norm, and the weakest per entry and norm
+        assertThat(summary.get("attack_optimality")).hasSize(3 * 3);
+        assertThat(summary.get("weakest_attacks")).hasSize(3 * 2);
+        assertThat(summary.get("attack_optimality").get(0).get("optimality").asDouble()).isBetween(0.0, 1.0);
         try (Stream<Path> pages = Files.list(site.resolve("entries"))) {
             assertThat(pages.toList()).hasSize(3);
         }
@@ -50,6 +54,7 @@ class SiteTest {
         // the sanity verdict: the worst status of pass, pass (or fail), warn, and how many passed
         assertThat(index).contains(">warn</span><small title=\"2 of the 3 checks that ran passed\">2/3</small>",
                 ">fail</span><small title=\"1 of the 3 checks that ran passed\">1/3</small>");
+        assertThat(index).contains("Weakest attack per entry and norm");
         // the board table has exactly one column for each header (no worst-case attack columns)
         assertThat(index).doesNotContain(">worst-case ε=");
     }
@@ -61,7 +66,7 @@ class SiteTest {
         assertThat(page).contains("<svg", "Robust accuracy vs ℓ∞ ε", "worst case (per point)", "data:image/png;base64,",
                 "pgd-stronger-than-fgsm", "0.031", "ms/image", "Test CPU 9000", "Training time per epoch",
                 "12.5 s", "hash0", "defense-bench run entry.yaml", "init_from: &quot;vanilla&quot;",
-                "0123456789abcdef0123456789abcdef01234567");
+                "0123456789abcdef0123456789abcdef01234567", "Attack optimality", "A<sub>best</sub>");
         // the reproduce config includes the parent entry it was fine-tuned from, parent first
         assertThat(page.indexOf("name: &quot;vanilla&quot;")).isGreaterThan(0)
                 .isLessThan(page.indexOf("name: &quot;deep-defense&quot;"));
