@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 /**
  * Everything one run left in its results directory, as the report reads it: {@code results.csv}
  * (required), {@code sanity.csv}, {@code timing.json}, {@code gallery.json} and the model cards
- * {@code models/*}{@code /card.json} (all optional).
+ * {@code models/*}{@code /card.json} and {@code failures.json} (all optional).
  *
  * @param dir     the results directory
  * @param label   a short name of the run (the directory name)
@@ -27,9 +27,10 @@ import java.util.stream.Stream;
  * @param timing  the timing report, or null when there is no {@code timing.json}
  * @param gallery adversarial examples, possibly empty
  * @param cards   the model cards, possibly empty
+ * @param failures the entries whose training failed or was skipped ({@code failures.json}), possibly empty
  */
 public record ResultSet(Path dir, String label, Instant when, List<ResultRow> rows, List<SanityCheck> sanity,
-        TimingReport timing, List<GalleryExample> gallery, List<ModelCard> cards) {
+        TimingReport timing, List<GalleryExample> gallery, List<ModelCard> cards, List<FailedEntry> failures) {
 
     /** The results file name. */
     public static final String RESULTS = "results.csv";
@@ -48,6 +49,7 @@ public record ResultSet(Path dir, String label, Instant when, List<ResultRow> ro
         sanity = sanity == null ? null : List.copyOf(sanity);
         gallery = List.copyOf(gallery);
         cards = List.copyOf(cards);
+        failures = List.copyOf(failures);
     }
 
     /**
@@ -87,7 +89,8 @@ public record ResultSet(Path dir, String label, Instant when, List<ResultRow> ro
         }
         Path name = base.toAbsolutePath().normalize().getFileName();
         return new ResultSet(base, name == null ? base.toString() : name.toString(),
-                Files.getLastModifiedTime(results).toInstant(), rows, sanity, timing, gallery, cards);
+                Files.getLastModifiedTime(results).toInstant(), rows, sanity, timing, gallery, cards,
+                FailuresFile.read(base.resolve(FailuresFile.FILE)));
     }
 
     /** The experiment name of the rows (the first one), or the directory label when there are none. */

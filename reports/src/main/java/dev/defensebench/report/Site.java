@@ -153,6 +153,8 @@ public final class Site {
         page.put("tables", tables.stream().map(BoardTable::asMap).toList());
         page.put("timedAttacks", timedAttacks.stream().map(Formats::attackName).toList());
         page.put("hasSanity", current.sanity() != null);
+        page.put("failures", current.failures().stream().map(f -> Map.of("model", f.model(), "defense", f.defense(),
+                "architecture", f.architecture(), "status", f.statusLabel(), "reason", f.reason())).toList());
         page.put("hasHistory", previous != null);
         page.put("runCount", Integer.toString(runs.size()));
         page.put("previousRun", previous == null ? "" : previous.label() + " (" + previous.when().truncatedTo(ChronoUnit.SECONDS) + ")");

@@ -84,7 +84,7 @@ final class SiteFixture {
                     new ModelCard.DataIdentity("mnist", "abc", 60000, "unit", "pixels / 255"),
                     Map.of("version", "0.1.0-SNAPSHOT", "git_commit", "0123456789abcdef0123456789abcdef01234567"),
                     Map.of("djl", "0.36.0"), "cpu()", List.of(12.5, 11.75), Map.of("loss", 0.05),
-                    Map.of("rho2_train", 0.2), "2026-11-25T10:00:00Z");
+                    Map.of("rho2_train", 0.2), "2026-11-25T10:00:00Z", "0".repeat(64));
             Path modelDir = dir.resolve("models").resolve("cell" + index);
             Files.createDirectories(modelDir);
             json.writeValue(modelDir.resolve("card.json").toFile(), card);

@@ -3,6 +3,7 @@ package dev.defensebench.app.run;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.defensebench.report.FailedEntry;
 import dev.defensebench.report.GalleryExample;
 import dev.defensebench.report.Machine;
 import dev.defensebench.report.TimingMeasurement;
@@ -20,9 +21,11 @@ import java.util.List;
  * @param gallery the adversarial examples kept for the entry page
  * @param timings the JMH measurements (empty when timing is off)
  * @param timingMachine the machine the timings were measured on (null when timing is off)
+ * @param failure why the cell has no results (its training failed, or its parent's did), or null; then
+ *     {@code evaluation} is null
  */
 public record CellOutcome(String cellId, boolean trained, boolean evaluated, Evaluation evaluation,
-        List<GalleryExample> gallery, List<TimingMeasurement> timings, Machine timingMachine) {
+        List<GalleryExample> gallery, List<TimingMeasurement> timings, Machine timingMachine, FailedEntry failure) {
 
     // the rows carry their derived "clean" flag, which is no constructor parameter: ignore such properties
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -31,6 +34,11 @@ public record CellOutcome(String cellId, boolean trained, boolean evaluated, Eva
     public CellOutcome {
         gallery = List.copyOf(gallery);
         timings = List.copyOf(timings);
+    }
+
+    /** The outcome of a cell that has no results, for {@code failure}'s reason. */
+    public static CellOutcome failed(String cellId, boolean trained, FailedEntry failure) {
+        return new CellOutcome(cellId, trained, false, null, List.of(), List.of(), null, failure);
     }
 
     /** This outcome as JSON. */

@@ -5,7 +5,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.defensebench.app.config.Experiment;
@@ -25,6 +27,8 @@ import dev.defensebench.model.ModelCard;
 import dev.defensebench.model.ModelFiles;
 import dev.defensebench.onnx.OnnxRuntimeSettings;
 import dev.defensebench.app.timing.EntryTimer;
+import dev.defensebench.report.FailedEntry;
+import dev.defensebench.report.FailuresFile;
 import dev.defensebench.report.GalleryExample;
 import dev.defensebench.report.GalleryFile;
 import dev.defensebench.report.Machine;
@@ -41,11 +45,14 @@ import dev.defensebench.spi.InputBox;
 import dev.defensebench.spi.ProgressListener;
 import dev.defensebench.spi.TrainedModel;
 import dev.defensebench.spi.TrainingRequest;
+import dev.defensebench.train.SgdTraining;
+import dev.defensebench.train.TrainingDivergedException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,9 +88,12 @@ public final class Runner {
             .enable(SerializationFeature.INDENT_OUTPUT)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
-    /** What a run did, for the command line and the tests. */
+    /**
+     * What a run did, for the command line and the tests: the cells trained and reused, evaluated and whose
+     * evaluations were reused (cells with results only), and the cells without results ({@code failures}).
+     */
     public record Summary(List<String> trained, List<String> reused, List<String> evaluated, List<String> evaluationsReused,
-            Path results, Path site) {}
+            List<FailedEntry> failures, Path results, Path site) {}
 
     /** Adversarial examples kept per attack and entry for the entry pages. */
     static final int GALLERY_PER_ATTACK = 3;
@@ -113,8 +123,12 @@ public final class Runner {
         RunContext context = prepare(experiment);
         List<Cell> cells = select(context, shard, device);
         List<CellOutcome> outcomes = new ArrayList<>();
+        Map<String, CellOutcome> done = new HashMap<>();
         for (Cell cell : cells) {
-            outcomes.add(runCell(context, cell, out, device));
+            CellOutcome skipped = skippedForParent(cell, done);
+            CellOutcome outcome = skipped != null ? skipped : runCell(context, cell, out, device);
+            done.put(cell.hash(), outcome);
+            outcomes.add(outcome);
         }
         return finish(context, out, device, shard, cells, outcomes);
     }
@@ -165,18 +179,18 @@ public final class Runner {
         int numClasses = context.data().numClasses();
         Path modelDir = out.resolve("models").resolve(cell.directoryName());
         Architecture architecture = plugins.architecture(cell.architecture());
-        ModelCard card = readCard(modelDir, cell);
-        boolean trainedNow = card == null;
+        StoredModel stored = readStored(modelDir, cell);
+        boolean trainedNow = stored == null;
         boolean evaluatedNow;
         Evaluation evaluation;
         List<GalleryExample> gallery;
         try (NDManager manager = NDManager.newBaseManager(device)) {
             Block block;
-            if (card != null) {
+            ModelCard card;
+            if (stored != null) {
                 LOG.info("{}: reusing the trained model in {}", cell.id(), modelDir);
-                block = architecture.build(sampleShape, numClasses);
-                block.initialize(manager, DataType.FLOAT32, new Shape(1).addAll(sampleShape));
-                ModelFiles.loadParameters(block, manager, Files.readAllBytes(modelDir.resolve(PARAMS_FILE)));
+                card = stored.card();
+                block = load(architecture, sampleShape, numClasses, manager, stored.params());
             } else {
                 Path parentParams = cell.parent() == null ? null
                         : out.resolve("models").resolve(cell.parent().directoryName()).resolve(PARAMS_FILE);
@@ -188,16 +202,24 @@ public final class Runner {
                 TrainingRequest request = new TrainingRequest(train, () -> architecture.build(sampleShape, numClasses),
                         cell.params(), cell.seed(), device, initial, progress.prefixed(cell.id()));
                 try (TrainedModel trained = plugins.defense(cell.entry().defense()).train(request)) {
+                    String nonFinite = SgdTraining.nonFiniteParameter(trained.block());
+                    if (nonFinite != null) {
+                        return failed(cell, true, "non-finite weights in parameter '" + nonFinite + "' after training");
+                    }
                     byte[] parameters = ModelFiles.parameters(trained.block());
-                    card = card(experiment, cell, context.identity(), device, trained);
+                    card = card(experiment, cell, context.identity(), device, trained, ModelFiles.sha256(parameters));
                     AtomicWrite.bytes(modelDir.resolve(PARAMS_FILE), parameters);
                     AtomicWrite.bytes(modelDir.resolve(CARD_FILE), JSON.writeValueAsBytes(card));
-                    block = architecture.build(sampleShape, numClasses);
-                    block.initialize(manager, DataType.FLOAT32, new Shape(1).addAll(sampleShape));
-                    ModelFiles.loadParameters(block, manager, parameters);
+                    block = load(architecture, sampleShape, numClasses, manager, parameters);
+                } catch (TrainingDivergedException e) {
+                    return failed(cell, true, e.getMessage());
                 }
             }
             BlockClassifier model = new BlockClassifier(block, numClasses, test.box());
+            String poor = TrainingQuality.failure(model, test, experiment.evalBatchSize(), manager);
+            if (poor != null) {
+                return failed(cell, trainedNow, poor);
+            }
             if (experiment.exportOnnx() && !Files.exists(modelDir.resolve(ONNX_FILE))) {
                 try {
                     ModelExport.Check check = ModelExport.write(block, architecture, card, context.preprocessor(),
@@ -216,10 +238,10 @@ public final class Runner {
             Path evaluationFile = out.resolve("evaluations").resolve(cell.directoryName())
                     .resolve(evaluationHash.substring(0, 16) + ".json");
             evaluation = readEvaluation(evaluationFile);
-            evaluatedNow = evaluation == null;
-            if (evaluation != null) {
+            gallery = evaluation == null ? null : readGallery(galleryFile(out, cell, evaluationFile));
+            evaluatedNow = evaluation == null || gallery == null;
+            if (!evaluatedNow) {
                 LOG.info("{}: reusing the stored evaluation {}", cell.id(), evaluationFile);
-                gallery = GalleryFile.read(galleryFile(out, cell, evaluationFile));
             } else {
                 GalleryRecorder recorder = new GalleryRecorder(GALLERY_PER_ATTACK);
                 Evaluator evaluator = new Evaluator(plugins, experiment.evalBatchSize(), progress, recorder);
@@ -243,7 +265,36 @@ public final class Runner {
             timings = timer.time(cell.id(), cell.hash(), cell.architecture(), numClasses, modelDir.resolve(PARAMS_FILE),
                     test, out.resolve("timing").resolve(cell.directoryName()));
         }
-        return new CellOutcome(cell.id(), trainedNow, evaluatedNow, evaluation, gallery, timings, machine);
+        return new CellOutcome(cell.id(), trainedNow, evaluatedNow, evaluation, gallery, timings, machine, null);
+    }
+
+    /**
+     * The outcome of a cell that fine-tunes from a failed (or skipped) cell, which is then not trained; null
+     * when its parent has results or it has no parent. {@code done} holds the outcomes so far by cell hash.
+     */
+    public static CellOutcome skippedForParent(Cell cell, Map<String, CellOutcome> done) {
+        CellOutcome parent = cell.parent() == null ? null : done.get(cell.parent().hash());
+        if (parent == null || parent.failure() == null) {
+            return null;
+        }
+        String reason = "not trained: it fine-tunes from " + cell.parent().id() + ", which " + parent.failure().statusLabel();
+        LOG.error("{}: {}", cell.id(), reason);
+        return CellOutcome.failed(cell.id(), false, new FailedEntry(cell.id(), cell.entry().defense(), cell.architecture(),
+                FailedEntry.Status.SKIPPED, reason));
+    }
+
+    private static CellOutcome failed(Cell cell, boolean trained, String reason) {
+        LOG.error("{}: training failed: {}", cell.id(), reason);
+        return CellOutcome.failed(cell.id(), trained, new FailedEntry(cell.id(), cell.entry().defense(),
+                cell.architecture(), FailedEntry.Status.FAILED, reason));
+    }
+
+    private static Block load(Architecture architecture, Shape sampleShape, int numClasses, NDManager manager,
+            byte[] parameters) {
+        Block block = architecture.build(sampleShape, numClasses);
+        block.initialize(manager, DataType.FLOAT32, new Shape(1).addAll(sampleShape));
+        ModelFiles.loadParameters(block, manager, parameters);
+        return block;
     }
 
     /**
@@ -254,13 +305,17 @@ public final class Runner {
             List<CellOutcome> outcomes) throws IOException {
         Experiment experiment = context.experiment();
         Summary summary = new Summary(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
-                out.resolve("results.csv"), out.resolve("site").resolve(Site.INDEX));
+                new ArrayList<>(), out.resolve("results.csv"), out.resolve("site").resolve(Site.INDEX));
         List<ResultRow> rows = new ArrayList<>();
         List<SanityCheck> sanity = new ArrayList<>();
         List<GalleryExample> gallery = new ArrayList<>();
         List<TimingMeasurement> timings = new ArrayList<>();
         Machine timingMachine = null;
         for (CellOutcome outcome : outcomes) {
+            if (outcome.failure() != null) {
+                summary.failures().add(outcome.failure());
+                continue;
+            }
             (outcome.trained() ? summary.trained() : summary.reused()).add(outcome.cellId());
             (outcome.evaluated() ? summary.evaluated() : summary.evaluationsReused()).add(outcome.cellId());
             rows.addAll(outcome.evaluation().rows());
@@ -300,6 +355,7 @@ public final class Runner {
         new RunManifest(experiment.name(), Plan.sha256(JSON.convertValue(experiment, Map.class)), context.version(),
                 shard.index(), shard.count(), cells.stream().map(Cell::id).toList()).write(out);
         SanityCsv.write(out.resolve(SANITY_FILE), sanity);
+        FailuresFile.write(out.resolve(FailuresFile.FILE), summary.failures());
         GalleryFile.write(out.resolve(GalleryFile.FILE), gallery);
         if (experiment.timing().enabled()) {
             EntryTimer timer = new EntryTimer(experiment.timing(), experiment.attacks(), device);
@@ -335,40 +391,87 @@ public final class Runner {
     }
 
     /**
-     * The stored evaluation, or null when there is none or it predates the sanity checks (a bare list
-     * of rows), so that it is scored again.
+     * The stored evaluation, or null when there is none, it predates the sanity checks (a bare list of
+     * rows), or it cannot be read (one line naming the file), so that it is scored again.
      */
     static Evaluation readEvaluation(Path file) throws IOException {
         if (!Files.exists(file)) {
             return null;
         }
-        com.fasterxml.jackson.databind.JsonNode tree = JSON.readTree(file.toFile());
-        if (!tree.isObject() || !tree.has("rows") || !tree.has("sanity")) {
-            LOG.info("{} has no sanity checks (older format); scoring again", file);
+        try {
+            JsonNode tree = JSON.readTree(file.toFile());
+            if (tree != null && tree.isArray()) {
+                LOG.info("{} has no sanity checks (older format); scoring again", file);
+                return null;
+            }
+            if (tree == null || !tree.isObject() || !tree.has("rows") || !tree.has("sanity")) {
+                LOG.warn("{} is damaged (not an evaluation: no rows and sanity checks); scoring again", file);
+                return null;
+            }
+            // the rows were written with their derived "clean" flag (ResultRow.isClean()), which is no
+            // constructor parameter: ignore such read-only properties instead of failing on them
+            return JSON.readerFor(Evaluation.class)
+                    .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .readValue(tree);
+        } catch (JacksonException | RuntimeException e) {
+            LOG.warn("{} is damaged ({}); scoring again", file, oneLine(e));
             return null;
         }
-        // the rows were written with their derived "clean" flag (ResultRow.isClean()), which is no
-        // constructor parameter: ignore such read-only properties instead of failing on them
-        return JSON.readerFor(Evaluation.class)
-                .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .readValue(tree);
     }
 
-    private static ModelCard readCard(Path modelDir, Cell cell) throws IOException {
-        Path cardFile = modelDir.resolve(CARD_FILE);
-        if (!Files.exists(cardFile) || !Files.exists(modelDir.resolve(PARAMS_FILE))) {
+    /** The stored gallery examples of an evaluation, or null when the file is damaged (one line naming it). */
+    private static List<GalleryExample> readGallery(Path file) {
+        try {
+            return GalleryFile.read(file);
+        } catch (IOException e) {
+            LOG.warn("{} is damaged ({}); scoring again", file, oneLine(e.getCause() != null ? e.getCause() : e));
             return null;
         }
-        ModelCard card = JSON.readValue(cardFile.toFile(), ModelCard.class);
+    }
+
+    /** A stored model: its card and the weights, which match the card's SHA-256. */
+    private record StoredModel(ModelCard card, byte[] params) {}
+
+    /**
+     * The stored model of {@code cell}, or null when there is none, it was trained for another hash, or its
+     * card or weights are damaged (unreadable, or weights that do not match the card's SHA-256); a damaged
+     * model is reported in one line naming the file and trained again.
+     */
+    private static StoredModel readStored(Path modelDir, Cell cell) throws IOException {
+        Path cardFile = modelDir.resolve(CARD_FILE);
+        Path paramsFile = modelDir.resolve(PARAMS_FILE);
+        if (!Files.exists(cardFile) || !Files.exists(paramsFile)) {
+            return null;
+        }
+        ModelCard card;
+        try {
+            card = JSON.readValue(cardFile.toFile(), ModelCard.class);
+        } catch (JacksonException | RuntimeException e) {
+            LOG.warn("{}: {} is damaged ({}); retraining", cell.id(), cardFile, oneLine(e));
+            return null;
+        }
         if (!cell.hash().equals(card.cellHash())) {
             LOG.warn("{}: {} has hash {}, expected {}; retraining", cell.id(), cardFile, card.cellHash(), cell.hash());
             return null;
         }
-        return card;
+        byte[] params = Files.readAllBytes(paramsFile);
+        String sha256 = ModelFiles.sha256(params);
+        if (!sha256.equals(card.paramsSha256())) {
+            LOG.warn("{}: {} is damaged (SHA-256 {}, the card records {}); retraining", cell.id(), paramsFile, sha256,
+                    card.paramsSha256());
+            return null;
+        }
+        return new StoredModel(card, params);
+    }
+
+    /** The first line of a parser's message (Jackson's messages carry a source excerpt on later lines). */
+    static String oneLine(Throwable e) {
+        String message = e instanceof JacksonException j ? j.getOriginalMessage() : e.getMessage();
+        return message == null ? e.getClass().getSimpleName() : message.lines().findFirst().orElse("");
     }
 
     private static ModelCard card(Experiment experiment, Cell cell, ModelCard.DataIdentity identity, Device device,
-            TrainedModel trained) {
+            TrainedModel trained, String paramsSha256) {
         Map<String, String> parent = null;
         if (cell.parent() != null) {
             parent = new LinkedHashMap<>();
@@ -377,6 +480,7 @@ public final class Runner {
         }
         return new ModelCard(cell.id(), cell.hash(), experiment.name(), cell.entry().defense(), cell.architecture(),
                 cell.params().asMap(), cell.seed(), parent, identity, Versions.code(), Versions.libraries(),
-                device.toString(), trained.epochSeconds(), trained.metrics(), trained.notes(), Instant.now().toString());
+                device.toString(), trained.epochSeconds(), trained.metrics(), trained.notes(), Instant.now().toString(),
+                paramsSha256);
     }
 }

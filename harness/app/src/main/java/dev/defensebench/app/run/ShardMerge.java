@@ -1,5 +1,7 @@
 package dev.defensebench.app.run;
 
+import dev.defensebench.report.FailedEntry;
+import dev.defensebench.report.FailuresFile;
 import dev.defensebench.report.GalleryExample;
 import dev.defensebench.report.GalleryFile;
 import dev.defensebench.report.ResultRow;
@@ -23,7 +25,7 @@ import java.util.stream.Stream;
 /**
  * Merges the output directories of the shards of one sharded run ({@code run --shard I/N}) into one
  * result set: model and evaluation files are copied, {@code results.csv} and {@code sanity.csv} are
- * concatenated, and so are {@code gallery.json} and {@code timing.json} (timings only from shards timed on
+ * concatenated, and so are {@code gallery.json}, {@code failures.json} and {@code timing.json} (timings only from shards timed on
  * the first shard's machine with its settings; the others are reported as dropped). Shards of different experiments, experiment contents or harness versions are refused,
  * as are duplicate or missing shards, and two files with the same path but different content.
  */
@@ -31,7 +33,7 @@ public final class ShardMerge {
 
     /** The files merged by content rather than copied. */
     private static final List<String> MERGED_FILES =
-            List.of("results.csv", SanityCsv.FILE_NAME, RunManifest.FILE, GalleryFile.FILE, TimingReport.FILE);
+            List.of("results.csv", SanityCsv.FILE_NAME, RunManifest.FILE, GalleryFile.FILE, TimingReport.FILE, FailuresFile.FILE);
 
     /** What a merge produced. */
     public record Result(RunManifest manifest, List<ResultRow> rows, List<SanityCheck> sanity, int filesCopied,
@@ -84,6 +86,7 @@ public final class ShardMerge {
         List<ResultRow> rows = new ArrayList<>();
         List<SanityCheck> sanity = new ArrayList<>();
         List<GalleryExample> gallery = new ArrayList<>();
+        List<FailedEntry> failures = new ArrayList<>();
         TimingReport timing = null;
         List<Path> timingsDropped = new ArrayList<>();
         int copied = 0;
@@ -98,6 +101,7 @@ public final class ShardMerge {
                 sanity.addAll(SanityCsv.read(sanityFile));
             }
             gallery.addAll(GalleryFile.read(dir.resolve(GalleryFile.FILE)));
+            failures.addAll(FailuresFile.read(dir.resolve(FailuresFile.FILE)));
             TimingReport t = TimingReport.read(dir.resolve(TimingReport.FILE));
             if (t != null) {
                 if (timing == null) {
@@ -119,6 +123,7 @@ public final class ShardMerge {
             SanityCsv.write(out.resolve(SanityCsv.FILE_NAME), sanity);
         }
         GalleryFile.write(out.resolve(GalleryFile.FILE), gallery);
+        FailuresFile.write(out.resolve(FailuresFile.FILE), failures);
         if (timing != null) {
             TimingReport.write(out.resolve(TimingReport.FILE), timing);
         }
