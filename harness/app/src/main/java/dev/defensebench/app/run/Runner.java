@@ -78,8 +78,8 @@ import org.slf4j.LoggerFactory;
 public final class Runner {
 
     private static final Logger LOG = LoggerFactory.getLogger(Runner.class);
-    static final String PARAMS_FILE = "model.params";
-    static final String CARD_FILE = "card.json";
+    static final String PARAMS_FILE = StoredModel.PARAMS_FILE;
+    static final String CARD_FILE = StoredModel.CARD_FILE;
     /** The exported model, written next to the weights when the experiment sets {@code export_onnx: true}. */
     static final String ONNX_FILE = "model.onnx";
     static final String SANITY_FILE = "sanity.csv";
@@ -231,6 +231,7 @@ public final class Runner {
             }
             Map<String, Object> evaluationConfig = new TreeMap<>();
             evaluationConfig.put("cell", cell.hash());
+            evaluationConfig.put("params_sha256", card.paramsSha256()); // retrained weights that differ are scored anew
             evaluationConfig.put("test_size", test.size());
             evaluationConfig.put("attacks", experiment.attacks());
             evaluationConfig.put("code_version", context.version());
@@ -429,39 +430,28 @@ public final class Runner {
         }
     }
 
-    /** A stored model: its card and the weights, which match the card's SHA-256. */
-    private record StoredModel(ModelCard card, byte[] params) {}
-
     /**
      * The stored model of {@code cell}, or null when there is none, it was trained for another hash, or its
      * card or weights are damaged (unreadable, or weights that do not match the card's SHA-256); a damaged
      * model is reported in one line naming the file and trained again.
      */
     private static StoredModel readStored(Path modelDir, Cell cell) throws IOException {
-        Path cardFile = modelDir.resolve(CARD_FILE);
-        Path paramsFile = modelDir.resolve(PARAMS_FILE);
-        if (!Files.exists(cardFile) || !Files.exists(paramsFile)) {
+        if (!Files.exists(modelDir.resolve(CARD_FILE)) || !Files.exists(modelDir.resolve(PARAMS_FILE))) {
             return null;
         }
-        ModelCard card;
+        StoredModel stored;
         try {
-            card = JSON.readValue(cardFile.toFile(), ModelCard.class);
-        } catch (JacksonException | RuntimeException e) {
-            LOG.warn("{}: {} is damaged ({}); retraining", cell.id(), cardFile, oneLine(e));
+            stored = StoredModel.read(modelDir);
+        } catch (DamagedArtifactException e) {
+            LOG.warn("{}: {}; retraining", cell.id(), e.getMessage());
             return null;
         }
-        if (!cell.hash().equals(card.cellHash())) {
-            LOG.warn("{}: {} has hash {}, expected {}; retraining", cell.id(), cardFile, card.cellHash(), cell.hash());
+        if (!cell.hash().equals(stored.card().cellHash())) {
+            LOG.warn("{}: {} has hash {}, expected {}; retraining", cell.id(), modelDir.resolve(CARD_FILE),
+                    stored.card().cellHash(), cell.hash());
             return null;
         }
-        byte[] params = Files.readAllBytes(paramsFile);
-        String sha256 = ModelFiles.sha256(params);
-        if (!sha256.equals(card.paramsSha256())) {
-            LOG.warn("{}: {} is damaged (SHA-256 {}, the card records {}); retraining", cell.id(), paramsFile, sha256,
-                    card.paramsSha256());
-            return null;
-        }
-        return new StoredModel(card, params);
+        return stored;
     }
 
     /** The first line of a parser's message (Jackson's messages carry a source excerpt on later lines). */
