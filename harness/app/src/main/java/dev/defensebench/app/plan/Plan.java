@@ -30,10 +30,11 @@ public record Plan(List<Cell> cells) {
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
     /**
-     * Expands {@code experiment}; {@code dataIdentity} is the data set's SHA-256 and {@code codeVersion}
-     * the harness version, both part of every cell's hash.
+     * Expands {@code experiment}; {@code dataIdentity} is the data set's SHA-256 and {@code code} the code
+     * that trains (versions and the fingerprints of the defense, architecture and preprocessing), both part
+     * of every cell's hash.
      */
-    public static Plan of(Experiment experiment, Plugins plugins, String dataIdentity, int trainSize, String codeVersion) {
+    public static Plan of(Experiment experiment, Plugins plugins, String dataIdentity, int trainSize, CodeIdentity code) {
         Map<String, Cell> byKey = new HashMap<>();
         List<Cell> cells = new ArrayList<>();
         for (ModelEntry entry : ExperimentLoader.dependencyOrder(experiment)) {
@@ -50,7 +51,8 @@ public record Plan(List<Cell> cells) {
                     Cell parent = entry.initFrom() == null ? null : byKey.get(key(entry.initFrom(), architecture, seed));
                     Map<String, Object> config = new TreeMap<>();
                     config.put("format", 1);
-                    config.put("code_version", codeVersion);
+                    config.put("code", code.model(plugins.defense(entry.defense()).getClass(),
+                            plugins.architecture(architecture).getClass()));
                     config.put("dataset", experiment.dataset());
                     config.put("data_sha256", dataIdentity);
                     config.put("train_size", trainSize);

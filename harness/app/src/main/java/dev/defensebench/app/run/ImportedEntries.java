@@ -66,7 +66,7 @@ final class ImportedEntries {
     }
 
     /** The data every imported entry is scored on. */
-    record Scoring(Examples test, String dataset, String preprocessing, String version) {}
+    record Scoring(Examples test, String dataset, String preprocessing, Map<String, String> code) {}
 
     /** Scores every {@code onnx:} entry of {@code experiment} and adds its rows and sanity checks. */
     void run(Experiment experiment, Plan plan, Path out, Device device, Scoring scoring, List<ResultRow> rows,
@@ -120,7 +120,7 @@ final class ImportedEntries {
             config.put("test_size", test.size());
             config.put("attacks", experiment.attacks());
             config.put("surrogate", surrogateCell == null ? null : surrogateCell.hash());
-            config.put("code_version", scoring.version());
+            config.put("code", scoring.code());
             String hash = Plan.sha256(JSON.convertValue(config, Map.class));
             Path evaluationFile = out.resolve("evaluations").resolve(directory).resolve(hash.substring(0, 16) + ".json");
             Evaluation evaluation = Runner.readEvaluation(evaluationFile);

@@ -14,6 +14,7 @@ import dev.defensebench.app.config.Experiment;
 import dev.defensebench.app.config.ModelEntry;
 import dev.defensebench.app.config.Plugins;
 import dev.defensebench.app.plan.Cell;
+import dev.defensebench.app.plan.CodeIdentity;
 import dev.defensebench.app.plan.Plan;
 import dev.defensebench.app.plan.Shard;
 import dev.defensebench.data.DatasetRegistry;
@@ -148,8 +149,9 @@ public final class Runner {
         ModelCard.DataIdentity identity = new ModelCard.DataIdentity(data.name(), data.sha256(), train.size(),
                 preprocessing.id(), preprocessor.describe());
         String version = Versions.harness();
-        Plan plan = Plan.of(experiment, plugins, data.sha256(), train.size(), version);
-        return new RunContext(experiment, data, preprocessing, preprocessor, train, test, identity, version, plan);
+        CodeIdentity code = CodeIdentity.current(version);
+        Plan plan = Plan.of(experiment, plugins, data.sha256(), train.size(), code);
+        return new RunContext(experiment, data, preprocessing, preprocessor, train, test, identity, version, code, plan);
     }
 
     /** The cells of {@code shard}, logging the plan. */
@@ -234,7 +236,7 @@ public final class Runner {
             evaluationConfig.put("params_sha256", card.paramsSha256()); // retrained weights that differ are scored anew
             evaluationConfig.put("test_size", test.size());
             evaluationConfig.put("attacks", experiment.attacks());
-            evaluationConfig.put("code_version", context.version());
+            evaluationConfig.put("code", context.code().evaluation(experiment.attacks(), plugins, Evaluator.class));
             String evaluationHash = Plan.sha256(JSON.convertValue(evaluationConfig, Map.class));
             Path evaluationFile = out.resolve("evaluations").resolve(cell.directoryName())
                     .resolve(evaluationHash.substring(0, 16) + ".json");
@@ -350,7 +352,7 @@ public final class Runner {
                     new GalleryRecorder(GALLERY_PER_ATTACK));
             new ImportedEntries(plugins, evaluator, runtime).run(forImports, plan, out, device,
                     new ImportedEntries.Scoring(context.test(), context.data().name(), context.preprocessing().id(),
-                            context.version()), rows, sanity, summary);
+                            context.code().evaluation(experiment.attacks(), plugins, Evaluator.class)), rows, sanity, summary);
         }
         ResultsCsv.write(summary.results(), rows);
         new RunManifest(experiment.name(), Plan.sha256(JSON.convertValue(experiment, Map.class)), context.version(),

@@ -22,7 +22,8 @@ class ShippedExperimentsTest {
 
     private List<String> cellHashes(String file) {
         Experiment experiment = loader.load(CI.resolve(file));
-        return Plan.of(experiment, PLUGINS, "data-sha", 60000, "version").cells().stream().map(Cell::hash).toList();
+        return Plan.of(experiment, PLUGINS, "data-sha", 60000,
+                new CodeIdentity("version", "libraries", c -> "code of " + c.getName())).cells().stream().map(Cell::hash).toList();
     }
 
     @Test

@@ -11,6 +11,7 @@ import dev.defensebench.app.config.Experiment;
 import dev.defensebench.app.config.ExperimentLoader;
 import dev.defensebench.app.config.Plugins;
 import dev.defensebench.app.plan.Cell;
+import dev.defensebench.app.plan.CodeIdentity;
 import dev.defensebench.app.plan.Plan;
 import dev.defensebench.data.ImageSplit;
 import dev.defensebench.data.Preprocessing;
@@ -88,7 +89,7 @@ class OnnxEntriesTest {
     }
 
     private Path exportedFile() {
-        Plan plan = Plan.of(experiment(HEADER + ATTACKS), plugins, data.identity(), 200, Versions.harness());
+        Plan plan = Plan.of(experiment(HEADER + ATTACKS), plugins, data.identity(), 200, CodeIdentity.current(Versions.harness()));
         Cell vanilla = plan.cells().get(0);
         return out.resolve("models").resolve(vanilla.directoryName()).resolve(Runner.ONNX_FILE);
     }
