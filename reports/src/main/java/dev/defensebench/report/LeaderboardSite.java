@@ -1,5 +1,6 @@
 package dev.defensebench.report;
 
+import dev.defensebench.files.AtomicFiles;
 import freemarker.template.Template;
 import freemarker.template.TemplateException;
 import java.io.IOException;

@@ -3,6 +3,7 @@ package dev.defensebench.report;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.defensebench.files.AtomicFiles;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;

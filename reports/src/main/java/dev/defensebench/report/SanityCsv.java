@@ -1,5 +1,6 @@
 package dev.defensebench.report;
 
+import dev.defensebench.files.AtomicFiles;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;

@@ -2,6 +2,7 @@ package dev.defensebench.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.defensebench.files.AtomicFiles;
 import dev.defensebench.model.ModelCard;
 import freemarker.template.Template;
 import freemarker.template.TemplateException;
@@ -176,7 +177,7 @@ public final class Site {
             entryPage.put("generatedAt", generated);
             entryPage.put("experiment", current.experiment());
             String html = render(entry, entryPage);
-            AtomicFiles.writeQuickly(siteDir.resolve(ENTRIES).resolve(pages.get(model)), html);
+            AtomicFiles.write(siteDir.resolve(ENTRIES).resolve(pages.get(model)), out -> out.write(html), false);
         }
         String html = render(index, page);
         Path source = current.dir().resolve(ResultSet.RESULTS);

@@ -14,6 +14,7 @@ import dev.defensebench.app.config.ModelEntry;
 import dev.defensebench.app.config.Plugins;
 import dev.defensebench.app.plan.Cell;
 import dev.defensebench.app.plan.Plan;
+import dev.defensebench.files.AtomicFiles;
 import dev.defensebench.model.BlockClassifier;
 import dev.defensebench.model.ModelFiles;
 import dev.defensebench.onnx.ImportRequest;
@@ -139,7 +140,7 @@ final class ImportedEntries {
                             experiment.attacks()));
                 }
                 evaluation = new Evaluation(entryRows, own.sanity());
-                AtomicWrite.bytes(evaluationFile, JSON.writeValueAsBytes(evaluation));
+                AtomicFiles.write(evaluationFile, JSON.writeValueAsBytes(evaluation));
                 summary.evaluated().add(id);
             }
             String access = imported.whiteBox() ? "white-box evaluated (rebuilt in DJL from the ONNX graph)"
@@ -150,7 +151,7 @@ final class ImportedEntries {
                     Double.isNaN(imported.maxDifference()) ? null : imported.maxDifference(), imported.model().metadata(),
                     runtime.providerLabel() + ", " + (runtime.threads() == 0 ? "all cores" : runtime.threads() + " threads"),
                     surrogateCell == null ? null : surrogateCell.id(), skipped, Instant.now().toString());
-            AtomicWrite.bytes(out.resolve("models").resolve(directory).resolve(Runner.CARD_FILE), JSON.writeValueAsBytes(card));
+            AtomicFiles.write(out.resolve("models").resolve(directory).resolve(Runner.CARD_FILE), JSON.writeValueAsBytes(card));
             return evaluation;
         }
     }

@@ -3,6 +3,7 @@ package dev.defensebench.app.run;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.defensebench.files.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +37,7 @@ public record RunManifest(String experiment, String experimentSha256, String har
 
     /** Writes this manifest into {@code dir} atomically. */
     public void write(Path dir) throws IOException {
-        AtomicWrite.bytes(dir.resolve(FILE), JSON.writeValueAsBytes(this));
+        AtomicFiles.write(dir.resolve(FILE), JSON.writeValueAsBytes(this));
     }
 
     /** Reads {@code dir/run.json}; the error names the file and says what produces it. */

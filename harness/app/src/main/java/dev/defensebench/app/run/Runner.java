@@ -22,6 +22,7 @@ import dev.defensebench.data.ImageSplit;
 import dev.defensebench.data.LoadedDataset;
 import dev.defensebench.data.Preprocessing;
 import dev.defensebench.data.Preprocessor;
+import dev.defensebench.files.AtomicFiles;
 import dev.defensebench.model.Architecture;
 import dev.defensebench.model.BlockClassifier;
 import dev.defensebench.model.ModelCard;
@@ -210,8 +211,8 @@ public final class Runner {
                     }
                     byte[] parameters = ModelFiles.parameters(trained.block());
                     card = card(experiment, cell, context.identity(), device, trained, ModelFiles.sha256(parameters));
-                    AtomicWrite.bytes(modelDir.resolve(PARAMS_FILE), parameters);
-                    AtomicWrite.bytes(modelDir.resolve(CARD_FILE), JSON.writeValueAsBytes(card));
+                    AtomicFiles.write(modelDir.resolve(PARAMS_FILE), parameters);
+                    AtomicFiles.write(modelDir.resolve(CARD_FILE), JSON.writeValueAsBytes(card));
                     block = load(architecture, sampleShape, numClasses, manager, parameters);
                 } catch (TrainingDivergedException e) {
                     return failed(cell, true, e.getMessage());
@@ -254,7 +255,7 @@ public final class Runner {
                 evaluation = evaluator.evaluate(subject, model, manager, test, experiment.attacks());
                 gallery = recorder.drain();
                 GalleryFile.write(galleryFile(out, cell, evaluationFile), gallery);
-                AtomicWrite.bytes(evaluationFile, JSON.writeValueAsBytes(evaluation));
+                AtomicFiles.write(evaluationFile, JSON.writeValueAsBytes(evaluation));
             }
             evaluation.sanity().stream()
                     .filter(c -> c.status() == SanityCheck.Status.FAIL || c.status() == SanityCheck.Status.WARN)

@@ -1,5 +1,6 @@
 package dev.defensebench.app.run;
 
+import dev.defensebench.files.AtomicFiles;
 import dev.defensebench.report.FailedEntry;
 import dev.defensebench.report.FailuresFile;
 import dev.defensebench.report.GalleryExample;
@@ -172,7 +173,7 @@ public final class ShardMerge {
                     }
                     continue;
                 }
-                AtomicWrite.bytes(target, content);
+                AtomicFiles.write(target, content);
                 count[0]++;
             }
         } catch (UncheckedIOException e) {

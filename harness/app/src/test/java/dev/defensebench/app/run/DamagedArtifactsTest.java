@@ -16,7 +16,9 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Stored artifacts are verified before they are reused: truncated or overwritten weights (checked against
  * the SHA-256 in the card), a truncated card and a truncated evaluation are each reported in one line
- * naming the file and then recomputed, with the same numbers as the first run and no stack trace.
+ * naming the file and then recomputed, with the same numbers as the first run and no stack trace. Every
+ * file written honours the umask.
  */
 class DamagedArtifactsTest {
 
@@ -102,6 +105,20 @@ class DamagedArtifactsTest {
         assertThat(log).contains(named + " is damaged (").contains("retraining").doesNotContain("Exception");
         assertThat(scores(ResultsCsv.read(out.resolve("results.csv")))).isEqualTo(scores(firstRows));
         assertThat(StoredModel.read(named.getParent()).params()).isNotEmpty(); // verified again
+    }
+
+    @Test
+    void everyFileTheRunWroteHasTheUmasksPermissions() throws IOException {
+        Path control = Files.createFile(temp.resolve("control"));
+        Set<PosixFilePermission> expected = Files.getPosixFilePermissions(control);
+        try (Stream<Path> files = Files.walk(out)) {
+            List<Path> written = files.filter(Files::isRegularFile).toList();
+            assertThat(written).extracting(p -> p.getFileName().toString())
+                    .contains("model.params", "card.json", "results.csv", "sanity.csv", "index.html", "summary.json");
+            for (Path p : written) {
+                assertThat(Files.getPosixFilePermissions(p)).as(p.toString()).isEqualTo(expected);
+            }
+        }
     }
 
     @Test
