@@ -93,7 +93,12 @@ final class ImportedEntries {
                         + " does not match the images of dataset '" + scoring.dataset() + "', " + LongsText.of(sampleShape.getShape()));
             }
         }
-        Cell surrogateCell = entry.surrogate() == null ? null : surrogateCell(plan, entry.surrogate(), experiment);
+        Cell named = entry.surrogate() == null ? null : surrogateCell(plan, entry.surrogate(), experiment);
+        boolean surrogateFailed = named != null && summary.failures().stream().anyMatch(f -> f.model().equals(named.id()));
+        if (surrogateFailed) {
+            LOG.error("{}: its surrogate {} has no results; scored without transfer attacks", id, named.id());
+        }
+        Cell surrogateCell = surrogateFailed ? null : named;
         Path file = Path.of(entry.onnx());
         try (NDManager manager = NDManager.newBaseManager(device);
                 ImportedModel imported = OnnxImporter.load(new ImportRequest(file, test.numClasses(), test.box(),
