@@ -1,8 +1,8 @@
 package dev.defensebench.report;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.defensebench.files.AtomicFiles;
+import dev.defensebench.files.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,17 +11,13 @@ import java.util.List;
 /** Reads and writes the JSON list of {@link FailedEntry}s ({@code failures.json} beside {@code results.csv}). */
 public final class FailuresFile {
 
-    /** The file name beside {@code results.csv}. */
-    public static final String FILE = "failures.json";
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private FailuresFile() {
     }
 
     /** Writes {@code failures} to {@code file} atomically. */
     public static void write(Path file, List<FailedEntry> failures) throws IOException {
-        String text = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(failures);
+        String text = Json.PRETTY.writeValueAsString(failures);
         AtomicFiles.write(file, out -> out.write(text));
     }
 
@@ -31,7 +27,7 @@ public final class FailuresFile {
             return List.of();
         }
         try {
-            return JSON.readValue(file.toFile(), new TypeReference<List<FailedEntry>>() {});
+            return Json.MAPPER.readValue(file.toFile(), new TypeReference<List<FailedEntry>>() {});
         } catch (IOException | RuntimeException e) {
             throw new IOException(file + ": not a valid failures file: " + e.getMessage(), e);
         }

@@ -19,8 +19,6 @@ import org.apache.commons.csv.CSVRecord;
  */
 public final class SanityCsv {
 
-    /** The file name inside a results directory. */
-    public static final String FILE_NAME = "sanity.csv";
 
     /** The header row, in order. */
     public static final List<String> HEADER = List.of("model", "check", "status", "value", "threshold", "detail");

@@ -1,8 +1,7 @@
 package dev.defensebench.report;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.defensebench.files.AtomicFiles;
+import dev.defensebench.files.Json;
 import dev.defensebench.model.ModelCard;
 import freemarker.template.Template;
 import freemarker.template.TemplateException;
@@ -38,8 +37,6 @@ public final class Site {
     public static final String SUMMARY = "summary.json";
     /** The directory of the entry pages. */
     public static final String ENTRIES = "entries";
-
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /**
      * What was written.
@@ -147,7 +144,7 @@ public final class Site {
         Map<String, Object> page = new LinkedHashMap<>();
         page.put("experiment", current.experiment());
         page.put("generatedAt", generated);
-        page.put("resultsFile", ResultSet.RESULTS);
+        page.put("resultsFile", OutputLayout.RESULTS);
         page.put("summaryFile", SUMMARY);
         page.put("rowCount", Integer.toString(current.rows().size()));
         page.put("rho2Attack", Formats.attackName(Leaderboard.RHO2_ATTACK));
@@ -180,14 +177,14 @@ public final class Site {
             AtomicFiles.write(siteDir.resolve(ENTRIES).resolve(pages.get(model)), out -> out.write(html), false);
         }
         String html = render(index, page);
-        Path source = current.dir().resolve(ResultSet.RESULTS);
+        Path source = current.dir().resolve(OutputLayout.RESULTS);
         if (Files.isRegularFile(source)
-                && !source.toAbsolutePath().normalize().equals(siteDir.resolve(ResultSet.RESULTS).toAbsolutePath().normalize())) {
-            AtomicFiles.copy(source, siteDir.resolve(ResultSet.RESULTS)); // the rows as they were written
+                && !source.toAbsolutePath().normalize().equals(siteDir.resolve(OutputLayout.RESULTS).toAbsolutePath().normalize())) {
+            AtomicFiles.copy(source, siteDir.resolve(OutputLayout.RESULTS)); // the rows as they were written
         } else {
-            ResultsCsv.write(siteDir.resolve(ResultSet.RESULTS), current.rows());
+            ResultsCsv.write(siteDir.resolve(OutputLayout.RESULTS), current.rows());
         }
-        String summary = JSON.writeValueAsString(Summaries.of(current, tables, changes, generated, pages));
+        String summary = Json.PRETTY.writeValueAsString(Summaries.of(current, tables, changes, generated, pages));
         AtomicFiles.write(siteDir.resolve(SUMMARY), out -> out.write(summary));
         AtomicFiles.write(siteDir.resolve(INDEX), out -> out.write(html));
         return new Result(siteDir.resolve(INDEX), rowsByModel.size(), changes, previous);

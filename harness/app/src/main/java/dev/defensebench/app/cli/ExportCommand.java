@@ -16,6 +16,7 @@ import dev.defensebench.model.Architecture;
 import dev.defensebench.model.Architectures;
 import dev.defensebench.model.ModelCard;
 import dev.defensebench.model.ModelFiles;
+import dev.defensebench.report.OutputLayout;
 import dev.defensebench.spi.InputBox;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -55,8 +56,8 @@ final class ExportCommand implements Callable<Integer> {
         if (checkImages < 1) {
             throw new IllegalArgumentException("--check must be >= 1, found " + checkImages);
         }
-        Path cardFile = modelDir.resolve(StoredModel.CARD_FILE);
-        Path paramsFile = modelDir.resolve(StoredModel.PARAMS_FILE);
+        Path cardFile = modelDir.resolve(OutputLayout.CARD);
+        Path paramsFile = modelDir.resolve(OutputLayout.PARAMS);
         if (!Files.isRegularFile(cardFile) || !Files.isRegularFile(paramsFile)) {
             throw new IllegalArgumentException(modelDir + ": not a trained model directory (expected card.json and "
                     + "model.params, as written under OUT/models/ by 'defense-bench run')");

@@ -12,7 +12,7 @@ import dev.defensebench.app.run.RunJob;
 import dev.defensebench.app.run.Runner;
 import dev.defensebench.data.DatasetRegistry;
 import dev.defensebench.report.FailedEntry;
-import dev.defensebench.report.FailuresFile;
+import dev.defensebench.report.OutputLayout;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -98,7 +98,7 @@ final class RunCommand implements Callable<Integer> {
         o.flush();
         if (!summary.failures().isEmpty()) {
             err.printf(Locale.ROOT, "defense-bench: %d cell(s) have no results (listed apart under \"Failed entries\" on "
-                    + "the board, and in %s); exit code %d:%n", summary.failures().size(), FailuresFile.FILE, FAILED_CELLS);
+                    + "the board, and in %s); exit code %d:%n", summary.failures().size(), OutputLayout.FAILURES, FAILED_CELLS);
             for (FailedEntry f : summary.failures()) {
                 err.printf(Locale.ROOT, "  %s %s: %s%n", f.model(), f.statusLabel(), f.reason());
             }

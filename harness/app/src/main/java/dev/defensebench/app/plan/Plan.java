@@ -1,12 +1,11 @@
 package dev.defensebench.app.plan;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.defensebench.app.config.Experiment;
 import dev.defensebench.app.config.ExperimentLoader;
 import dev.defensebench.app.config.ModelEntry;
 import dev.defensebench.app.config.Plugins;
 import dev.defensebench.data.Preprocessing;
+import dev.defensebench.files.Json;
 import dev.defensebench.spi.Hyperparameters;
 import dev.defensebench.spi.ParamSpec;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +14,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -25,9 +23,6 @@ import java.util.TreeMap;
  * cell comes after the cell of the same architecture and seed that it starts from.
  */
 public record Plan(List<Cell> cells) {
-
-    private static final ObjectMapper CANONICAL = new ObjectMapper()
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
     /**
      * Expands {@code experiment}; {@code dataIdentity} is the data set's SHA-256 and {@code code} the code
@@ -79,7 +74,7 @@ public record Plan(List<Cell> cells) {
     /** SHA-256 (hex) of the canonical JSON of {@code value} (map keys sorted). */
     public static String sha256(Object value) {
         try {
-            byte[] json = CANONICAL.writeValueAsString(value).getBytes(StandardCharsets.UTF_8);
+            byte[] json = Json.MAPPER.writeValueAsString(value).getBytes(StandardCharsets.UTF_8);
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json));
         } catch (NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);

@@ -1,8 +1,7 @@
 package dev.defensebench.app.run;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.defensebench.files.Json;
 import dev.defensebench.report.FailedEntry;
 import dev.defensebench.report.GalleryExample;
 import dev.defensebench.report.Machine;
@@ -27,10 +26,6 @@ import java.util.List;
 public record CellOutcome(String cellId, boolean trained, boolean evaluated, Evaluation evaluation,
         List<GalleryExample> gallery, List<TimingMeasurement> timings, Machine timingMachine, FailedEntry failure) {
 
-    // the rows carry their derived "clean" flag, which is no constructor parameter: ignore such properties
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-
     public CellOutcome {
         gallery = List.copyOf(gallery);
         timings = List.copyOf(timings);
@@ -44,7 +39,7 @@ public record CellOutcome(String cellId, boolean trained, boolean evaluated, Eva
     /** This outcome as JSON. */
     public String toJson() {
         try {
-            return JSON.writeValueAsString(this);
+            return Json.MAPPER.writeValueAsString(this);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write the outcome of " + cellId + " as JSON", e);
         }
@@ -53,7 +48,7 @@ public record CellOutcome(String cellId, boolean trained, boolean evaluated, Eva
     /** Reads an outcome written by {@link #toJson()}. */
     public static CellOutcome fromJson(String json) {
         try {
-            return JSON.readValue(json, CellOutcome.class);
+            return Json.MAPPER.readValue(json, CellOutcome.class);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("not a cell outcome: " + e.getOriginalMessage(), e);
         }

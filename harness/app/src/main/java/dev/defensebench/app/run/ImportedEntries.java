@@ -5,8 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.defensebench.app.config.AttackEntry;
 import dev.defensebench.app.config.Experiment;
 import dev.defensebench.app.config.ExperimentException;
@@ -15,6 +13,7 @@ import dev.defensebench.app.config.Plugins;
 import dev.defensebench.app.plan.Cell;
 import dev.defensebench.app.plan.Plan;
 import dev.defensebench.files.AtomicFiles;
+import dev.defensebench.files.Json;
 import dev.defensebench.model.BlockClassifier;
 import dev.defensebench.model.ModelFiles;
 import dev.defensebench.onnx.ImportRequest;
@@ -23,6 +22,7 @@ import dev.defensebench.onnx.OnnxImportException;
 import dev.defensebench.onnx.OnnxImporter;
 import dev.defensebench.onnx.OnnxMetadata;
 import dev.defensebench.onnx.OnnxRuntimeSettings;
+import dev.defensebench.report.OutputLayout;
 import dev.defensebench.report.ResultRow;
 import dev.defensebench.report.SanityCheck;
 import dev.defensebench.spi.Attack;
@@ -48,9 +48,6 @@ import org.slf4j.LoggerFactory;
 final class ImportedEntries {
 
     private static final Logger LOG = LoggerFactory.getLogger(ImportedEntries.class);
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
     /** The board's defense and architecture columns for an imported model. */
     static final String DEFENSE = "imported";
@@ -127,8 +124,8 @@ final class ImportedEntries {
             config.put("attacks", experiment.attacks());
             config.put("surrogate", surrogateCell == null ? null : surrogateCell.hash());
             config.put("code", scoring.code());
-            String hash = Plan.sha256(JSON.convertValue(config, Map.class));
-            Path evaluationFile = out.resolve("evaluations").resolve(directory).resolve(hash.substring(0, 16) + ".json");
+            String hash = Plan.sha256(Json.MAPPER.convertValue(config, Map.class));
+            Path evaluationFile = OutputLayout.of(out).evaluations(directory).resolve(hash.substring(0, 16) + ".json");
             Evaluation evaluation = Runner.readEvaluation(evaluationFile);
             if (evaluation != null) {
                 summary.evaluationsReused().add(id);
@@ -145,7 +142,7 @@ final class ImportedEntries {
                             experiment.attacks()));
                 }
                 evaluation = new Evaluation(entryRows, own.sanity());
-                AtomicFiles.write(evaluationFile, JSON.writeValueAsBytes(evaluation));
+                AtomicFiles.write(evaluationFile, Json.PRETTY.writeValueAsBytes(evaluation));
                 summary.evaluated().add(id);
             }
             String access = imported.whiteBox() ? "white-box evaluated (rebuilt in DJL from the ONNX graph)"
@@ -156,7 +153,7 @@ final class ImportedEntries {
                     Double.isNaN(imported.maxDifference()) ? null : imported.maxDifference(), imported.model().metadata(),
                     runtime.providerLabel() + ", " + (runtime.threads() == 0 ? "all cores" : runtime.threads() + " threads"),
                     surrogateCell == null ? null : surrogateCell.id(), skipped, Instant.now().toString());
-            AtomicFiles.write(out.resolve("models").resolve(directory).resolve(Runner.CARD_FILE), JSON.writeValueAsBytes(card));
+            AtomicFiles.write(OutputLayout.of(out).model(directory).resolve(OutputLayout.CARD), Json.PRETTY.writeValueAsBytes(card));
             return evaluation;
         }
     }
@@ -177,7 +174,7 @@ final class ImportedEntries {
         Block block = dev.defensebench.model.Architectures.get(cell.architecture()).build(sampleShape, numClasses);
         block.initialize(manager, DataType.FLOAT32, new Shape(1).addAll(sampleShape));
         ModelFiles.loadParameters(block, manager,
-                Files.readAllBytes(out.resolve("models").resolve(cell.directoryName()).resolve(Runner.PARAMS_FILE)));
+                Files.readAllBytes(OutputLayout.of(out).model(cell.directoryName()).resolve(OutputLayout.PARAMS)));
         return block;
     }
 }

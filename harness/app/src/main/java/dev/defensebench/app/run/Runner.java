@@ -6,10 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.defensebench.app.config.Experiment;
 import dev.defensebench.app.config.ModelEntry;
 import dev.defensebench.app.config.Plugins;
@@ -23,6 +20,7 @@ import dev.defensebench.data.LoadedDataset;
 import dev.defensebench.data.Preprocessing;
 import dev.defensebench.data.Preprocessor;
 import dev.defensebench.files.AtomicFiles;
+import dev.defensebench.files.Json;
 import dev.defensebench.model.Architecture;
 import dev.defensebench.model.BlockClassifier;
 import dev.defensebench.model.ModelCard;
@@ -34,6 +32,7 @@ import dev.defensebench.report.FailuresFile;
 import dev.defensebench.report.GalleryExample;
 import dev.defensebench.report.GalleryFile;
 import dev.defensebench.report.Machine;
+import dev.defensebench.report.OutputLayout;
 import dev.defensebench.report.ResultRow;
 import dev.defensebench.report.ResultSet;
 import dev.defensebench.report.ResultsCsv;
@@ -80,15 +79,6 @@ import org.slf4j.LoggerFactory;
 public final class Runner {
 
     private static final Logger LOG = LoggerFactory.getLogger(Runner.class);
-    static final String PARAMS_FILE = StoredModel.PARAMS_FILE;
-    static final String CARD_FILE = StoredModel.CARD_FILE;
-    /** The exported model, written next to the weights when the experiment sets {@code export_onnx: true}. */
-    static final String ONNX_FILE = "model.onnx";
-    static final String SANITY_FILE = "sanity.csv";
-
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
     /**
      * What a run did, for the command line and the tests: the cells trained and reused, evaluated and whose
@@ -180,7 +170,7 @@ public final class Runner {
         Examples test = context.test();
         Shape sampleShape = train.sampleShape();
         int numClasses = context.data().numClasses();
-        Path modelDir = out.resolve("models").resolve(cell.directoryName());
+        Path modelDir = OutputLayout.of(out).model(cell.directoryName());
         Architecture architecture = plugins.architecture(cell.architecture());
         StoredModel stored = readStored(modelDir, cell);
         boolean trainedNow = stored == null;
@@ -196,7 +186,7 @@ public final class Runner {
                 block = load(architecture, sampleShape, numClasses, manager, stored.params());
             } else {
                 Path parentParams = cell.parent() == null ? null
-                        : out.resolve("models").resolve(cell.parent().directoryName()).resolve(PARAMS_FILE);
+                        : OutputLayout.of(out).model(cell.parent().directoryName()).resolve(OutputLayout.PARAMS);
                 if (parentParams != null && !Files.isRegularFile(parentParams)) {
                     throw new IOException(cell.id() + " fine-tunes from " + cell.parent().id() + ", but " + parentParams
                             + " does not exist; the parent cell must run first");
@@ -211,8 +201,8 @@ public final class Runner {
                     }
                     byte[] parameters = ModelFiles.parameters(trained.block());
                     card = card(experiment, cell, context.identity(), device, trained, ModelFiles.sha256(parameters));
-                    AtomicFiles.write(modelDir.resolve(PARAMS_FILE), parameters);
-                    AtomicFiles.write(modelDir.resolve(CARD_FILE), JSON.writeValueAsBytes(card));
+                    AtomicFiles.write(modelDir.resolve(OutputLayout.PARAMS), parameters);
+                    AtomicFiles.write(modelDir.resolve(OutputLayout.CARD), Json.PRETTY.writeValueAsBytes(card));
                     block = load(architecture, sampleShape, numClasses, manager, parameters);
                 } catch (TrainingDivergedException e) {
                     return failed(cell, true, e.getMessage());
@@ -223,11 +213,11 @@ public final class Runner {
             if (poor != null) {
                 return failed(cell, trainedNow, poor);
             }
-            if (experiment.exportOnnx() && !Files.exists(modelDir.resolve(ONNX_FILE))) {
+            if (experiment.exportOnnx() && !Files.exists(modelDir.resolve(OutputLayout.ONNX))) {
                 try {
                     ModelExport.Check check = ModelExport.write(block, architecture, card, context.preprocessor(),
-                            test.box(), numClasses, test.first(100).inputs(), modelDir.resolve(ONNX_FILE));
-                    LOG.info("{}: exported {}: {}", cell.id(), modelDir.resolve(ONNX_FILE), check.describe());
+                            test.box(), numClasses, test.first(100).inputs(), modelDir.resolve(OutputLayout.ONNX));
+                    LOG.info("{}: exported {}: {}", cell.id(), modelDir.resolve(OutputLayout.ONNX), check.describe());
                 } catch (IllegalArgumentException e) {
                     LOG.warn("{}: not exported to ONNX: {}", cell.id(), e.getMessage());
                 }
@@ -238,8 +228,8 @@ public final class Runner {
             evaluationConfig.put("test_size", test.size());
             evaluationConfig.put("attacks", experiment.attacks());
             evaluationConfig.put("code", context.code().evaluation(experiment.attacks(), plugins, Evaluator.class));
-            String evaluationHash = Plan.sha256(JSON.convertValue(evaluationConfig, Map.class));
-            Path evaluationFile = out.resolve("evaluations").resolve(cell.directoryName())
+            String evaluationHash = Plan.sha256(Json.MAPPER.convertValue(evaluationConfig, Map.class));
+            Path evaluationFile = OutputLayout.of(out).evaluations(cell.directoryName())
                     .resolve(evaluationHash.substring(0, 16) + ".json");
             evaluation = readEvaluation(evaluationFile);
             gallery = evaluation == null ? null : readGallery(galleryFile(out, cell, evaluationFile));
@@ -255,7 +245,7 @@ public final class Runner {
                 evaluation = evaluator.evaluate(subject, model, manager, test, experiment.attacks());
                 gallery = recorder.drain();
                 GalleryFile.write(galleryFile(out, cell, evaluationFile), gallery);
-                AtomicFiles.write(evaluationFile, JSON.writeValueAsBytes(evaluation));
+                AtomicFiles.write(evaluationFile, Json.PRETTY.writeValueAsBytes(evaluation));
             }
             evaluation.sanity().stream()
                     .filter(c -> c.status() == SanityCheck.Status.FAIL || c.status() == SanityCheck.Status.WARN)
@@ -266,8 +256,8 @@ public final class Runner {
         if (experiment.timing().enabled()) {
             EntryTimer timer = new EntryTimer(experiment.timing(), experiment.attacks(), device);
             machine = timer.machine();
-            timings = timer.time(cell.id(), cell.hash(), cell.architecture(), numClasses, modelDir.resolve(PARAMS_FILE),
-                    test, out.resolve("timing").resolve(cell.directoryName()));
+            timings = timer.time(cell.id(), cell.hash(), cell.architecture(), numClasses, modelDir.resolve(OutputLayout.PARAMS),
+                    test, OutputLayout.of(out).cellTiming(cell.directoryName()));
         }
         return new CellOutcome(cell.id(), trainedNow, evaluatedNow, evaluation, gallery, timings, machine, null);
     }
@@ -309,7 +299,7 @@ public final class Runner {
             List<CellOutcome> outcomes) throws IOException {
         Experiment experiment = context.experiment();
         Summary summary = new Summary(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
-                new ArrayList<>(), out.resolve("results.csv"), out.resolve("site").resolve(Site.INDEX));
+                new ArrayList<>(), OutputLayout.of(out).results(), OutputLayout.of(out).site().resolve(Site.INDEX));
         List<ResultRow> rows = new ArrayList<>();
         List<SanityCheck> sanity = new ArrayList<>();
         List<GalleryExample> gallery = new ArrayList<>();
@@ -356,17 +346,17 @@ public final class Runner {
                             context.code().evaluation(experiment.attacks(), plugins, Evaluator.class)), rows, sanity, summary);
         }
         ResultsCsv.write(summary.results(), rows);
-        new RunManifest(experiment.name(), Plan.sha256(JSON.convertValue(experiment, Map.class)), context.version(),
+        new RunManifest(experiment.name(), Plan.sha256(Json.MAPPER.convertValue(experiment, Map.class)), context.version(),
                 shard.index(), shard.count(), cells.stream().map(Cell::id).toList()).write(out);
-        SanityCsv.write(out.resolve(SANITY_FILE), sanity);
-        FailuresFile.write(out.resolve(FailuresFile.FILE), summary.failures());
-        GalleryFile.write(out.resolve(GalleryFile.FILE), gallery);
+        SanityCsv.write(out.resolve(OutputLayout.SANITY), sanity);
+        FailuresFile.write(out.resolve(OutputLayout.FAILURES), summary.failures());
+        GalleryFile.write(out.resolve(OutputLayout.GALLERY), gallery);
         if (experiment.timing().enabled()) {
             EntryTimer timer = new EntryTimer(experiment.timing(), experiment.attacks(), device);
-            TimingReport.write(out.resolve(TimingReport.FILE), new TimingReport(
+            TimingReport.write(out.resolve(OutputLayout.TIMING), new TimingReport(
                     timingMachine != null ? timingMachine : timer.machine(), timer.settings(), timings));
         } else {
-            Files.deleteIfExists(out.resolve(TimingReport.FILE)); // no stale timings from an earlier run
+            Files.deleteIfExists(out.resolve(OutputLayout.TIMING)); // no stale timings from an earlier run
         }
         Site.write(ResultSet.read(out), List.of(), summary.site().getParent(), Instant.now());
         return summary;
@@ -377,12 +367,11 @@ public final class Runner {
      * evaluations, gallery examples and timings. An engine that runs cells elsewhere moves these.
      */
     public static List<String> cellDirectories(Cell cell) {
-        String d = cell.directoryName();
-        return List.of("models/" + d, "evaluations/" + d, "gallery/" + d, "timing/" + d);
+        return OutputLayout.cellDirectories(cell.directoryName());
     }
 
     private static Path galleryFile(Path out, Cell cell, Path evaluationFile) {
-        return out.resolve("gallery").resolve(cell.directoryName()).resolve(evaluationFile.getFileName());
+        return OutputLayout.of(out).cellGallery(cell.directoryName()).resolve(evaluationFile.getFileName());
     }
 
     /** Whether imported {@code entry} is scored in {@code shard}: with its surrogate's tree, else in shard 1. */
@@ -403,7 +392,7 @@ public final class Runner {
             return null;
         }
         try {
-            JsonNode tree = JSON.readTree(file.toFile());
+            JsonNode tree = Json.MAPPER.readTree(file.toFile());
             if (tree != null && tree.isArray()) {
                 LOG.info("{} has no sanity checks (older format); scoring again", file);
                 return null;
@@ -412,11 +401,8 @@ public final class Runner {
                 LOG.warn("{} is damaged (not an evaluation: no rows and sanity checks); scoring again", file);
                 return null;
             }
-            // the rows were written with their derived "clean" flag (ResultRow.isClean()), which is no
-            // constructor parameter: ignore such read-only properties instead of failing on them
-            return JSON.readerFor(Evaluation.class)
-                    .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                    .readValue(tree);
+            // the rows carry their derived "clean" flag (ResultRow.isClean()): Json ignores such properties
+            return Json.MAPPER.treeToValue(tree, Evaluation.class);
         } catch (JacksonException | RuntimeException e) {
             LOG.warn("{} is damaged ({}); scoring again", file, oneLine(e));
             return null;
@@ -439,7 +425,7 @@ public final class Runner {
      * model is reported in one line naming the file and trained again.
      */
     private static StoredModel readStored(Path modelDir, Cell cell) throws IOException {
-        if (!Files.exists(modelDir.resolve(CARD_FILE)) || !Files.exists(modelDir.resolve(PARAMS_FILE))) {
+        if (!Files.exists(modelDir.resolve(OutputLayout.CARD)) || !Files.exists(modelDir.resolve(OutputLayout.PARAMS))) {
             return null;
         }
         StoredModel stored;
@@ -450,7 +436,7 @@ public final class Runner {
             return null;
         }
         if (!cell.hash().equals(stored.card().cellHash())) {
-            LOG.warn("{}: {} has hash {}, expected {}; retraining", cell.id(), modelDir.resolve(CARD_FILE),
+            LOG.warn("{}: {} has hash {}, expected {}; retraining", cell.id(), modelDir.resolve(OutputLayout.CARD),
                     stored.card().cellHash(), cell.hash());
             return null;
         }

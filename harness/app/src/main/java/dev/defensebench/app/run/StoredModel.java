@@ -1,9 +1,10 @@
 package dev.defensebench.app.run;
 
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.defensebench.files.Json;
 import dev.defensebench.model.ModelCard;
 import dev.defensebench.model.ModelFiles;
+import dev.defensebench.report.OutputLayout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,11 +19,6 @@ import java.nio.file.Path;
 public record StoredModel(ModelCard card, byte[] params) {
 
     /** The model card's file name in a model directory. */
-    public static final String CARD_FILE = "card.json";
-    /** The weights' file name in a model directory. */
-    public static final String PARAMS_FILE = "model.params";
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
      * Reads and verifies the model in {@code modelDir}.
@@ -30,11 +26,11 @@ public record StoredModel(ModelCard card, byte[] params) {
      * @throws DamagedArtifactException naming the file when the card cannot be read or the weights do not match it
      */
     public static StoredModel read(Path modelDir) throws IOException {
-        Path cardFile = modelDir.resolve(CARD_FILE);
-        Path paramsFile = modelDir.resolve(PARAMS_FILE);
+        Path cardFile = modelDir.resolve(OutputLayout.CARD);
+        Path paramsFile = modelDir.resolve(OutputLayout.PARAMS);
         ModelCard card;
         try {
-            card = JSON.readValue(cardFile.toFile(), ModelCard.class);
+            card = Json.MAPPER.readValue(cardFile.toFile(), ModelCard.class);
         } catch (JacksonException | RuntimeException e) {
             throw new DamagedArtifactException(cardFile, Runner.oneLine(e));
         }

@@ -1,5 +1,6 @@
 package dev.defensebench.app.run;
 
+import dev.defensebench.report.OutputLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
@@ -96,7 +97,7 @@ class FailedTrainingTest {
         }
         List<ResultRow> rows = ResultsCsv.read(out.resolve("results.csv"));
         assertThat(rows).extracting(ResultRow::model).containsOnly("good/mlp/s0");
-        assertThat(FailuresFile.read(out.resolve(FailuresFile.FILE))).isEqualTo(summary.failures());
+        assertThat(FailuresFile.read(out.resolve(OutputLayout.FAILURES))).isEqualTo(summary.failures());
         String board = Files.readString(summary.site());
         assertThat(board).contains("Failed entries").contains("nan/mlp/s0").contains("child/mlp/s0");
         assertThat(board.substring(0, board.indexOf("Failed entries"))).doesNotContain("nan/mlp/s0");

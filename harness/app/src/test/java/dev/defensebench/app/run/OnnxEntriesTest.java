@@ -1,5 +1,6 @@
 package dev.defensebench.app.run;
 
+import dev.defensebench.report.OutputLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -91,7 +92,7 @@ class OnnxEntriesTest {
     private Path exportedFile() {
         Plan plan = Plan.of(experiment(HEADER + ATTACKS), plugins, data.identity(), 200, CodeIdentity.current(Versions.harness()));
         Cell vanilla = plan.cells().get(0);
-        return out.resolve("models").resolve(vanilla.directoryName()).resolve(Runner.ONNX_FILE);
+        return out.resolve("models").resolve(vanilla.directoryName()).resolve(OutputLayout.ONNX);
     }
 
     @Test
@@ -180,7 +181,7 @@ class OnnxEntriesTest {
         assertThat(fixtureRows.get(0).cleanAccuracy()).isEqualTo((double) correct / TEST);
 
         // imported entries get their sanity checks too, as trained ones do
-        List<SanityCheck> sanity = SanityCsv.read(out.resolve(SanityCsv.FILE_NAME));
+        List<SanityCheck> sanity = SanityCsv.read(out.resolve(OutputLayout.SANITY));
         for (String imported : List.of("back/onnx", "black/onnx", "fixture/onnx")) {
             assertThat(sanity).filteredOn(c -> c.model().equals(imported)).extracting(SanityCheck::check)
                     .contains("monotone-in-eps");
@@ -191,7 +192,7 @@ class OnnxEntriesTest {
         assertThat(again.evaluated()).isEmpty();
         assertThat(again.evaluationsReused()).contains("back/onnx", "black/onnx", "fixture/onnx");
         assertThat(ResultsFile.read(again.results())).isEqualTo(rows);
-        assertThat(SanityCsv.read(out.resolve(SanityCsv.FILE_NAME))).isEqualTo(sanity);
+        assertThat(SanityCsv.read(out.resolve(OutputLayout.SANITY))).isEqualTo(sanity);
     }
 
     @Test
