@@ -13,18 +13,24 @@ import java.util.Locale;
  * Whether a trained model learned anything, checked on the test subset before it is scored: a model that
  * predicts one class for nearly every test point ({@value #COLLAPSE_SHARE} or more), or whose clean
  * accuracy is not clearly above chance (the lower end of its 95% Wilson interval at or below the accuracy
- * of always guessing the most frequent test label), is a failed training, not a board entry.
+ * of always guessing the most frequent test label), is a failed training, not a board entry. With fewer
+ * than {@value #MIN_TEST_IMAGES} test images nothing can be told apart from chance, and the check is skipped.
  */
 final class TrainingQuality {
 
     /** The share of test points predicted as one class at which a model counts as collapsed. */
     static final double COLLAPSE_SHARE = 0.9;
+    /** The fewest test images the check judges a model on. */
+    static final int MIN_TEST_IMAGES = 50;
 
     private TrainingQuality() {}
 
     /** Why {@code model} is no usable model (one sentence naming the accuracy and the class), or null when it is. */
     static String failure(Classifier model, Examples test, int batchSize, NDManager manager) {
         int n = test.size();
+        if (n < MIN_TEST_IMAGES) {
+            return null;
+        }
         int[] predictedCount = new int[test.numClasses()];
         int[] labelCount = new int[test.numClasses()];
         int correct = 0;

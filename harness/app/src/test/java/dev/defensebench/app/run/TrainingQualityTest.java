@@ -40,13 +40,17 @@ class TrainingQualityTest {
     }
 
     private static String failure(int correctShare, int constantShare) {
-        float[] inputs = new float[N];
-        int[] labels = new int[N];
-        int[] answers = new int[N];
-        for (int i = 0; i < N; i++) {
+        return failure(correctShare, constantShare, N);
+    }
+
+    private static String failure(int correctShare, int constantShare, int n) {
+        float[] inputs = new float[n];
+        int[] labels = new int[n];
+        int[] answers = new int[n];
+        for (int i = 0; i < n; i++) {
             inputs[i] = i;
             labels[i] = i % CLASSES;
-            boolean constant = i < constantShare * N / 100;
+            boolean constant = i < constantShare * n / 100;
             boolean correct = i % 100 < correctShare;
             answers[i] = constant ? 3 : correct ? labels[i] : (labels[i] + 1) % CLASSES;
         }
@@ -68,6 +72,12 @@ class TrainingQualityTest {
         // 14% correct on 200 points: the 95% interval reaches down to 9.9%, below the 10% of a constant guess
         assertThat(failure(14, 0)).startsWith("not clearly above chance: clean accuracy 14.0% (95% interval 9.9% to")
                 .contains("chance 10.0% (always class 0)");
+    }
+
+    @Test
+    void tooFewTestImagesToJudgeAreNotJudged() {
+        assertThat(failure(0, 100, TrainingQuality.MIN_TEST_IMAGES)).startsWith("collapsed to one class");
+        assertThat(failure(0, 100, TrainingQuality.MIN_TEST_IMAGES - 1)).isNull();
     }
 
     @Test
