@@ -301,20 +301,19 @@ public final class DeepFool extends MinNormAttack {
             NDManager m = xi.getManager();
             NDArray classes = m.create(plan[0], new Shape(rows, n));
             NDArray z = logits.gather(classes, 1); // (A, N): column 0 the reference class l
-            NDArray jacobian = fullJacobian
-                    ? tiledGradients(allLogits, classes, repeated, rows, n)
-                    : Autograd.jacobian(z, point).reshape(n, rows, -1); // (N, A, D), no graph
-            NDArray f = z.stopGradient().sub(z.stopGradient().get(":, 0:1")); // (A, N)
-            NDArray jac = jacobian.stopGradient();
-            NDArray w = jac.sub(jac.get("0:1")); // (N, A, D)
+            // the gradients of the differences z_k − z_l (k over columns 1..N−1) only: one pass fewer than all classes
+            NDArray jacobian = fullJacobian ? tiledGradients(allLogits, classes, repeated, rows, n) : null; // with a graph
+            NDArray w = fullJacobian ? jacobian.stopGradient().get("1:").sub(jacobian.stopGradient().get("0:1"))
+                    : Autograd.jacobian(z.get(":, 1:").sub(z.get(":, 0:1")), point).reshape(n - 1, rows, -1); // (N−1, A, D)
+            NDArray f = z.stopGradient().get(":, 1:").sub(z.stopGradient().get(":, 0:1")); // (A, N−1)
             NDArray dual = settings.norm() == Norm.LINF ? w.abs().sum(new int[] {2}).add(TINY)
                     : w.square().sum(new int[] {2}).add(TINY).sqrt();
-            // columns that are no candidate (the reference, or all but the true label) are pushed out of the argmin
-            NDArray blocked = m.create(plan[1], new Shape(rows, n)).toType(DataType.FLOAT64, false).mul(1e300);
+            // columns that are no candidate (all but the true label, for a misclassified sample) leave the argmin
+            NDArray blocked = m.create(plan[1], new Shape(rows, n)).get(":, 1:").toType(DataType.FLOAT64, false).mul(1e300);
             NDArray ratio = f.abs().div(dual.transpose()).toType(DataType.FLOAT64, false).add(blocked);
-            NDArray chosen = ratio.argMin(1).oneHot(n).toType(f.getDataType(), false); // (A, N)
+            NDArray chosen = ratio.argMin(1).oneHot(n - 1).toType(f.getDataType(), false); // (A, N−1)
             NDArray reference = m.zeros(new Shape(rows), DataType.INT64).oneHot(n).toType(f.getDataType(), false);
-            NDArray difference = chosen.sub(reference); // e_k* − e_l over the columns
+            NDArray difference = m.zeros(new Shape(rows, 1), f.getDataType()).concat(chosen, 1).sub(reference); // e_k* − e_l
             NDArray fStar = (settings.keepGraph() ? z : z.stopGradient()).mul(difference).sum(new int[] {1});
             NDArray wStar;
             if (!settings.keepGraph()) {

@@ -12,6 +12,7 @@ import ai.djl.nn.Block;
 import dev.defensebench.app.config.Plugins;
 import dev.defensebench.app.run.Devices;
 import dev.defensebench.attacks.DeepFool;
+import dev.defensebench.attacks.Pgd;
 import dev.defensebench.autograd.Autograd;
 import dev.defensebench.data.DatasetRegistry;
 import dev.defensebench.data.ImageSplit;
@@ -21,13 +22,17 @@ import dev.defensebench.data.Preprocessor;
 import dev.defensebench.defenses.DeepDefense;
 import dev.defensebench.model.BlockClassifier;
 import dev.defensebench.spi.InputBox;
+import dev.defensebench.spi.Norm;
 import dev.defensebench.train.LossTerms;
 import dev.defensebench.train.Losses;
 import dev.defensebench.train.SgdOptimizer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -46,8 +51,23 @@ final class BenchCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--arch", defaultValue = "mlp", description = "architecture (default: ${DEFAULT-VALUE})")
-    String architecture;
+    @Option(names = "--mode", defaultValue = "step", description = "step (Deep Defense step) or attacks (default: ${DEFAULT-VALUE})")
+    String mode;
+
+    @Option(names = "--arch", split = ",", description = "architectures, comma-separated (default: mlp for step, mlp,lenet for attacks)")
+    List<String> architectures;
+
+    @Option(names = "--attacks", split = ",", description = "attacks mode: the attacks to time (default: every registered one)")
+    List<String> attackNames;
+
+    @Option(names = "--min-seconds", defaultValue = "3", description = "attacks mode: least measured time per attack (default: ${DEFAULT-VALUE})")
+    double minSeconds;
+
+    @Option(names = "--ensemble-images", defaultValue = "1000", description = "attacks mode: test images for the ensemble on the robust MLP, 0 skips it (default: ${DEFAULT-VALUE})")
+    int ensembleImages;
+
+    @Option(names = "--robust-steps", defaultValue = "600", description = "attacks mode: PGD training steps (ℓ∞ 0.1) of the robust MLP (default: ${DEFAULT-VALUE})")
+    int robustSteps;
 
     @Option(names = "--steps", defaultValue = "1000", description = "Deep Defense steps to time (default: ${DEFAULT-VALUE})")
     int steps;
@@ -64,7 +84,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--max-iter", defaultValue = "5", description = "DeepFool steps unrolled (default: ${DEFAULT-VALUE})")
     int maxIter;
 
-    @Option(names = "--preprocessing", defaultValue = "paper", description = "unit or paper (default: ${DEFAULT-VALUE})")
+    @Option(names = "--preprocessing", description = "unit or paper (default: paper for step, unit for attacks)")
     String preprocessing;
 
     @Option(names = "--device", defaultValue = "cpu", description = "auto, cpu or gpu (default: ${DEFAULT-VALUE})")
@@ -73,44 +93,151 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "data directory (see 'run')")
     Path dataDir;
 
+    /** A pre-trained network, its optimiser and an endless source of training batches. */
+    private record Trained(String architecture, BlockClassifier model, SgdOptimizer optimizer, Supplier<NDList> nextBatch) {}
+
     @Override
     public Integer call() throws IOException {
+        boolean attacks = switch (mode) {
+            case "step" -> false;
+            case "attacks" -> true;
+            default -> throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--mode must be step or attacks, found '" + mode + "'");
+        };
+        String prep = preprocessing != null ? preprocessing : attacks ? "unit" : "paper";
+        List<String> archs = architectures != null ? architectures : attacks ? List.of("mlp", "lenet") : List.of("mlp");
         PrintWriter out = spec.commandLine().getOut();
         LoadedDataset data = DatasetRegistry.standard().load("mnist", DatasetRegistry.defaultDataDir(dataDir));
-        Preprocessor pre = Preprocessing.parse(preprocessing).fit(data.train());
+        Preprocessor pre = Preprocessing.parse(prep).fit(data.train());
+        Device dev = Devices.resolve(device);
+        EnvironmentException.requireSoundNumerics(dev);
+        String isa = System.getenv("DNNL_MAX_CPU_ISA");
+        out.printf(Locale.ROOT, "oneDNN ISA: %s; device %s, %d threads (torch intra-op)%n",
+                isa == null || isa.isBlank() ? "(DNNL_MAX_CPU_ISA unset: all the CPU has)" : "DNNL_MAX_CPU_ISA=" + isa, dev,
+                ai.djl.pytorch.jni.JniUtils.getNumThreads());
+        for (String arch : archs) {
+            Engine.getInstance().setRandomSeed(0);
+            try (NDManager manager = NDManager.newBaseManager(dev)) {
+                Trained trained = pretrain(arch, data, pre, prep, manager);
+                if (attacks) {
+                    attackTable(out, trained, data, pre, manager);
+                } else {
+                    stepBench(out, trained, prep, dev);
+                }
+            }
+        }
+        if (attacks && ensembleImages > 0) {
+            Engine.getInstance().setRandomSeed(0);
+            try (NDManager manager = NDManager.newBaseManager(dev)) {
+                ensemble(out, pretrain("mlp", data, pre, prep, manager), data, pre, manager);
+            }
+        }
+        return 0;
+    }
+
+    /** Builds {@code arch} and trains it for {@code --pretrain-steps} plain SGD steps. */
+    private Trained pretrain(String arch, LoadedDataset data, Preprocessor pre, String prep, NDManager manager) {
         ImageSplit split = data.train();
         Shape sample = new Shape(split.channels(), split.height(), split.width());
         float[] inputs = pre.apply(split);
         InputBox box = new InputBox(pre.lowerBound(), pre.upperBound(), sample);
-        Device dev = Devices.resolve(device);
-        EnvironmentException.requireSoundNumerics(dev);
-        Engine.getInstance().setRandomSeed(0);
-        try (NDManager manager = NDManager.newBaseManager(dev)) {
-            Block block = Plugins.discover().architecture(architecture).build(sample, data.numClasses());
-            block.initialize(manager, DataType.FLOAT32, new Shape(1).addAll(sample));
-            BlockClassifier model = new BlockClassifier(block, data.numClasses(), box);
-            float lrPre = "paper".equals(preprocessing) ? 1e-4f : 0.05f;
-            SgdOptimizer optimizer = new SgdOptimizer(block, manager, 0.9, 5e-4);
-            int per = (int) sample.size();
-            int[] cursor = {0};
-            java.util.function.Supplier<NDList> nextBatch = () -> {
-                float[] xs = new float[batch * per];
-                long[] ys = new long[batch];
-                for (int i = 0; i < batch; i++) {
-                    int idx = (cursor[0]++) % split.count();
-                    System.arraycopy(inputs, idx * per, xs, i * per, per);
-                    ys[i] = split.labels()[idx];
-                }
-                return new NDList(manager.create(xs, new Shape(batch).addAll(sample)), manager.create(ys));
-            };
-            for (int s = 0; s < pretrainSteps; s++) {
-                try (NDScope scope = new NDScope()) {
-                    NDList b = nextBatch.get();
-                    NDList g = Autograd.recording(() -> optimizer.gradients(
-                            Losses.crossEntropy(model.logits(b.get(0)), b.get(1))));
-                    optimizer.update(g, lrPre);
-                }
+        Block block = Plugins.discover().architecture(arch).build(sample, data.numClasses());
+        block.initialize(manager, DataType.FLOAT32, new Shape(1).addAll(sample));
+        BlockClassifier model = new BlockClassifier(block, data.numClasses(), box);
+        // lenet diverges at 0.05 on [0, 1] pixels; 0.01 trains both networks
+        float lrPre = "paper".equals(prep) ? 1e-4f : 0.01f;
+        SgdOptimizer optimizer = new SgdOptimizer(block, manager, 0.9, 5e-4);
+        int per = (int) sample.size();
+        int[] cursor = {0};
+        Supplier<NDList> nextBatch = () -> {
+            float[] xs = new float[batch * per];
+            long[] ys = new long[batch];
+            for (int i = 0; i < batch; i++) {
+                int idx = (cursor[0]++) % split.count();
+                System.arraycopy(inputs, idx * per, xs, i * per, per);
+                ys[i] = split.labels()[idx];
             }
+            return new NDList(manager.create(xs, new Shape(batch).addAll(sample)), manager.create(ys));
+        };
+        for (int s = 0; s < pretrainSteps; s++) {
+            try (NDScope scope = new NDScope()) {
+                NDList b = nextBatch.get();
+                NDList g = Autograd.recording(() -> optimizer.gradients(
+                        Losses.crossEntropy(model.logits(b.get(0)), b.get(1))));
+                optimizer.update(g, lrPre);
+            }
+        }
+        return new Trained(arch, model, optimizer, nextBatch);
+    }
+
+    /** The first {@code n} test images and labels. */
+    private static NDList testBatch(LoadedDataset data, Preprocessor pre, int n, NDManager manager) {
+        ImageSplit test = data.test();
+        int per = test.pixelsPerImage();
+        float[] xs = java.util.Arrays.copyOf(pre.apply(test), n * per);
+        long[] ys = new long[n];
+        for (int i = 0; i < n; i++) {
+            ys[i] = test.labels()[i];
+        }
+        return new NDList(manager.create(xs, new Shape(n, test.channels(), test.height(), test.width())), manager.create(ys));
+    }
+
+    /** Images/s of every attack (default parameters) on the first {@code --batch} test images. */
+    private void attackTable(PrintWriter out, Trained trained, LoadedDataset data, Preprocessor pre, NDManager manager) {
+        NDList test = testBatch(data, pre, batch, manager);
+        out.printf(Locale.ROOT, "%n%s, batch %d, clean accuracy %.2f; attacks with default parameters, eps Linf %.1f / L2 %.1f%n",
+                trained.architecture(), batch, accuracy(trained.model(), test), AttackBench.epsilon(Norm.LINF),
+                AttackBench.epsilon(Norm.L2));
+        out.println(AttackBench.header());
+        AttackBench bench = new AttackBench(minSeconds);
+        Plugins plugins = Plugins.discover();
+        List<String> names = attackNames != null ? attackNames : plugins.attacks().keySet().stream().sorted().toList();
+        for (String name : names) {
+            bench.time(out, trained.architecture(), plugins.attack(name), Map.of(), trained.model(), test.get(0), test.get(1));
+        }
+    }
+
+    /**
+     * The ensemble on a fixed ℓ∞-robust MLP: {@code --robust-steps} PGD training steps (ℓ∞ 0.1, 10 steps
+     * of 0.025, random start; seeded) after the pre-training, then the ensemble with its default
+     * parameters on the first {@code --ensemble-images} test images at ℓ∞ 0.1, timed once.
+     */
+    private void ensemble(PrintWriter out, Trained trained, LoadedDataset data, Preprocessor pre, NDManager manager) {
+        BlockClassifier model = trained.model();
+        java.util.Random random = new java.util.Random(0);
+        for (int s = 0; s < robustSteps; s++) {
+            try (NDScope scope = new NDScope()) {
+                NDList b = trained.nextBatch().get();
+                NDArray adversarial = Pgd.perturb(model, b.get(0), Pgd.crossEntropy(b.get(1)), Norm.LINF, 0.1,
+                        new Pgd.Settings(10, 0.025, true), random);
+                NDList g = Autograd.recording(() -> trained.optimizer().gradients(
+                        Losses.crossEntropy(model.logits(adversarial), b.get(1))));
+                trained.optimizer().update(g, 0.01f);
+            }
+        }
+        NDList test = testBatch(data, pre, ensembleImages, manager);
+        out.printf(Locale.ROOT, "%nensemble on the robust MLP (%d PGD training steps at Linf 0.1), %d images, clean accuracy %.3f%n",
+                robustSteps, ensembleImages, accuracy(model, test));
+        out.println(AttackBench.header());
+        new AttackBench(0).time(out, "robust mlp", Plugins.discover().attack("autoattack"), Map.of(), model, test.get(0), test.get(1));
+    }
+
+    private static double accuracy(BlockClassifier model, NDList test) {
+        long[] predicted = model.predict(test.get(0)).toLongArray();
+        long[] labels = test.get(1).toLongArray();
+        int right = 0;
+        for (int i = 0; i < labels.length; i++) {
+            right += predicted[i] == labels[i] ? 1 : 0;
+        }
+        return (double) right / labels.length;
+    }
+
+    /** The Deep Defense step benchmark on a pre-trained network. */
+    private void stepBench(PrintWriter out, Trained trained, String prep, Device dev) {
+        BlockClassifier model = trained.model();
+        SgdOptimizer optimizer = trained.optimizer();
+        Supplier<NDList> nextBatch = trained.nextBatch();
+        {
             DeepDefense.Settings settings = new DeepDefense.Settings(15, 25, 5,
                     new DeepFool.Settings(maxIter, 0.02, true, DeepFool.Route.CHOSEN_DIFFERENCE));
             long forward = 0;
@@ -164,8 +291,8 @@ final class BenchCommand implements Callable<Integer> {
             long heapEnd = heapCommittedKb();
             double stepMs = (forward + backward + update) / 1e6 / steps;
             out.printf(Locale.ROOT, "Deep Defense step benchmark: %s, batch %d, %d DeepFool iterations, %s preprocessing, "
-                    + "device %s, %d threads (torch intra-op), %d timed steps after %d warm-up%n", architecture, batch, maxIter,
-                    preprocessing, dev, ai.djl.pytorch.jni.JniUtils.getNumThreads(), steps, warmup);
+                    + "device %s, %d threads (torch intra-op), %d timed steps after %d warm-up%n", trained.architecture(), batch, maxIter,
+                    prep, dev, ai.djl.pytorch.jni.JniUtils.getNumThreads(), steps, warmup);
             out.printf(Locale.ROOT, "  step time        %8.2f ms%n", stepMs);
             out.printf(Locale.ROOT, "    forward unroll %8.2f ms (%4.1f%%)  CE + DeepFool with graph%n", forward / 1e6 / steps, 100.0 * forward / (forward + backward + update));
             out.printf(Locale.ROOT, "    gradient       %8.2f ms (%4.1f%%)  double backward to the weights%n", backward / 1e6 / steps, 100.0 * backward / (forward + backward + update));
@@ -178,7 +305,6 @@ final class BenchCommand implements Callable<Integer> {
                     heapAt50 / 1024, steps, heapEnd / 1024);
             out.flush();
         }
-        return 0;
     }
 
     private final long[] timing = new long[3];
