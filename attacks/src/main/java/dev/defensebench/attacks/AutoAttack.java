@@ -5,6 +5,7 @@ import dev.defensebench.spi.Classifier;
 import dev.defensebench.spi.Hyperparameters;
 import dev.defensebench.spi.Norm;
 import dev.defensebench.spi.ParamSpec;
+import dev.defensebench.spi.StageOutcome;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -13,7 +14,8 @@ import java.util.Set;
  * An AutoAttack-style ensemble (Croce and Hein 2020, "standard" without FAB-T), Linf and L2:
  * APGD-CE on every point, then APGD-T (targeted DLR) on the points still robust, then Square on the
  * points still robust after that; a point counts as broken when any of them breaks it. On a model
- * without input gradients only Square runs.
+ * without input gradients only Square runs. Each stage's robust accuracy and time are reported
+ * ({@link StageOutcome}), as the original prints them.
  */
 public final class AutoAttack extends FixedEpsilonAttack {
 
@@ -51,6 +53,13 @@ public final class AutoAttack extends FixedEpsilonAttack {
     @Override
     protected NDArray perturb(
             Classifier model, NDArray x, NDArray labels, Norm norm, double eps, Hyperparameters params, Random random) {
+        return perturb(model, x, labels, norm, eps, params, random, new java.util.ArrayList<>());
+    }
+
+    @Override
+    protected NDArray perturb(Classifier model, NDArray x, NDArray labels, Norm norm, double eps, Hyperparameters params,
+            Random random, List<StageOutcome> stages) {
+        StageClock clock = new StageClock(model, labels, eps, stages);
         int steps = params.getInt("steps");
         int restarts = params.getInt("restarts");
         int targets = params.getInt("targets");
@@ -63,16 +72,19 @@ public final class AutoAttack extends FixedEpsilonAttack {
         boolean white = model.isDifferentiable();
         NDArray adversarial = !white ? x.duplicate() : Apgd.attack(model, x, labels, norm, eps,
                 new Apgd.Settings(steps, restarts, Apgd.Loss.CE, 0, 0.75, 0.75), random);
+        clock.mark("apgd-ce", adversarial);
         long base = random.nextLong();
         adversarial = onRobust(model, x, labels, adversarial, sub -> !white || targets == 0 || model.numClasses() < 4 ? null
                 : Apgd.attack(model, sub.x(), sub.y(), norm, eps,
                         new Apgd.Settings(steps, restarts, Apgd.Loss.DLR_TARGETED, targets, 0.75, 0.75),
                         new Random(base + 1)));
+        clock.mark("apgd-t", adversarial);
         Square square = new Square();
         Hyperparameters squareParams = Hyperparameters.resolve("attack 'square'", square.parameters(),
                 java.util.Map.of("queries", Math.max(queries, 1), "p_init", params.getDouble("p_init")));
         adversarial = onRobust(model, x, labels, adversarial, sub -> queries == 0 ? null
                 : square.perturb(model, sub.x(), sub.y(), norm, eps, squareParams, new Random(base + 2)));
+        clock.mark("square", adversarial);
         return adversarial;
     }
 
