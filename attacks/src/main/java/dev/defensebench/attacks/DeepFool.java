@@ -221,6 +221,7 @@ public final class DeepFool extends MinNormAttack {
             this.candidates = candidates;
             this.truthGiven = labels == null ? null : labels.toType(DataType.INT64, false).toLongArray();
             this.fooled = new boolean[batch];
+            this.correct = new boolean[batch]; // set at the first step; stays empty for an empty batch
             this.active = new int[batch];
             for (int i = 0; i < batch; i++) {
                 active[i] = i;

@@ -1,11 +1,8 @@
 package dev.defensebench.attacks;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.defensebench.autograd.Autograd;
@@ -14,7 +11,6 @@ import dev.defensebench.spi.Hyperparameters;
 import dev.defensebench.spi.InputBox;
 import dev.defensebench.spi.Norm;
 import dev.defensebench.spi.ParamSpec;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -72,13 +68,7 @@ public final class Square extends FixedEpsilonAttack {
         return new Search(model, x, labels, norm, eps, random).run(queries, pInit);
     }
 
-    /**
-     * One search over a batch, on the engine's device. The samples still robust form one compacted
-     * sub-batch; every query proposes a window for all of them at once (window masks from index
-     * comparisons, no per-sample loop) and one forward pass scores the proposals; a sample leaves the
-     * sub-batch as soon as it is fooled, so its queries stop. Window positions and signs are drawn on the
-     * host from {@code random} (a few numbers per sample and query), as are the starting points.
-     */
+    /** The state of one search over a batch, held on the Java heap. */
     private static final class Search {
         private final Classifier model;
         private final NDArray like;
@@ -89,87 +79,11 @@ public final class Square extends FixedEpsilonAttack {
         private final int c;
         private final int h;
         private final int w;
-        private final NDArray lower;
-        private final NDArray upper;
-        private final NDArray rowIndex;
-        private final NDArray colIndex;
-        private final NDArray labels;
-
-        /** The samples still robust: their global indices, clean inputs, best points, margins and labels. */
-        private final class Active {
-            int[] ids;
-            NDArray x;
-            NDArray best;
-            NDArray margin;
-            NDArray y;
-            final List<int[]> doneIds = new ArrayList<>();
-            final List<NDArray> doneRows = new ArrayList<>();
-
-            /** Moves the fooled samples (margin < 0) out of the sub-batch. */
-            void settle() {
-                try (NDScope scope = new NDScope()) {
-                    NDArray fooled = margin.lt(0);
-                    if (!fooled.any().getBoolean()) {
-                        return;
-                    }
-                    boolean[] flags = fooled.toBooleanArray();
-                    int[] out = Batches.where(flags, true);
-                    int[] keep = Batches.where(flags, false);
-                    doneIds.add(java.util.Arrays.stream(out).map(a -> ids[a]).toArray());
-                    doneRows.add(keep(Batches.rows(best, out)));
-                    int[] kept = java.util.Arrays.stream(keep).map(a -> ids[a]).toArray();
-                    replace(kept, Batches.rows(x, keep), Batches.rows(best, keep), Batches.rows(margin, keep), Batches.rows(y, keep));
-                }
-            }
-
-            /** Takes new state arrays (moved out of the current scope), freeing the old ones. */
-            void replace(int[] newIds, NDArray newX, NDArray newBest, NDArray newMargin, NDArray newY) {
-                NDArray[] old = {x, best, margin, y, label, others, up, down};
-                boolean moved = newX != x;
-                ids = newIds;
-                x = keep(newX);
-                best = keep(newBest);
-                margin = keep(newMargin);
-                y = keep(newY);
-                if (moved) { // per sub-batch constants: the label column, a mask that hides it, the two Linf vertices
-                    label = keep(y.reshape(-1, 1));
-                    others = keep(y.oneHot(model.numClasses()).toType(x.getDataType(), false).mul(-1e30f));
-                    up = keep(clip(x.add(eps)));
-                    down = keep(clip(x.sub(eps)));
-                }
-                for (NDArray a : old) {
-                    if (a != null && a != x && a != best && a != margin && a != y && a != label && a != others
-                            && a != up && a != down) {
-                        a.close();
-                    }
-                }
-            }
-
-            NDArray label;
-            NDArray others;
-            NDArray up;
-            NDArray down;
-
-            /** The margins z_y − max_{k≠y} z_k of {@code images} (one per active sample): one query each. */
-            NDArray margins(NDArray images) {
-                NDArray z = Autograd.notRecording(() -> model.logits(images.reshape(
-                        new Shape(images.getShape().get(0)).addAll(like.getShape().slice(1)))));
-                return z.gather(label, 1).reshape(-1).sub(z.add(others).max(new int[] {1}));
-            }
-
-            /** Every sample's best point, in the batch's order. */
-            NDArray result() {
-                doneIds.add(ids);
-                doneRows.add(best);
-                int[] order = doneIds.stream().flatMapToInt(java.util.Arrays::stream).toArray();
-                int[] where = new int[order.length];
-                for (int k = 0; k < order.length; k++) {
-                    where[order[k]] = k;
-                }
-                NDArray rows = doneRows.size() == 1 ? doneRows.get(0) : NDArrays.concat(new NDList(doneRows));
-                return Batches.rows(rows, where);
-            }
-        }
+        private final int per;
+        private final double[] x;
+        private final double[] lo;
+        private final double[] hi;
+        private final long[] y;
 
         Search(Classifier model, NDArray inputs, NDArray labels, Norm norm, double eps, Random random) {
             this.model = model;
@@ -179,200 +93,235 @@ public final class Square extends FixedEpsilonAttack {
             this.random = random;
             Shape s = inputs.getShape();
             n = (int) s.get(0);
-            int per = (int) (s.size() / n);
+            per = (int) (s.size() / n);
             Shape sample = s.slice(1);
             // images are (C, H, W); anything else is treated as one channel of one row
             c = sample.dimension() == 3 ? (int) sample.get(0) : 1;
             h = sample.dimension() == 3 ? (int) sample.get(1) : sample.dimension() == 2 ? (int) sample.get(0) : 1;
             w = per / (c * h);
-            NDManager m = inputs.getManager();
+            x = Batches.doubles(inputs);
             InputBox box = model.box();
-            lower = m.create(box.lower(), new Shape(1, c, h, w)).toType(inputs.getDataType(), false);
-            upper = m.create(box.upper(), new Shape(1, c, h, w)).toType(inputs.getDataType(), false);
-            rowIndex = m.arange(h).toType(DataType.INT64, false).reshape(1, 1, h, 1);
-            colIndex = m.arange(w).toType(DataType.INT64, false).reshape(1, 1, 1, w);
-            this.labels = labels.toType(DataType.INT64, true); // a copy: the search frees the arrays it replaces
+            lo = toDouble(box.lower());
+            hi = toDouble(box.upper());
+            y = labels.toType(DataType.INT64, false).toLongArray();
         }
 
         NDArray run(int queries, double pInit) {
-            NDArray clean = like.reshape(n, c, h, w);
-            NDArray start = norm == Norm.LINF ? stripes(clean) : fromDelta(gaussianGrid(), clean);
-            Active active = new Active();
-            active.replace(all(), clean, start, null, labels);
-            active.margin = keep(active.margins(start));
-            active.settle();
-            for (int it = 1, used = 1; used < queries && active.ids.length > 0; it++, used++) {
-                double p = schedule(pInit, it, queries);
-                try (NDScope scope = new NDScope()) {
-                    NDArray proposal = norm == Norm.LINF ? proposeLinf(active, p) : proposeL2(active, p);
-                    NDArray candidate = active.margins(proposal);
-                    NDArray better = candidate.lt(active.margin);
-                    NDArray best = where(better.reshape(-1, 1, 1, 1), proposal, active.best);
-                    active.replace(active.ids, active.x, best, active.margin.minimum(candidate), active.y);
+            double[] best = norm == Norm.LINF ? stripes() : gaussianGrid();
+            double[] margin = margins(best, all());
+            int used = 1;
+            for (int it = 1; used < queries; it++) {
+                int[] active = robust(margin);
+                if (active.length == 0) {
+                    break;
                 }
-                active.settle();
+                double p = schedule(pInit, it, queries);
+                double[] proposal = norm == Norm.LINF ? proposeLinf(best, active, p) : proposeL2(best, active, p);
+                double[] candidate = margins(proposal, active);
+                for (int a = 0; a < active.length; a++) {
+                    int i = active[a];
+                    if (candidate[a] < margin[i]) {
+                        margin[i] = candidate[a];
+                        System.arraycopy(proposal, a * per, best, i * per, per);
+                    }
+                }
+                used++;
             }
-            return active.result().reshape(like.getShape());
+            NDManager m = like.getManager();
+            return m.create(best, like.getShape()).toType(like.getDataType(), false);
         }
 
         /** Linf start: every column of every channel shifted by ±ε. */
-        private NDArray stripes(NDArray clean) {
-            float[] signs = new float[n * c * w];
-            for (int k = 0; k < signs.length; k++) {
-                signs[k] = random.nextBoolean() ? 1f : -1f;
+        private double[] stripes() {
+            double[] out = new double[n * per];
+            for (int i = 0; i < n; i++) {
+                for (int ch = 0; ch < c; ch++) {
+                    for (int col = 0; col < w; col++) {
+                        double sign = random.nextBoolean() ? eps : -eps;
+                        for (int row = 0; row < h; row++) {
+                            int j = (ch * h + row) * w + col;
+                            out[i * per + j] = clip(x[i * per + j] + sign, j);
+                        }
+                    }
+                }
             }
-            NDArray shift = clean.getManager().create(signs, new Shape(n, c, 1, w)).toType(clean.getDataType(), false);
-            return clip(clean.add(shift.mul(eps)));
+            return out;
         }
 
-        /** L2 start: a grid of pseudo-Gaussian blocks of side h/5 with random signs (the direction; scaled to ε after). */
-        private NDArray gaussianGrid() {
-            double[] delta = new double[n * c * h * w];
+        /** L2 start: a grid of pseudo-Gaussian blocks of side h/5 with random signs, scaled to norm ε. */
+        private double[] gaussianGrid() {
+            double[] delta = new double[n * per];
             int s = Math.max(h / 5, 1);
             int start = (h - s * 5) / 2;
             for (int i = 0; i < n; i++) {
                 for (int vh = Math.max(start, 0); vh + s <= h; vh += s) {
                     for (int vw = Math.max(start, 0); vw + s <= w; vw += s) {
-                        double[] eta = eta(s, s, random.nextBoolean());
+                        double[] eta = eta(s, s);
                         for (int ch = 0; ch < c; ch++) {
                             double sign = random.nextBoolean() ? 1 : -1;
                             for (int r = 0; r < s; r++) {
                                 for (int q = 0; q < s; q++) {
-                                    delta[((i * c + ch) * h + vh + r) * w + vw + q] += sign * eta[r * s + q];
+                                    delta[i * per + (ch * h + vh + r) * w + vw + q] += sign * eta[r * s + q];
                                 }
                             }
                         }
                     }
                 }
             }
-            return like.getManager().create(delta, new Shape(n, c, h, w)).toType(like.getDataType(), false);
+            return fromDelta(delta, all());
         }
 
         /** Linf proposal: one s×s window per sample set to the ±ε vertex (a sign per channel). */
-        private NDArray proposeLinf(Active a, double p) {
-            int s = Math.min(Math.max((int) Math.round(Math.sqrt(p * h * w)), 1), Math.min(h, w));
-            NDArray window = window(positions(a.ids.length, h - s + 1), positions(a.ids.length, w - s + 1), s)
-                    .broadcast(a.x.getShape());
-            NDArray proposal = where(window, vertex(a), a.best);
-            // a window already at the drawn vertex changes nothing: draw its signs again (up to 10 times)
-            for (int tries = 1; tries < 10; tries++) {
-                NDArray changed = proposal.neq(a.best).sum(new int[] {1, 2, 3});
-                if (changed.min().getLong() > 0) {
-                    break;
+        private double[] proposeLinf(double[] best, int[] active, double p) {
+            int s = Math.min(Math.max((int) Math.round(Math.sqrt(p * per / c)), 1), Math.min(h, w));
+            double[] out = new double[active.length * per];
+            for (int a = 0; a < active.length; a++) {
+                int i = active[a];
+                System.arraycopy(best, i * per, out, a * per, per);
+                int vh = random.nextInt(h - s + 1);
+                int vw = random.nextInt(w - s + 1);
+                for (int tries = 0; tries < 10; tries++) {
+                    boolean changed = false;
+                    for (int ch = 0; ch < c; ch++) {
+                        double sign = random.nextBoolean() ? eps : -eps;
+                        for (int r = 0; r < s; r++) {
+                            for (int q = 0; q < s; q++) {
+                                int j = (ch * h + vh + r) * w + vw + q;
+                                double v = clip(x[i * per + j] + sign, j);
+                                changed |= Math.abs(v - best[i * per + j]) > 1e-7;
+                                out[a * per + j] = v;
+                            }
+                        }
+                    }
+                    if (changed) {
+                        break;
+                    }
                 }
-                NDArray redraw = window.logicalAnd(changed.eq(0).reshape(-1, 1, 1, 1).broadcast(a.x.getShape()));
-                proposal = where(redraw, vertex(a), proposal);
             }
-            return proposal;
-        }
-
-        /** Per sample, the vertex x ± ε (clipped) with a random sign per channel. */
-        private NDArray vertex(Active a) {
-            return where(signs(a.ids.length).gt(0), a.up, a.down);
+            return out;
         }
 
         /**
          * L2 proposal: a new pseudo-Gaussian block in one s×s window (added to the old content of that
          * window, renormalised), another window zeroed so the freed budget moves to the first one.
          */
-        private NDArray proposeL2(Active a, double p) {
-            int s = Math.max((int) Math.round(Math.sqrt(p * h * w)), 3);
+        private double[] proposeL2(double[] best, int[] active, double p) {
+            int s = Math.max((int) Math.round(Math.sqrt(p * per / c)), 3);
             if (s % 2 == 0) {
                 s++;
             }
             s = Math.min(s, Math.min(h, w));
-            int rows = a.ids.length;
-            NDArray vh = positions(rows, h - s + 1);
-            NDArray vw = positions(rows, w - s + 1);
-            DataType type = a.x.getDataType();
-            NDArray first = window(vh, vw, s).toType(type, false);
-            NDArray second = window(positions(rows, h - s + 1), positions(rows, w - s + 1), s).toType(type, false);
-            NDArray delta = a.best.sub(a.x);
-            NDArray squared = delta.square();
-            NDArray image = squared.sum(new int[] {1, 2, 3});
-            NDArray windows = squared.mul(first.maximum(second)).sum(new int[] {1, 2, 3});
-            NDArray inFirst = delta.mul(first);
-            NDArray old = inFirst.square().sum(new int[] {2, 3}, true).sqrt().add(1e-12); // (A, C, 1, 1)
-            NDArray block = signs(rows).mul(etaMap(vh, vw, s, type).mul(first)).add(inFirst.div(old));
-            NDArray target = image.neg().add(eps * eps).maximum(0).div(c).add(windows).sqrt();
-            NDArray scale = target.div(block.square().sum(new int[] {1, 2, 3}).sqrt().add(1e-12)).reshape(-1, 1, 1, 1);
-            NDArray outside = first.neg().add(1).mul(second.neg().add(1));
-            return fromDelta(delta.mul(outside).add(block.mul(scale)), a.x);
+            double[] delta = new double[active.length * per];
+            for (int a = 0; a < active.length; a++) {
+                int i = active[a];
+                int o = a * per;
+                for (int j = 0; j < per; j++) {
+                    delta[o + j] = best[i * per + j] - x[i * per + j];
+                }
+                int vh = random.nextInt(h - s + 1);
+                int vw = random.nextInt(w - s + 1);
+                int vh2 = random.nextInt(h - s + 1);
+                int vw2 = random.nextInt(w - s + 1);
+                double image = 0;
+                double windows = 0;
+                for (int ch = 0; ch < c; ch++) {
+                    for (int r = 0; r < h; r++) {
+                        for (int q = 0; q < w; q++) {
+                            double d = delta[o + (ch * h + r) * w + q];
+                            image += d * d;
+                            boolean in1 = r >= vh && r < vh + s && q >= vw && q < vw + s;
+                            boolean in2 = r >= vh2 && r < vh2 + s && q >= vw2 && q < vw2 + s;
+                            if (in1 || in2) {
+                                windows += d * d;
+                            }
+                        }
+                    }
+                }
+                double[] eta = eta(s, s);
+                double[] block = new double[c * s * s];
+                double blockSq = 0;
+                for (int ch = 0; ch < c; ch++) {
+                    double old = 0;
+                    for (int r = 0; r < s; r++) {
+                        for (int q = 0; q < s; q++) {
+                            double d = delta[o + (ch * h + vh + r) * w + vw + q];
+                            old += d * d;
+                        }
+                    }
+                    old = Math.sqrt(old) + 1e-12;
+                    double sign = random.nextBoolean() ? 1 : -1;
+                    for (int r = 0; r < s; r++) {
+                        for (int q = 0; q < s; q++) {
+                            double v = sign * eta[r * s + q] + delta[o + (ch * h + vh + r) * w + vw + q] / old;
+                            block[(ch * s + r) * s + q] = v;
+                            blockSq += v * v;
+                        }
+                    }
+                }
+                double target = Math.sqrt(Math.max(eps * eps - image, 0) / c + windows);
+                double scale = target / (Math.sqrt(blockSq) + 1e-12);
+                for (int ch = 0; ch < c; ch++) {
+                    for (int r = 0; r < s; r++) {
+                        for (int q = 0; q < s; q++) {
+                            delta[o + (ch * h + vh2 + r) * w + vw2 + q] = 0;
+                        }
+                    }
+                    for (int r = 0; r < s; r++) {
+                        for (int q = 0; q < s; q++) {
+                            delta[o + (ch * h + vh + r) * w + vw + q] = block[(ch * s + r) * s + q] * scale;
+                        }
+                    }
+                }
+            }
+            return fromDelta(delta, active);
         }
 
         /** x + ε·δ/‖δ‖₂ per sample, clipped into the box. */
-        private NDArray fromDelta(NDArray delta, NDArray x) {
-            NDArray length = delta.square().sum(new int[] {1, 2, 3}, true).sqrt().add(1e-12);
-            return clip(x.add(delta.div(length).mul(eps)));
-        }
-
-        /** The s×s windows at rows {@code vh}, columns {@code vw} (each (A, 1, 1, 1)): a boolean (A, 1, H, W) mask. */
-        private NDArray window(NDArray vh, NDArray vw, int s) {
-            if (s != windowSide) {
-                if (rowWindows != null) {
-                    rowWindows.close();
-                    colWindows.close();
+        private double[] fromDelta(double[] delta, int[] rows) {
+            double[] out = new double[rows.length * per];
+            for (int a = 0; a < rows.length; a++) {
+                int i = rows[a];
+                double sq = 0;
+                for (int j = 0; j < per; j++) {
+                    sq += delta[a * per + j] * delta[a * per + j];
                 }
-                windowSide = s;
-                rowWindows = keep(bands(h, s).reshape(h - s + 1, 1, h, 1));
-                colWindows = keep(bands(w, s).reshape(w - s + 1, 1, 1, w));
+                double scale = eps / (Math.sqrt(sq) + 1e-12);
+                for (int j = 0; j < per; j++) {
+                    out[a * per + j] = clip(x[i * per + j] + delta[a * per + j] * scale, j);
+                }
             }
-            return rowWindows.get(new NDIndex("{}", vh.reshape(-1))).logicalAnd(colWindows.get(new NDIndex("{}", vw.reshape(-1))));
+            return out;
         }
 
-        private int windowSide = -1;
-        private NDArray rowWindows;
-        private NDArray colWindows;
-
-        /** Row v of the result (one per start v in [0, size − s]) is true on [v, v + s). */
-        private NDArray bands(int size, int s) {
-            boolean[] v = new boolean[(size - s + 1) * size];
-            for (int start = 0; start + s <= size; start++) {
-                java.util.Arrays.fill(v, start * size + start, start * size + start + s, true);
+        /** The margins of the candidate images {@code images} (rows of {@code rows}): one query each. */
+        private double[] margins(double[] images, int[] rows) {
+            double[] logits;
+            try (NDScope scope = new NDScope()) {
+                NDArray batch = like.getManager().create(images, new Shape(rows.length).addAll(like.getShape().slice(1)))
+                        .toType(like.getDataType(), false);
+                logits = Batches.doubles(Autograd.notRecording(() -> model.logits(batch)));
             }
-            return like.getManager().create(v, new Shape(size - s + 1, size));
+            int k = logits.length / rows.length;
+            double[] margin = new double[rows.length];
+            for (int a = 0; a < rows.length; a++) {
+                int label = (int) y[rows[a]];
+                double other = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j < k; j++) {
+                    if (j != label) {
+                        other = Math.max(other, logits[a * k + j]);
+                    }
+                }
+                margin[a] = logits[a * k + label] - other;
+            }
+            return margin;
         }
 
-        /**
-         * The paper's pseudo-Gaussian s×s block placed at each sample's window (zero elsewhere is up to the
-         * caller's mask), transposed for a random half of the samples: (A, 1, H, W).
-         */
-        private NDArray etaMap(NDArray vh, NDArray vw, int s, DataType type) {
-            int rows = (int) vh.getShape().get(0);
-            float[] flips = new float[rows];
-            for (int k = 0; k < rows; k++) {
-                flips[k] = random.nextBoolean() ? 1 : 0;
+        private int[] robust(double[] margin) {
+            boolean[] fooled = new boolean[n];
+            for (int i = 0; i < n; i++) {
+                fooled[i] = margin[i] < 0;
             }
-            NDManager m = vh.getManager();
-            NDArray r = rowIndex.sub(vh).clip(0, s - 1);
-            NDArray q = colIndex.sub(vw).clip(0, s - 1);
-            NDArray straight = r.mul(s).add(q);
-            NDArray flipped = q.mul(s).add(r);
-            NDArray flip = m.create(flips, new Shape(rows, 1, 1, 1)).gt(0);
-            NDArray index = where(flip, flipped, straight);
-            return m.create(eta(s, s, false)).toType(type, false).take(index);
-        }
-
-        /** Per sample, a window position in [0, bound): (A, 1, 1, 1) int64. */
-        private NDArray positions(int rows, int bound) {
-            long[] v = new long[rows];
-            for (int k = 0; k < rows; k++) {
-                v[k] = random.nextInt(bound);
-            }
-            return like.getManager().create(v, new Shape(rows, 1, 1, 1));
-        }
-
-        /** Per sample and channel, a random sign: (A, C, 1, 1). */
-        private NDArray signs(int rows) {
-            float[] v = new float[rows * c];
-            for (int k = 0; k < v.length; k++) {
-                v[k] = random.nextBoolean() ? 1f : -1f;
-            }
-            return like.getManager().create(v, new Shape(rows, c, 1, 1)).toType(like.getDataType(), false);
-        }
-
-        private NDArray clip(NDArray images) {
-            return images.maximum(lower).minimum(upper);
+            return Batches.where(fooled, false);
         }
 
         private int[] all() {
@@ -383,23 +332,16 @@ public final class Square extends FixedEpsilonAttack {
             return rows;
         }
 
-        /** {@code a} where {@code condition} (broadcast to a's shape) holds, else {@code b} (shaped like a). */
-        private static NDArray where(NDArray condition, NDArray a, NDArray b) {
-            return NDArrays.where(condition.broadcast(a.getShape()), a, b);
-        }
-
-        /** {@code array} moved out of the current scope (the caller owns it from now on). */
-        private static NDArray keep(NDArray array) {
-            NDScope.unregister(array);
-            return array;
+        private double clip(double v, int j) {
+            return Math.min(Math.max(v, lo[j]), hi[j]);
         }
 
         /**
          * The paper's pseudo-Gaussian block of {@code rows}×{@code cols}: nested rectangles with weights
-         * 1/(k+1)², the top half positive and the bottom half negative, unit L2 norm; transposed when
-         * {@code transpose} (square blocks only).
+         * 1/(k+1)², the top half positive and the bottom half negative, unit L2 norm; transposed with
+         * probability 1/2.
          */
-        private static double[] eta(int rows, int cols, boolean transpose) {
+        private double[] eta(int rows, int cols) {
             double[] out = new double[rows * cols];
             double[] top = rectangles(rows / 2, cols);
             double[] bottom = rectangles(rows - rows / 2, cols);
@@ -408,7 +350,7 @@ public final class Square extends FixedEpsilonAttack {
                 out[top.length + k] = -bottom[k];
             }
             normalise(out);
-            if (rows == cols && transpose) {
+            if (rows == cols && random.nextBoolean()) {
                 double[] t = new double[out.length];
                 for (int r = 0; r < rows; r++) {
                     for (int q = 0; q < cols; q++) {
@@ -453,6 +395,14 @@ public final class Square extends FixedEpsilonAttack {
                     v[k] /= norm;
                 }
             }
+        }
+
+        private static double[] toDouble(float[] values) {
+            double[] out = new double[values.length];
+            for (int k = 0; k < values.length; k++) {
+                out[k] = values[k];
+            }
+            return out;
         }
     }
 

@@ -20,12 +20,14 @@ import java.util.Map;
  * time and the process's CPU time are both printed: on a shared machine the CPU time is the steadier.
  *
  * @param minSeconds the least measured time per attack
+ * @param linfEps ε of the ℓ∞ attacks
+ * @param l2Eps ε of the ℓ2 attacks
  */
-record AttackBench(double minSeconds) {
+record AttackBench(double minSeconds, double linfEps, double l2Eps) {
 
-    /** ε per norm used for the fixed-ε attacks (pixels in [0, 1]): ℓ∞ 0.1 as the figures, ℓ2 1.0. */
-    static double epsilon(Norm norm) {
-        return norm == Norm.LINF ? 0.1 : 1.0;
+    /** ε of {@code norm} for the fixed-ε attacks (and the threshold of the min-norm ones). */
+    double epsilon(Norm norm) {
+        return norm == Norm.LINF ? linfEps : l2Eps;
     }
 
     /** The norm an attack is benchmarked in: ℓ2 for DeepFool and C&W (ρ2), ℓ∞ otherwise when supported. */

@@ -63,6 +63,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--min-seconds", defaultValue = "3", description = "attacks mode: least measured time per attack (default: ${DEFAULT-VALUE})")
     double minSeconds;
 
+    @Option(names = "--linf-eps", defaultValue = "0.1", description = "attacks mode: eps of the Linf attacks, pixels in [0, 1] (default: ${DEFAULT-VALUE})")
+    double linfEps;
+
+    @Option(names = "--l2-eps", defaultValue = "1.0", description = "attacks mode: eps of the L2 attacks (default: ${DEFAULT-VALUE})")
+    double l2Eps;
+
     @Option(names = "--ensemble-images", defaultValue = "1000", description = "attacks mode: test images for the ensemble on the robust MLP, 0 skips it (default: ${DEFAULT-VALUE})")
     int ensembleImages;
 
@@ -185,11 +191,10 @@ final class BenchCommand implements Callable<Integer> {
     /** Images/s of every attack (default parameters) on the first {@code --batch} test images. */
     private void attackTable(PrintWriter out, Trained trained, LoadedDataset data, Preprocessor pre, NDManager manager) {
         NDList test = testBatch(data, pre, batch, manager);
-        out.printf(Locale.ROOT, "%n%s, batch %d, clean accuracy %.2f; attacks with default parameters, eps Linf %.1f / L2 %.1f%n",
-                trained.architecture(), batch, accuracy(trained.model(), test), AttackBench.epsilon(Norm.LINF),
-                AttackBench.epsilon(Norm.L2));
+        out.printf(Locale.ROOT, "%n%s, batch %d, clean accuracy %.2f; attacks with default parameters, eps Linf %.3g / L2 %.3g%n",
+                trained.architecture(), batch, accuracy(trained.model(), test), linfEps, l2Eps);
         out.println(AttackBench.header());
-        AttackBench bench = new AttackBench(minSeconds);
+        AttackBench bench = new AttackBench(minSeconds, linfEps, l2Eps);
         Plugins plugins = Plugins.discover();
         List<String> names = attackNames != null ? attackNames : plugins.attacks().keySet().stream().sorted().toList();
         for (String name : names) {
@@ -216,10 +221,10 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         NDList test = testBatch(data, pre, ensembleImages, manager);
-        out.printf(Locale.ROOT, "%nensemble on the robust MLP (%d PGD training steps at Linf 0.1), %d images, clean accuracy %.3f%n",
-                robustSteps, ensembleImages, accuracy(model, test));
+        out.printf(Locale.ROOT, "%nensemble on the robust MLP (%d PGD training steps at Linf 0.1), %d images, clean accuracy %.3f, "
+                + "eps Linf %.3g%n", robustSteps, ensembleImages, accuracy(model, test), linfEps);
         out.println(AttackBench.header());
-        new AttackBench(0).time(out, "robust mlp", Plugins.discover().attack("autoattack"), Map.of(), model, test.get(0), test.get(1));
+        new AttackBench(0, linfEps, l2Eps).time(out, "robust mlp", Plugins.discover().attack("autoattack"), Map.of(), model, test.get(0), test.get(1));
     }
 
     private static double accuracy(BlockClassifier model, NDList test) {
