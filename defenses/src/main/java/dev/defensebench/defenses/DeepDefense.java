@@ -14,6 +14,7 @@ import dev.defensebench.train.SgdSettings;
 import dev.defensebench.train.SgdTraining;
 import dev.defensebench.spi.Norm;
 import dev.defensebench.model.BlockClassifier;
+import dev.defensebench.model.ForwardMode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +30,10 @@ import java.util.Map;
  *
  * where Δx is the unrolled DeepFool perturbation and the gradient flows through all of it (second
  * order). Defaults are the paper's MNIST settings; it normally fine-tunes a vanilla model.
+ *
+ * <p>BatchNorm: the DeepFool unroll runs in inference mode (running statistics, nothing updated), so
+ * every sample's perturbation depends on that sample alone, as DeepFool's per-sample linearisation
+ * assumes (the authors' networks have no BatchNorm); the cross-entropy runs in training mode.
  */
 public final class DeepDefense implements Defense {
 
@@ -92,7 +97,7 @@ public final class DeepDefense implements Defense {
             NDArray logits = model.logits(x);
             NDArray ce = Losses.crossEntropy(logits, y);
             long start = System.nanoTime();
-            Regularizer r = regularizer(model, x, y, s);
+            Regularizer r = regularizer(model.inMode(ForwardMode.INFERENCE), x, y, s);
             regularizerNanos[0] += System.nanoTime() - start;
             NDArray total = ce.add(r.value());
             Map<String, NDArray> terms = new LinkedHashMap<>();

@@ -3,6 +3,8 @@ package dev.defensebench.defenses;
 import ai.djl.ndarray.NDArray;
 import dev.defensebench.attacks.Fgsm;
 import dev.defensebench.autograd.Autograd;
+import dev.defensebench.model.BlockClassifier;
+import dev.defensebench.model.ForwardMode;
 import dev.defensebench.spi.Classifier;
 import dev.defensebench.spi.Defense;
 import dev.defensebench.spi.Hyperparameters;
@@ -23,6 +25,11 @@ import java.util.Map;
  * FGSM adversarial training (Goodfellow, Shlens, Szegedy 2015):
  * {@code J = α·CE(x) + (1 − α)·CE(x + ε·sign ∇ₓCE(x))}, the adversarial example made by {@link Fgsm#step}
  * with the current weights (clipped into the input box) and treated as a constant.
+ *
+ * <p>BatchNorm: the FGSM step runs on the batch's statistics, as the reference implementation of FGSM
+ * training with BatchNorm (Wong, Rice, Kolter 2020, {@code train()} throughout) does, but leaves the
+ * running statistics untouched ({@link ForwardMode#BATCH_STATISTICS}); the objective runs in training
+ * mode. A clean forward made only to report {@code ce} (α = 0) runs in inference mode.
  */
 public final class FgsmAdversarial implements Defense {
 
@@ -76,8 +83,9 @@ public final class FgsmAdversarial implements Defense {
     /** The batch objective; terms shown: {@code ce} (clean), {@code adv_ce}, {@code adv_acc}. */
     public static BatchLoss loss(Settings s) {
         return (model, x, y) -> {
-            NDArray adversarial = adversarialExamples(model, x, y, s);
-            NDArray logits = s.alpha() > 0 ? model.logits(x) : Autograd.notRecording(() -> model.logits(x));
+            NDArray adversarial = adversarialExamples(model.inMode(ForwardMode.BATCH_STATISTICS), x, y, s);
+            BlockClassifier inference = model.inMode(ForwardMode.INFERENCE);
+            NDArray logits = s.alpha() > 0 ? model.logits(x) : Autograd.notRecording(() -> inference.logits(x));
             NDArray ce = Losses.crossEntropy(logits, y);
             NDArray advLogits = model.logits(adversarial);
             NDArray advCe = Losses.crossEntropy(advLogits, y);

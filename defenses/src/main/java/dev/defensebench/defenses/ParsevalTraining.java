@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
+import dev.defensebench.model.ResidualSum;
 import dev.defensebench.spi.Defense;
 import dev.defensebench.spi.Hyperparameters;
 import dev.defensebench.spi.ParamSpec;
@@ -29,9 +30,10 @@ import java.util.Random;
  * each layer toward a Parseval tight frame (singular values 1) and so keeps its spectral norm near or
  * below 1. Biases are left alone.
  *
- * <p>The paper also keeps aggregation layers (sums of branches, e.g. residual connections) convex by
- * projecting their weights onto the simplex. The built-in architectures (mlp, lenet, convnet) are plain
- * chains without aggregation layers, so there is nothing to project and this class does no projection.
+ * <p>As in the paper, aggregation layers are kept convex: every residual sum ({@link ResidualSum}) of the
+ * ResNet and WideResNet variants becomes {@code y = a₀·shortcut + a₁·branch} with (a₀, a₁) starting at
+ * (½, ½), trained by SGD and projected back onto the probability simplex after every step. The plain
+ * chains (mlp, lenet, convnet, nin) have no aggregation layers.
  *
  * <p>The trained model's notes record each weight's spectral norm (power iteration) under
  * {@code spectral_norm/<parameter>}.
@@ -83,7 +85,9 @@ public final class ParsevalTraining implements Defense {
 
     @Override
     public TrainedModel train(TrainingRequest full) {
-        TrainingRequest request = TrainingSubset.apply(full, "defense 'parseval'");
+        TrainingRequest subset = TrainingSubset.apply(full, "defense 'parseval'");
+        TrainingRequest request = new TrainingRequest(subset.data(), () -> convexAggregations(subset.architecture().get()),
+                subset.params(), subset.seed(), subset.device(), subset.initialWeights(), subset.progress());
         Settings settings = Settings.from(request.params());
         Random random = new Random(request.seed() ^ SEED_SALT);
         TrainedModel model = SgdTraining.train(request, SgdSettings.from(request.params()), (net, x, y) -> {
@@ -100,9 +104,38 @@ public final class ParsevalTraining implements Defense {
         return model;
     }
 
-    /** The after-step hook: {@link #retract} on every weight matrix with rows drawn from {@code random}. */
+    /** {@code block} (not yet initialised) with every residual sum made a trainable convex combination. */
+    static Block convexAggregations(Block block) {
+        residualSums(block).forEach(ResidualSum::makeConvex);
+        return block;
+    }
+
+    /** Every {@link ResidualSum} inside {@code block}, depth first. */
+    static List<ResidualSum> residualSums(Block block) {
+        List<ResidualSum> out = new ArrayList<>();
+        if (block instanceof ResidualSum sum) {
+            out.add(sum);
+        }
+        for (Pair<String, Block> child : block.getChildren()) {
+            out.addAll(residualSums(child.getValue()));
+        }
+        return out;
+    }
+
+    /**
+     * The after-step hook: {@link #retract} on every weight matrix with rows drawn from {@code random}, and
+     * the residual sums' trainable weights projected onto the simplex.
+     */
     public static AfterStep retraction(Settings s, Random random) {
         return block -> {
+            for (ResidualSum sum : residualSums(block)) {
+                if (sum.aggregation().requiresGradient()) {
+                    NDArray a = sum.aggregation().getArray();
+                    NDArray projected = a.getManager().create(SimplexProjection.project(a.toFloatArray()))
+                            .toDevice(a.getDevice(), false);
+                    a.muli(0).addi(projected);
+                }
+            }
             for (Pair<String, Parameter> p : weightMatrices(block)) {
                 NDArray w = p.getValue().getArray();
                 int rows = (int) w.getShape().get(0);

@@ -3,6 +3,8 @@ package dev.defensebench.defenses;
 import ai.djl.ndarray.NDArray;
 import dev.defensebench.attacks.Pgd;
 import dev.defensebench.autograd.Autograd;
+import dev.defensebench.model.BlockClassifier;
+import dev.defensebench.model.ForwardMode;
 import dev.defensebench.spi.Classifier;
 import dev.defensebench.spi.Defense;
 import dev.defensebench.spi.Hyperparameters;
@@ -25,6 +27,11 @@ import java.util.Random;
  * finds in the ε-ball (random start, projected steps, clipped into the input box), optionally mixed
  * with the clean loss: {@code J = w·CE(x) + (1 − w)·CE(x_pgd)} with {@code w = clean_weight} (0 = Madry).
  * Defaults are Madry's MNIST ones for [0,1] pixels: Linf, ε = 0.3, 40 steps of 0.01.
+ *
+ * <p>BatchNorm: PGD runs the network in inference mode (running statistics, nothing updated), as the
+ * Madry lab's {@code robustness} library does ({@code eval()} around the attack); the training
+ * cross-entropy runs in training mode. A clean forward made only to report {@code ce} runs in inference
+ * mode, so only the objective's forwards update the running statistics.
  */
 public final class PgdAdversarial implements Defense {
 
@@ -87,8 +94,9 @@ public final class PgdAdversarial implements Defense {
      */
     public static BatchLoss loss(Settings s, Random random) {
         return (model, x, y) -> {
-            NDArray adversarial = adversarialExamples(model, x, y, s.inner(), random);
-            NDArray logits = s.cleanWeight() > 0 ? model.logits(x) : Autograd.notRecording(() -> model.logits(x));
+            BlockClassifier inference = model.inMode(ForwardMode.INFERENCE);
+            NDArray adversarial = adversarialExamples(inference, x, y, s.inner(), random);
+            NDArray logits = s.cleanWeight() > 0 ? model.logits(x) : Autograd.notRecording(() -> inference.logits(x));
             NDArray ce = Losses.crossEntropy(logits, y);
             NDArray advLogits = model.logits(adversarial);
             NDArray advCe = Losses.crossEntropy(advLogits, y);

@@ -2,6 +2,7 @@ package dev.defensebench.defenses;
 
 import ai.djl.ndarray.NDArray;
 import dev.defensebench.attacks.Pgd;
+import dev.defensebench.model.ForwardMode;
 import dev.defensebench.spi.Classifier;
 import dev.defensebench.spi.Defense;
 import dev.defensebench.spi.Hyperparameters;
@@ -26,6 +27,10 @@ import java.util.function.Function;
  * start uniform in the ball; the reference code starts at {@code x + 0.001·N(0, I)} instead). In the
  * outer loss the gradient flows through both f(x) and f(x'), as in the reference code. Defaults are
  * the paper's MNIST ones: β = 6, Linf, ε = 0.3, 40 steps of 0.01.
+ *
+ * <p>BatchNorm: as in the reference code ({@code model.eval()} before the attack, {@code model.train()}
+ * after), x' is searched in inference mode (running statistics, nothing updated) and both forwards of
+ * the objective run in training mode.
  */
 public final class Trades implements Defense {
 
@@ -104,6 +109,7 @@ public final class Trades implements Defense {
 
     /** The batch objective, drawing PGD's random starts from {@code random}; terms shown: ce, kl, adv_acc. */
     public static BatchLoss loss(Settings s, Random random) {
-        return (model, x, y) -> objective(model, x, adversarialExamples(model, x, s.inner(), random), y, s.beta());
+        return (model, x, y) -> objective(model,
+                x, adversarialExamples(model.inMode(ForwardMode.INFERENCE), x, s.inner(), random), y, s.beta());
     }
 }

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -29,7 +30,7 @@ import org.openqa.selenium.logging.LoggingPreferences;
 
 /**
  * The site in real headless Chromium (Debian {@code chromium} + {@code chromium-driver}, which
- * {@code .ci/run} installs): rows, sorting by a click, an SVG curve on an entry page, a hostile model
+ * {@code ./run-tests} installs; found by {@link HeadlessChromium}): rows, sorting by a click, an SVG curve on an entry page, a hostile model
  * name shown as text, and no network request. Screenshots are kept under
  * {@code reports/target/browser-test/} as build artifacts.
  */
@@ -40,6 +41,7 @@ class SiteBrowserTest {
     @TempDir
     static Path dir;
 
+    private static HeadlessChromium.Lookup chromium;
     private static ChromeDriver driver;
     private static Path site;
 
@@ -52,8 +54,12 @@ class SiteBrowserTest {
         site = dir.resolve("site");
         Site.write(ResultSet.read(results), List.of(ResultSet.read(previous)), site, Instant.now());
 
+        chromium = HeadlessChromium.locate();
+        if (chromium.binaries().isEmpty()) {
+            return;
+        }
         ChromeOptions options = new ChromeOptions();
-        options.setBinary(Path.of("/usr/bin/chromium").toString());
+        options.setBinary(chromium.binaries().get().browser().toString());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--window-size=1600,1000", "--no-first-run", "--disable-extensions", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--disable-default-apps");
@@ -62,10 +68,15 @@ class SiteBrowserTest {
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile()).build();
+                .usingDriverExecutable(chromium.binaries().get().driver().toFile()).build();
         driver = new ChromeDriver(service, options);
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
         Files.createDirectories(ARTIFACTS);
+    }
+
+    @BeforeEach
+    void needsTheBrowser() {
+        chromium.assumeFound();
     }
 
     @AfterAll

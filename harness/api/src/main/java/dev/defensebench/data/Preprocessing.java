@@ -17,9 +17,16 @@ public enum Preprocessing {
      * Raw 0..255 pixels minus the per-pixel mean image of the training split, as the matconvnet code of
      * Deep Defense (Yan et al. 2018) does.
      */
-    PAPER;
+    PAPER,
 
-    /** Parses {@code "unit"} or {@code "paper"}, ignoring case and surrounding blanks. */
+    /**
+     * Per-channel standardisation with the data set's own statistics: {@code (x/255 − μ_c) / σ_c}, μ and σ
+     * the mean and standard deviation of channel c over every training pixel. Attack budgets are then in
+     * these units.
+     */
+    STANDARDIZE;
+
+    /** Parses {@code "unit"}, {@code "paper"} or {@code "standardize"}, ignoring case and surrounding blanks. */
     public static Preprocessing parse(String text) {
         if (text != null) {
             String t = text.strip().toLowerCase(Locale.ROOT);
@@ -38,13 +45,19 @@ public enum Preprocessing {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Fits this preprocessing to a training split (computes the per-pixel mean for {@link #PAPER}). */
+    /**
+     * Fits this preprocessing to a training split (computes the per-pixel mean for {@link #PAPER}, the
+     * channel statistics for {@link #STANDARDIZE}).
+     */
     public Preprocessor fit(ImageSplit train) {
         if (this == UNIT) {
-            return new Preprocessor(UNIT, null, train.pixelsPerImage(), train.count());
+            return new Preprocessor(UNIT, null, null, train.pixelsPerImage(), train.count());
         }
         if (train.count() == 0) {
-            throw new IllegalArgumentException("cannot fit the 'paper' preprocessing: the training split is empty");
+            throw new IllegalArgumentException("cannot fit the '" + id() + "' preprocessing: the training split is empty");
+        }
+        if (this == STANDARDIZE) {
+            return standardize(train);
         }
         int per = train.pixelsPerImage();
         long[] sums = new long[per];
@@ -59,6 +72,34 @@ public enum Preprocessing {
         for (int j = 0; j < per; j++) {
             mean[j] = (float) ((double) sums[j] / train.count());
         }
-        return new Preprocessor(PAPER, mean, per, train.count());
+        return new Preprocessor(PAPER, mean, null, per, train.count());
+    }
+
+    private static Preprocessor standardize(ImageSplit train) {
+        int plane = train.height() * train.width();
+        int per = train.pixelsPerImage();
+        double[] sum = new double[train.channels()];
+        double[] squares = new double[train.channels()];
+        byte[] px = train.pixels();
+        for (int i = 0; i < px.length; i++) {
+            int c = (i % per) / plane;
+            double v = px[i] & 0xFF;
+            sum[c] += v;
+            squares[c] += v * v;
+        }
+        double count = (double) train.count() * plane;
+        float[] mean = new float[per];
+        float[] scale = new float[per];
+        for (int c = 0; c < sum.length; c++) {
+            double m = sum[c] / count;
+            double sd = Math.sqrt(Math.max(0, squares[c] / count - m * m));
+            if (sd == 0) {
+                throw new IllegalArgumentException("cannot fit the 'standardize' preprocessing: channel " + c
+                        + " is constant (" + m + ") over the training split");
+            }
+            java.util.Arrays.fill(mean, c * plane, (c + 1) * plane, (float) m);
+            java.util.Arrays.fill(scale, c * plane, (c + 1) * plane, (float) sd);
+        }
+        return new Preprocessor(STANDARDIZE, mean, scale, per, train.count());
     }
 }

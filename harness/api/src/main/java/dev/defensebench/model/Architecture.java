@@ -17,4 +17,13 @@ public interface Architecture {
 
     /** A fresh, uninitialised network for samples of {@code sampleShape} and {@code numClasses} outputs. */
     Block build(Shape sampleShape, int numClasses);
+
+    /**
+     * The largest learning rate a defense's <em>default</em> may use on this network (SGD with momentum
+     * 0.9, Xavier initialisation, [0,1] inputs): a higher default is lowered to it, so that every
+     * architecture trains with the defaults. A learning rate written in the experiment is used as written.
+     */
+    default double maxDefaultLearningRate() {
+        return Double.POSITIVE_INFINITY;
+    }
 }

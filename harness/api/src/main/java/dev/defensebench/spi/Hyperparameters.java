@@ -78,6 +78,12 @@ public final class Hyperparameters {
                     return raw;
                 }
                 break;
+            case DOUBLE_LIST:
+                if (raw instanceof List<?> list && list.stream().allMatch(v -> v instanceof Number n
+                        && !Double.isNaN(n.doubleValue()))) {
+                    return list.stream().map(v -> ((Number) v).doubleValue()).toList();
+                }
+                break;
             default:
                 break;
         }
@@ -96,6 +102,11 @@ public final class Hyperparameters {
 
     public boolean getBoolean(String name) {
         return (Boolean) get(name);
+    }
+
+    @SuppressWarnings("unchecked")
+    public List<Double> getDoubleList(String name) {
+        return (List<Double>) get(name);
     }
 
     public String getString(String name) {

@@ -11,7 +11,9 @@ public record ParamSpec(String name, Type type, Object defaultValue, String desc
         INT,
         DOUBLE,
         BOOLEAN,
-        STRING
+        STRING,
+        /** A list of numbers, written {@code [0.5, 0.75]} in the experiment file. */
+        DOUBLE_LIST
     }
 
     public static ParamSpec ofInt(String name, int defaultValue, String description) {
@@ -24,6 +26,10 @@ public record ParamSpec(String name, Type type, Object defaultValue, String desc
 
     public static ParamSpec ofBoolean(String name, boolean defaultValue, String description) {
         return new ParamSpec(name, Type.BOOLEAN, defaultValue, description);
+    }
+
+    public static ParamSpec ofDoubleList(String name, java.util.List<Double> defaultValue, String description) {
+        return new ParamSpec(name, Type.DOUBLE_LIST, java.util.List.copyOf(defaultValue), description);
     }
 
     public static ParamSpec ofString(String name, String defaultValue, String description) {

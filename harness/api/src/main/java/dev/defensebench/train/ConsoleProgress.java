@@ -68,7 +68,9 @@ public final class ConsoleProgress implements ProgressListener {
     @Override
     public void finish(String summary) {
         closeBar();
-        LOG.info(summary);
+        if (!summary.isEmpty()) {
+            LOG.info(summary);
+        }
     }
 
     private void closeBar() {

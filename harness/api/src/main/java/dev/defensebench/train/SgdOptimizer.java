@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * SGD with momentum and weight decay, matconvnet style: {@code v ← μv − lr·(g + wd·w); w ← w + v}.
- * The velocity buffers live on the given manager; updates happen in place, outside any graph.
+ * The velocity buffers live on the given manager; updates happen in place, outside any graph. Only the
+ * parameters that require gradients are trained (not BatchNorm's running statistics, nor frozen ones).
  */
 public final class SgdOptimizer {
 
@@ -23,6 +24,9 @@ public final class SgdOptimizer {
 
     public SgdOptimizer(Block block, NDManager manager, double momentum, double weightDecay) {
         for (Pair<String, Parameter> p : block.getParameters()) {
+            if (!p.getValue().requiresGradient()) {
+                continue;
+            }
             NDArray w = p.getValue().getArray();
             weights.add(w);
             velocities.add(manager.zeros(w.getShape(), w.getDataType()));

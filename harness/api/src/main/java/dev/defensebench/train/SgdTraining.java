@@ -12,6 +12,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import dev.defensebench.autograd.Autograd;
 import dev.defensebench.model.BlockClassifier;
+import dev.defensebench.model.ForwardMode;
 import dev.defensebench.model.ModelFiles;
 import dev.defensebench.spi.Examples;
 import dev.defensebench.spi.TrainedModel;
@@ -24,14 +25,18 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * The mini-batch SGD loop every defense trains with: seeded initialisation and shuffling, momentum,
- * weight decay, the step schedule, a progress line with the defense's terms, accuracy and throughput.
+ * The mini-batch SGD loop every defense trains with: seeded initialisation, shuffling and augmentation,
+ * momentum, weight decay, the learning-rate schedule (evaluated every step), a progress line with the
+ * defense's terms, accuracy and throughput.
  *
  * <p>Each step runs in its own {@link NDScope}, so the native memory of a step is released when the
  * step ends. Parameter gradients come from {@link Autograd#gradients}, never from {@code .grad}
  * accumulation, so nothing of a step's graph outlives it.
  */
 public final class SgdTraining {
+
+    /** Mixed into the training seed so the augmentation draws differ from the shuffling stream. */
+    static final long AUGMENTATION_SALT = 0x41554720L;
 
     private SgdTraining() {}
 
@@ -70,13 +75,18 @@ public final class SgdTraining {
 
     /**
      * Re-initialises a fresh network matconvnet style: every weight (a parameter of two or more
-     * dimensions) from N(0, std²), every bias 0, from the engine's seeded generator. With raw-pixel
+     * dimensions) from N(0, std²), every bias 0, from the engine's seeded generator; BatchNorm's and
+     * other parameters keep their initialisation. With raw-pixel
      * inputs (the {@code paper} preprocessing) the default Xavier scale leaves the weights of pixels
      * that are rarely inked in training far larger than the learned ones, which ruins generalisation.
      */
     static void redrawWeights(Block block, double std) {
         Autograd.notRecording(() -> {
             for (Pair<String, Parameter> p : block.getParameters()) {
+                Parameter.Type type = p.getValue().getType();
+                if (type != Parameter.Type.WEIGHT && type != Parameter.Type.BIAS) {
+                    continue;
+                }
                 NDArray w = p.getValue().getArray();
                 NDArray fresh = w.getShape().dimension() >= 2
                         ? w.getManager().randomNormal(0f, (float) std, w.getShape(), w.getDataType())
@@ -92,9 +102,13 @@ public final class SgdTraining {
             Block block, NDManager manager, TrainingRequest request, SgdSettings s, BatchLoss loss, String label,
             AfterStep afterStep) {
         Examples data = request.data();
-        BlockClassifier model = new BlockClassifier(block, data.numClasses(), data.box());
+        // The objective sees the network in training mode (BatchNorm on batch statistics, running ones
+        // updated); a defense switches its inner attack to another mode itself.
+        BlockClassifier model = new BlockClassifier(block, data.numClasses(), data.box()).inMode(ForwardMode.TRAINING);
         SgdOptimizer optimizer = new SgdOptimizer(block, manager, s.momentum(), s.weightDecay());
         Random shuffle = new Random(request.seed());
+        Random augmentRandom = new Random(request.seed() ^ AUGMENTATION_SALT);
+        Augmentation augmentation = Augmentation.resolve(s.augmentation(), data.sampleShape(), data.box().lower());
         int n = data.size();
         int per = (int) data.sampleShape().size();
         int stepsPerEpoch = (n + s.batchSize() - 1) / s.batchSize();
@@ -105,9 +119,9 @@ public final class SgdTraining {
             order[i] = i;
         }
         for (int epoch = 0; epoch < s.epochs(); epoch++) {
-            float lr = (float) s.learningRateAt(epoch);
             shuffle(order, shuffle);
-            request.progress().start(String.format(Locale.ROOT, "%s epoch %d/%d", label, epoch + 1, s.epochs()), stepsPerEpoch);
+            request.progress().start(String.format(Locale.ROOT, "train (%s) epoch %d/%d", label, epoch + 1, s.epochs()),
+                    stepsPerEpoch);
             Map<String, Double> sums = new LinkedHashMap<>();
             long correct = 0;
             long seen = 0;
@@ -121,6 +135,8 @@ public final class SgdTraining {
                     System.arraycopy(data.inputs(), src * per, xs, i * per, per);
                     ys[i] = data.labels()[src];
                 }
+                augmentation.apply(xs, size, data.sampleShape(), augmentRandom);
+                float lr = (float) s.schedule().rateAt(epoch, b / s.batchSize(), stepsPerEpoch);
                 try (NDScope scope = new NDScope()) {
                     NDArray x = manager.create(xs, new Shape(size).addAll(data.sampleShape()));
                     NDArray y = manager.create(ys);
@@ -142,7 +158,7 @@ public final class SgdTraining {
             final long seenFinal = seen;
             sums.forEach((k, v) -> lastMeans.put(k, v / seenFinal));
             lastMeans.put("train_accuracy", seen == 0 ? Double.NaN : (double) correct / seen);
-            request.progress().finish(String.format(Locale.ROOT, "%s epoch %d/%d: %s (%.1f s)",
+            request.progress().finish(String.format(Locale.ROOT, "train (%s) epoch %d/%d: %s (%.1f s)",
                     label, epoch + 1, s.epochs(), status(sums, seen, correct, seconds), seconds));
         }
         return new TrainedModel(block, manager, epochSeconds, lastMeans, new LinkedHashMap<>());

@@ -18,13 +18,14 @@ class DatasetRegistryTest {
     Path dataDir;
 
     @Test
-    void standardKnowsMnistAndCifar10AndListsThemForUnknownNames() {
+    void standardKnowsMnistCifar10AndCifar100AndListsThemForUnknownNames() {
         DatasetRegistry r = DatasetRegistry.standard();
-        assertThat(r.names()).containsExactly("cifar10", "mnist");
+        assertThat(r.names()).containsExactly("cifar10", "cifar100", "mnist");
         assertThat(r.loader("MNIST").numClasses()).isEqualTo(10);
+        assertThat(r.loader("cifar100").numClasses()).isEqualTo(100);
         assertThatThrownBy(() -> r.load("imagenet", dataDir))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("'imagenet'").hasMessageContaining("cifar10, mnist");
+                .hasMessageContaining("'imagenet'").hasMessageContaining("cifar10, cifar100, mnist");
     }
 
     @Test
@@ -121,7 +122,7 @@ class DatasetRegistryTest {
         RequiredFile required = new RequiredFile("cifar-10-binary.tar.gz",
                 Checksum.md5(DataFetcherTest.hex("MD5", archive)));
         FakeSource source = FakeSource.serving("toronto", Map.of("cifar-10-binary.tar.gz", archive));
-        Cifar10Loader loader = new Cifar10Loader(required, 2 * 3073, dir -> List.of(source));
+        CifarLoader loader = new CifarLoader(CifarFormat.CIFAR10.with(required, 2, 2), dir -> List.of(source));
         DatasetRegistry r = DatasetRegistry.standard().with(loader);
 
         LoadedDataset d = r.load("cifar10", dataDir);
@@ -143,12 +144,13 @@ class DatasetRegistryTest {
     @Test
     void cifar10AcceptsAnExtractedDirectoryInTheDataDirAndChecksSizes(@TempDir Path work) throws Exception {
         Path batches = dataDir.resolve("cifar-10-batches-bin");
-        for (String f : Cifar10Loader.TRAIN_FILES) {
+        for (String f : CifarFormat.CIFAR10.trainFiles()) {
             TestFiles.write(batches.resolve(f), TestFiles.cifarRecords(0, 1, 2));
         }
         TestFiles.write(batches.resolve("test_batch.bin"), TestFiles.cifarRecords(0, 3)); // wrong size
         FakeSource none = FakeSource.failing("toronto", "unreachable");
-        Cifar10Loader loader = new Cifar10Loader(Cifar10Loader.ARCHIVE, 2 * 3073, dir -> List.of(none));
+        CifarLoader loader = new CifarLoader(CifarFormat.CIFAR10.with(CifarFormat.CIFAR10.archive(), 2, 2),
+                dir -> List.of(none));
         DataUnavailableException e = catchThrowableOfType(DataUnavailableException.class, () -> loader.load(dataDir));
         assertThat(e.getMessage()).contains("cifar-10-binary.tar.gz").contains("MD5 c32a1d4ab5d03f1284b67883e8d87530")
                 .contains("1. fake toronto: IOException: unreachable")
@@ -170,7 +172,7 @@ class DatasetRegistryTest {
         byte[] archive = Files.readAllBytes(file);
         RequiredFile required = new RequiredFile("cifar-10-binary.tar.gz",
                 Checksum.md5(DataFetcherTest.hex("MD5", archive)));
-        Cifar10Loader loader = new Cifar10Loader(required, 3073,
+        CifarLoader loader = new CifarLoader(CifarFormat.CIFAR10.with(required, 1, 1),
                 dir -> List.of(FakeSource.serving("s", Map.of("cifar-10-binary.tar.gz", archive))));
         assertThatThrownBy(() -> loader.load(dataDir)).isInstanceOf(UnsafeArchiveException.class)
                 .hasMessageContaining("../../evil");
@@ -179,5 +181,34 @@ class DatasetRegistryTest {
         try (var files = Files.list(dataDir.resolve("cifar10"))) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("cifar-10-binary.tar.gz");
         }
+    }
+
+    @Test
+    void cifar100ArchiveIsVerifiedByMd5ExtractedAndReadWithItsFineLabels(@TempDir Path work) throws Exception {
+        Path file = work.resolve("c100.tar.gz");
+        try (TestFiles.Tar tar = new TestFiles.Tar(file, true)) {
+            tar.dir("cifar-100-binary");
+            tar.file("cifar-100-binary/train.bin", TestFiles.cifar100Records(0, 10, 99, 42));
+            tar.file("cifar-100-binary/test.bin", TestFiles.cifar100Records(5, 7, 63));
+            tar.file("cifar-100-binary/fine_label_names.txt", "apple\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        byte[] archive = Files.readAllBytes(file);
+        RequiredFile required = new RequiredFile("cifar-100-binary.tar.gz", Checksum.md5(DataFetcherTest.hex("MD5", archive)));
+        FakeSource source = FakeSource.serving("toronto", Map.of("cifar-100-binary.tar.gz", archive));
+        DatasetRegistry r = DatasetRegistry.standard()
+                .with(new CifarLoader(CifarFormat.CIFAR100.with(required, 3, 2), dir -> List.of(source)));
+
+        LoadedDataset d = r.load("cifar100", dataDir);
+        assertThat(d.numClasses()).isEqualTo(100);
+        assertThat(d.train().labels()).containsExactly(10, 99, 42);
+        assertThat(d.test().labels()).containsExactly(7, 63);
+        assertThat(dataDir.resolve("cifar100/cifar-100-binary/test.bin")).exists();
+
+        byte[] corrupt = archive.clone();
+        corrupt[corrupt.length / 2] ^= 1;
+        FakeSource bad = FakeSource.serving("toronto", Map.of("cifar-100-binary.tar.gz", corrupt));
+        CifarLoader strict = new CifarLoader(CifarFormat.CIFAR100, dir -> List.of(bad));
+        assertThatThrownBy(() -> strict.load(work.resolve("other")))
+                .hasMessageContaining("cifar-100-binary.tar.gz").hasMessageContaining("03b5dce01913d631647c71ecec9e9cb8");
     }
 }

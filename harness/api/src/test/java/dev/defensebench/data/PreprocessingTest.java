@@ -19,7 +19,7 @@ class PreprocessingTest {
         assertThat(Preprocessing.PAPER.id()).isEqualTo("paper");
         assertThatThrownBy(() -> Preprocessing.parse("zca"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("'zca'").hasMessageContaining("unit, paper");
+                .hasMessageContaining("'zca'").hasMessageContaining("unit, paper, standardize");
     }
 
     @Test
@@ -61,5 +61,25 @@ class PreprocessingTest {
         assertThatThrownBy(() -> new Preprocessor(Preprocessing.UNIT, null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Preprocessor.unit");
         assertThat(Preprocessor.unit(3).upperBound()).containsExactly(1f, 1f, 1f);
+    }
+
+    @Test
+    void standardizeUsesEachChannelsMeanAndDeviationOverTheTrainingPixels() {
+        // two 2×1×2 images; channel 0 holds 0, 51, 102, 153 (mean 76.5), channel 1 is 255 and 0 twice (mean 127.5)
+        ImageSplit train = new ImageSplit(new byte[] {0, 51, (byte) 255, 0, 102, (byte) 153, (byte) 255, 0},
+                new int[] {0, 1}, 2, 1, 2);
+        Preprocessor p = Preprocessing.parse("standardize").fit(train);
+        double sd0 = Math.sqrt((76.5 * 76.5 + 25.5 * 25.5) * 2 / 4);
+        float[] x = p.apply(train);
+        assertThat((double) x[0]).isCloseTo(-76.5 / sd0, within(1e-6));
+        assertThat((double) x[5]).isCloseTo(76.5 / sd0, within(1e-6));
+        assertThat((double) x[2]).isCloseTo(1.0, within(1e-6));
+        assertThat((double) x[3]).isCloseTo(-1.0, within(1e-6));
+        assertThat((double) p.lowerBound()[1]).isCloseTo(-76.5 / sd0, within(1e-6));
+        assertThat((double) p.upperBound()[3]).isCloseTo(1.0, within(1e-6));
+        assertThat(p.describe()).contains("channel mean (0.3000, 0.5000)").contains("std (" + String.format(
+                java.util.Locale.ROOT, "%.4f", sd0 / 255) + ", 0.5000)");
+        ImageSplit flat = new ImageSplit(new byte[] {7, 7}, new int[] {0, 1}, 1, 1, 1);
+        assertThatThrownBy(() -> Preprocessing.STANDARDIZE.fit(flat)).hasMessageContaining("channel 0 is constant");
     }
 }

@@ -58,6 +58,19 @@ final class TestFiles {
         return out;
     }
 
+    /** CIFAR-100 records: coarse label {@code fine / 5}, then the fine label, then pixels as {@link #cifarRecords}. */
+    static byte[] cifar100Records(int firstIndex, int... fineLabels) {
+        byte[] out = new byte[fineLabels.length * 3074];
+        for (int r = 0; r < fineLabels.length; r++) {
+            out[r * 3074] = (byte) (fineLabels[r] / 5);
+            out[r * 3074 + 1] = (byte) fineLabels[r];
+            for (int i = 0; i < 3072; i++) {
+                out[r * 3074 + 2 + i] = (byte) ((firstIndex + r + 7 * i) & 0xFF);
+            }
+        }
+        return out;
+    }
+
     static Path write(Path file, byte[] content) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
         return Files.write(file, content);

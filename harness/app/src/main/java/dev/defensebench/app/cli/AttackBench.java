@@ -58,7 +58,7 @@ record AttackBench(double minSeconds, double linfEps, double l2Eps) {
         double seconds = elapsed / 1e9;
         long n = x.getShape().get(0);
         String extra = last.hasDistances() && norm == Norm.L2
-                ? String.format(Locale.ROOT, "rho2 %.4f", last.meanRelativeDistance()) : "";
+                ? String.format(Locale.ROOT, "rho2 %.6g", last.meanRelativeDistance()) : "";
         out.printf(Locale.ROOT, "| %s | %s | %s | %.1f | %.3f | %.3f | %.3f | %s |%n", arch, attack.name(), norm.label(),
                 n * runs / seconds, seconds / runs, cpu / 1e9 / runs, last.outcomes().get(0).robustAccuracy(), extra);
         out.flush();

@@ -39,13 +39,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code defense-bench bench}: the Deep Defense training-step benchmark. Pre-trains the
- * network briefly with plain SGD (so DeepFool meets a real classifier), then times Deep Defense steps
- * and splits each into the forward unroll, the gradient (double backward) and the update, and reads
- * the resident set size after step 50 and after the last step.
+ * {@code defense-bench bench}: benchmarks that print figures. {@code --mode step} (the default): the Deep
+ * Defense training step, split into the forward unroll, the gradient (double backward) and the update,
+ * with the resident set size after step 50 and after the last step; with {@code --throughput} (the default
+ * for architectures with BatchNorm, such as resnet18) the images/s of plain and PGD-AT training steps
+ * instead ({@link TrainingThroughput}). {@code --mode attacks}: images per second of every registered
+ * attack (default parameters) on a fixed test batch, per architecture, then the ensemble on a fixed
+ * ℓ∞-robust MLP (PGD-trained here, seeded). Networks are pre-trained briefly with plain SGD first, so the
+ * attacks meet a real classifier. The MNIST modes print the oneDNN ISA in use.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmark the Deep Defense training step (time split and resident memory).")
+        description = "Benchmark the Deep Defense training step, training throughput, or the attacks (images/s).")
 final class BenchCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -99,6 +103,15 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "data directory (see 'run')")
     Path dataDir;
 
+    @Option(names = "--throughput", negatable = true, description = "instead: images/s of plain and PGD-AT training "
+            + "steps of --arch on synthetic 3x32x32 batches of --batch images (CIFAR-sized; no data set needed); "
+            + "default: on for architectures with BatchNorm (resnet18, preact-resnet18, wrn-*, nin), else off")
+    Boolean throughput;
+
+    @Option(names = "--throughput-steps", defaultValue = "5",
+            description = "timed steps of each kind with --throughput (default: ${DEFAULT-VALUE})")
+    int throughputSteps;
+
     /** A pre-trained network, its optimiser and an endless source of training batches. */
     private record Trained(String architecture, BlockClassifier model, SgdOptimizer optimizer, Supplier<NDList> nextBatch) {}
 
@@ -113,6 +126,12 @@ final class BenchCommand implements Callable<Integer> {
         String prep = preprocessing != null ? preprocessing : attacks ? "unit" : "paper";
         List<String> archs = architectures != null ? architectures : attacks ? List.of("mlp", "lenet") : List.of("mlp");
         PrintWriter out = spec.commandLine().getOut();
+        if (!attacks && archs.stream().allMatch(this::throughputMode)) { // no data set needed
+            for (String arch : archs) {
+                throughput(out, arch);
+            }
+            return 0;
+        }
         LoadedDataset data = DatasetRegistry.standard().load("mnist", DatasetRegistry.defaultDataDir(dataDir));
         Preprocessor pre = Preprocessing.parse(prep).fit(data.train());
         Device dev = Devices.resolve(device);
@@ -127,6 +146,8 @@ final class BenchCommand implements Callable<Integer> {
                 Trained trained = pretrain(arch, data, pre, prep, manager);
                 if (attacks) {
                     attackTable(out, trained, data, pre, manager);
+                } else if (throughputMode(arch)) {
+                    throughput(out, arch);
                 } else {
                     stepBench(out, trained, prep, dev);
                 }
@@ -313,6 +334,27 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private final long[] timing = new long[3];
+
+    /** Whether {@code architecture}'s network (built for CIFAR-sized inputs, not initialised) has BatchNorm. */
+    private static boolean hasBatchNorm(dev.defensebench.model.Architecture architecture) {
+        return architecture.build(TrainingThroughput.SAMPLE, TrainingThroughput.CLASSES).getParameters().stream()
+                .anyMatch(p -> p.getValue().getType() == ai.djl.nn.Parameter.Type.RUNNING_MEAN);
+    }
+
+    /** Whether the step mode times training throughput for {@code arch} (--throughput, or BatchNorm by default). */
+    private boolean throughputMode(String arch) {
+        return throughput != null ? throughput : hasBatchNorm(Plugins.discover().architecture(arch));
+    }
+
+    private void throughput(PrintWriter out, String arch) {
+        if (throughputSteps < 1 || batch < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--throughput-steps and --batch must be at least 1, found " + throughputSteps + " and " + batch);
+        }
+        Device dev = Devices.resolve(device);
+        EnvironmentException.requireSoundNumerics(dev);
+        TrainingThroughput.run(Plugins.discover().architecture(arch), batch, throughputSteps, dev, out);
+    }
 
     private static long heapCommittedKb() {
         return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted() / 1024;

@@ -13,11 +13,31 @@ import picocli.CommandLine.Command;
                 MergeCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
+    /** The option that shows DJL's engine chatter and defense-bench's debug lines. */
+    public static final String VERBOSE = "--verbose";
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Option(names = VERBOSE, scope = CommandLine.ScopeType.INHERIT,
+            description = "also show the engine's messages (DJL, PyTorch) and defense-bench's debug lines")
+    boolean verbose;
+
     public static void main(String[] args) {
+        if (java.util.Arrays.asList(args).contains(VERBOSE)) {
+            verboseLogging();
+        }
         System.exit(execute(args));
+    }
+
+    /**
+     * Lowers the log thresholds that simplelogger.properties sets; must run before the first logger is
+     * created, which is why {@link #main} looks for the option before picocli parses anything.
+     */
+    static void verboseLogging() {
+        System.setProperty("org.slf4j.simpleLogger.log.ai.djl", "info");
+        System.setProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda", "info");
+        System.setProperty("org.slf4j.simpleLogger.log.dev.defensebench", "debug");
     }
 
     /** Runs the command line and returns its exit code (tests call this). */

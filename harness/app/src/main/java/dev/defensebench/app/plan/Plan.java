@@ -6,7 +6,9 @@ import dev.defensebench.app.config.Experiment;
 import dev.defensebench.app.config.ExperimentLoader;
 import dev.defensebench.app.config.ModelEntry;
 import dev.defensebench.app.config.Plugins;
+import dev.defensebench.data.Preprocessing;
 import dev.defensebench.spi.Hyperparameters;
+import dev.defensebench.spi.ParamSpec;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -38,9 +40,12 @@ public record Plan(List<Cell> cells) {
             if (entry.isImported()) {
                 continue; // imported ONNX entries are not trained: the runner scores them after the cells
             }
-            Hyperparameters params = Hyperparameters.resolve(
-                    "models '" + entry.name() + "'", plugins.defense(entry.defense()).parameters(), entry.params());
+            List<ParamSpec> specs = plugins.defense(entry.defense()).parameters();
+            Preprocessing preprocessing = Preprocessing.parse(experiment.preprocessing());
             for (String architecture : entry.architectures()) {
+                Hyperparameters params = Hyperparameters.resolve("models '" + entry.name() + "'", specs,
+                        TrainingDefaults.apply(entry.params(), specs, plugins.architecture(architecture), preprocessing,
+                                entry.initFrom() == null));
                 for (long seed : experiment.seeds()) {
                     Cell parent = entry.initFrom() == null ? null : byKey.get(key(entry.initFrom(), architecture, seed));
                     Map<String, Object> config = new TreeMap<>();

@@ -57,6 +57,9 @@ public final class Evaluator {
     }
 
     /** An evaluator that also hands a few adversarial examples per attack to {@code gallery}. */
+    /** One short summary per attack run of the current evaluation, logged together as one line. */
+    private final List<String> stages = new ArrayList<>();
+
     public Evaluator(Plugins plugins, int batchSize, ProgressListener progress, GalleryRecorder gallery) {
         this.plugins = plugins;
         this.batchSize = batchSize;
@@ -68,6 +71,7 @@ public final class Evaluator {
     public Evaluation evaluate(Subject subject, Classifier model, NDManager manager, Examples test,
             List<AttackEntry> attacks) {
         int n = test.size();
+        stages.clear();
         boolean[] cleanCorrect = new boolean[n];
         double[] gradientSize = new double[n];
         forEachBatch(manager, test, (x, y, from) -> {
@@ -91,7 +95,7 @@ public final class Evaluator {
                 Double.NaN));
         List<AttackOutcome> outcomes = new ArrayList<>();
         List<AttackEntry> applied = new ArrayList<>();
-        List<StageRow> stages = new ArrayList<>();
+        List<StageRow> ensembleStages = new ArrayList<>();
         for (AttackEntry entry : attacks) {
             Attack attack = plugins.attack(entry.attack());
             if (!applies(attack, model)) {
@@ -100,9 +104,9 @@ public final class Evaluator {
                 continue;
             }
             applied.add(entry);
-            Run run = runAttack(subject, model, manager, test, entry, entry.params(), null);
+            Run run = runAttack(subject, model, manager, test, entry, entry.params(), null, "");
             outcomes.add(run.outcome());
-            stages.addAll(run.stages());
+            ensembleStages.addAll(run.stages());
             rows.addAll(rows(subject, run, clean, access));
         }
         for (WorstCase.Point p : WorstCase.of(outcomes, cleanCorrect)) {
@@ -123,7 +127,9 @@ public final class Evaluator {
         SanityChecks.Evidence evidence = new SanityChecks.Evidence(cleanCorrect, outcomes, badGradients,
                 unbounded(subject, model, manager, test, applied, outcomes, cleanCorrect),
                 doubled(subject, model, manager, test, applied, outcomes));
-        return new Evaluation(rows, SanityChecks.evaluate(subject.model(), evidence), stages);
+        LOG.info(String.format(Locale.ROOT, "%s scored: clean %.2f%%; %s", subject.model(), 100 * clean,
+                String.join(", ", stages)));
+        return new Evaluation(rows, SanityChecks.evaluate(subject.model(), evidence), ensembleStages);
     }
 
     /** Whether {@code attack} can run on {@code model}: gradient attacks need a differentiable model. */
@@ -191,8 +197,12 @@ public final class Evaluator {
     /** An attack run: its per-sample outcome, resolved parameters (as recorded) and mean ρ2. */
     private record Run(AttackOutcome outcome, String paramsJson, double rho2, boolean minNorm, List<StageRow> stages) {}
 
+    /**
+     * Runs one attack entry over the test set; {@code purpose} follows the attack's name in the progress
+     * line and the summary (empty for the suite's own runs, for example " (sanity check: 20 steps)").
+     */
     private Run runAttack(Subject subject, Classifier model, NDManager manager, Examples test, AttackEntry entry,
-            Map<String, Object> given, List<Double> epsilons) {
+            Map<String, Object> given, List<Double> epsilons, String purpose) {
         Attack attack = plugins.attack(entry.attack());
         Hyperparameters params = Hyperparameters.resolve("attack '" + attack.name() + "'", attack.parameters(), given);
         ThreatModel threat = new ThreatModel(Norm.parse(entry.norm()), epsilons == null ? entry.epsilons() : epsilons);
@@ -202,7 +212,7 @@ public final class Evaluator {
         float[] distances = attack.isMinNorm() ? new float[n] : null;
         double[] relative = new double[n];
         boolean[] hasRelative = new boolean[n];
-        progress.start(subject.model() + " " + attack.name(), (n + batchSize - 1) / batchSize);
+        progress.start(subject.model() + " " + attack.name() + purpose, (n + batchSize - 1) / batchSize);
         long start = System.nanoTime();
         StageTotals stageTotals = new StageTotals();
         forEachBatch(manager, test, (x, y, from) -> {
@@ -229,8 +239,9 @@ public final class Evaluator {
         // rho2 is an L2 quantity: ‖Δx‖₂/‖x‖₂ of an L2 min-norm attack
         double rho2 = attack.isMinNorm() && threat.norm() == Norm.L2 ? mean(relative, hasRelative) : Double.NaN;
         double images = attack.isMinNorm() ? n : (double) n * grid;
-        progress.finish(String.format(Locale.ROOT, "%s %s: %.1f s (%.0f img/s)%s", subject.model(), attack.name(), seconds,
-                images / Math.max(seconds, 1e-9), Double.isNaN(rho2) ? "" : String.format(Locale.ROOT, ", rho2=%.4g", rho2)));
+        progress.finish("");
+        stages.add(String.format(Locale.ROOT, "%s%s %.1f s (%.0f img/s%s)", attack.name(), purpose, seconds,
+                images / Math.max(seconds, 1e-9), Double.isNaN(rho2) ? "" : String.format(Locale.ROOT, ", rho2 %.4g", rho2)));
         Map<String, Object> recorded = new TreeMap<>(params.asMap());
         recorded.put("seed", entry.seed());
         recorded.put("norm", threat.norm().label());
@@ -290,7 +301,8 @@ public final class Evaluator {
         if (entry != null) {
             Norm norm = Norm.parse(entry.norm());
             double diameter = diameter(model.box(), norm);
-            Run run = runAttack(subject, model, manager, test, entry, entry.params(), List.of(diameter));
+            Run run = runAttack(subject, model, manager, test, entry, entry.params(), List.of(diameter),
+                    " (sanity check: unbounded)");
             return new SanityChecks.Unbounded(String.format(Locale.ROOT, "%s %s at eps=%.4g (the input box's diameter)",
                     entry.attack(), norm.label(), diameter), run.outcome().robustAccuracy(0));
         }
@@ -320,7 +332,8 @@ public final class Evaluator {
                 .getInt("steps");
         Map<String, Object> twice = new LinkedHashMap<>(entry.params());
         twice.put("steps", 2 * steps);
-        Run run = runAttack(subject, model, manager, test, entry, twice, null);
+        Run run = runAttack(subject, model, manager, test, entry, twice, null,
+                " (sanity check: " + 2 * steps + " steps)");
         return new SanityChecks.Doubled(outcomes.get(chosen), run.outcome(), steps);
     }
 

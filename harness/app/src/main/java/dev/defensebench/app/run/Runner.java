@@ -143,12 +143,12 @@ public final class Runner {
         Plan plan = context.plan();
         List<Cell> cells = shard.select(plan);
         if (shard.count() > 1) {
-            LOG.info("shard {}: {} of the plan's {} cells", shard, cells.size(), plan.cells().size());
+            LOG.info("shard {}: {} of the plan's {}", shard, cells.size(), Plural.of(plan.cells().size(), "cell"));
         }
-        LOG.info("experiment '{}': {} cells, device {}, {} train / {} test images, preprocessing {}",
-                context.experiment().name(), plan.cells().size(), device, context.train().size(), context.test().size(),
+        LOG.info("experiment '{}': {}, device {}, {} train / {} test images, preprocessing {}",
+                context.experiment().name(), Plural.of(plan.cells().size(), "cell"), device, context.train().size(), context.test().size(),
                 context.preprocessor().describe());
-        plan.describe().forEach(line -> LOG.info("  {}", line));
+        plan.describe().forEach(line -> LOG.debug("  {}", line));
         return cells;
     }
 
@@ -186,7 +186,7 @@ public final class Runner {
                 }
                 byte[] initial = parentParams == null ? null : Files.readAllBytes(parentParams);
                 TrainingRequest request = new TrainingRequest(train, () -> architecture.build(sampleShape, numClasses),
-                        cell.params(), cell.seed(), device, initial, progress);
+                        cell.params(), cell.seed(), device, initial, progress.prefixed(cell.id()));
                 try (TrainedModel trained = plugins.defense(cell.entry().defense()).train(request)) {
                     byte[] parameters = ModelFiles.parameters(trained.block());
                     card = card(experiment, cell, context.identity(), device, trained);

@@ -32,7 +32,10 @@ class CliTest {
                 .contains("vanilla").contains("deep-defense")
                 .contains("deepfool").contains("fgsm")
                 .contains("mlp").contains("lenet")
-                .contains("mnist").contains("cifar10");
+                .contains("resnet18").contains("preact-resnet18").contains("wrn-28-10").contains("wrn-16-4")
+                .contains("  nin ")
+                .contains("mnist").contains("cifar10").contains("cifar100")
+                .contains("lr_schedule").contains("lr_milestones").contains("augmentation");
         // parameters are listed with their defaults
         assertThat(r.out()).contains("epochs").contains("lambda").contains("max_iter");
         // the sections come in order, each plugin under its own heading
@@ -127,5 +130,14 @@ class CliTest {
         assertThat(noFile.code()).isEqualTo(2);
         assertThat(noFile.err()).contains("EXPERIMENT.yaml");
         assertThat(CliRun.of("list", "--bogus").code()).isEqualTo(2);
+    }
+
+    @Test
+    void benchPrintsTrainingThroughputForAnArchitectureWithBatchNorm() {
+        // tiny-resnet18 (test resources) is the ResNet-18 code at width 4: --throughput is its default
+        CliRun r = CliRun.of("bench", "--arch", "tiny-resnet18", "--batch", "2", "--throughput-steps", "1");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Training throughput: tiny-resnet18, batch 2").contains("device cpu()")
+                .containsPattern("plain step +[0-9.e+]+ images/s").containsPattern("PGD-AT step +[0-9.e+]+ images/s");
     }
 }

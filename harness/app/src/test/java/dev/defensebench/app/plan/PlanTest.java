@@ -152,6 +152,16 @@ class PlanTest {
     }
 
     @Test
+    void theAugmentationAndScheduleSettingsAreInTheHash() {
+        Plan plan = plan(EXPERIMENT);
+        assertThat(byId(plan).get("base/mlp/s0").params().getString("augmentation")).isEqualTo("auto");
+        for (String to : List.of("lr: 0.05, augmentation: none", "lr: 0.05, augmentation: crop-flip",
+                "lr: 0.05, lr_schedule: cosine", "lr: 0.05, warmup_epochs: 1")) {
+            assertThat(hash(plan(variant("lr: 0.05", to)), "base/lenet/s0")).as(to).isNotEqualTo(hash(plan, "base/lenet/s0"));
+        }
+    }
+
+    @Test
     void aHyperParameterChangesTheHashOfItsEntryAndOfTheCellsFineTunedFromIt() {
         Plan plan = plan(EXPERIMENT);
         Plan changed = plan(variant("lr: 0.05", "lr: 0.01"));

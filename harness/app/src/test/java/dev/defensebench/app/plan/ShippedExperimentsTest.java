@@ -32,7 +32,7 @@ class ShippedExperimentsTest {
             files = list.filter(p -> p.getFileName().toString().endsWith(".yaml")).sorted().toList();
         }
         assertThat(files).extracting(p -> p.getFileName().toString())
-                .contains("quickstart.yaml", "tiny.yaml", "paper-mnist.yaml", "nightly.yaml");
+                .contains("quickstart.yaml", "tiny.yaml", "paper-mnist.yaml", "nightly.yaml", "cifar10-robustbench.yaml");
         for (Path file : files) {
             assertThat(loader.load(file).models()).as(file.toString()).isNotEmpty();
         }
@@ -46,5 +46,20 @@ class ShippedExperimentsTest {
         assertThat(mlp).hasSize(2).doesNotContainAnyElementsOf(lenet);
         assertThat(lenet).hasSize(2);
         assertThat(whole).containsExactlyInAnyOrderElementsOf(Stream.concat(mlp.stream(), lenet.stream()).toList());
+    }
+
+    @Test
+    void theRobustBenchFileTrainsFourResNet18EntriesAndScoresAllTestImagesAtTheProtocolsBudgets() {
+        Experiment e = loader.load(CI.resolve("cifar10-robustbench.yaml"));
+        assertThat(e.dataset()).isEqualTo("cifar10");
+        assertThat(e.preprocessing()).isEqualTo("unit");
+        assertThat(e.testSize()).isEqualTo(10000);
+        assertThat(e.models()).extracting(m -> m.defense())
+                .containsExactly("vanilla", "pgd-adversarial", "trades", "deep-defense");
+        assertThat(e.models()).allSatisfy(m -> assertThat(m.architectures()).containsExactly("resnet18"));
+        assertThat(e.attacks()).filteredOn(a -> a.attack().equals("autoattack"))
+                .extracting(a -> a.norm() + " " + a.epsilons())
+                .containsExactly("Linf [" + 8.0 / 255 + "]", "L2 [0.5]");
+        assertThat(Plan.of(e, PLUGINS, "data-sha", 50000, "version").cells()).hasSize(4);
     }
 }

@@ -9,7 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class Cifar10BinaryReaderTest {
+class CifarBinaryReaderTest {
 
     @TempDir
     Path dir;
@@ -18,7 +18,7 @@ class Cifar10BinaryReaderTest {
     void readsRecordsFromSeveralFilesInOrder() throws Exception {
         Path a = TestFiles.write(dir.resolve("a.bin"), TestFiles.cifarRecords(0, 3, 9));
         Path b = TestFiles.write(dir.resolve("b.bin"), TestFiles.cifarRecords(2, 0));
-        ImageSplit s = Cifar10BinaryReader.read(List.of(a, b));
+        ImageSplit s = CifarBinaryReader.read(List.of(a, b));
         assertThat(s.count()).isEqualTo(3);
         assertThat(s.channels()).isEqualTo(3);
         assertThat(s.height()).isEqualTo(32);
@@ -33,7 +33,7 @@ class Cifar10BinaryReaderTest {
     void sizeNotAMultipleOfTheRecordNamesFileAndSize() throws Exception {
         byte[] two = TestFiles.cifarRecords(0, 1, 2);
         Path f = TestFiles.write(dir.resolve("short.bin"), Arrays.copyOf(two, two.length - 10));
-        assertThatThrownBy(() -> Cifar10BinaryReader.read(List.of(f)))
+        assertThatThrownBy(() -> CifarBinaryReader.read(List.of(f)))
                 .isInstanceOf(DatasetFormatException.class)
                 .hasMessageContaining(f.toString())
                 .hasMessageContaining("6136")
@@ -43,8 +43,22 @@ class Cifar10BinaryReaderTest {
     @Test
     void badLabel() throws Exception {
         Path f = TestFiles.write(dir.resolve("bad.bin"), TestFiles.cifarRecords(0, 1, 12));
-        assertThatThrownBy(() -> Cifar10BinaryReader.read(List.of(f)))
+        assertThatThrownBy(() -> CifarBinaryReader.read(List.of(f)))
                 .isInstanceOf(DatasetFormatException.class)
                 .hasMessageContaining(f.toString()).hasMessageContaining("record 1").hasMessageContaining("label 12");
+    }
+
+    @Test
+    void readsTheFineLabelOfCifar100Records() throws Exception {
+        Path f = TestFiles.write(dir.resolve("train.bin"), TestFiles.cifar100Records(4, 99, 0, 57));
+        ImageSplit s = CifarBinaryReader.read(List.of(f), CifarFormat.CIFAR100);
+        assertThat(s.labels()).containsExactly(99, 0, 57);
+        assertThat(s.pixel(2 * 3072 + 1024)).isEqualTo((4 + 2 + 7 * 1024) & 0xFF);
+        Path bad = TestFiles.write(dir.resolve("bad100.bin"), TestFiles.cifar100Records(0, 3, 100));
+        assertThatThrownBy(() -> CifarBinaryReader.read(List.of(bad), CifarFormat.CIFAR100))
+                .isInstanceOf(DatasetFormatException.class).hasMessageContaining("record 1")
+                .hasMessageContaining("label 100").hasMessageContaining("0..99");
+        assertThatThrownBy(() -> CifarBinaryReader.read(List.of(f), CifarFormat.CIFAR10))
+                .isInstanceOf(DatasetFormatException.class).hasMessageContaining("multiple of 3073");
     }
 }

@@ -1,0 +1,76 @@
+package dev.defensebench.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.ConstantInitializer;
+import ai.djl.util.PairList;
+
+/**
+ * The aggregation layer of a residual unit: {@code y = a₀·shortcut(x) + a₁·branch(x)}. The weights
+ * {@code a} start at (1, 1), the plain sum of every ResNet, and are frozen; Parseval training unfreezes
+ * them (see {@link #makeConvex}) and keeps them on the probability simplex, the convexity constraint
+ * of Cisse et al. 2017. They are saved with the other parameters, so a convex model reloads as such.
+ */
+public final class ResidualSum extends AbstractBlock {
+
+    private static final byte VERSION = 1;
+
+    private final Block branch;
+    private final Block shortcut;
+    private final Parameter aggregation;
+
+    /** {@code branch} is the residual function, {@code shortcut} the identity or a projection. */
+    public ResidualSum(Block branch, Block shortcut) {
+        super(VERSION);
+        this.branch = addChildBlock("branch", branch);
+        this.shortcut = addChildBlock("shortcut", shortcut);
+        this.aggregation = addParameter(Parameter.builder()
+                .setName("aggregation")
+                .setType(Parameter.Type.OTHER)
+                .optShape(new Shape(2))
+                .optInitializer(new ConstantInitializer(1f))
+                .optRequiresGrad(false)
+                .build());
+    }
+
+    /** The two aggregation weights (shortcut, branch). */
+    public Parameter aggregation() {
+        return aggregation;
+    }
+
+    /**
+     * Before initialisation: the weights start at (½, ½) and are trained, which makes the sum a convex
+     * combination that Parseval training keeps on the simplex.
+     */
+    public void makeConvex() {
+        aggregation.setInitializer(new ConstantInitializer(0.5f));
+        aggregation.freeze(false);
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray a = store.getValue(aggregation, inputs.head().getDevice(), training);
+        NDArray s = shortcut.forward(store, inputs, training, params).singletonOrThrow();
+        NDArray b = branch.forward(store, inputs, training, params).singletonOrThrow();
+        return new NDList(s.mul(a.get(0)).add(b.mul(a.get(1))));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return branch.getOutputShapes(inputShapes);
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        branch.initialize(manager, dataType, inputShapes);
+        shortcut.initialize(manager, dataType, inputShapes);
+    }
+}
