@@ -36,11 +36,10 @@ record AttackBench(double minSeconds, double linfEps, double l2Eps) {
                 : attack.norms().contains(Norm.L2) ? Norm.L2 : attack.norms().iterator().next();
     }
 
-    /** Times {@code attack} on {@code x}, {@code y} and prints one table row. */
-    void time(PrintWriter out, String arch, Attack attack, Map<String, Object> given, Classifier model, NDArray x, NDArray y) {
-        // given: parameters that differ from the attack's defaults (none in the standard table)
+    /** Times {@code attack} (default parameters) on {@code x}, {@code y} and prints one table row. */
+    void time(PrintWriter out, String arch, Attack attack, Classifier model, NDArray x, NDArray y) {
         Norm norm = normOf(attack);
-        Hyperparameters params = Hyperparameters.resolve("attack '" + attack.name() + "'", attack.parameters(), given);
+        Hyperparameters params = Hyperparameters.resolve("attack '" + attack.name() + "'", attack.parameters(), Map.of());
         ThreatModel threat = new ThreatModel(norm, List.of(epsilon(norm)));
         runOnce(attack, model, x, y, threat, params, 0);
         long elapsed = 0;

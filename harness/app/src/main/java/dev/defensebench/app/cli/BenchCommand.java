@@ -31,7 +31,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.Supplier;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -219,7 +218,7 @@ final class BenchCommand implements Callable<Integer> {
         Plugins plugins = Plugins.discover();
         List<String> names = attackNames != null ? attackNames : plugins.attacks().keySet().stream().sorted().toList();
         for (String name : names) {
-            bench.time(out, trained.architecture(), plugins.attack(name), Map.of(), trained.model(), test.get(0), test.get(1));
+            bench.time(out, trained.architecture(), plugins.attack(name), trained.model(), test.get(0), test.get(1));
         }
     }
 
@@ -245,7 +244,7 @@ final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%nensemble on the robust MLP (%d PGD training steps at Linf 0.1), %d images, clean accuracy %.3f, "
                 + "eps Linf %.3g%n", robustSteps, ensembleImages, accuracy(model, test), linfEps);
         out.println(AttackBench.header());
-        new AttackBench(0, linfEps, l2Eps).time(out, "robust mlp", Plugins.discover().attack("autoattack"), Map.of(), model, test.get(0), test.get(1));
+        new AttackBench(0, linfEps, l2Eps).time(out, "robust mlp", Plugins.discover().attack("autoattack"), model, test.get(0), test.get(1));
     }
 
     private static double accuracy(BlockClassifier model, NDList test) {
