@@ -6,18 +6,31 @@ import dev.defensebench.spi.Hyperparameters;
 import dev.defensebench.spi.Norm;
 import dev.defensebench.spi.ParamSpec;
 import dev.defensebench.spi.StageOutcome;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * An AutoAttack-style ensemble (Croce and Hein 2020, "standard" without FAB-T), Linf and L2:
- * APGD-CE on every point, then APGD-T (targeted DLR) on the points still robust, then Square on the
- * points still robust after that; a point counts as broken when any of them breaks it. On a model
- * without input gradients only Square runs. Each stage's robust accuracy and time are reported
- * ({@link StageOutcome}), as the original prints them.
+ * AutoAttack (Croce and Hein 2020), Linf and L2: a list of stages, each run on the points the earlier ones
+ * left robust; a point counts as broken when any stage breaks it. {@code version: standard} runs the
+ * original's standard list, APGD-CE, APGD-T (targeted DLR), FAB-T and Square, at the budgets below (whose
+ * defaults are the original's: 100 steps, 1 restart, 9 targets, 5000 queries); {@code version: custom}
+ * runs the comma-separated {@code stages} instead (any of apgd-ce, apgd-dlr, apgd-t, fab, fab-t,
+ * square). On a model without input gradients only Square runs.
  */
 public final class AutoAttack extends FixedEpsilonAttack {
+
+    /** The original's standard stages, in its order. */
+    public static final List<String> STANDARD = List.of("apgd-ce", "apgd-t", "fab-t", "square");
+
+    /** Every stage a custom list may name, with the offset of its random stream (fixed per name, so a stage
+     * draws the same numbers whichever stages run with it). */
+    private static final Map<String, Integer> STREAMS = Map.of(
+            "apgd-t", 1, "square", 2, "fab-t", 3, "fab", 4, "apgd-dlr", 5, "apgd-ce", 6);
 
     /** False: on a logits-only model it runs Square alone. */
     @Override
@@ -32,15 +45,19 @@ public final class AutoAttack extends FixedEpsilonAttack {
 
     @Override
     public String description() {
-        return "ensemble: APGD-CE, APGD-T (targeted DLR), Square, each on the points still robust";
+        return "AutoAttack: standard = APGD-CE, APGD-T, FAB-T, Square (or a custom list), each on the points still robust";
     }
 
     @Override
     public List<ParamSpec> parameters() {
         return List.of(
-                ParamSpec.ofInt("steps", 100, "APGD iterations (per restart and target)"),
-                ParamSpec.ofInt("restarts", 1, "APGD restarts"),
-                ParamSpec.ofInt("targets", 9, "APGD-T target classes (0 skips APGD-T)"),
+                ParamSpec.ofString("version", "standard", "standard (" + String.join(", ", STANDARD)
+                        + ") or custom (the stages below)"),
+                ParamSpec.ofString("stages", String.join(",", STANDARD), "with version custom: comma-separated stages "
+                        + "from " + new TreeSet<>(STREAMS.keySet())),
+                ParamSpec.ofInt("steps", 100, "APGD and FAB iterations (per restart and target)"),
+                ParamSpec.ofInt("restarts", 1, "APGD and FAB restarts"),
+                ParamSpec.ofInt("targets", 9, "APGD-T and FAB-T target classes (0 skips them)"),
                 ParamSpec.ofInt("queries", 5000, "Square query budget per sample (0 skips Square)"),
                 ParamSpec.ofDouble("p_init", 0.8, "Square's initial window fraction"));
     }
@@ -50,42 +67,99 @@ public final class AutoAttack extends FixedEpsilonAttack {
         return Set.of(Norm.LINF, Norm.L2);
     }
 
+    /** The stages {@code params} asks for; an error names the bad version or stage and what is allowed. */
+    public static List<String> stages(Hyperparameters params) {
+        String version = params.getString("version");
+        String listed = params.getString("stages");
+        List<String> stages = Arrays.stream(listed.split(",")).map(String::trim).toList();
+        if (version.equals("standard")) {
+            if (!stages.equals(STANDARD)) {
+                throw new IllegalArgumentException("autoattack: 'stages' is read only with version: custom (version "
+                        + "standard runs " + STANDARD + "), found stages '" + listed + "'");
+            }
+            return STANDARD;
+        }
+        if (!version.equals("custom")) {
+            throw new IllegalArgumentException("autoattack: unknown version '" + version + "'; allowed: standard, custom");
+        }
+        for (String stage : stages) {
+            if (!STREAMS.containsKey(stage)) {
+                throw new IllegalArgumentException("autoattack: unknown stage '" + stage + "' in stages '" + listed
+                        + "'; allowed: " + new TreeSet<>(STREAMS.keySet()));
+            }
+        }
+        if (new HashSet<>(stages).size() != stages.size()) {
+            throw new IllegalArgumentException("autoattack: stages '" + listed + "' names a stage twice");
+        }
+        return stages;
+    }
+
     @Override
     protected NDArray perturb(
             Classifier model, NDArray x, NDArray labels, Norm norm, double eps, Hyperparameters params, Random random) {
         return perturb(model, x, labels, norm, eps, params, random, new java.util.ArrayList<>());
     }
 
+    /** As the ensemble above, adding each stage's robust count and time to {@code outcomes} ({@link StageClock}). */
     @Override
     protected NDArray perturb(Classifier model, NDArray x, NDArray labels, Norm norm, double eps, Hyperparameters params,
-            Random random, List<StageOutcome> stages) {
-        StageClock clock = new StageClock(model, labels, eps, stages);
-        int steps = params.getInt("steps");
-        int restarts = params.getInt("restarts");
-        int targets = params.getInt("targets");
-        int queries = params.getInt("queries");
-        if (targets < 0 || queries < 0) {
+            Random random, List<StageOutcome> outcomes) {
+        StageClock clock = new StageClock(model, labels, eps, outcomes);
+        List<String> stages = stages(params);
+        if (params.getInt("targets") < 0 || params.getInt("queries") < 0) {
             throw new IllegalArgumentException("autoattack: 'targets' and 'queries' must be >= 0, found " + params);
         }
-        // APGD-CE draws from the same stream an apgd-ce entry with this seed and these settings would, so
-        // the ensemble is never weaker than that entry on any point
-        boolean white = model.isDifferentiable();
-        NDArray adversarial = !white ? x.duplicate() : Apgd.attack(model, x, labels, norm, eps,
-                new Apgd.Settings(steps, restarts, Apgd.Loss.CE, 0, 0.75, 0.75), random);
-        clock.mark("apgd-ce", adversarial);
+        NDArray adversarial = x.duplicate();
+        // a leading APGD-CE runs on every point with the stream an apgd-ce entry with this seed and these
+        // settings would draw from, so the ensemble is never weaker than that entry on any point
+        boolean leadingCe = stages.get(0).equals("apgd-ce") && model.isDifferentiable();
+        if (leadingCe) {
+            adversarial = Apgd.attack(model, x, labels, norm, eps, apgd(params, Apgd.Loss.CE), random);
+            clock.mark(stages.get(0), adversarial);
+        }
         long base = random.nextLong();
-        adversarial = onRobust(model, x, labels, adversarial, sub -> !white || targets == 0 || model.numClasses() < 4 ? null
-                : Apgd.attack(model, sub.x(), sub.y(), norm, eps,
-                        new Apgd.Settings(steps, restarts, Apgd.Loss.DLR_TARGETED, targets, 0.75, 0.75),
-                        new Random(base + 1)));
-        clock.mark("apgd-t", adversarial);
-        Square square = new Square();
-        Hyperparameters squareParams = Hyperparameters.resolve("attack 'square'", square.parameters(),
-                java.util.Map.of("queries", Math.max(queries, 1), "p_init", params.getDouble("p_init")));
-        adversarial = onRobust(model, x, labels, adversarial, sub -> queries == 0 ? null
-                : square.perturb(model, sub.x(), sub.y(), norm, eps, squareParams, new Random(base + 2)));
-        clock.mark("square", adversarial);
+        for (String stage : leadingCe ? stages.subList(1, stages.size()) : stages) {
+            Random stream = new Random(base + STREAMS.get(stage));
+            adversarial = onRobust(model, x, labels, adversarial, sub -> stage(stage, model, sub, norm, eps, params, stream));
+            clock.mark(stage, adversarial);
+        }
         return adversarial;
+    }
+
+    /** One stage on the points still robust; null when it does not apply (skipped by its budget or the model). */
+    private static NDArray stage(String stage, Classifier model, Subset sub, Norm norm, double eps, Hyperparameters params,
+            Random stream) {
+        int targets = params.getInt("targets");
+        if (stage.equals("square")) {
+            int queries = params.getInt("queries");
+            Square square = new Square();
+            Hyperparameters squareParams = Hyperparameters.resolve("attack 'square'", square.parameters(),
+                    Map.of("queries", Math.max(queries, 1), "p_init", params.getDouble("p_init")));
+            return queries == 0 ? null : square.perturb(model, sub.x(), sub.y(), norm, eps, squareParams, stream);
+        }
+        if (!model.isDifferentiable()) {
+            return null;
+        }
+        return switch (stage) {
+            case "apgd-ce" -> Apgd.attack(model, sub.x(), sub.y(), norm, eps, apgd(params, Apgd.Loss.CE), stream);
+            case "apgd-dlr" -> model.numClasses() < 3 ? null
+                    : Apgd.attack(model, sub.x(), sub.y(), norm, eps, apgd(params, Apgd.Loss.DLR), stream);
+            case "apgd-t" -> targets == 0 || model.numClasses() < 4 ? null
+                    : Apgd.attack(model, sub.x(), sub.y(), norm, eps, apgd(params, Apgd.Loss.DLR_TARGETED), stream);
+            case "fab" -> Fab.attack(model, sub.x(), sub.y(), norm, fab(params, 0), eps, stream);
+            case "fab-t" -> targets == 0 ? null : Fab.attack(model, sub.x(), sub.y(), norm, fab(params, targets), eps, stream);
+            default -> throw new IllegalStateException("unhandled stage " + stage);
+        };
+    }
+
+    private static Apgd.Settings apgd(Hyperparameters params, Apgd.Loss loss) {
+        return new Apgd.Settings(params.getInt("steps"), params.getInt("restarts"), loss,
+                loss == Apgd.Loss.DLR_TARGETED ? params.getInt("targets") : 0, 0.75, 0.75);
+    }
+
+    /** FAB with the original's alpha_max, eta and beta. */
+    private static Fab.Settings fab(Hyperparameters params, int targets) {
+        return new Fab.Settings(params.getInt("steps"), params.getInt("restarts"), targets, 0.1, 1.05, 0.9);
     }
 
     /** The clean inputs and labels of the points still robust. */

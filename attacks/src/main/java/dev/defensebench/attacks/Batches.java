@@ -41,6 +41,24 @@ final class Batches {
         return m.create(all, base.getShape()).toType(base.getDataType(), false);
     }
 
+    /** The rows {@code index} of a flat row-major array with rows of {@code width} values. */
+    static double[] rowsOf(double[] values, int width, int[] index) {
+        double[] out = new double[index.length * width];
+        for (int i = 0; i < index.length; i++) {
+            System.arraycopy(values, index[i] * width, out, i * width, width);
+        }
+        return out;
+    }
+
+    /** The entries {@code index} of {@code values}. */
+    static long[] rows(long[] values, int[] index) {
+        long[] out = new long[index.length];
+        for (int i = 0; i < index.length; i++) {
+            out[i] = values[index[i]];
+        }
+        return out;
+    }
+
     /** The indices where {@code flags} is {@code which}. */
     static int[] where(boolean[] flags, boolean which) {
         int n = 0;

@@ -343,6 +343,22 @@ public final class DeepFool extends MinNormAttack {
         return Autograd.gradient(picked.sum(), repeated, true).reshape(n, rows, -1);
     }
 
+    /** The logits (B, K) at the points and every logit's input gradient (K, B, D). */
+    record ClassGradients(NDArray logits, NDArray jacobian) {}
+
+    /**
+     * Every logit's gradient with respect to the input, without a graph (used by FAB): one forward pass
+     * and K backward passes ({@link Autograd#jacobian}).
+     */
+    static ClassGradients classGradients(Classifier model, NDArray xi, Shape inputShape, int classes) {
+        int batch = (int) xi.getShape().get(0);
+        return Autograd.recording(() -> {
+            NDArray leaf = Autograd.leaf(xi);
+            NDArray z = model.logits(leaf.reshape(inputShape));
+            return new ClassGradients(z, Autograd.jacobian(z, leaf).reshape(classes, batch, -1));
+        });
+    }
+
     /** The rows {@code step} (A, D) of the samples {@code rows} placed in a (B, D) array of zeros elsewhere. */
     private static NDArray spread(NDArray step, int[] rows, int batch) {
         if (rows.length == batch) {

@@ -32,6 +32,9 @@ class AttackBoundsTest {
             "square", Map.of("queries", 60),
             "cw-l2", Map.of("steps", 10, "binary_search_steps", 3),
             "deepfool", Map.of("max_iter", 10),
+            "fab", Map.of("steps", 5, "targets", 2),
+            "fmn", Map.of("steps", 10),
+            "ddn", Map.of("steps", 10),
             "noise", Map.of("draws", 3));
 
     @Test
@@ -73,6 +76,6 @@ class AttackBoundsTest {
         }
         assertThat(covered).contains("deepfool L2", "deepfool Linf", "fgsm Linf", "cw-l2 L2", "apgd-ce Linf", "apgd-ce L2",
                 "apgd-dlr Linf", "apgd-dlr L2", "square Linf", "square L2", "noise Linf", "noise L2", "autoattack Linf",
-                "autoattack L2");
+                "autoattack L2", "fab Linf", "fab L2", "fmn Linf", "fmn L2", "ddn L2");
     }
 }

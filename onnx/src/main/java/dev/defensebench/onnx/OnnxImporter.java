@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.ndarray.types.Shape;
 import ai.onnxruntime.NodeInfo;
@@ -21,6 +20,8 @@ import dev.defensebench.onnx.graph.Node;
 import dev.defensebench.onnx.graph.OnnxCodec;
 import dev.defensebench.onnx.graph.OpsetId;
 import dev.defensebench.onnx.graph.Tensor;
+import dev.defensebench.onnx.interp.OnnxGraphBlock;
+import dev.defensebench.onnx.interp.UnsupportedNodeException;
 import dev.defensebench.onnx.graph.ValueInfo;
 import dev.defensebench.spi.InputBox;
 import java.io.IOException;
@@ -38,9 +39,10 @@ import java.util.Random;
  * the whole file (truncated, corrupted or non-ONNX bytes are refused here, before any native code sees
  * them), standard ONNX operators only, one float input whose shape fits the data set, one float output
  * with the data set's class count, then an ONNX Runtime session and a probe batch whose logits must have
- * the expected shape. When the graph uses only the exporter's operators it is rebuilt as a DJL network
- * (white-box), kept only if a float64 twin of the rebuild agrees with ONNX Runtime's logits on a probe
- * batch (relative difference at most {@value #REBUILD_TOLERANCE}).
+ * the expected shape. When every node is among the interpreter's operators the graph runs in DJL through
+ * {@link OnnxGraphBlock} (white-box), kept only if a float64 twin agrees with ONNX Runtime's logits on a
+ * probe batch (relative difference at most {@value #REBUILD_TOLERANCE}); otherwise ONNX Runtime scores it
+ * (black-box) and the model names the operator and node that stood in the way.
  */
 public final class OnnxImporter {
 
@@ -62,6 +64,7 @@ public final class OnnxImporter {
         }
         InputBox box = request.box();
         ValueInfo input = checkGraph(file, model, box.sampleShape(), request.numClasses());
+        InputLayout layout = InputLayout.detect(input.dims(), box.sampleShape().getShape());
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         OrtSession session;
         try (OrtSession.SessionOptions options = request.runtime().sessionOptions()) {
@@ -70,32 +73,39 @@ public final class OnnxImporter {
             throw new OnnxImportException(file + ": ONNX Runtime refused the model: " + e.getMessage(), e);
         }
         OnnxRuntimeClassifier runtime = new OnnxRuntimeClassifier(env, session, input.name(), request.numClasses(), box,
-                fixedBatch(input, request.runtime().batchSize()));
+                fixedBatch(input, request.runtime().batchSize()), layout);
         try {
             checkSession(file, session, input.name());
             float[] probe = probe(box, 8);
             float[] reference = runtime.run(probe, 8, (int) box.sampleShape().size(), new float[8 * request.numClasses()]);
             String sha = sha256(bytes);
             if (!request.tryDjl()) {
-                return new ImportedModel(runtime, ImportedModel.ONNX_RUNTIME, "DJL import not requested", model, sha,
+                return new ImportedModel(runtime, ImportedModel.ONNX_RUNTIME, "DJL import not requested", null, model, sha,
                         bytes.length, Double.NaN);
             }
-            // the rebuild is checked in float64, so that only a mistranslated operator (not float32 rounding of the
-            // engine's kernels) can make it disagree with ONNX Runtime; the float32 twin is the one that is scored
-            DjlGraphImport.Result wide = DjlGraphImport.build(model.graph(), box.sampleShape(), manager, DataType.FLOAT64);
-            if (!wide.succeeded()) {
-                return new ImportedModel(runtime, ImportedModel.ONNX_RUNTIME, wide.reason(), model, sha, bytes.length, Double.NaN);
+            Node missing = OnnxGraphBlock.firstUnsupported(model.graph());
+            if (missing != null) {
+                return blackBox(runtime, model, sha, bytes.length, missing, "operator " + missing.opType() + " (node "
+                        + missing.describe() + ") is not among the interpreter's operators");
             }
-            double diff = maxRelativeDifference(wide.block(), manager, probe, box.sampleShape(), reference);
+            // the interpreter is checked in float64, so that only a mistranslated operator (not float32 rounding of the
+            // engine's kernels) can make it disagree with ONNX Runtime; the float32 twin is the one that is scored
+            double diff;
+            try (NDManager wideScope = manager.newSubManager()) {
+                OnnxGraphBlock wide = OnnxGraphBlock.build(model, wideScope, DataType.FLOAT64, layout::toFile);
+                diff = maxRelativeDifference(wide, wideScope, probe, box.sampleShape(), reference);
+            } catch (UnsupportedNodeException e) {
+                return blackBox(runtime, model, sha, bytes.length, e.node(), e.getMessage());
+            }
             if (!(diff <= REBUILD_TOLERANCE)) {
                 return new ImportedModel(runtime, ImportedModel.ONNX_RUNTIME, String.format(Locale.ROOT,
-                        "the DJL rebuild disagrees with ONNX Runtime (max relative logit difference %.3g > %.0e)", diff,
-                        REBUILD_TOLERANCE), model, sha, bytes.length, diff);
+                        "the interpreter disagrees with ONNX Runtime (max relative logit difference %.3g > %.0e)", diff,
+                        REBUILD_TOLERANCE), null, model, sha, bytes.length, diff);
             }
-            DjlGraphImport.Result rebuilt = DjlGraphImport.build(model.graph(), box.sampleShape(), manager, DataType.FLOAT32);
-            BlockClassifier djl = new BlockClassifier(rebuilt.block(), request.numClasses(), box);
+            BlockClassifier djl = new BlockClassifier(OnnxGraphBlock.build(model, manager, DataType.FLOAT32, layout::toFile),
+                    request.numClasses(), box);
             runtime.close();
-            return new ImportedModel(djl, ImportedModel.DJL, null, model, sha, bytes.length, diff);
+            return new ImportedModel(djl, ImportedModel.DJL, null, null, model, sha, bytes.length, diff);
         } catch (RuntimeException e) {
             runtime.close();
             if (e instanceof OnnxImportException) {
@@ -103,6 +113,12 @@ public final class OnnxImporter {
             }
             throw new OnnxImportException(file + ": the model does not run on this data set's inputs: " + e.getMessage(), e);
         }
+    }
+
+    /** Scored through ONNX Runtime because {@code node} cannot be interpreted. */
+    private static ImportedModel blackBox(OnnxRuntimeClassifier runtime, Model model, String sha, long bytes, Node node,
+            String why) {
+        return new ImportedModel(runtime, ImportedModel.ONNX_RUNTIME, why, node, model, sha, bytes, Double.NaN);
     }
 
     private static byte[] read(Path file, long maxBytes) {
@@ -149,16 +165,10 @@ public final class OnnxImporter {
             throw new OnnxImportException(file + ": input '" + in.name() + "' has element type " + in.elemType()
                     + "; expected FLOAT (1)");
         }
-        if (in.dims() != null) {
-            boolean ok = in.dims().size() == sampleShape.dimension() + 1;
-            for (int i = 0; ok && i < sampleShape.dimension(); i++) {
-                Dimension d = in.dims().get(i + 1);
-                ok = !d.isFixed() || d.value() == sampleShape.get(i);
-            }
-            if (!ok) {
-                throw new OnnxImportException(file + ": input '" + in.name() + "' has shape " + in.shapeText()
-                        + " but the data set's images need " + expected);
-            }
+        if (InputLayout.detect(in.dims(), sampleShape.getShape()) == null) {
+            throw new OnnxImportException(file + ": input '" + in.name() + "' has shape " + in.shapeText()
+                    + " but the data set's images need " + expected + (sampleShape.dimension() == 3 ? " (or [batch, "
+                    + sampleShape.get(1) + ", " + sampleShape.get(2) + ", " + sampleShape.get(0) + "] channels last)" : ""));
         }
         if (g.outputs().size() != 1) {
             throw new OnnxImportException(file + ": the model has " + g.outputs().size() + " outputs "
@@ -214,7 +224,7 @@ public final class OnnxImporter {
         return x;
     }
 
-    private static double maxRelativeDifference(Block wide, NDManager manager, float[] probe, Shape sampleShape,
+    private static double maxRelativeDifference(OnnxGraphBlock wide, NDManager manager, float[] probe, Shape sampleShape,
             float[] reference) {
         int n = probe.length / (int) sampleShape.size();
         try (NDManager scope = manager.newSubManager()) {

@@ -25,9 +25,12 @@ public final class OnnxRuntimeClassifier implements Classifier, AutoCloseable {
     private final int numClasses;
     private final InputBox box;
     private final int batchSize;
+    private final InputLayout layout;
 
-    OnnxRuntimeClassifier(OrtEnvironment env, OrtSession session, String inputName, int numClasses, InputBox box, int batchSize) {
+    OnnxRuntimeClassifier(OrtEnvironment env, OrtSession session, String inputName, int numClasses, InputBox box, int batchSize,
+            InputLayout layout) {
         this.env = env;
+        this.layout = layout;
         this.session = session;
         this.inputName = inputName;
         this.numClasses = numClasses;
@@ -71,9 +74,10 @@ public final class OnnxRuntimeClassifier implements Classifier, AutoCloseable {
         return inputs.getManager().create(y, new Shape(n, numClasses)).toDevice(inputs.getDevice(), false);
     }
 
-    /** Logits for {@code n} samples of {@code per} values each, written into {@code out}. */
-    float[] run(float[] x, int n, int per, float[] out) {
-        long[] sample = sampleShape().getShape();
+    /** Logits for {@code n} samples (channels first) of {@code per} values each, written into {@code out}. */
+    float[] run(float[] samples, int n, int per, float[] out) {
+        float[] x = layout.toFile(samples, n, sampleShape().getShape());
+        long[] sample = layout.fileShape(sampleShape().getShape());
         for (int from = 0; from < n; from += batchSize) {
             int size = Math.min(batchSize, n - from);
             long[] shape = new long[sample.length + 1];

@@ -16,7 +16,7 @@ import java.util.Random;
  * ONNX models written the way other tools write them, not the way this project's exporter does: an
  * explicit Flatten, Gemm layers (one with transB=1, one without), weights in raw_data, a fixed-size
  * output name of its own, and a symbolic batch called "N". Also variants with an operator outside
- * the DJL subset and with a non-standard operator domain.
+ * the interpreter's set and with a non-standard operator domain.
  */
 public final class FixtureModels {
 

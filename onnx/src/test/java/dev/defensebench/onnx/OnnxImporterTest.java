@@ -175,12 +175,42 @@ class OnnxImporterTest {
             assertThatThrownBy(() -> runtime.classifier().inputGradient(x, z -> z.sum()))
                     .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("black box");
         }
-        // a standard operator outside the DJL subset: scored through ONNX Runtime, and the reason is given
-        Path sigmoid = write("sigmoid.onnx", OnnxCodec.encode(FixtureModels.mlp(w, SAMPLE.getShape(), "Sigmoid", "")));
-        try (ImportedModel m = load(sigmoid)) {
+        // a standard operator outside the interpreter's set: scored through ONNX Runtime, operator and node named
+        Path softsign = write("softsign.onnx", OnnxCodec.encode(FixtureModels.mlp(w, SAMPLE.getShape(), "Softsign", "")));
+        try (ImportedModel m = load(softsign)) {
             assertThat(m.path()).isEqualTo(ImportedModel.ONNX_RUNTIME);
-            assertThat(m.whyNotDjl()).contains("Sigmoid");
+            assertThat(m.whyNotDjl()).contains("operator Softsign");
+            assertThat(m.blockingNode().opType()).isEqualTo("Softsign");
             assertThat(m.classifier().predict(x).getShape()).isEqualTo(new Shape(25));
+        }
+    }
+
+    @Test
+    void pyTorchExportsWithViewNormalisationOrChannelsLastRunWhiteBoxAndLayerNormFallsBackNamingTheNode() throws Exception {
+        Shape mnist = new Shape(1, 28, 28);
+        InputBox box = InputBox.uniform(0f, 1f, mnist);
+        for (String name : new String[] {"mlp_view", "resnet", "nhwc"}) {
+            Path file = write(name + ".onnx", dev.defensebench.onnx.interp.PyTorchFixtures.onnx(name));
+            try (ImportedModel m = OnnxImporter.load(new ImportRequest(file, 10, box, ImportRequest.DEFAULT_MAX_BYTES, true, RUNTIME), manager)) {
+                assertThat(m.whiteBox()).as(name + ": " + m.whyNotDjl()).isTrue();
+                assertThat(m.maxDifference()).isLessThan(OnnxImporter.REBUILD_TOLERANCE);
+                // the same file through ONNX Runtime alone gives the interpreter's logits
+                NDArray x = manager.randomUniform(0, 1, new Shape(3, 1, 28, 28));
+                try (ImportedModel ort = OnnxImporter.load(new ImportRequest(file, 10, box, ImportRequest.DEFAULT_MAX_BYTES, false,
+                        RUNTIME), manager)) {
+                    float[] expected = ort.classifier().logits(x).toFloatArray();
+                    float[] actual = Autograd.notRecording(() -> m.classifier().logits(x)).toFloatArray();
+                    for (int i = 0; i < expected.length; i++) {
+                        assertThat(actual[i]).as(name + " logit " + i).isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-4f));
+                    }
+                }
+            }
+        }
+        Path norm = write("ln.onnx", dev.defensebench.onnx.interp.PyTorchFixtures.onnx("layernorm_opset17"));
+        try (ImportedModel m = OnnxImporter.load(new ImportRequest(norm, 10, box, ImportRequest.DEFAULT_MAX_BYTES, true, RUNTIME), manager)) {
+            assertThat(m.whiteBox()).isFalse();
+            assertThat(m.blockingNode().opType()).isEqualTo("LayerNormalization");
+            assertThat(m.whyNotDjl()).contains("operator LayerNormalization").contains(m.blockingNode().name());
         }
     }
 

@@ -1,6 +1,9 @@
 package dev.defensebench.report;
 
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * A sanity-check badge on the board.
@@ -24,6 +27,16 @@ record Badge(String check, String status, String title) {
             title.append(" · ").append(check.detail());
         }
         return new Badge(check.check(), check.status().label(), title.toString());
+    }
+
+    /**
+     * The one badge that sums up an entry's checks (its sanity verdict): fail when any check failed, else
+     * warn when any warned, else pass when any passed, else skip; its title lists every check.
+     */
+    static Badge verdict(List<Badge> badges) {
+        String status = Stream.of("fail", "warn", "pass").filter(s -> badges.stream().anyMatch(b -> b.status().equals(s)))
+                .findFirst().orElse("skip");
+        return new Badge("verdict", status, badges.stream().map(Badge::title).collect(Collectors.joining("\n")));
     }
 
     /** The badge as the template sees it. */

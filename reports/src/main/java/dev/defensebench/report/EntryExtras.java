@@ -28,6 +28,7 @@ record EntryExtras(String page, List<Badge> badges, BoardCell latency, BoardCell
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("page", page);
         map.put("badges", badges.stream().map(Badge::asMap).toList());
+        map.put("verdict", Badge.verdict(badges).asMap());
         map.put("latency", latency.asMap());
         map.put("throughput", throughput.asMap());
         map.put("attackCosts", attackCosts.stream().map(BoardCell::asMap).toList());

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -56,6 +57,7 @@ final class EntryPage {
                 .sorted(Comparator.comparing(ResultRow::norm).thenComparing(ResultRow::attack)
                         .thenComparingDouble(ResultRow::epsilon))
                 .map(EntryPage::row).toList());
+        page.put("optimality", AttackOptimality.of(rows).stream().map(EntryPage::optimality).toList());
         page.put("gallery", gallery.stream().map(EntryPage::example).toList());
         page.put("sanityRecorded", sanityRecorded);
         page.put("sanity", sanity == null ? List.of() : sanity.stream().map(EntryPage::check).toList());
@@ -83,6 +85,13 @@ final class EntryPage {
         page.put("commit", commit);
         page.put("experimentName", card != null ? card.experiment() : first != null ? first.experiment() : "");
         return page;
+    }
+
+    private static Map<String, Object> optimality(AttackOptimality o) {
+        return Map.of("norm", o.norm(), "attack", Formats.attackName(o.attack()),
+                "optimality", Double.isNaN(o.optimality()) ? Formats.ABSENT : String.format(Locale.ROOT, "%.3f", o.optimality()),
+                "area", Formats.scientific(o.area()), "bestArea", Formats.scientific(o.bestArea()),
+                "cleanArea", Formats.scientific(o.cleanArea()));
     }
 
     private static List<Map<String, Object>> charts(List<ResultRow> rows, double cleanAccuracy) {

@@ -15,7 +15,7 @@ final class Formats {
             Map.entry("fgsm", "FGSM"), Map.entry("pgd", "PGD"), Map.entry("apgd", "APGD"),
             Map.entry("apgd-ce", "APGD-CE"), Map.entry("apgd-t", "APGD-T"), Map.entry("apgd-dlr", "APGD-DLR"),
             Map.entry("deepfool", "DeepFool"), Map.entry("cw", "C&W"), Map.entry("carlini-wagner", "C&W"),
-            Map.entry("fab", "FAB"), Map.entry("fab-t", "FAB-T"), Map.entry("square", "Square"),
+            Map.entry("fab", "FAB"), Map.entry("fab-t", "FAB-T"), Map.entry("fmn", "FMN"), Map.entry("ddn", "DDN"), Map.entry("square", "Square"),
             Map.entry("autoattack", "AutoAttack"), Map.entry("noise", "Noise"),
             Map.entry("random-noise", "Random noise"), Map.entry("bim", "BIM"), Map.entry("mim", "MIM"));
 

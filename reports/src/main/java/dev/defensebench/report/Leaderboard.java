@@ -19,13 +19,14 @@ import java.util.stream.Collectors;
  * <p>Columns: one per (attack, norm, ε) found in the rows, clean and {@value #WORST_CASE_ATTACK} rows
  * excluded; an attack is min-norm when any of its rows carries a ρ2, fixed-ε otherwise. When the rows
  * hold {@value #WORST_CASE_ATTACK} rows (the per-point worst case over all attacks, written by the
- * attack suite), there is one worst-case column per norm at the largest ε that every model's
- * worst-case rows of that norm share (the headline ε). Otherwise, as a fallback, for every norm with a
- * fixed-ε attack the worst-case column holds the lowest robust accuracy over all attacks of that norm
- * at the largest ε that every model with fixed-ε results of that norm was attacked at; since rows are
- * aggregates, that minimum is an upper bound on the per-point worst case, and the page says so. Rows
- * are ranked by the first worst-case column, then by clean accuracy, then by model id; without a
- * worst-case column, by clean accuracy.
+ * attack suite), there is one worst-case column per norm at its headline ε ({@link HeadlineEpsilons}:
+ * the experiment's choice, else the most discriminating ε that every model's worst-case rows of that
+ * norm share). Otherwise, as a fallback, for every norm with a fixed-ε attack the worst-case column
+ * holds the lowest robust accuracy over all attacks of that norm at the headline ε, chosen among the ε
+ * that every model with fixed-ε results of that norm was attacked at; since rows are aggregates, that
+ * minimum is an upper bound on the per-point worst case, and the page says so. Rows are ranked by the
+ * first worst-case column, then by clean accuracy, then by model id; without a worst-case column, by
+ * clean accuracy.
  */
 final class Leaderboard {
 
@@ -44,12 +45,15 @@ final class Leaderboard {
      *                                  summaries of the same (dataset, model)
      */
     static List<BoardTable> build(List<ResultRow> rows, List<ModelSummary> models) {
-        return build(rows, models, model -> EntryExtras.NONE);
+        return build(rows, models, model -> EntryExtras.NONE, Map.of());
     }
 
-    /** {@link #build(List, List)} with the extra cells (badges, timing, trend, page link) of each model id. */
+    /**
+     * {@link #build(List, List)} with the extra cells (badges, timing, trend, page link) of each model id
+     * and the experiment's headline ε per norm ({@code configured}, possibly empty).
+     */
     static List<BoardTable> build(List<ResultRow> rows, List<ModelSummary> models,
-            java.util.function.Function<String, EntryExtras> extras) {
+            java.util.function.Function<String, EntryExtras> extras, Map<String, Double> configured) {
         Map<String, Map<String, List<ResultRow>>> rowsByDataset = new LinkedHashMap<>();
         Set<List<Object>> seen = new HashSet<>();
         for (ResultRow row : rows) {
@@ -71,8 +75,8 @@ final class Leaderboard {
                     .computeIfAbsent(model.model(), m -> new ArrayList<>());
         }
         List<BoardTable> tables = new ArrayList<>();
-        rowsByDataset.forEach((dataset, byModel) ->
-                tables.add(table(dataset, byModel, summaries.getOrDefault(dataset, Map.of()), extras)));
+        rowsByDataset.forEach((dataset, byModel) -> tables.add(table(dataset, byModel,
+                summaries.getOrDefault(dataset, Map.of()), extras, configured)));
         return tables;
     }
 
@@ -90,18 +94,32 @@ final class Leaderboard {
         /** The worst-case robust accuracy of one model's rows at the first norm's ε; NaN when absent. */
         double value(List<ResultRow> modelRows) {
             Map.Entry<String, Double> first = first();
-            if (first == null) {
-                return Double.NaN;
-            }
-            return modelRows.stream()
-                    .filter(r -> !r.isClean() && isWorstCase(r) == perPoint && r.norm().equals(first.getKey())
-                            && Double.compare(r.epsilon(), first.getValue()) == 0 && !Double.isNaN(r.robustAccuracy()))
-                    .mapToDouble(ResultRow::robustAccuracy).min().orElse(Double.NaN);
+            return first == null ? Double.NaN : worstCase(modelRows, perPoint, first.getKey(), first.getValue());
         }
     }
 
-    /** The headline of {@code rows}, which must all be of one dataset. */
-    static Headline headline(List<ResultRow> rows) {
+    /**
+     * The rows of one model that make its worst case at ({@code norm}, {@code epsilon}): the per-point
+     * worst-case rows, or in the fallback every attack's rows; those without a robust accuracy left out.
+     */
+    static List<ResultRow> worstCaseRows(List<ResultRow> modelRows, boolean perPoint, String norm, double epsilon) {
+        return modelRows.stream()
+                .filter(r -> !r.isClean() && isWorstCase(r) == perPoint && r.norm().equals(norm)
+                        && Double.compare(r.epsilon(), epsilon) == 0 && !Double.isNaN(r.robustAccuracy()))
+                .toList();
+    }
+
+    /** The lowest robust accuracy of {@link #worstCaseRows}; NaN when there is none. */
+    static double worstCase(List<ResultRow> modelRows, boolean perPoint, String norm, double epsilon) {
+        return worstCaseRows(modelRows, perPoint, norm, epsilon).stream().mapToDouble(ResultRow::robustAccuracy)
+                .min().orElse(Double.NaN);
+    }
+
+    /**
+     * The headline of {@code rows}, which must all be of one dataset, with the experiment's headline ε
+     * per norm ({@code configured}, possibly empty).
+     */
+    static Headline headline(List<ResultRow> rows, Map<String, Double> configured) {
         Map<String, List<ResultRow>> byModel = new LinkedHashMap<>();
         Set<String> minNormGroups = new HashSet<>();
         boolean perPoint = false;
@@ -112,7 +130,7 @@ final class Leaderboard {
                 minNormGroups.add(AttackKey.of(row).group());
             }
         }
-        return new Headline(worstCaseEpsilons(byModel, minNormGroups, perPoint), perPoint);
+        return new Headline(HeadlineEpsilons.choose(byModel, minNormGroups, perPoint, configured), perPoint);
     }
 
     /** Whether a row is a per-point worst-case row. */
@@ -121,7 +139,8 @@ final class Leaderboard {
     }
 
     private static BoardTable table(String dataset, Map<String, List<ResultRow>> byModel,
-            Map<String, ModelSummary> summaries, java.util.function.Function<String, EntryExtras> extras) {
+            Map<String, ModelSummary> summaries, java.util.function.Function<String, EntryExtras> extras,
+            Map<String, Double> configured) {
         List<ResultRow> all = byModel.values().stream().flatMap(List::stream).toList();
 
         Map<String, TreeSet<Double>> epsilonsByGroup = new LinkedHashMap<>();
@@ -158,15 +177,19 @@ final class Leaderboard {
             }
         });
 
-        Map<String, Double> worstEpsilons = worstCaseEpsilons(byModel, minNormGroups, perPoint);
+        Map<String, Double> worstEpsilons = HeadlineEpsilons.choose(byModel, minNormGroups, perPoint, configured);
         List<BoardColumn> worstColumns = new ArrayList<>();
-        worstEpsilons.forEach((norm, epsilon) -> worstColumns.add(new BoardColumn(
-                "Worst case " + Formats.normName(norm) + " ε=" + Formats.epsilon(epsilon),
-                perPoint ? "Per-point worst case over all " + Formats.normName(norm) + " attacks at ε=" + epsilon
-                        + ", the largest ε common to all models: a point counts as robust only if every attack failed on it"
-                        : "Lowest robust accuracy over all " + Formats.normName(norm) + " attacks at ε=" + epsilon
-                        + ", the largest ε common to all models (fallback without per-point worst-case rows: an upper"
-                        + " bound on the per-point worst case)")));
+        worstEpsilons.forEach((norm, epsilon) -> {
+            String chosen = configured.containsKey(norm) ? ", the headline ε the experiment names"
+                    : ", the most discriminating ε common to all models (widest spread between the entries)";
+            worstColumns.add(new BoardColumn(
+                    "Worst case " + Formats.normName(norm) + " ε=" + Formats.epsilon(epsilon),
+                    perPoint ? "Per-point worst case over all " + Formats.normName(norm) + " attacks at ε=" + epsilon
+                            + chosen + ": a point counts as robust only if every attack failed on it"
+                            : "Lowest robust accuracy over all " + Formats.normName(norm) + " attacks at ε=" + epsilon
+                            + chosen + " (fallback without per-point worst-case rows: an upper bound on the per-point"
+                            + " worst case)"));
+        });
 
         List<BoardEntry> entries = new ArrayList<>();
         byModel.forEach((model, modelRows) -> entries.add(
@@ -191,37 +214,6 @@ final class Leaderboard {
                 rankedBy, worstCaseNote, ranked);
     }
 
-    /** Per norm with a fixed-ε attack: the largest ε that all models with fixed-ε rows of that norm share. */
-    private static Map<String, Double> worstCaseEpsilons(Map<String, List<ResultRow>> byModel,
-            Set<String> minNormGroups, boolean perPoint) {
-        Map<String, Set<Double>> common = new LinkedHashMap<>();
-        for (List<ResultRow> modelRows : byModel.values()) {
-            Map<String, Set<Double>> mine = new LinkedHashMap<>();
-            for (ResultRow row : modelRows) {
-                boolean counts = perPoint ? isWorstCase(row)
-                        : !row.isClean() && !minNormGroups.contains(AttackKey.of(row).group());
-                if (counts) {
-                    mine.computeIfAbsent(row.norm(), n -> new HashSet<>()).add(row.epsilon());
-                }
-            }
-            mine.forEach((norm, epsilons) -> {
-                Set<Double> shared = common.get(norm);
-                if (shared == null) {
-                    common.put(norm, new HashSet<>(epsilons));
-                } else {
-                    shared.retainAll(epsilons);
-                }
-            });
-        }
-        Map<String, Double> result = new LinkedHashMap<>();
-        common.forEach((norm, epsilons) -> {
-            if (!epsilons.isEmpty()) {
-                result.put(norm, epsilons.stream().max(Double::compare).orElseThrow());
-            }
-        });
-        return result;
-    }
-
     private static BoardEntry entry(String model, List<ResultRow> rows, ModelSummary summary, List<AttackKey> keys,
             Map<String, Double> worstEpsilons, boolean perPoint, EntryExtras extras) {
         ResultRow first = rows.isEmpty() ? null : rows.get(0);
@@ -241,8 +233,9 @@ final class Leaderboard {
             clean = BoardCell.absent("no clean accuracy recorded");
         } else {
             WilsonInterval ci = WilsonInterval.ofFraction(cleanAccuracy, samples);
-            clean = new BoardCell(Formats.percent(cleanAccuracy), "95% CI " + Formats.percentRange(ci.low(), ci.high()),
-                    "n = " + samples + " test points", Formats.sortValue(cleanAccuracy));
+            clean = new BoardCell(Formats.percent(cleanAccuracy), Formats.percentRange(ci.low(), ci.high()),
+                    "95% CI " + Formats.percentRange(ci.low(), ci.high()) + " · n = " + samples + " test points",
+                    Formats.sortValue(cleanAccuracy));
         }
 
         BoardCell rho2 = rows.stream()
@@ -261,10 +254,7 @@ final class Leaderboard {
         double rankScore = cleanAccuracy;
         boolean firstWorst = true;
         for (Map.Entry<String, Double> worst : worstEpsilons.entrySet()) {
-            List<ResultRow> candidates = rows.stream()
-                    .filter(r -> !r.isClean() && isWorstCase(r) == perPoint && r.norm().equals(worst.getKey())
-                            && Double.compare(r.epsilon(), worst.getValue()) == 0 && !Double.isNaN(r.robustAccuracy()))
-                    .toList();
+            List<ResultRow> candidates = worstCaseRows(rows, perPoint, worst.getKey(), worst.getValue());
             ResultRow weakest = candidates.stream().min(Comparator.comparingDouble(ResultRow::robustAccuracy))
                     .orElse(null);
             if (weakest == null) {
@@ -296,7 +286,9 @@ final class Leaderboard {
         // an entry scored through logits only (an imported ONNX model) must not pass for a white-box result
         String defense = summary != null ? summary.defense() : first.defense();
         if (rows.stream().anyMatch(r -> !ResultRow.WHITE_BOX.equals(r.access()))) {
-            defense += " (black-box evaluated)";
+            String blocking = summary == null ? null : summary.details().get("blocking_operator");
+            defense += blocking == null ? " (black-box evaluated)" : " (black-box evaluated: ONNX operator " + blocking
+                    + " at node '" + summary.details().getOrDefault("blocking_node", "") + "' is not interpreted)";
         }
         return new BoardEntry(0, model, defense,
                 summary != null ? summary.architecture() : first.architecture(),

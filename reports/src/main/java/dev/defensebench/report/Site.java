@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -27,7 +28,8 @@ import java.util.Set;
  * {@code entries/<entry>.html} (model card, accuracy-vs-ε curves, adversarial examples, sanity checks,
  * timing, trend, how to reproduce), {@code results.csv} and {@code summary.json} for download. HTML is
  * rendered by Freemarker with auto-escaping on; CSS, JS, SVG and PNG are inline, so the site makes no
- * network request and works from {@code file://}.
+ * network request and works from {@code file://}. The worst-case columns are at the headline ε of
+ * {@link HeadlineFile} when the results directory holds one, else at {@link HeadlineEpsilons}'s default.
  */
 public final class Site {
 
@@ -80,17 +82,20 @@ public final class Site {
         Map<String, List<ResultRow>> rowsByModel = new LinkedHashMap<>();
         current.rows().forEach(r -> rowsByModel.computeIfAbsent(r.model(), m -> new ArrayList<>()).add(r));
         Map<String, ModelCard> cards = new LinkedHashMap<>();
-        rowsByModel.forEach((model, rows) -> rows.stream().map(r -> cardsByHash.get(r.cellHash()))
-                .filter(c -> c != null && c.cellId().equals(model)).findFirst().ifPresent(c -> cards.put(model, c)));
+        // (imported entries of one file share its hash: the entry id tells their cards apart)
+        rowsByModel.forEach((model, rows) -> rows.stream().map(ResultRow::cellHash).distinct()
+                .flatMap(h -> current.cards().stream().filter(c -> h.equals(c.cellHash()) && model.equals(c.cellId())))
+                .findFirst().ifPresent(c -> cards.put(model, c)));
         Map<String, String> datasetOf = new HashMap<>();
         current.rows().forEach(r -> datasetOf.putIfAbsent(r.model(), r.dataset()));
         cards.values().forEach(c -> datasetOf.putIfAbsent(c.cellId(), c.data().dataset()));
         List<ModelSummary> summaries = cards.values().stream().map(ModelSummaries::of).toList();
 
+        Map<String, Double> configuredHeadline = HeadlineFile.read(current.dir());
         Map<String, Leaderboard.Headline> headlines = new HashMap<>();
         Map<String, List<ResultRow>> rowsByDataset = new LinkedHashMap<>();
         current.rows().forEach(r -> rowsByDataset.computeIfAbsent(r.dataset(), d -> new ArrayList<>()).add(r));
-        rowsByDataset.forEach((d, rows) -> headlines.put(d, Leaderboard.headline(rows)));
+        rowsByDataset.forEach((d, rows) -> headlines.put(d, Leaderboard.headline(rows, configuredHeadline)));
 
         List<String> timedAttacks = new ArrayList<>();
         if (current.timing() != null) {
@@ -140,7 +145,7 @@ public final class Site {
                     timingCell(find(timing, TimingMeasurement.THROUGHPUT)), costs, date,
                     trend.runs() > 1 ? trend.sparkline() : ""));
         }
-        List<BoardTable> tables = Leaderboard.build(current.rows(), summaries, extras::get);
+        List<BoardTable> tables = Leaderboard.build(current.rows(), summaries, extras::get, configuredHeadline);
 
         String generated = DateTimeFormatter.ISO_INSTANT.format(generatedAt.truncatedTo(ChronoUnit.SECONDS));
         Map<String, Object> page = new LinkedHashMap<>();
@@ -151,6 +156,10 @@ public final class Site {
         page.put("rowCount", Integer.toString(current.rows().size()));
         page.put("rho2Attack", Formats.attackName(Leaderboard.RHO2_ATTACK));
         page.put("tables", tables.stream().map(BoardTable::asMap).toList());
+        page.put("weakestAttacks", AttackOptimality.weakest(AttackOptimality.of(current.rows())).stream()
+                .map(w -> Map.of("model", w.model(), "page", ENTRIES + "/" + pages.get(w.model()), "norm", w.norm(),
+                        "attack", Formats.attackName(w.attack()), "optimality", String.format(Locale.ROOT, "%.3f", w.optimality())))
+                .toList());
         page.put("timedAttacks", timedAttacks.stream().map(Formats::attackName).toList());
         page.put("hasSanity", current.sanity() != null);
         page.put("hasHistory", previous != null);
@@ -205,10 +214,9 @@ public final class Site {
         if (m == null || Double.isNaN(m.score())) {
             return BoardCell.absent("not timed");
         }
-        return new BoardCell(Formats.number(m.score()) + " " + m.unit(),
-                Double.isNaN(m.error()) ? "" : "± " + Formats.number(m.error()),
-                "JMH mean ± 99.9% error over " + m.iterations() + " iterations, batch " + m.batchSize(),
-                Formats.sortValue(m.score()));
+        return new BoardCell(Formats.number(m.score()), m.unit(),
+                Formats.score(m.score(), m.error(), m.unit()) + " · JMH mean ± 99.9% error over " + m.iterations()
+                        + " iterations, batch " + m.batchSize(), Formats.sortValue(m.score()));
     }
 
     private static String render(Template template, Map<String, Object> model) throws IOException {

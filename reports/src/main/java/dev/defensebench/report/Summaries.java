@@ -38,10 +38,25 @@ final class Summaries {
             }).toList());
             return board;
         }).toList());
+        List<AttackOptimality> optimality = AttackOptimality.of(current.rows());
+        summary.put("attack_optimality", optimality.stream().map(Summaries::optimality).toList());
+        summary.put("weakest_attacks", AttackOptimality.weakest(optimality).stream().map(Summaries::optimality).toList());
         summary.put("timing", current.timing() == null ? List.of() : current.timing().measurements());
         summary.put("changes_since_last_run", changes);
         summary.put("regressions", changes.stream().filter(Change::isRegression).count());
         return summary;
+    }
+
+    private static Map<String, Object> optimality(AttackOptimality o) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("model", o.model());
+        entry.put("norm", o.norm());
+        entry.put("attack", o.attack());
+        entry.put("optimality", number(o.optimality()));
+        entry.put("area", o.area());
+        entry.put("best_area", o.bestArea());
+        entry.put("clean_area", o.cleanArea());
+        return entry;
     }
 
     private static Double number(double v) {

@@ -7,13 +7,15 @@ import static dev.defensebench.report.TestRows.summary;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class LeaderboardTest {
 
     @Test
-    void ranksByWorstCaseAtTheLargestCommonEpsilon() {
+    void ranksByWorstCaseAtTheMostDiscriminatingCommonEpsilon() {
         List<ResultRow> rows = List.of(
                 clean("vanilla", "vanilla", 0.99),
                 attack("vanilla", "vanilla", "fgsm", "Linf", 0.1, 0.99, 0.30),
@@ -91,7 +93,8 @@ class LeaderboardTest {
     void cleanAccuracyCarriesItsWilsonInterval() {
         BoardEntry entry = Leaderboard.build(List.of(clean("a", "vanilla", 0.985)), List.of()).get(0).entries().get(0);
         assertThat(entry.clean().text()).isEqualTo("98.50%");
-        assertThat(entry.clean().detail()).isEqualTo("95% CI 97.5–99.1%");
+        assertThat(entry.clean().detail()).isEqualTo("97.5–99.1%");
+        assertThat(entry.clean().title()).isEqualTo("95% CI 97.5–99.1% · n = 1000 test points");
     }
 
     @Test
@@ -112,5 +115,73 @@ class LeaderboardTest {
         assertThatThrownBy(() -> Leaderboard.build(List.of(r, r), List.of()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("duplicate result row").hasMessageContaining("model 'a'");
+    }
+
+    /** Per-point worst-case rows of two entries: at ε=0.3 both score 0%, at 0.2 they differ least. */
+    private static List<ResultRow> worstCases() {
+        return List.of(
+                clean("a", "vanilla", 0.99), clean("b", "trades", 0.97),
+                attack("a", "vanilla", "worst-case", "Linf", 0.1, 0.99, 0.20),
+                attack("a", "vanilla", "worst-case", "Linf", 0.2, 0.99, 0.01),
+                attack("a", "vanilla", "worst-case", "Linf", 0.3, 0.99, 0.0),
+                attack("b", "trades", "worst-case", "Linf", 0.1, 0.97, 0.70),
+                attack("b", "trades", "worst-case", "Linf", 0.2, 0.97, 0.15),
+                attack("b", "trades", "worst-case", "Linf", 0.3, 0.97, 0.0),
+                attack("a", "vanilla", "worst-case", "L2", 1.0, 0.99, 0.5),
+                attack("a", "vanilla", "worst-case", "L2", 2.0, 0.99, 0.3),
+                attack("b", "trades", "worst-case", "L2", 1.0, 0.97, 0.6),
+                attack("b", "trades", "worst-case", "L2", 2.0, 0.97, 0.4));
+    }
+
+    @Test
+    void defaultHeadlineIsTheMostDiscriminatingEpsilonNeverOneWhereAllScoreZero() {
+        BoardTable table = Leaderboard.build(worstCases(), List.of()).get(0);
+        // Linf: spread 0.50 at 0.1, 0.14 at 0.2, 0 at 0.3 (all 0%); L2: spread 0.1 at both, the larger ε wins
+        assertThat(table.worstColumns()).extracting(BoardColumn::label)
+                .containsExactly("Worst case ℓ∞ ε=0.1", "Worst case ℓ2 ε=2");
+        assertThat(table.worstColumns().get(0).title()).contains("most discriminating");
+        assertThat(table.entries()).extracting(BoardEntry::model).containsExactly("b", "a");
+        assertThat(table.entries().get(0).worstCases()).extracting(BoardCell::text).containsExactly("70.00%", "40.00%");
+    }
+
+    @Test
+    void withOneEntryTheDefaultIsTheLargestEpsilonWhereItIsNeitherZeroNorPerfect() {
+        List<ResultRow> rows = worstCases().stream().filter(r -> r.model().equals("a")).toList();
+        BoardTable table = Leaderboard.build(rows, List.of()).get(0);
+        assertThat(table.worstColumns()).extracting(BoardColumn::label)
+                .containsExactly("Worst case ℓ∞ ε=0.2", "Worst case ℓ2 ε=2");
+    }
+
+    @Test
+    void whenEveryEpsilonScoresZeroTheLargestIsShown() {
+        List<ResultRow> rows = List.of(
+                attack("a", "vanilla", "worst-case", "Linf", 0.2, 0.99, 0.0),
+                attack("a", "vanilla", "worst-case", "Linf", 0.3, 0.99, 0.0));
+        assertThat(Leaderboard.build(rows, List.of()).get(0).worstColumns()).extracting(BoardColumn::label)
+                .containsExactly("Worst case ℓ∞ ε=0.3");
+    }
+
+    @Test
+    void theExperimentsHeadlineWinsAndItsOrderRanks() {
+        Map<String, Double> configured = new LinkedHashMap<>();
+        configured.put("L2", 1.0);
+        configured.put("Linf", 0.2);
+        BoardTable table = Leaderboard.build(worstCases(), List.of(), m -> EntryExtras.NONE, configured).get(0);
+        assertThat(table.worstColumns()).extracting(BoardColumn::label)
+                .containsExactly("Worst case ℓ2 ε=1", "Worst case ℓ∞ ε=0.2");
+        assertThat(table.worstColumns().get(0).title()).contains("the headline ε the experiment names");
+        assertThat(table.rankedBy()).contains("ℓ2 ε=1");
+        assertThat(table.entries().get(0).worstCases()).extracting(BoardCell::text).containsExactly("60.00%", "15.00%");
+        // a norm the experiment leaves out keeps the default
+        assertThat(Leaderboard.build(worstCases(), List.of(), m -> EntryExtras.NONE, Map.of("L2", 1.0)).get(0)
+                .worstColumns()).extracting(BoardColumn::label).containsExactly("Worst case ℓ2 ε=1", "Worst case ℓ∞ ε=0.1");
+    }
+
+    @Test
+    void aHeadlineEpsilonWithoutResultsIsAnErrorNamingTheFile() {
+        assertThatThrownBy(() -> Leaderboard.build(worstCases(), List.of(), m -> EntryExtras.NONE, Map.of("Linf", 0.15)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("headline.json").hasMessageContaining("Linf ε=0.15")
+                .hasMessageContaining("[0.1, 0.2, 0.3]");
     }
 }

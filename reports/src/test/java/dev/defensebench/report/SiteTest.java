@@ -37,9 +37,13 @@ class SiteTest {
         JsonNode summary = new ObjectMapper().readTree(site.resolve("summary.json").toFile());
         JsonNode entries = summary.get("boards").get(0).get("entries");
         assertThat(entries).hasSize(3);
-        // ranked by the per-point worst case at the headline ε (Linf 0.3 comes first: norms in row order)
+        // ranked by the per-point worst case at the headline ε (Linf first: norms in row order)
         assertThat(entries.get(0).get("model").asText()).isEqualTo("deep-defense/lenet/s0");
         assertThat(summary.get("boards").get(0).get("ranked_by").asText()).startsWith("per-point worst-case");
+        // attack optimality: every attack of every entry and norm, and the weakest per entry and norm
+        assertThat(summary.get("attack_optimality")).hasSize(3 * 3);
+        assertThat(summary.get("weakest_attacks")).hasSize(3 * 2);
+        assertThat(summary.get("attack_optimality").get(0).get("optimality").asDouble()).isBetween(0.0, 1.0);
         try (Stream<Path> pages = Files.list(site.resolve("entries"))) {
             assertThat(pages.toList()).hasSize(3);
         }
@@ -47,6 +51,10 @@ class SiteTest {
         assertThat(index).contains("href=\"entries/deep-defense-lenet-s0.html\"", "href=\"results.csv\"",
                 "href=\"summary.json\"", "Test CPU 9000", "class=\"badge fail\"", "DeepFool cost");
         assertThat(index).doesNotContain("No per-point worst-case rows");
+        // the sanity verdict: the worst status of pass, pass (or fail), warn, and how many passed
+        assertThat(index).contains(">warn</span><small title=\"2 of the 3 checks that ran passed\">2/3</small>",
+                ">fail</span><small title=\"1 of the 3 checks that ran passed\">1/3</small>");
+        assertThat(index).contains("Weakest attack per entry and norm");
         // the board table has exactly one column for each header (no worst-case attack columns)
         assertThat(index).doesNotContain(">worst-case ε=");
     }
@@ -58,7 +66,7 @@ class SiteTest {
         assertThat(page).contains("<svg", "Robust accuracy vs ℓ∞ ε", "worst case (per point)", "data:image/png;base64,",
                 "pgd-stronger-than-fgsm", "0.031", "ms/image", "Test CPU 9000", "Training time per epoch",
                 "12.5 s", "hash0", "defense-bench run entry.yaml", "init_from: &quot;vanilla&quot;",
-                "0123456789abcdef0123456789abcdef01234567");
+                "0123456789abcdef0123456789abcdef01234567", "Attack optimality", "A<sub>best</sub>");
         // the reproduce config includes the parent entry it was fine-tuned from, parent first
         assertThat(page.indexOf("name: &quot;vanilla&quot;")).isGreaterThan(0)
                 .isLessThan(page.indexOf("name: &quot;deep-defense&quot;"));
@@ -112,8 +120,8 @@ class SiteTest {
         assertThat(index).contains("No per-point worst-case rows", "ranked by lowest robust accuracy over the attacks");
         JsonNode summary = new ObjectMapper().readTree(dir.resolve("site/summary.json").toFile());
         JsonNode first = summary.get("boards").get(0).get("entries").get(0);
-        // fallback score = min(FGSM, PGD) at Linf 0.3 = PGD = 0.985·0.8·0.7·0.9
-        assertThat(first.get("rank_score").asDouble()).isCloseTo(0.985 * 0.8 * 0.7 * 0.9, org.assertj.core.data.Offset.offset(1e-9));
+        // fallback score = min(FGSM, PGD) at Linf 0.1 (the widest spread) = PGD = 0.985·0.8·0.9·0.9
+        assertThat(first.get("rank_score").asDouble()).isCloseTo(0.985 * 0.8 * 0.9 * 0.9, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(index).contains("not timed");
     }
 
@@ -121,16 +129,41 @@ class SiteTest {
     void everyTableRowHasOneCellPerHeader() throws IOException {
         render(true, true, true);
         String index = Files.readString(dir.resolve("site/index.html"));
-        Matcher table = Pattern.compile("<table class=\"board\">(.*?)</table>", Pattern.DOTALL).matcher(index);
-        assertThat(table.find()).isTrue();
-        String t = table.group(1);
-        String head = t.substring(0, t.indexOf("</thead>"));
-        int heads = count(head, "<th ") + count(head, "<th>");
-        for (String row : t.substring(t.indexOf("<tbody>")).split("</tr>")) {
-            if (row.contains("<td")) {
-                assertThat(count(row, "<td ") + count(row, "<td>")).isEqualTo(heads);
+        Matcher table = Pattern.compile("<table class=\"board [a-z]+\">(.*?)</table>", Pattern.DOTALL).matcher(index);
+        int tables = 0;
+        while (table.find()) {
+            tables++;
+            String t = table.group(1);
+            String head = t.substring(0, t.indexOf("</thead>"));
+            int heads = count(head, "<th ") + count(head, "<th>");
+            for (String row : t.substring(t.indexOf("<tbody>")).split("</tr>")) {
+                if (row.contains("<td")) {
+                    assertThat(count(row, "<td ") + count(row, "<td>")).isEqualTo(heads);
+                }
             }
         }
+        assertThat(tables).as("the headline board and its detail table").isEqualTo(2);
+    }
+
+    @Test
+    void theHeadlineFileOfARunSetsTheWorstCaseColumns() throws IOException {
+        Path results = SiteFixture.write(dir.resolve("run"), SiteFixture.ENTRIES, true, true, true, 1, 1, WHEN);
+        Site.write(ResultSet.read(results), List.of(), dir.resolve("default"), WHEN);
+        assertThat(Files.readString(dir.resolve("default/index.html")))
+                .contains(">Worst case ℓ∞<br>ε=0.1</th>", ">Worst case ℓ2<br>ε=0.5</th>");
+
+        HeadlineFile.write(results, java.util.Map.of("Linf", 0.3));
+        assertThat(HeadlineFile.read(results)).containsExactly(java.util.Map.entry("Linf", 0.3));
+        Site.write(ResultSet.read(results), List.of(), dir.resolve("named"), WHEN);
+        assertThat(Files.readString(dir.resolve("named/index.html")))
+                .contains(">Worst case ℓ∞<br>ε=0.3</th>", ">Worst case ℓ2<br>ε=0.5</th>", "the headline ε the experiment names");
+
+        HeadlineFile.write(results, java.util.Map.of()); // no headline: the file goes, the default is back
+        assertThat(results.resolve(HeadlineFile.FILE)).doesNotExist();
+
+        Files.writeString(results.resolve(HeadlineFile.FILE), "{\"Linf\": -1}");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> HeadlineFile.read(results))
+                .isInstanceOf(IOException.class).hasMessageContaining(HeadlineFile.FILE).hasMessageContaining("Linf");
     }
 
     @Test

@@ -42,6 +42,7 @@ public final class OnnxCodec {
     private static final int ATTR_F = 2;
     private static final int ATTR_I = 3;
     private static final int ATTR_S = 4;
+    private static final int ATTR_T = 5;
     private static final int ATTR_FLOATS = 7;
     private static final int ATTR_INTS = 8;
     private static final int ATTR_TYPE = 20;
@@ -125,6 +126,7 @@ public final class OnnxCodec {
             case Attribute.FLOAT -> w.float32(ATTR_F, a.f());
             case Attribute.INT -> w.varint(ATTR_I, a.i());
             case Attribute.STRING -> w.string(ATTR_S, a.s());
+            case Attribute.TENSOR -> w.message(ATTR_T, tensor(a.t()));
             case Attribute.FLOATS -> {
                 for (float f : a.floats()) {
                     w.float32(ATTR_FLOATS, f);
@@ -295,6 +297,7 @@ public final class OnnxCodec {
         float f = 0;
         long i = 0;
         String s = null;
+        Tensor t = null;
         List<Float> floats = new ArrayList<>();
         List<Long> ints = new ArrayList<>();
         int inferred = 0;
@@ -313,6 +316,10 @@ public final class OnnxCodec {
                 case ATTR_S -> {
                     s = new String(r.bytes(), java.nio.charset.StandardCharsets.UTF_8);
                     inferred = Attribute.STRING;
+                }
+                case ATTR_T -> {
+                    t = tensor(r.message());
+                    inferred = Attribute.TENSOR;
                 }
                 case ATTR_FLOATS -> {
                     for (float v : r.floats()) {
@@ -337,7 +344,7 @@ public final class OnnxCodec {
             fs[k] = floats.get(k);
         }
         long[] is = ints.stream().mapToLong(Long::longValue).toArray();
-        return new Attribute(name, type, f, i, s, fs, is);
+        return new Attribute(name, type, f, i, s, fs, is, t);
     }
 
     private static Tensor tensor(ProtoReader r) {

@@ -1,6 +1,10 @@
 package dev.defensebench.app.config;
 
+import dev.defensebench.spi.Norm;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * An experiment file: which data, which models (defense × architectures, optionally fine-tuned from
@@ -18,6 +22,8 @@ import java.util.List;
  * @param attacks the attacks every entry is scored with
  * @param exportOnnx also write every trained model as {@code model.onnx} next to its weights (default false)
  * @param timing how each entry is timed with JMH (no {@code timing:} section: preset "off")
+ * @param headline the board's headline ε per norm label, e.g. {Linf: 0.1, L2: 1.5}, in file order; a norm
+ *                 left out gets the report's default (empty: every norm)
  */
 public record Experiment(
         String name,
@@ -31,7 +37,8 @@ public record Experiment(
         List<ModelEntry> models,
         List<AttackEntry> attacks,
         Boolean exportOnnx,
-        TimingConfig timing) {
+        TimingConfig timing,
+        Map<String, Double> headline) {
 
     public Experiment {
         preprocessing = preprocessing == null ? "unit" : preprocessing;
@@ -43,5 +50,13 @@ public record Experiment(
         attacks = attacks == null ? List.of() : List.copyOf(attacks);
         exportOnnx = exportOnnx == null ? Boolean.FALSE : exportOnnx;
         timing = timing == null ? TimingConfig.off() : timing;
+        headline = headline == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(headline));
+    }
+
+    /** The headline ε keyed by the norms' canonical labels ("Linf", "L2"), as results.csv names them. */
+    public Map<String, Double> headlineByLabel() {
+        Map<String, Double> byLabel = new LinkedHashMap<>();
+        headline.forEach((norm, epsilon) -> byLabel.put(Norm.parse(norm).label(), epsilon));
+        return byLabel;
     }
 }

@@ -250,6 +250,25 @@ public final class ExperimentLoader {
             wrap(source, "", () -> Hyperparameters.resolve(owner, attack.parameters(), a.params()));
         }
         validateTiming(source, e);
+        validateHeadline(source, e);
+    }
+
+    /** Each headline norm is a known norm that some attack runs, at an ε of one of that norm's grids. */
+    private static void validateHeadline(String source, Experiment e) {
+        Map<Norm, Set<Double>> grids = new HashMap<>();
+        for (AttackEntry a : e.attacks()) {
+            grids.computeIfAbsent(Norm.parse(a.norm()), n -> new java.util.TreeSet<>()).addAll(a.epsilons());
+        }
+        Set<Norm> named = new HashSet<>();
+        e.headline().forEach((key, eps) -> {
+            String at = "headline: '" + key + "'";
+            Norm norm = wrap(source, at, () -> Norm.parse(key));
+            require(source, named.add(norm), at + ": norm " + norm.label() + " is named twice");
+            require(source, grids.containsKey(norm), at + ": no attack runs norm " + norm.label()
+                    + "; the attacks run " + grids.keySet().stream().map(Norm::label).sorted().collect(Collectors.toList()));
+            require(source, eps != null && grids.get(norm).contains(eps), at + ": ε " + eps + " is in no "
+                    + norm.label() + " attack's 'epsilons'; the " + norm.label() + " grids hold " + grids.get(norm));
+        });
     }
 
     private static void validateTiming(String source, Experiment e) {

@@ -77,4 +77,15 @@ public record AttackOutcome(String attack, Norm norm, List<Double> epsilons, boo
         }
         return (double) robust / success[e].length;
     }
+
+    /** The median distance over the points where {@code use} is true (+Inf counts as not found); NaN without any. */
+    public double medianDistance(boolean[] use) {
+        double[] picked = java.util.stream.IntStream.range(0, distances.length).filter(i -> use[i])
+                .mapToDouble(i -> distances[i]).sorted().toArray();
+        if (picked.length == 0) {
+            return Double.NaN;
+        }
+        int mid = picked.length / 2;
+        return picked.length % 2 == 1 ? picked[mid] : (picked[mid - 1] + picked[mid]) / 2;
+    }
 }

@@ -127,8 +127,11 @@ public final class Evaluator {
         SanityChecks.Evidence evidence = new SanityChecks.Evidence(cleanCorrect, outcomes, badGradients,
                 unbounded(subject, model, manager, test, applied, outcomes, cleanCorrect),
                 doubled(subject, model, manager, test, applied, outcomes));
-        LOG.info(String.format(Locale.ROOT, "%s scored: clean %.2f%%; %s", subject.model(), 100 * clean,
-                String.join(", ", stages)));
+        // the min-norm attacks' median distance over the correctly classified points (+Inf: none found)
+        String medians = String.join(", ", outcomes.stream().filter(AttackOutcome::isMinNorm).map(o -> String.format(
+                Locale.ROOT, "%s %s %.4g", o.attack(), o.norm().label(), o.medianDistance(cleanCorrect))).toList());
+        LOG.info(String.format(Locale.ROOT, "%s scored: clean %.2f%%; %s%s", subject.model(), 100 * clean,
+                String.join(", ", stages), medians.isEmpty() ? "" : "; median distance: " + medians));
         return new Evaluation(rows, SanityChecks.evaluate(subject.model(), evidence), ensembleStages);
     }
 

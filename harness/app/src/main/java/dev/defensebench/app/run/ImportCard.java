@@ -1,30 +1,64 @@
 package dev.defensebench.app.run;
 
+import dev.defensebench.model.ModelCard;
+import dev.defensebench.onnx.ImportedModel;
+import dev.defensebench.onnx.graph.Node;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * The card of an imported ONNX entry, written as {@code card.json} in its model directory: which
- * file (SHA-256), how it was scored (rebuilt in DJL and attacked white-box, or run by ONNX Runtime and
- * attacked black-box), and what was skipped or transferred.
- *
- * @param entryId the board id, e.g. "external/onnx"
- * @param experiment the experiment's name
- * @param file the file as given in the experiment
- * @param sha256 the file's SHA-256
- * @param bytes the file's size
- * @param producer the producer recorded in the file (name and version)
- * @param opset the default ONNX operator set version
- * @param importPath "djl" (rebuilt as a DJL network) or "onnx-runtime"
- * @param evaluation "white-box evaluated" or "black-box evaluated"
- * @param whyNotDjl why it was not rebuilt in DJL (null when it was)
- * @param rebuildMaxDifference largest relative logit difference between the DJL rebuild (float64) and ONNX Runtime
- * @param metadata the file's metadata_props
- * @param runtime the ONNX Runtime provider and threads used
- * @param surrogate the trained cell that crafted the transfer attacks, or null
- * @param skippedAttacks gradient attacks not run directly on the model (black box)
- * @param createdAt ISO-8601 time of the evaluation
+ * The card of an imported ONNX entry, written as {@code card.json} in its model directory in the same
+ * {@link ModelCard} form as a trained model's (so the board and the entry page show it): the file
+ * (SHA-256 as the cell hash, size, producer, opset) as parameters, and as notes how it was scored
+ * (interpreted on DJL arrays and attacked white-box, or run by ONNX Runtime and attacked black-box, with
+ * the operator and node that stood in the way), the interpreter's agreement with ONNX Runtime, and what
+ * was skipped or transferred.
  */
-public record ImportCard(String entryId, String experiment, String file, String sha256, long bytes, String producer, long opset,
-        String importPath, String evaluation, String whyNotDjl, Double rebuildMaxDifference, Map<String, String> metadata,
-        String runtime, String surrogate, List<String> skippedAttacks, String createdAt) {}
+final class ImportCard {
+
+    private ImportCard() {}
+
+    /** What the run knows about an imported entry besides the file itself. */
+    record Context(String entryId, String experiment, String file, String dataset, String preprocessing, String runtime,
+            String surrogate, List<String> skippedAttacks) {}
+
+    /** The card of {@code imported}, scored as {@code context} says. */
+    static ModelCard of(ImportedModel imported, Context context) {
+        Map<String, Object> params = new TreeMap<>();
+        params.put("onnx_file", context.file());
+        params.put("onnx_bytes", imported.bytes());
+        params.put("onnx_producer", (imported.model().producerName() + " " + imported.model().producerVersion()).strip());
+        params.put("onnx_opset", imported.model().defaultOpset());
+        Map<String, Object> notes = new TreeMap<>();
+        notes.put("evaluation", imported.whiteBox() ? "white-box evaluated (the ONNX graph interpreted on DJL arrays)"
+                : "black-box evaluated (ONNX Runtime, logits only)");
+        notes.put("import_path", imported.path());
+        putIfPresent(notes, "why_not_white_box", imported.whyNotDjl());
+        Node blocking = imported.blockingNode();
+        if (blocking != null) {
+            notes.put("blocking_operator", blocking.opType());
+            notes.put("blocking_node", blocking.name());
+        }
+        if (!Double.isNaN(imported.maxDifference())) {
+            notes.put("interpreter_vs_onnx_runtime", imported.maxDifference());
+        }
+        notes.put("onnx_runtime", context.runtime());
+        putIfPresent(notes, "surrogate", context.surrogate());
+        notes.put("skipped_attacks", context.skippedAttacks());
+        if (!imported.model().metadata().isEmpty()) {
+            notes.put("onnx_metadata", imported.model().metadata());
+        }
+        ModelCard.DataIdentity data = new ModelCard.DataIdentity(context.dataset(), "", 0, context.preprocessing(),
+                "trained elsewhere; scored on this data set's test images");
+        return new ModelCard(context.entryId(), imported.sha256(), context.experiment(), ImportedEntries.DEFENSE,
+                ImportedEntries.ARCHITECTURE, params, 0, null, data, null, null, null, null, null, notes, Instant.now().toString());
+    }
+
+    private static void putIfPresent(Map<String, Object> notes, String key, Object value) {
+        if (value != null) {
+            notes.put(key, value);
+        }
+    }
+}

@@ -15,6 +15,7 @@ import dev.defensebench.app.config.Plugins;
 import dev.defensebench.app.plan.Cell;
 import dev.defensebench.app.plan.Plan;
 import dev.defensebench.model.BlockClassifier;
+import dev.defensebench.model.ModelCard;
 import dev.defensebench.model.ModelFiles;
 import dev.defensebench.onnx.ImportRequest;
 import dev.defensebench.onnx.ImportedModel;
@@ -29,7 +30,6 @@ import dev.defensebench.spi.Examples;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Scores the experiment's {@code onnx:} entries after its trained cells: imports each file safely
  * ({@link OnnxImporter}), scores clean accuracy and every attack that applies (all of them when the
- * graph was rebuilt in DJL; only logit-based ones through ONNX Runtime), adds transfer rows from the
- * entry's surrogate, and writes the entry's {@link ImportCard}. Evaluations are reused by content hash
+ * graph runs in the DJL interpreter; only logit-based ones through ONNX Runtime), adds transfer rows from the
+ * entry's surrogate, and writes the entry's card ({@link ImportCard}). Evaluations are reused by content hash
  * (file SHA-256, test size, attacks, surrogate cell, code version), like those of trained cells.
  */
 final class ImportedEntries {
@@ -113,7 +113,7 @@ final class ImportedEntries {
             }
             LOG.info("{}: {} ({} bytes, sha256 {}) scored through {}{}", id, file, imported.bytes(),
                     imported.sha256().substring(0, 12), imported.path(),
-                    imported.whyNotDjl() == null ? "" : " (not rebuilt in DJL: " + imported.whyNotDjl() + ")");
+                    imported.whyNotDjl() == null ? "" : " (not run by the DJL graph interpreter: " + imported.whyNotDjl() + ")");
             Map<String, Object> config = new TreeMap<>();
             config.put("onnx_sha256", imported.sha256());
             config.put("import_path", imported.path());
@@ -142,14 +142,9 @@ final class ImportedEntries {
                 AtomicWrite.bytes(evaluationFile, JSON.writeValueAsBytes(evaluation));
                 summary.evaluated().add(id);
             }
-            String access = imported.whiteBox() ? "white-box evaluated (rebuilt in DJL from the ONNX graph)"
-                    : "black-box evaluated (ONNX Runtime, logits only)";
-            ImportCard card = new ImportCard(id, experiment.name(), entry.onnx(), imported.sha256(), imported.bytes(),
-                    (imported.model().producerName() + " " + imported.model().producerVersion()).strip(),
-                    imported.model().defaultOpset(), imported.path(), access, imported.whyNotDjl(),
-                    Double.isNaN(imported.maxDifference()) ? null : imported.maxDifference(), imported.model().metadata(),
-                    runtime.providerLabel() + ", " + (runtime.threads() == 0 ? "all cores" : runtime.threads() + " threads"),
-                    surrogateCell == null ? null : surrogateCell.id(), skipped, Instant.now().toString());
+            ModelCard card = ImportCard.of(imported, new ImportCard.Context(id, experiment.name(), entry.onnx(), scoring.dataset(),
+                    scoring.preprocessing(), runtime.providerLabel() + ", " + (runtime.threads() == 0 ? "all cores"
+                            : runtime.threads() + " threads"), surrogateCell == null ? null : surrogateCell.id(), skipped));
             AtomicWrite.bytes(out.resolve("models").resolve(directory).resolve(Runner.CARD_FILE), JSON.writeValueAsBytes(card));
             return evaluation;
         }

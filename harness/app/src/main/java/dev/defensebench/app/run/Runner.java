@@ -27,6 +27,7 @@ import dev.defensebench.onnx.OnnxRuntimeSettings;
 import dev.defensebench.app.timing.EntryTimer;
 import dev.defensebench.report.GalleryExample;
 import dev.defensebench.report.GalleryFile;
+import dev.defensebench.report.HeadlineFile;
 import dev.defensebench.report.Machine;
 import dev.defensebench.report.ResultRow;
 import dev.defensebench.report.ResultSet;
@@ -288,7 +289,8 @@ public final class Runner {
             entries.addAll(importedHere);
             Experiment forImports = new Experiment(experiment.name(), experiment.dataset(), experiment.preprocessing(),
                     experiment.trainSize(), experiment.testSize(), experiment.seeds(), experiment.device(),
-                    experiment.evalBatchSize(), entries, experiment.attacks(), experiment.exportOnnx(), experiment.timing());
+                    experiment.evalBatchSize(), entries, experiment.attacks(), experiment.exportOnnx(), experiment.timing(),
+                    experiment.headline());
             OnnxRuntimeSettings runtime = new OnnxRuntimeSettings(0, device.isGpu() ? "auto" : "cpu", experiment.evalBatchSize());
             Evaluator evaluator = new Evaluator(plugins, experiment.evalBatchSize(), progress,
                     new GalleryRecorder(GALLERY_PER_ATTACK));
@@ -308,6 +310,7 @@ public final class Runner {
         } else {
             Files.deleteIfExists(out.resolve(TimingReport.FILE)); // no stale timings from an earlier run
         }
+        HeadlineFile.write(out, experiment.headlineByLabel());
         Site.write(ResultSet.read(out), List.of(), summary.site().getParent(), Instant.now());
         return summary;
     }

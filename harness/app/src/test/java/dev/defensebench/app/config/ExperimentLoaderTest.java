@@ -409,6 +409,36 @@ class ExperimentLoaderTest {
     }
 
     @Test
+    void headlineEpsilonsAreReadInOrderAndKeyedByTheNormsLabel() {
+        Experiment e = parse(VALID + "headline: {l2: 1.0, Linf: 0.1}\n");
+        assertThat(e.headline()).containsExactly(Map.entry("l2", 1.0), Map.entry("Linf", 0.1));
+        assertThat(e.headlineByLabel()).containsExactly(Map.entry("L2", 1.0), Map.entry("Linf", 0.1));
+        assertThat(parse(VALID).headline()).isEmpty();
+    }
+
+    @Test
+    void headlineWithAnUnknownNormNamesTheKey() {
+        rejects(VALID + "headline: {L7: 0.1}\n")
+                .hasMessageContaining("headline: 'L7'").hasMessageContaining("unknown norm").hasMessageContaining("Linf");
+    }
+
+    @Test
+    void headlineEpsilonOutsideEveryGridOfItsNormIsRejected() {
+        rejects(VALID + "headline: {Linf: 0.3}\n")
+                .hasMessageContaining("headline: 'Linf'").hasMessageContaining("0.3").hasMessageContaining("[0.1]");
+        // 0.5 is in the L2 grid, not in the Linf one
+        rejects(VALID + "headline: {Linf: 0.5}\n").hasMessageContaining("headline: 'Linf'");
+    }
+
+    @Test
+    void headlineForANormNoAttackRunsOrNamedTwiceIsRejected() {
+        rejects(valid("  - attack: fgsm\n    norm: Linf\n    epsilons: [0.1]\n", "") + "headline: {Linf: 0.1}\n")
+                .hasMessageContaining("headline: 'Linf'").hasMessageContaining("no attack runs norm Linf");
+        rejects(VALID + "headline: {Linf: 0.1, inf: 0.1}\n")
+                .hasMessageContaining("headline: 'inf'").hasMessageContaining("named twice");
+    }
+
+    @Test
     void badDeviceListsTheAllowedOnes() {
         rejects(valid("dataset: mnist", "dataset: mnist\ndevice: tpu"))
                 .hasMessageContaining("'device'")

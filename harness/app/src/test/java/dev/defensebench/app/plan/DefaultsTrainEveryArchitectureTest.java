@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Every built-in architecture trains with the vanilla defense's defaults (only {@code epochs} is
  * written): 300 SGD steps on MNIST-sized synthetic strokes must end well above chance and not on one
- * constant prediction. With the former defaults (lr 0.05 for every network) LeNet collapsed here.
+ * constant prediction. With the former defaults (lr 0.05 for every network) LeNet collapsed here to one class (10%).
  */
 class DefaultsTrainEveryArchitectureTest {
 
@@ -71,7 +71,7 @@ class DefaultsTrainEveryArchitectureTest {
     }
 
     /**
-     * A learnable, MNIST-like task: each class is three random strokes of ink (1.0) on a black (0)
+     * A learnable, MNIST-like task: each class is five random strokes of ink (1.0, 3 pixels wide) on a black (0)
      * background, drawn at a random shift of up to ±3 pixels with faint noise, in every channel.
      */
     private record Strokes(Shape sample, long seed) {
@@ -107,7 +107,7 @@ class DefaultsTrainEveryArchitectureTest {
             Random random = new Random(seed);
             float[][] out = new float[CLASSES][side * side];
             for (int c = 0; c < CLASSES; c++) {
-                for (int s = 0; s < 3; s++) {
+                for (int s = 0; s < 5; s++) {
                     double x0 = 4 + random.nextDouble() * (side - 8);
                     double y0 = 4 + random.nextDouble() * (side - 8);
                     double x1 = 4 + random.nextDouble() * (side - 8);
@@ -115,8 +115,8 @@ class DefaultsTrainEveryArchitectureTest {
                     for (int t = 0; t <= 40; t++) {
                         int x = (int) Math.round(x0 + (x1 - x0) * t / 40);
                         int y = (int) Math.round(y0 + (y1 - y0) * t / 40);
-                        for (int oy = 0; oy < 2; oy++) {
-                            for (int ox = 0; ox < 2; ox++) {
+                        for (int oy = 0; oy < 3; oy++) {
+                            for (int ox = 0; ox < 3; ox++) {
                                 out[c][Math.min(side - 1, y + oy) * side + Math.min(side - 1, x + ox)] = 1;
                             }
                         }

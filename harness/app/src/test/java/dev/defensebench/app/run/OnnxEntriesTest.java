@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * ONNX in and out on the tiny MNIST: a trained MLP is exported by the run ({@code export_onnx}); its
- * file imported as board entries (rebuilt in DJL, and black-box with transfer attacks from the
+ * file imported as board entries (run by the DJL graph interpreter, and black-box with transfer attacks from the
  * original) scores the same clean accuracy; a fixture written in another layout imports and scores;
  * a broken file is refused with its name.
  */
@@ -134,7 +134,7 @@ class OnnxEntriesTest {
         double clean = vanilla.get(0).cleanAccuracy();
         assertThat(clean).isGreaterThan(0.5);
 
-        // rebuilt in DJL: white-box, the same clean accuracy and the same FGSM results as the original
+        // interpreted in DJL: white-box, the same clean accuracy and the same FGSM results as the original
         assertThat(back).extracting(r -> r.attack() + " " + r.epsilon() + " " + r.access()).containsExactly(
                 "clean 0.0 white-box", "fgsm 0.05 white-box", "fgsm 0.2 white-box", "worst-case 0.05 white-box",
                 "worst-case 0.2 white-box");
@@ -154,12 +154,19 @@ class OnnxEntriesTest {
             assertThat(black.get(i).robustAccuracy()).isLessThanOrEqualTo(black.get(0).cleanAccuracy());
         }
         JsonNode blackCard = JSON.readTree(findCard("black-onnx-").toFile());
-        assertThat(blackCard.get("evaluation").asText()).startsWith("black-box evaluated");
-        assertThat(blackCard.get("importPath").asText()).isEqualTo("onnx-runtime");
-        assertThat(blackCard.get("skippedAttacks")).extracting(JsonNode::asText).containsExactly("fgsm");
-        assertThat(blackCard.get("surrogate").asText()).isEqualTo("vanilla/mlp/s0");
+        assertThat(blackCard.get("cellId").asText()).isEqualTo("black/onnx");
+        assertThat(blackCard.at("/notes/evaluation").asText()).startsWith("black-box evaluated");
+        assertThat(blackCard.at("/notes/import_path").asText()).isEqualTo("onnx-runtime");
+        assertThat(blackCard.at("/notes/skipped_attacks")).extracting(JsonNode::asText).containsExactly("fgsm");
+        assertThat(blackCard.at("/notes/surrogate").asText()).isEqualTo("vanilla/mlp/s0");
         JsonNode backCard = JSON.readTree(findCard("back-onnx-").toFile());
-        assertThat(backCard.get("evaluation").asText()).startsWith("white-box evaluated");
+        assertThat(backCard.at("/notes/evaluation").asText()).startsWith("white-box evaluated");
+        // the entry pages of imported models show their card
+        try (var pages = Files.list(summary.site().getParent().resolve("entries"))) {
+            for (Path page : pages.filter(p -> p.getFileName().toString().contains("onnx")).toList()) {
+                assertThat(Files.readString(page)).as(page.toString()).doesNotContain("No model card").contains("import_path");
+            }
+        }
         assertThat(Files.readString(summary.site())).contains("black/onnx").contains("black-box evaluated");
 
         // the fixture: its clean accuracy is what its weights compute, in double precision, on the test images

@@ -10,9 +10,12 @@ import dev.defensebench.app.config.ExperimentLoader;
 import dev.defensebench.app.config.Plugins;
 import dev.defensebench.app.plan.Cell;
 import dev.defensebench.app.plan.Plan;
+import dev.defensebench.report.HeadlineFile;
 import dev.defensebench.report.ResultRow;
+import dev.defensebench.report.ResultSet;
 import dev.defensebench.report.SanityCheck;
 import dev.defensebench.report.SanityCsv;
+import dev.defensebench.report.Site;
 import dev.defensebench.spi.ProgressListener;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -274,6 +277,26 @@ class RunnerTest {
         assertThat(Files.readAllBytes(modelDir(dd).resolve("model.params"))).isEqualTo(ddWeights);
         assertThat(Files.readString(modelDir(dd).resolve("card.json"))).isEqualTo(ddCardText);
         assertThat(scores(ResultsFile.read(fourth.results()))).isEqualTo(scores(thirdRows));
+    }
+
+    @Test
+    void theHeadlineKeyIsWrittenAndTheReportDrawsTheSameBoard() throws IOException {
+        run(EXPERIMENT + "headline: {linf: 0.2}\n");
+        assertThat(JSON.readTree(out.resolve(HeadlineFile.FILE).toFile()).toString()).isEqualTo("{\"Linf\":0.2}");
+        String board = headlineBoard(out.resolve("site"));
+        assertThat(board).contains(">Worst case ℓ∞<br>ε=0.2</th>");
+        Site.write(ResultSet.read(out), List.of(), temp.resolve("report"), java.time.Instant.now());
+        assertThat(headlineBoard(temp.resolve("report"))).isEqualTo(board);
+
+        run(EXPERIMENT); // without the key the file goes and the default rule chooses again
+        assertThat(out.resolve(HeadlineFile.FILE)).doesNotExist();
+    }
+
+    private static String headlineBoard(Path site) throws IOException {
+        String index = Files.readString(site.resolve(Site.INDEX));
+        int start = index.indexOf("<table class=\"board headline\">");
+        assertThat(start).isNotNegative();
+        return index.substring(start, index.indexOf("</table>", start));
     }
 
     @Test

@@ -77,6 +77,17 @@ class WorstCaseTest {
         return new AttackOutcome(name, norm, grid, success, null, 1.0);
     }
 
+    @Test
+    void medianDistanceCountsUnfoundPointsAsInfiniteAndSkipsUnusedOnes() {
+        float inf = Float.POSITIVE_INFINITY;
+        AttackOutcome o = new AttackOutcome("fmn", Norm.L2, List.of(1.0), new boolean[1][5],
+                new float[] {0.5f, 3f, inf, 0.1f, 9f}, 1);
+        assertThat(o.medianDistance(new boolean[] {true, true, true, true, false})).isEqualTo(1.75);
+        assertThat(o.medianDistance(new boolean[] {true, true, true, false, false})).isEqualTo(3.0);
+        assertThat(o.medianDistance(new boolean[] {false, false, true, false, false})).isInfinite();
+        assertThat(o.medianDistance(new boolean[5])).isNaN();
+    }
+
     static AttackOutcome minNorm(String name, Norm norm, List<Double> grid, int n, Random random, boolean[] cleanCorrect) {
         float[] distances = new float[n];
         boolean[][] success = new boolean[grid.size()][n];

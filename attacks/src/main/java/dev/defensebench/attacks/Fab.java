@@ -1,0 +1,368 @@
+package dev.defensebench.attacks;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.defensebench.autograd.Autograd;
+import dev.defensebench.spi.Classifier;
+import dev.defensebench.spi.Hyperparameters;
+import dev.defensebench.spi.InputBox;
+import dev.defensebench.spi.Norm;
+import dev.defensebench.spi.ParamSpec;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * FAB, the fast adaptive boundary attack (Croce and Hein 2020), L2 and Linf, untargeted and targeted
+ * (FAB-T): at the current iterate, linearise the classifier, take the nearest linearised boundary
+ * (untargeted: over every other class; FAB-T: the one towards the target class), project both the
+ * iterate and the clean point onto it inside the input box, and step to a convex combination of the two
+ * projections (weight of the clean point's {@code min(a1/(a1+a2), alpha_max)}) extrapolated by
+ * {@code eta}; once the iterate is adversarial it is recorded if smaller than the best so far and pulled
+ * back towards the clean point by {@code beta}. FAB-T runs once per target, the 2nd to the
+ * (targets+1)-th most likely classes of the clean input. As a min-norm attack every run attacks every
+ * correctly classified point and the smallest perturbation wins; inside {@link AutoAttack} ({@link
+ * #attack} with a finite ε) each run attacks the points not yet broken within ε, as the original does.
+ * Restarts after the first start from a random point at half the best distance so far (at most ε/2).
+ */
+public final class Fab extends MinNormAttack {
+
+    /**
+     * Settings of one FAB attack.
+     *
+     * @param steps iterations per run
+     * @param restarts runs per target (the first from the clean point)
+     * @param targets 0: untargeted; n: FAB-T with n target classes
+     * @param alphaMax the largest weight of the clean point's projection
+     * @param eta the extrapolation factor of the projections
+     * @param beta the pull-back factor towards the clean point after a success
+     */
+    public record Settings(int steps, int restarts, int targets, double alphaMax, double eta, double beta) {
+
+        public Settings {
+            if (steps < 1 || restarts < 1 || targets < 0) {
+                throw new IllegalArgumentException("FAB needs steps >= 1, restarts >= 1 and targets >= 0, found steps="
+                        + steps + ", restarts=" + restarts + ", targets=" + targets);
+            }
+            if (!(alphaMax >= 0 && alphaMax <= 1) || !(eta >= 1) || !(beta > 0 && beta <= 1)) {
+                throw new IllegalArgumentException("FAB needs alpha_max in [0, 1], eta >= 1 and beta in (0, 1], found "
+                        + "alpha_max=" + alphaMax + ", eta=" + eta + ", beta=" + beta);
+            }
+        }
+
+        /** The settings an attack entry resolved to. */
+        static Settings of(Hyperparameters p) {
+            return new Settings(p.getInt("steps"), p.getInt("restarts"), p.getInt("targets"), p.getDouble("alpha_max"),
+                    p.getDouble("eta"), p.getDouble("beta"));
+        }
+    }
+
+    @Override
+    public String name() {
+        return "fab";
+    }
+
+    @Override
+    public String description() {
+        return "FAB L2 and Linf (Croce & Hein 2020), min-norm; targets > 0 runs FAB-T";
+    }
+
+    @Override
+    public List<ParamSpec> parameters() {
+        return List.of(
+                ParamSpec.ofInt("steps", 100, "iterations per run"),
+                ParamSpec.ofInt("restarts", 1, "runs per target; after the first, from a random point at half the best distance"),
+                ParamSpec.ofInt("targets", 0, "0: untargeted FAB; n: FAB-T against the n most likely other classes"),
+                ParamSpec.ofDouble("alpha_max", 0.1, "largest weight of the clean point's projection"),
+                ParamSpec.ofDouble("eta", 1.05, "extrapolation of the projections"),
+                ParamSpec.ofDouble("beta", 0.9, "pull-back towards the clean point after a success"));
+    }
+
+    @Override
+    public Set<Norm> norms() {
+        return Set.of(Norm.L2, Norm.LINF);
+    }
+
+    @Override
+    protected NDArray findAdversarial(
+            Classifier model, NDArray x, NDArray labels, Norm norm, Hyperparameters params, long seed) {
+        Checks.requireGradients(this, model);
+        return attack(model, x, labels, norm, Settings.of(params), Double.POSITIVE_INFINITY, new Random(seed));
+    }
+
+    /**
+     * FAB on a batch: the adversarial batch (the clean point where nothing was found; with a finite
+     * {@code eps}, where nothing was found within ε).
+     */
+    public static NDArray attack(Classifier model, NDArray x, NDArray labels, Norm norm, Settings s, double eps,
+            Random random) {
+        int n = (int) x.getShape().get(0);
+        int d = (int) (x.getShape().size() / Math.max(n, 1));
+        double[] clean = Batches.doubles(x.reshape(n, -1));
+        long[] truth = labels.toType(DataType.INT64, false).toLongArray();
+        NDArray logits = Autograd.notRecording(() -> model.logits(x));
+        long[] order = logits.argSort(1, false).toType(DataType.INT64, false).toLongArray();
+        int classes = model.numClasses();
+        double[] best = new double[n];
+        Arrays.fill(best, Double.POSITIVE_INFINITY);
+        double[] found = clean.clone();
+        int rounds = s.targets() == 0 ? 1 : Math.min(s.targets(), classes - 1);
+        for (int round = 0; round < rounds; round++) {
+            for (int restart = 0; restart < s.restarts(); restart++) {
+                int[] todo = todo(order, truth, classes, best, eps);
+                if (todo.length == 0) {
+                    return result(x, found, best, eps);
+                }
+                long[] target = null;
+                if (s.targets() > 0) {
+                    target = new long[todo.length];
+                    for (int i = 0; i < todo.length; i++) {
+                        target[i] = order[todo[i] * classes + round + 1];
+                    }
+                }
+                Run run = new Run(model, x.getManager(), x.getDataType(), Batches.rowsOf(clean, d, todo),
+                        Batches.rows(truth, todo), target, norm, s);
+                run.start(restart == 0 ? null : radii(best, todo, eps), random);
+                run.iterate();
+                for (int i = 0; i < todo.length; i++) {
+                    if (run.best[i] < best[todo[i]]) {
+                        best[todo[i]] = run.best[i];
+                        System.arraycopy(run.adversarial, i * d, found, todo[i] * d, d);
+                    }
+                }
+            }
+        }
+        return result(x, found, best, eps);
+    }
+
+    /** The found points, where each is within ε (the clean point elsewhere), shaped like {@code x}. */
+    private static NDArray result(NDArray x, double[] found, double[] best, double eps) {
+        int n = best.length;
+        int d = found.length / Math.max(n, 1);
+        double[] clean = Batches.doubles(x.reshape(n, -1));
+        for (int i = 0; i < n; i++) {
+            if (!(best[i] <= eps)) {
+                System.arraycopy(clean, i * d, found, i * d, d);
+            }
+        }
+        return x.getManager().create(found, x.getShape()).toType(x.getDataType(), false);
+    }
+
+    /** The correctly classified points still to attack: all (min-norm) or those not broken within ε. */
+    private static int[] todo(long[] order, long[] truth, int classes, double[] best, double eps) {
+        boolean[] run = new boolean[truth.length];
+        for (int i = 0; i < truth.length; i++) {
+            run[i] = order[i * classes] == truth[i] && (Double.isInfinite(eps) || !(best[i] <= eps));
+        }
+        return Batches.where(run, true);
+    }
+
+    /** Random-start radii of a restart: half the best distance so far, at most ε/2. */
+    private static double[] radii(double[] best, int[] todo, double eps) {
+        double[] r = new double[todo.length];
+        for (int i = 0; i < todo.length; i++) {
+            double b = Math.min(best[todo[i]], eps);
+            r[i] = Double.isFinite(b) ? 0.5 * b : 0;
+        }
+        return r;
+    }
+
+    /** One FAB run on a sub-batch, in flat double arrays (the model is called on NDArrays). */
+    private static final class Run {
+        private final Classifier model;
+        private final NDManager manager;
+        private final DataType type;
+        private final double[] clean;
+        private final long[] labels;
+        private final long[] targets;
+        private final Norm norm;
+        private final Settings s;
+        private final int n;
+        private final int d;
+        private final float[] lo;
+        private final float[] hi;
+        private final Shape shape;
+        private double[] current;
+        final double[] adversarial;
+        final double[] best;
+
+        Run(Classifier model, NDManager manager, DataType type, double[] clean, long[] labels, long[] targets, Norm norm,
+                Settings s) {
+            this.model = model;
+            this.manager = manager;
+            this.type = type;
+            this.clean = clean;
+            this.labels = labels;
+            this.targets = targets;
+            this.norm = norm;
+            this.s = s;
+            this.n = labels.length;
+            this.d = clean.length / n;
+            InputBox box = model.box();
+            this.lo = box.lower();
+            this.hi = box.upper();
+            this.shape = new Shape(n).addAll(model.sampleShape());
+            this.current = clean.clone();
+            this.adversarial = clean.clone();
+            this.best = new double[n];
+            Arrays.fill(best, Double.POSITIVE_INFINITY);
+        }
+
+        /** Moves the start to a random point at {@code radius} per sample (null: the clean point). */
+        void start(double[] radius, Random random) {
+            if (radius == null) {
+                return;
+            }
+            for (int i = 0; i < n; i++) {
+                double[] t = new double[d];
+                for (int j = 0; j < d; j++) {
+                    t[j] = norm == Norm.LINF ? 2 * random.nextDouble() - 1 : random.nextGaussian();
+                }
+                double size = norm(t, 0, d);
+                for (int j = 0; j < d; j++) {
+                    current[i * d + j] = size > 0 ? clean[i * d + j] + radius[i] * t[j] / size : clean[i * d + j];
+                }
+            }
+            clip(current);
+        }
+
+        void iterate() {
+            for (int step = 0; step < s.steps(); step++) {
+                try (NDScope scope = new NDScope()) {
+                    Boundary boundary = boundary();
+                    move(boundary);
+                    long[] predicted = model.predict(array(current)).toLongArray();
+                    record(predicted);
+                }
+            }
+        }
+
+        /** Per sample, the linearised boundary to project on: {@code w·z = b}. */
+        private record Boundary(double[][] w, double[] b) {}
+
+        private Boundary boundary() {
+            int classes = model.numClasses();
+            NDArray at = array(current);
+            double[][] w = new double[n][];
+            double[] b = new double[n];
+            if (targets != null) {
+                NDArray logits = Autograd.notRecording(() -> model.logits(at));
+                NDArray pick = manager.create(targets).oneHot(classes).sub(manager.create(labels).oneHot(classes))
+                        .toType(logits.getDataType(), false);
+                double[] f = Batches.doubles(logits.mul(pick).sum(new int[] {1}));
+                double[] g = Batches.doubles(model.inputGradient(at, z -> z.mul(pick).sum()).reshape(n, -1));
+                for (int i = 0; i < n; i++) {
+                    w[i] = Arrays.copyOfRange(g, i * d, (i + 1) * d);
+                    b[i] = -f[i] + dot(w[i], current, i * d);
+                }
+                return new Boundary(w, b);
+            }
+            DeepFool.ClassGradients grads = DeepFool.classGradients(model, at.reshape(n, -1), shape, classes);
+            double[] z = Batches.doubles(grads.logits());
+            double[] jac = Batches.doubles(grads.jacobian()); // (K, n, d)
+            for (int i = 0; i < n; i++) {
+                int y = (int) labels[i];
+                double nearest = Double.POSITIVE_INFINITY;
+                for (int k = 0; k < classes; k++) {
+                    if (k == y) {
+                        continue;
+                    }
+                    double[] wk = new double[d];
+                    for (int j = 0; j < d; j++) {
+                        wk[j] = jac[(k * n + i) * d + j] - jac[(y * n + i) * d + j];
+                    }
+                    double fk = z[i * classes + k] - z[i * classes + y];
+                    double dist = Math.abs(fk) / (1e-12 + dual(wk));
+                    if (w[i] == null || dist < nearest) {
+                        nearest = dist;
+                        w[i] = wk;
+                        b[i] = -fk + dot(wk, current, i * d);
+                    }
+                }
+            }
+            return new Boundary(w, b);
+        }
+
+        /** The FAB step: projections of the iterate and of the clean point, combined and extrapolated. */
+        private void move(Boundary boundary) {
+            double[] next = new double[n * d];
+            for (int i = 0; i < n; i++) {
+                double[] d1 = BoxProjection.step(current, i * d, boundary.w()[i], boundary.b()[i], lo, hi, norm);
+                double[] d2 = BoxProjection.step(clean, i * d, boundary.w()[i], boundary.b()[i], lo, hi, norm);
+                double a1 = Math.max(norm(d1, 0, d), 1e-8);
+                double a2 = Math.max(norm(d2, 0, d), 1e-8);
+                double alpha = Math.min(Math.max(a1 / (a1 + a2), 0), s.alphaMax());
+                for (int j = 0; j < d; j++) {
+                    int at = i * d + j;
+                    next[at] = (current[at] + s.eta() * d1[j]) * (1 - alpha) + (clean[at] + s.eta() * d2[j]) * alpha;
+                }
+            }
+            clip(next);
+            current = next;
+        }
+
+        /** Keeps the adversarial iterates smaller than the best so far and pulls them back by beta. */
+        private void record(long[] predicted) {
+            for (int i = 0; i < n; i++) {
+                if (predicted[i] == labels[i]) {
+                    continue;
+                }
+                double size = distance(current, clean, i * d);
+                if (size < best[i]) {
+                    best[i] = size;
+                    System.arraycopy(current, i * d, adversarial, i * d, d);
+                }
+                for (int j = i * d; j < (i + 1) * d; j++) {
+                    current[j] = clean[j] + (current[j] - clean[j]) * s.beta();
+                }
+            }
+        }
+
+        private NDArray array(double[] values) {
+            return manager.create(values, shape).toType(type, false);
+        }
+
+        private void clip(double[] values) {
+            for (int at = 0; at < values.length; at++) {
+                int j = at % d;
+                values[at] = Math.min(Math.max(values[at], lo[j]), hi[j]);
+            }
+        }
+
+        private double dual(double[] w) {
+            double sum = 0;
+            for (double v : w) {
+                sum += norm == Norm.LINF ? Math.abs(v) : v * v;
+            }
+            return norm == Norm.LINF ? sum : Math.sqrt(sum);
+        }
+
+        private double norm(double[] v, int offset, int length) {
+            double acc = 0;
+            for (int j = offset; j < offset + length; j++) {
+                acc = norm == Norm.LINF ? Math.max(acc, Math.abs(v[j])) : acc + v[j] * v[j];
+            }
+            return norm == Norm.LINF ? acc : Math.sqrt(acc);
+        }
+
+        private double distance(double[] a, double[] b, int offset) {
+            double[] diff = new double[d];
+            for (int j = 0; j < d; j++) {
+                diff[j] = a[offset + j] - b[offset + j];
+            }
+            return norm(diff, 0, d);
+        }
+
+        private static double dot(double[] w, double[] x, int offset) {
+            double s = 0;
+            for (int j = 0; j < w.length; j++) {
+                s += w[j] * x[offset + j];
+            }
+            return s;
+        }
+    }
+}

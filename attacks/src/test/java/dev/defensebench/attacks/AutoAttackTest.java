@@ -1,0 +1,61 @@
+package dev.defensebench.attacks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.defensebench.spi.AttackResult;
+import dev.defensebench.spi.Hyperparameters;
+import dev.defensebench.spi.Norm;
+import dev.defensebench.spi.ThreatModel;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AutoAttackTest {
+
+    private static final Shape SAMPLE = new Shape(1, 4, 4);
+    private final AutoAttack attack = new AutoAttack();
+
+    private Hyperparameters params(Map<String, Object> given) {
+        return Hyperparameters.resolve("attack 'autoattack'", attack.parameters(), given);
+    }
+
+    @Test
+    void standardIsTheOriginalListAndCustomReadsTheStages() {
+        assertThat(AutoAttack.stages(params(Map.of()))).containsExactly("apgd-ce", "apgd-t", "fab-t", "square");
+        assertThat(AutoAttack.stages(params(Map.of("version", "custom", "stages", "apgd-ce, square"))))
+                .containsExactly("apgd-ce", "square");
+    }
+
+    @Test
+    void badVersionsAndStagesAreNamed() {
+        assertThatThrownBy(() -> AutoAttack.stages(params(Map.of("version", "plus"))))
+                .hasMessageContaining("unknown version 'plus'").hasMessageContaining("standard, custom");
+        assertThatThrownBy(() -> AutoAttack.stages(params(Map.of("stages", "apgd-ce"))))
+                .hasMessageContaining("read only with version: custom");
+        assertThatThrownBy(() -> AutoAttack.stages(params(Map.of("version", "custom", "stages", "apgd-ce,pgd"))))
+                .hasMessageContaining("unknown stage 'pgd'").hasMessageContaining("fab-t");
+        assertThatThrownBy(() -> AutoAttack.stages(params(Map.of("version", "custom", "stages", "fab,fab"))))
+                .hasMessageContaining("twice");
+    }
+
+    /** FAB-T inside the ensemble breaks a linear model's point exactly when ε exceeds its closed-form distance. */
+    @Test
+    void fabTStageBreaksAPointOnlyWhenItsDistanceIsWithinEpsilon() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            LinearProblems p = LinearProblems.create(m, SAMPLE, 6, true, 0.01, 0.05, 21);
+            NDArray x = p.inputs(m, SAMPLE);
+            Hyperparameters custom = params(Map.of("version", "custom", "stages", "fab-t", "steps", 20));
+            for (int s = 0; s < p.points().length; s++) {
+                double distance = p.distance(s, true);
+                AttackResult r = attack.run(p.model(), x, p.model().predict(x),
+                        new ThreatModel(Norm.LINF, List.of(0.98 * distance, 1.02 * distance)), custom, 1);
+                assertThat(r.outcomes().get(0).success()[s]).as("point " + s + " below its distance").isFalse();
+                assertThat(r.outcomes().get(1).success()[s]).as("point " + s + " above its distance").isTrue();
+            }
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package dev.defensebench.onnx.interp;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.nn.Activation;
+import java.util.Map;
+
+/** Activation functions; parameters and defaults as in the ONNX operator specification. */
+final class ActivationOps {
+
+    private ActivationOps() {}
+
+    static void register(Map<String, Operator> ops) {
+        ops.put("Relu", call -> OpCall.of(Activation.relu(call.in(0))));
+        ops.put("Sigmoid", call -> OpCall.of(Activation.sigmoid(call.in(0))));
+        ops.put("Tanh", call -> OpCall.of(Activation.tanh(call.in(0))));
+        ops.put("LeakyRelu", call -> OpCall.of(Activation.leakyRelu(call.in(0), call.attrFloat("alpha", 0.01f))));
+        ops.put("Elu", call -> OpCall.of(Activation.elu(call.in(0), call.attrFloat("alpha", 1f))));
+        ops.put("PRelu", ActivationOps::prelu);
+        ops.put("Selu", ActivationOps::selu);
+        ops.put("HardSigmoid", call -> OpCall.of(hardSigmoid(call.in(0), call.attrFloat("alpha", 0.2f), call.attrFloat("beta", 0.5f))));
+        ops.put("HardSwish", call -> OpCall.of(call.in(0).mul(hardSigmoid(call.in(0), 1f / 6, 0.5f))));
+        ops.put("Softplus", call -> OpCall.of(Activation.softPlus(call.in(0))));
+        ops.put("Gelu", ActivationOps::gelu);
+        ops.put("Clip", ActivationOps::clip);
+        ops.put("Softmax", call -> softmax(call, false));
+        ops.put("LogSoftmax", call -> softmax(call, true));
+    }
+
+    private static NDList prelu(OpCall call) {
+        NDArray x = call.in(0);
+        return OpCall.of(x.maximum(0).add(call.in(1).mul(x.minimum(0))));
+    }
+
+    private static NDList selu(OpCall call) {
+        NDArray x = call.in(0);
+        float alpha = call.attrFloat("alpha", 1.67326319217681884765625f);
+        float gamma = call.attrFloat("gamma", 1.05070102214813232421875f);
+        return OpCall.of(x.maximum(0).add(x.minimum(0).exp().sub(1).mul(alpha)).mul(gamma));
+    }
+
+    private static NDArray hardSigmoid(NDArray x, float alpha, float beta) {
+        return x.mul(alpha).add(beta).clip(0, 1);
+    }
+
+    private static NDList gelu(OpCall call) {
+        NDArray x = call.in(0);
+        String approximate = call.attrString("approximate", "none");
+        if (approximate.equals("tanh")) {
+            NDArray inner = x.add(x.pow(3).mul(0.044715)).mul(Math.sqrt(2 / Math.PI));
+            return OpCall.of(x.mul(inner.tanh().add(1)).mul(0.5));
+        }
+        if (!approximate.equals("none")) {
+            throw call.unsupported("approximate '" + approximate + "' is not 'none' or 'tanh'");
+        }
+        return OpCall.of(x.mul(x.div(Math.sqrt(2)).erf().add(1)).mul(0.5));
+    }
+
+    /** Clip: bounds as attributes (opset < 11) or as optional scalar inputs (opset 11 on). */
+    private static NDList clip(OpCall call) {
+        NDArray x = call.in(0);
+        double min = call.opset() < 11 ? call.attrFloat("min", Float.NEGATIVE_INFINITY)
+                : call.has(1) ? call.scalar(1) : Double.NEGATIVE_INFINITY;
+        double max = call.opset() < 11 ? call.attrFloat("max", Float.POSITIVE_INFINITY)
+                : call.has(2) ? call.scalar(2) : Double.POSITIVE_INFINITY;
+        if (Double.isInfinite(min) && Double.isInfinite(max)) {
+            return OpCall.of(x);
+        }
+        if (Double.isInfinite(min)) {
+            return OpCall.of(x.minimum(max));
+        }
+        if (Double.isInfinite(max)) {
+            return OpCall.of(x.maximum(min));
+        }
+        return OpCall.of(x.clip(min, max));
+    }
+
+    /** Softmax / LogSoftmax: opset 13 on, over one axis (default -1); before, over the flattened axes from {@code axis} (default 1). */
+    private static NDList softmax(OpCall call, boolean log) {
+        NDArray x = call.in(0);
+        int rank = x.getShape().dimension();
+        if (call.opset() >= 13) {
+            int axis = call.axis(call.attrInt("axis", -1), rank);
+            return OpCall.of(log ? x.logSoftmax(axis) : x.softmax(axis));
+        }
+        int axis = call.axis(call.attrInt("axis", 1), rank);
+        NDArray flat = x.reshape(x.getShape().slice(0, axis).size(), -1);
+        NDArray y = log ? flat.logSoftmax(1) : flat.softmax(1);
+        return OpCall.of(y.reshape(x.getShape()));
+    }
+}

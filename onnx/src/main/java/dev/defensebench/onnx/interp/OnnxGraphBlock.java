@@ -1,0 +1,209 @@
+package dev.defensebench.onnx.interp;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import dev.defensebench.onnx.graph.Graph;
+import dev.defensebench.onnx.graph.Model;
+import dev.defensebench.onnx.graph.Node;
+import dev.defensebench.onnx.graph.OpsetId;
+import dev.defensebench.onnx.graph.Tensor;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+/**
+ * A DJL block that runs an ONNX graph node by node with NDArray operations, so that gradients flow from
+ * its output to its input. Weights (initializers) and every node computable from constants alone
+ * (Constant, shape arithmetic on constants) are evaluated once when the block is built; the rest runs
+ * in topological order on each forward pass. The graph's single data input and output are used.
+ */
+public final class OnnxGraphBlock extends AbstractBlock {
+
+    private final NDManager manager;
+    private final DataType floatType;
+    private final long opset;
+    private final String input;
+    private final String output;
+    private final Map<String, NDArray> constants;
+    private final Set<NDArray> constantArrays;
+    private final List<Node> plan;
+    private final UnaryOperator<NDArray> adapter;
+
+    private OnnxGraphBlock(NDManager manager, DataType floatType, long opset, String input, String output,
+            Map<String, NDArray> constants, List<Node> plan, UnaryOperator<NDArray> adapter) {
+        this.manager = manager;
+        this.adapter = adapter;
+        this.floatType = floatType;
+        this.opset = opset;
+        this.input = input;
+        this.output = output;
+        this.constants = constants;
+        this.constantArrays = Collections.newSetFromMap(new IdentityHashMap<>());
+        this.constantArrays.addAll(constants.values());
+        this.plan = plan;
+    }
+
+    /**
+     * Builds the interpreter for {@code model} with its weights on {@code manager} in {@code floatType}
+     * (FLOAT32 or FLOAT64). A node the interpreter cannot run is reported as an {@link UnsupportedNodeException}.
+     */
+    public static OnnxGraphBlock build(Model model, NDManager manager, DataType floatType) {
+        return build(model, manager, floatType, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #build(Model, NDManager, DataType)}, with {@code adapter} applied to each input batch before the
+     * graph sees it (e.g. channels first to channels last).
+     */
+    public static OnnxGraphBlock build(Model model, NDManager manager, DataType floatType, UnaryOperator<NDArray> adapter) {
+        Graph g = model.graph();
+        Node unsupported = firstUnsupported(g);
+        if (unsupported != null) {
+            throw new UnsupportedNodeException(unsupported, "operator " + unsupported.opType()
+                    + " is not among the interpreter's operators");
+        }
+        if (g.dataInputs().size() != 1 || g.outputs().size() != 1) {
+            throw new IllegalArgumentException("the graph has " + g.dataInputs().size() + " data inputs and "
+                    + g.outputs().size() + " outputs; the interpreter needs one of each");
+        }
+        Map<String, NDArray> constants = new HashMap<>();
+        for (Tensor t : g.initializers()) {
+            if (t.floats() != null || t.longs() != null) {
+                constants.put(t.name(), Constants.toArray(t, manager, floatType, null));
+            }
+        }
+        List<Node> plan = new ArrayList<>();
+        for (Node n : topological(g)) {
+            if (n.inputs().stream().allMatch(i -> i.isEmpty() || constants.containsKey(i))) {
+                store(n, run(n, constants, manager, model.defaultOpset(), floatType), constants);
+            } else {
+                plan.add(n);
+            }
+        }
+        // the weights live as long as their manager, even when the block is built inside a caller's NDScope
+        constants.values().forEach(NDScope::unregister);
+        return new OnnxGraphBlock(manager, floatType, model.defaultOpset(), g.dataInputs().get(0).name(),
+                g.outputs().get(0).name(), constants, plan, adapter);
+    }
+
+    /** The first node whose operator the interpreter lacks (or that is outside the default domain), or null. */
+    public static Node firstUnsupported(Graph g) {
+        for (Node n : g.nodes()) {
+            if (!OpsetId.isDefaultDomain(n.domain()) || Operators.get(n.opType()) == null) {
+                return n;
+            }
+        }
+        return null;
+    }
+
+    /** The number of nodes run on each forward pass (those not folded into constants). */
+    public int liveNodes() {
+        return plan.size();
+    }
+
+    /**
+     * Runs the graph. Every array made on the way is closed at the end except the output (the autograd graph
+     * keeps what the backward pass needs), so operations on the weights leave nothing on their manager; the
+     * output belongs to the caller's {@link NDScope}, if any.
+     */
+    @Override
+    protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
+            PairList<String, Object> params) {
+        NDArray x = inputs.singletonOrThrow();
+        NDManager owner = x.getManager();
+        NDArray y;
+        try (NDScope scope = new NDScope()) {
+            Map<String, NDArray> values = new HashMap<>(constants);
+            values.put(input, adapter.apply(x));
+            for (Node n : plan) {
+                store(n, run(n, values, owner, opset, floatType), values);
+            }
+            y = values.get(output);
+            if (y == null) {
+                throw new IllegalStateException("the graph never computes its output '" + output + "'");
+            }
+            if (y.getManager() != owner && !constantArrays.contains(y)) {
+                y.attach(owner);
+            }
+            NDScope.unregister(y);
+        }
+        if (y != x && !constantArrays.contains(y)) {
+            NDScope.register(y); // the caller's scope, when there is one, owns the output
+        }
+        return new NDList(y);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray probe = scope.zeros(inputShapes[0], floatType);
+            return new Shape[] {forwardInternal(new ParameterStore(), new NDList(probe), false, null).head().getShape()};
+        }
+    }
+
+    private static NDList run(Node n, Map<String, NDArray> values, NDManager owner, long opset, DataType floatType) {
+        List<NDArray> in = new ArrayList<>(n.inputs().size());
+        for (String name : n.inputs()) {
+            if (name.isEmpty()) {
+                in.add(null);
+                continue;
+            }
+            NDArray a = values.get(name);
+            if (a == null) {
+                throw new UnsupportedNodeException(n, "input '" + name + "' is neither computed by an earlier node nor a "
+                        + "FLOAT or INT64 initializer (the only element types the interpreter reads)");
+            }
+            in.add(a);
+        }
+        NDList out = Operators.get(n.opType()).apply(new OpCall(n, in, opset, floatType, owner));
+        if (out.size() < n.outputs().stream().filter(o -> !o.isEmpty()).count()) {
+            throw new UnsupportedNodeException(n, "produced " + out.size() + " outputs for " + n.outputs().size() + " names");
+        }
+        return out;
+    }
+
+    private static void store(Node n, NDList out, Map<String, NDArray> values) {
+        for (int i = 0; i < n.outputs().size(); i++) {
+            if (!n.outputs().get(i).isEmpty()) {
+                values.put(n.outputs().get(i), out.get(i));
+            }
+        }
+    }
+
+    /** The nodes in an order where each comes after the producers of its inputs (files are usually sorted already). */
+    private static List<Node> topological(Graph g) {
+        Set<String> known = new HashSet<>();
+        g.inputs().forEach(v -> known.add(v.name()));
+        g.initializers().forEach(t -> known.add(t.name()));
+        List<Node> pending = new ArrayList<>(g.nodes());
+        List<Node> sorted = new ArrayList<>(pending.size());
+        while (!pending.isEmpty()) {
+            int before = sorted.size();
+            for (var it = pending.iterator(); it.hasNext();) {
+                Node n = it.next();
+                if (n.inputs().stream().allMatch(i -> i.isEmpty() || known.contains(i))) {
+                    sorted.add(n);
+                    known.addAll(n.outputs());
+                    it.remove();
+                }
+            }
+            if (sorted.size() == before) {
+                throw new UnsupportedNodeException(pending.get(0), "its inputs are never computed (a cycle or a missing value)");
+            }
+        }
+        return sorted;
+    }
+}
