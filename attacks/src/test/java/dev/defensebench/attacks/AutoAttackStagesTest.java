@@ -29,19 +29,20 @@ class AutoAttackStagesTest {
             AttackResult r = attack.run(p.model(), x, p.model().predict(x), new ThreatModel(Norm.LINF, List.of(0.05, 0.2)),
                     params, 1);
             assertThat(r.stages()).extracting(StageOutcome::stage)
-                    .containsExactly("apgd-ce", "apgd-t", "square", "apgd-ce", "apgd-t", "square");
+                    .containsExactly("apgd-ce", "apgd-t", "fab-t", "square", "apgd-ce", "apgd-t", "fab-t", "square");
             for (int e = 0; e < 2; e++) {
-                List<StageOutcome> stages = r.stages().subList(3 * e, 3 * e + 3);
+                List<StageOutcome> stages = r.stages().subList(4 * e, 4 * e + 4);
                 assertThat(stages).allSatisfy(s -> {
                     assertThat(s.samples()).isEqualTo(12);
                     assertThat(s.seconds()).isNotNegative();
                 });
-                assertThat(stages.get(1).robust()).isLessThanOrEqualTo(stages.get(0).robust());
-                assertThat(stages.get(2).robust()).isLessThanOrEqualTo(stages.get(1).robust());
+                for (int k = 1; k < 4; k++) {
+                    assertThat(stages.get(k).robust()).isLessThanOrEqualTo(stages.get(k - 1).robust());
+                }
                 double robust = r.outcomes().get(e).robustAccuracy();
-                assertThat(stages.get(2).robust()).isEqualTo((int) Math.round(robust * 12));
+                assertThat(stages.get(3).robust()).isEqualTo((int) Math.round(robust * 12));
             }
-            assertThat(r.stages().get(5).robust()).isLessThan(r.stages().get(2).robust());
+            assertThat(r.stages().get(7).robust()).isLessThan(r.stages().get(3).robust());
         }
     }
 }
