@@ -5,6 +5,7 @@ import dev.defensebench.spi.Classifier;
 import dev.defensebench.spi.Hyperparameters;
 import dev.defensebench.spi.Norm;
 import dev.defensebench.spi.ParamSpec;
+import dev.defensebench.spi.StageOutcome;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -96,6 +97,14 @@ public final class AutoAttack extends FixedEpsilonAttack {
     @Override
     protected NDArray perturb(
             Classifier model, NDArray x, NDArray labels, Norm norm, double eps, Hyperparameters params, Random random) {
+        return perturb(model, x, labels, norm, eps, params, random, new java.util.ArrayList<>());
+    }
+
+    /** As the ensemble above, adding each stage's robust count and time to {@code outcomes} ({@link StageClock}). */
+    @Override
+    protected NDArray perturb(Classifier model, NDArray x, NDArray labels, Norm norm, double eps, Hyperparameters params,
+            Random random, List<StageOutcome> outcomes) {
+        StageClock clock = new StageClock(model, labels, eps, outcomes);
         List<String> stages = stages(params);
         if (params.getInt("targets") < 0 || params.getInt("queries") < 0) {
             throw new IllegalArgumentException("autoattack: 'targets' and 'queries' must be >= 0, found " + params);
@@ -106,11 +115,13 @@ public final class AutoAttack extends FixedEpsilonAttack {
         boolean leadingCe = stages.get(0).equals("apgd-ce") && model.isDifferentiable();
         if (leadingCe) {
             adversarial = Apgd.attack(model, x, labels, norm, eps, apgd(params, Apgd.Loss.CE), random);
+            clock.mark(stages.get(0), adversarial);
         }
         long base = random.nextLong();
         for (String stage : leadingCe ? stages.subList(1, stages.size()) : stages) {
             Random stream = new Random(base + STREAMS.get(stage));
             adversarial = onRobust(model, x, labels, adversarial, sub -> stage(stage, model, sub, norm, eps, params, stream));
+            clock.mark(stage, adversarial);
         }
         return adversarial;
     }

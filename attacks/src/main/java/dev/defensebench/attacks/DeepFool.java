@@ -1,6 +1,9 @@
 package dev.defensebench.attacks;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.defensebench.autograd.Autograd;
@@ -41,6 +44,9 @@ public final class DeepFool extends MinNormAttack {
         FULL_JACOBIAN
     }
 
+    /** The default number of candidate classes: all classes up to 10, the 10 top-scoring above that. */
+    public static final int DEFAULT_CANDIDATES = 10;
+
     /**
      * Settings of one unroll.
      *
@@ -52,17 +58,21 @@ public final class DeepFool extends MinNormAttack {
      *     searches among valid inputs); null leaves the perturbation unconstrained (the Deep Defense
      *     paper's regularizer and its reported ρ2)
      * @param norm the norm whose nearest boundary each step moves to (L2 or Linf)
+     * @param candidates the classes considered per sample: the {@code candidates} top-scoring ones at the
+     *     clean input (the predicted class among them), as the DeepFool paper does for ImageNet; all
+     *     classes when there are no more than this
      */
-    public record Settings(int maxIterations, double overshoot, boolean keepGraph, Route route, InputBox box, Norm norm) {
+    public record Settings(int maxIterations, double overshoot, boolean keepGraph, Route route, InputBox box, Norm norm,
+            int candidates) {
 
-        /** Unconstrained L2 settings (no box), as Deep Defense's regularizer uses them. */
+        /** Unconstrained L2 settings (no box, default candidates), as Deep Defense's regularizer uses them. */
         public Settings(int maxIterations, double overshoot, boolean keepGraph, Route route) {
-            this(maxIterations, overshoot, keepGraph, route, null, Norm.L2);
+            this(maxIterations, overshoot, keepGraph, route, null, Norm.L2, DEFAULT_CANDIDATES);
         }
 
-        /** L2 settings. */
+        /** L2 settings with the default candidates. */
         public Settings(int maxIterations, double overshoot, boolean keepGraph, Route route, InputBox box) {
-            this(maxIterations, overshoot, keepGraph, route, box, Norm.L2);
+            this(maxIterations, overshoot, keepGraph, route, box, Norm.L2, DEFAULT_CANDIDATES);
         }
 
         public Settings {
@@ -72,7 +82,16 @@ public final class DeepFool extends MinNormAttack {
             if (!(overshoot >= 0)) {
                 throw new IllegalArgumentException("DeepFool overshoot must be >= 0, found " + overshoot);
             }
+            if (candidates < 2) {
+                throw new IllegalArgumentException("DeepFool candidates must be >= 2 (the predicted class and one other), found "
+                        + candidates);
+            }
             java.util.Objects.requireNonNull(norm, "DeepFool norm");
+        }
+
+        /** The same settings with {@code candidates} classes. */
+        public Settings withCandidates(int candidates) {
+            return new Settings(maxIterations, overshoot, keepGraph, route, box, norm, candidates);
         }
     }
 
@@ -102,6 +121,8 @@ public final class DeepFool extends MinNormAttack {
         return List.of(
                 ParamSpec.ofInt("max_iter", 50, "maximum DeepFool steps"),
                 ParamSpec.ofDouble("overshoot", 0.02, "final perturbation is (1 + overshoot) times the sum of steps"),
+                ParamSpec.ofInt("candidates", DEFAULT_CANDIDATES, "classes considered per sample: the top-scoring ones "
+                        + "at the clean input (all classes when there are no more)"),
                 ParamSpec.ofBoolean("clip", true, "keep every iterate in the valid input box (false: unconstrained, "
                         + "as the DeepFool and Deep Defense papers measure rho2)"));
     }
@@ -115,7 +136,7 @@ public final class DeepFool extends MinNormAttack {
     protected NDArray findAdversarial(
             Classifier model, NDArray x, NDArray labels, Norm norm, Hyperparameters params, long seed) {
         Settings settings = new Settings(params.getInt("max_iter"), params.getDouble("overshoot"), false,
-                Route.CHOSEN_DIFFERENCE, params.getBoolean("clip") ? model.box() : null, norm);
+                Route.CHOSEN_DIFFERENCE, params.getBoolean("clip") ? model.box() : null, norm, params.getInt("candidates"));
         return x.add(unroll(model, x, null, settings).perturbation());
     }
 
@@ -126,143 +147,234 @@ public final class DeepFool extends MinNormAttack {
 
     /**
      * Runs DeepFool on a batch. Without {@code labels} every sample starts from its predicted class and
-     * moves to the nearest other class (the attack, and ρ2). With {@code labels} (Deep Defense), a
-     * correctly classified sample does the same, while a misclassified one steps towards its true label
+     * moves to the nearest other candidate class (the attack, and ρ2). With {@code labels} (Deep Defense),
+     * a correctly classified sample does the same, while a misclassified one steps towards its true label
      * (candidates: the current prediction, re-read each step, and the true label) and is "fooled" once
-     * it is classified correctly.
+     * it is classified correctly. The predicted class is read at the first iterate (the clean input,
+     * clipped into the box when there is one).
+     *
+     * <p>Each step runs on the samples still active only: one forward pass at their iterates, one
+     * backward pass per candidate class on that forward's graph (the class gradients), then, with a
+     * graph, one double-backward-ready pass for the chosen difference on the same forward.
      */
     public static Unroll unroll(Classifier model, NDArray x, NDArray labels, Settings settings) {
+        return settings.keepGraph() ? Autograd.recording(() -> run(model, x, labels, settings)) : run(model, x, labels, settings);
+    }
+
+    private static Unroll run(Classifier model, NDArray x, NDArray labels, Settings settings) {
         int batch = (int) x.getShape().get(0);
-        int classes = model.numClasses();
         Shape inputShape = x.getShape();
-        NDArray flat0 = x.reshape(batch, -1);
-        long[] reference = model.predict(x).toLongArray();
-        long[] truth = labels == null ? reference : labels.toType(DataType.INT64, false).toLongArray();
-        boolean[] correct = new boolean[batch];
-        for (int i = 0; i < batch; i++) {
-            correct[i] = reference[i] == truth[i];
-        }
-        boolean[] fooled = new boolean[batch];
-        float[] active = new float[batch];
-        java.util.Arrays.fill(active, 1f);
         // With a graph, the unroll differentiates with respect to the points x_i = x + Σr, so x itself
         // must be part of the graph: a fresh leaf (its own gradient is never asked for).
-        NDArray start = settings.keepGraph() ? Autograd.recording(() -> Autograd.leaf(flat0)) : flat0.stopGradient();
+        NDArray flat0 = x.reshape(batch, -1);
+        NDArray start = settings.keepGraph() ? Autograd.leaf(flat0) : flat0.stopGradient();
+        State state = new State(batch, Math.min(settings.candidates(), model.numClasses()), labels);
         NDArray total = start.zerosLike();
         int iterations = 0;
-        for (int it = 0; it < settings.maxIterations() && anyActive(active); it++) {
+        while (iterations < settings.maxIterations() && state.active.length > 0) {
             iterations++;
-            NDArray xi = clip(start.add(total), settings.box(), inputShape);
-            NDArray step = step(model, xi, inputShape, reference, truth, correct, settings);
-            NDArray mask = x.getManager().create(active).toType(x.getDataType(), false).reshape(batch, 1);
-            total = total.add(step.mul(mask));
-            NDArray probe = clip(start.add(total.mul(1 + settings.overshoot())), settings.box(), inputShape).reshape(inputShape);
-            long[] now = model.predict(probe.stopGradient()).toLongArray();
-            for (int i = 0; i < batch; i++) {
-                boolean done = correct[i] ? now[i] != reference[i] : now[i] == truth[i];
-                if (active[i] > 0 && done) {
-                    active[i] = 0f;
-                    fooled[i] = true;
-                }
+            int[] rows = state.active;
+            NDArray index = x.getManager().create(rows);
+            NDArray step;
+            try (NDScope scope = new NDScope()) {
+                NDArray xi = clip(start.get(new NDIndex("{}", index)).add(total.get(new NDIndex("{}", index))),
+                        settings.box(), inputShape);
+                step = step(model, xi, inputShape, state, settings);
+                NDScope.unregister(step);
             }
+            NDScope.register(step); // with the caller's scope, if any
+            NDArray next = total.add(spread(step, rows, batch));
+            if (!settings.keepGraph()) { // nothing refers to the previous sum: free it now, not at the caller's scope end
+                total.close();
+                step.close();
+            }
+            total = next;
+            try (NDScope scope = new NDScope()) {
+                NDArray probe = start.get(new NDIndex("{}", index)).stopGradient()
+                        .add(total.get(new NDIndex("{}", index)).stopGradient().mul(1 + settings.overshoot()));
+                state.afterStep(model.predict(clip(probe, settings.box(), inputShape).reshape(shapeOf(rows.length, inputShape)))
+                        .toLongArray());
+            }
+            index.close();
         }
         NDArray perturbation = clip(start.add(total.mul(1 + settings.overshoot())), settings.box(), inputShape)
                 .sub(start).reshape(inputShape);
-        return new Unroll(perturbation, fooled, correct, iterations);
+        return new Unroll(perturbation, state.fooled, state.correct, iterations);
     }
 
-    /** One DeepFool step r (B, D) at the points {@code xi} (B, D). */
-    private static NDArray step(
-            Classifier model, NDArray xi, Shape inputShape, long[] reference, long[] truth, boolean[] correct,
-            Settings settings) {
-        int batch = (int) xi.getShape().get(0);
-        int classes = model.numClasses();
-        NDArray detached = xi.stopGradient();
-        ClassGradients gradients = settings.keepGraph() && settings.route() == Route.FULL_JACOBIAN
-                ? classGradients(model, xi, inputShape, classes, true)
-                : classGradients(model, detached, inputShape, classes, false);
-        NDArray jacobian = gradients.jacobian();
-        // Constants of the step: reference class l and candidates per sample, then k* by argmin.
-        NDArray logits = gradients.logits().stopGradient();
-        long[] current = logits.argMax(1).toLongArray();
-        long[] refClass = new long[batch];
-        boolean[][] candidate = new boolean[batch][classes];
-        for (int i = 0; i < batch; i++) {
-            if (correct[i]) {
-                refClass[i] = reference[i];
-                for (int k = 0; k < classes; k++) {
-                    candidate[i][k] = k != reference[i];
+    /**
+     * Per-sample bookkeeping on the host: the reference and true classes, the candidate table, which
+     * samples are still active and which were fooled.
+     */
+    private static final class State {
+        final int candidates;
+        final long[] truthGiven;
+        long[] reference;
+        long[] truth;
+        boolean[] correct;
+        boolean[] fooled;
+        /** Per sample, its candidate classes, the predicted one first (row-major, {@code candidates} a row). */
+        long[] table;
+        int[] active;
+
+        State(int batch, int candidates, NDArray labels) {
+            this.candidates = candidates;
+            this.truthGiven = labels == null ? null : labels.toType(DataType.INT64, false).toLongArray();
+            this.fooled = new boolean[batch];
+            this.correct = new boolean[batch]; // set at the first step; stays empty for an empty batch
+            this.active = new int[batch];
+            for (int i = 0; i < batch; i++) {
+                active[i] = i;
+            }
+        }
+
+        /** At the first step: the predicted classes and, per sample, its top-scoring candidates. */
+        void start(NDArray logits) {
+            int batch = active.length;
+            table = logits.stopGradient().argSort(1, false).get(":, 0:" + candidates).toType(DataType.INT64, false)
+                    .toLongArray();
+            reference = new long[batch];
+            correct = new boolean[batch];
+            for (int i = 0; i < batch; i++) {
+                reference[i] = table[i * candidates];
+            }
+            truth = truthGiven == null ? reference : truthGiven;
+            for (int i = 0; i < batch; i++) {
+                correct[i] = reference[i] == truth[i];
+            }
+        }
+
+        /**
+         * The class table (A, N) of the active samples at this step and the mask of the columns that are
+         * candidates for the nearest boundary (column 0 is the reference class l); {@code current}, the
+         * active samples' predictions, is read only when labels were given.
+         */
+        long[][] step(long[] current) {
+            long[] classes = new long[active.length * candidates];
+            long[] blocked = new long[active.length * candidates];
+            for (int a = 0; a < active.length; a++) {
+                int i = active[a];
+                int o = a * candidates;
+                if (correct[i]) {
+                    System.arraycopy(table, i * candidates, classes, o, candidates);
+                    blocked[o] = 1;
+                } else {
+                    // towards the true label from the current prediction
+                    java.util.Arrays.fill(classes, o, o + candidates, truth[i]);
+                    java.util.Arrays.fill(blocked, o, o + candidates, 1);
+                    classes[o] = current[a];
+                    blocked[o + 1] = 0;
                 }
+            }
+            return new long[][] {classes, blocked};
+        }
+
+        /** Marks the samples the probe predictions {@code now} (one per active sample) show done. */
+        void afterStep(long[] now) {
+            int kept = 0;
+            for (int a = 0; a < active.length; a++) {
+                int i = active[a];
+                boolean done = correct[i] ? now[a] != reference[i] : now[a] == truth[i];
+                if (done) {
+                    fooled[i] = true;
+                } else {
+                    active[kept++] = i;
+                }
+            }
+            active = java.util.Arrays.copyOf(active, kept);
+        }
+    }
+
+    /** One DeepFool step r (A, D) at the iterates {@code xi} (A, D) of the active samples. */
+    private static NDArray step(Classifier model, NDArray xi, Shape inputShape, State state, Settings settings) {
+        int rows = (int) xi.getShape().get(0);
+        int n = state.candidates;
+        boolean fullJacobian = settings.keepGraph() && settings.route() == Route.FULL_JACOBIAN;
+        return Autograd.recording(() -> {
+            NDArray point = settings.keepGraph() ? xi : Autograd.leaf(xi);
+            NDArray repeated = fullJacobian ? point.tile(new long[] {n, 1}) : point;
+            NDArray allLogits = model.logits(repeated.reshape(shapeOf(repeated.getShape().get(0), inputShape)));
+            NDArray logits = fullJacobian ? allLogits.get("0:" + rows) : allLogits;
+            if (state.table == null) {
+                state.start(logits);
+            }
+            long[][] plan = state.step(state.truthGiven == null ? null : logits.stopGradient().argMax(1).toLongArray());
+            NDManager m = xi.getManager();
+            NDArray classes = m.create(plan[0], new Shape(rows, n));
+            NDArray z = logits.gather(classes, 1); // (A, N): column 0 the reference class l
+            // the gradients of the differences z_k − z_l (k over columns 1..N−1) only: one pass fewer than all classes
+            NDArray jacobian = fullJacobian ? tiledGradients(allLogits, classes, repeated, rows, n) : null; // with a graph
+            NDArray w = fullJacobian ? jacobian.stopGradient().get("1:").sub(jacobian.stopGradient().get("0:1"))
+                    : Autograd.jacobian(z.get(":, 1:").sub(z.get(":, 0:1")), point).reshape(n - 1, rows, -1); // (N−1, A, D)
+            NDArray f = z.stopGradient().get(":, 1:").sub(z.stopGradient().get(":, 0:1")); // (A, N−1)
+            NDArray dual = settings.norm() == Norm.LINF ? w.abs().sum(new int[] {2}).add(TINY)
+                    : w.square().sum(new int[] {2}).add(TINY).sqrt();
+            // columns that are no candidate (all but the true label, for a misclassified sample) leave the argmin
+            NDArray blocked = m.create(plan[1], new Shape(rows, n)).get(":, 1:").toType(DataType.FLOAT64, false).mul(1e300);
+            NDArray ratio = f.abs().div(dual.transpose()).toType(DataType.FLOAT64, false).add(blocked);
+            NDArray chosen = ratio.argMin(1).oneHot(n - 1).toType(f.getDataType(), false); // (A, N−1)
+            NDArray reference = m.zeros(new Shape(rows), DataType.INT64).oneHot(n).toType(f.getDataType(), false);
+            NDArray difference = m.zeros(new Shape(rows, 1), f.getDataType()).concat(chosen, 1).sub(reference); // e_k* − e_l
+            NDArray fStar = (settings.keepGraph() ? z : z.stopGradient()).mul(difference).sum(new int[] {1});
+            NDArray wStar;
+            if (!settings.keepGraph()) {
+                wStar = w.mul(chosen.transpose().expandDims(2)).sum(new int[] {0});
+            } else if (fullJacobian) {
+                wStar = jacobian.mul(difference.transpose().expandDims(2)).sum(new int[] {0});
             } else {
-                refClass[i] = current[i];
-                candidate[i][(int) truth[i]] = true;
+                wStar = Autograd.gradient(fStar.sum(), point, true);
             }
-        }
-        NDArray jac = jacobian.stopGradient().transpose(1, 0, 2); // (B, K, D)
-        NDArray ref = oneHot(xi, refClass, classes); // (B, K)
-        NDArray f = logits.sub(logits.mul(ref).sum(new int[] {1}, true)); // (B, K)
-        NDArray w = jac.sub(jac.mul(ref.expandDims(2)).sum(new int[] {1}, true)); // (B, K, D)
-        NDArray dual = settings.norm() == Norm.LINF ? w.abs().sum(new int[] {2}).add(TINY) : w.square().sum(new int[] {2}).add(TINY).sqrt();
-        double[] ratio = f.abs().div(dual).toType(DataType.FLOAT64, false).toDoubleArray();
-        long[] chosen = new long[batch];
-        for (int i = 0; i < batch; i++) {
-            double best = Double.POSITIVE_INFINITY;
-            int arg = -1;
-            for (int k = 0; k < classes; k++) {
-                double v = ratio[i * classes + k];
-                if (candidate[i][k] && (arg < 0 || v < best)) {
-                    best = v;
-                    arg = k;
-                }
+            if (settings.norm() == Norm.LINF) {
+                NDArray scale = fStar.abs().div(wStar.abs().sum(new int[] {1}).add(TINY));
+                return wStar.stopGradient().sign().mul(scale.expandDims(1));
             }
-            chosen[i] = arg;
-        }
-        NDArray difference = oneHot(xi, chosen, classes).sub(ref); // e_k* − e_l, (B, K)
-        NDArray fStar;
-        NDArray wStar;
-        if (!settings.keepGraph()) {
-            fStar = f.mul(oneHot(xi, chosen, classes)).sum(new int[] {1});
-            wStar = w.mul(oneHot(xi, chosen, classes).expandDims(2)).sum(new int[] {1});
-        } else if (settings.route() == Route.FULL_JACOBIAN) {
-            NDArray z = model.logits(xi.reshape(inputShape));
-            fStar = z.mul(difference).sum(new int[] {1});
-            wStar = jacobian.transpose(1, 0, 2).mul(difference.expandDims(2)).sum(new int[] {1});
-        } else {
-            NDArray z = model.logits(xi.reshape(inputShape));
-            fStar = z.mul(difference).sum(new int[] {1});
-            wStar = Autograd.gradient(fStar.sum(), xi, true);
-        }
-        if (settings.norm() == Norm.LINF) {
-            NDArray scale = fStar.abs().div(wStar.abs().sum(new int[] {1}).add(TINY));
-            return wStar.stopGradient().sign().mul(scale.expandDims(1));
-        }
-        NDArray scale = fStar.abs().div(wStar.square().sum(new int[] {1}).add(TINY));
-        return wStar.mul(scale.expandDims(1));
+            NDArray scale = fStar.abs().div(wStar.square().sum(new int[] {1}).add(TINY));
+            return wStar.mul(scale.expandDims(1));
+        });
+    }
+
+    /**
+     * The candidate classes' input gradients with a graph (the reference route): the batch repeated N
+     * times, copy j differentiating each sample's candidate j, in one double-backward-ready pass.
+     */
+    private static NDArray tiledGradients(NDArray allLogits, NDArray classes, NDArray repeated, int rows, int n) {
+        NDArray perCopy = classes.transpose().reshape(-1, 1); // row j·A + a picks candidate j of sample a
+        NDArray picked = allLogits.gather(perCopy, 1);
+        return Autograd.gradient(picked.sum(), repeated, true).reshape(n, rows, -1);
     }
 
     /** The logits (B, K) at the points and every logit's input gradient (K, B, D). */
     record ClassGradients(NDArray logits, NDArray jacobian) {}
 
     /**
-     * Gradients of every logit with respect to the input. Without a graph: one forward pass and K
-     * backward passes ({@link Autograd#jacobian}). With a graph (the reference route): the batch repeated
-     * K times, copy k differentiating logit k, in one double-backward-ready pass.
+     * Every logit's gradient with respect to the input, without a graph (used by FAB): one forward pass
+     * and K backward passes ({@link Autograd#jacobian}).
      */
-    static ClassGradients classGradients(Classifier model, NDArray xi, Shape inputShape, int classes, boolean keepGraph) {
+    static ClassGradients classGradients(Classifier model, NDArray xi, Shape inputShape, int classes) {
         int batch = (int) xi.getShape().get(0);
         return Autograd.recording(() -> {
-            if (!keepGraph) {
-                NDArray leaf = Autograd.leaf(xi);
-                NDArray z = model.logits(leaf.reshape(inputShape));
-                return new ClassGradients(z, Autograd.jacobian(z, leaf).reshape(classes, batch, -1));
-            }
-            NDArray repeated = xi.tile(new long[] {classes, 1});
-            NDArray z = model.logits(repeated.reshape(new Shape(classes * (long) batch).addAll(inputShape.slice(1))));
-            NDArray rowClass = xi.getManager().arange(classes).repeat(batch);
-            NDArray pick = rowClass.oneHot(classes).toType(z.getDataType(), false);
-            NDArray grad = Autograd.gradient(z.mul(pick).sum(), repeated, true);
-            return new ClassGradients(z.get("0:" + batch), grad.reshape(classes, batch, -1));
+            NDArray leaf = Autograd.leaf(xi);
+            NDArray z = model.logits(leaf.reshape(inputShape));
+            return new ClassGradients(z, Autograd.jacobian(z, leaf).reshape(classes, batch, -1));
         });
+    }
+
+    /** The rows {@code step} (A, D) of the samples {@code rows} placed in a (B, D) array of zeros elsewhere. */
+    private static NDArray spread(NDArray step, int[] rows, int batch) {
+        if (rows.length == batch) {
+            return step;
+        }
+        int[] where = new int[batch];
+        java.util.Arrays.fill(where, rows.length);
+        for (int a = 0; a < rows.length; a++) {
+            where[rows[a]] = a;
+        }
+        NDArray padded = step.concat(step.getManager().zeros(new Shape(1, step.getShape().get(1)), step.getDataType()));
+        return padded.get(new NDIndex("{}", step.getManager().create(where)));
+    }
+
+    private static Shape shapeOf(long rows, Shape inputShape) {
+        return new Shape(rows).addAll(inputShape.slice(1));
     }
 
     /** {@code flat} (B, D) clipped into {@code box}, or unchanged without a box. */
@@ -270,19 +382,6 @@ public final class DeepFool extends MinNormAttack {
         if (box == null) {
             return flat;
         }
-        return box.clip(flat.reshape(inputShape)).reshape(flat.getShape());
-    }
-
-    private static NDArray oneHot(NDArray like, long[] classes, int k) {
-        return like.getManager().create(classes).oneHot(k).toType(like.getDataType(), false);
-    }
-
-    private static boolean anyActive(float[] active) {
-        for (float a : active) {
-            if (a > 0) {
-                return true;
-            }
-        }
-        return false;
+        return box.clip(flat.reshape(shapeOf(flat.getShape().get(0), inputShape))).reshape(flat.getShape());
     }
 }

@@ -261,7 +261,7 @@ public final class Fab extends MinNormAttack {
                 }
                 return new Boundary(w, b);
             }
-            DeepFool.ClassGradients grads = DeepFool.classGradients(model, at.reshape(n, -1), shape, classes, false);
+            DeepFool.ClassGradients grads = DeepFool.classGradients(model, at.reshape(n, -1), shape, classes);
             double[] z = Batches.doubles(grads.logits());
             double[] jac = Batches.doubles(grads.jacobian()); // (K, n, d)
             for (int i = 0; i < n; i++) {

@@ -58,6 +58,8 @@ public final class DeepDefense implements Defense {
         specs.add(ParamSpec.ofDouble("d", 5, "scale for misclassified samples: exp(d·‖Δx‖/‖x‖)"));
         specs.add(ParamSpec.ofInt("max_iter", 5, "DeepFool steps unrolled in the regularizer"));
         specs.add(ParamSpec.ofDouble("overshoot", 0.02, "DeepFool overshoot"));
+        specs.add(ParamSpec.ofInt("candidates", DeepFool.DEFAULT_CANDIDATES, "DeepFool's classes per sample: the "
+                + "top-scoring ones at the clean input (all classes when there are no more)"));
         return specs;
     }
 
@@ -67,7 +69,7 @@ public final class DeepDefense implements Defense {
         public static Settings from(Hyperparameters p) {
             return new Settings(p.getDouble("lambda"), p.getDouble("c"), p.getDouble("d"),
                     new DeepFool.Settings(p.getInt("max_iter"), p.getDouble("overshoot"), true,
-                            DeepFool.Route.CHOSEN_DIFFERENCE));
+                            DeepFool.Route.CHOSEN_DIFFERENCE).withCandidates(p.getInt("candidates")));
         }
     }
 

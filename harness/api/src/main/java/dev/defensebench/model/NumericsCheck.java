@@ -12,8 +12,9 @@ import ai.djl.nn.convolutional.Conv2d;
  * A start-up check that the engine's float32 convolution computes what the float64 one does. On some
  * virtual machines (seen on an AMD EPYC guest with AVX-512) libtorch's oneDNN AVX kernels return
  * convolutions that are off by ~15%, silently: every conv-net number trained or attacked there would
- * be wrong. Restricting oneDNN to SSE4.1 ({@code DNNL_MAX_CPU_ISA=SSE41}, which the launcher sets unless
- * the user chose a value) makes them exact. The check takes a few milliseconds.
+ * be wrong. Restricting oneDNN to SSE4.1 ({@code DNNL_MAX_CPU_ISA=SSE41}) makes them exact there. The
+ * launcher picks the fastest ISA for which this check passes ({@link KernelChoice}); every run and test
+ * JVM repeats the check under the ISA it was given. The check takes a few milliseconds.
  */
 public final class NumericsCheck {
 
@@ -50,8 +51,9 @@ public final class NumericsCheck {
             throw new IllegalStateException(String.format(java.util.Locale.ROOT,
                     "float32 convolutions are wrong on this machine (relative error %.3g against float64, tolerance %.0e; "
                             + "DNNL_MAX_CPU_ISA=%s): conv-net results would be meaningless. Run with "
-                            + "DNNL_MAX_CPU_ISA=SSE41 (the ./defense-bench launcher sets it unless you chose a value).",
-                    error, TOLERANCE, isa == null ? "(unset)" : isa));
+                            + "DNNL_MAX_CPU_ISA=SSE41, or unset it and let the ./defense-bench launcher choose an ISA "
+                            + "that passes this check (it caches its verdict in %s).",
+                    error, TOLERANCE, isa == null ? "(unset)" : isa, IsaVerdictCache.standard().file(MachineKey.current())));
         }
     }
 

@@ -12,6 +12,7 @@ import ai.djl.nn.Block;
 import dev.defensebench.app.config.Plugins;
 import dev.defensebench.app.run.Devices;
 import dev.defensebench.attacks.DeepFool;
+import dev.defensebench.attacks.Pgd;
 import dev.defensebench.autograd.Autograd;
 import dev.defensebench.data.DatasetRegistry;
 import dev.defensebench.data.ImageSplit;
@@ -21,35 +22,61 @@ import dev.defensebench.data.Preprocessor;
 import dev.defensebench.defenses.DeepDefense;
 import dev.defensebench.model.BlockClassifier;
 import dev.defensebench.spi.InputBox;
+import dev.defensebench.spi.Norm;
 import dev.defensebench.train.LossTerms;
 import dev.defensebench.train.Losses;
 import dev.defensebench.train.SgdOptimizer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code defense-bench bench}: the Deep Defense training-step benchmark. Pre-trains the
- * network briefly with plain SGD (so DeepFool meets a real classifier), then times Deep Defense steps
- * and splits each into the forward unroll, the gradient (double backward) and the update, and reads
- * the resident set size after step 50 and after the last step. With {@code --throughput} (the default for
- * architectures with BatchNorm, such as resnet18) it prints the images/s of plain and PGD-AT training steps
- * of the architecture instead ({@link TrainingThroughput}).
+ * {@code defense-bench bench}: benchmarks that print figures. {@code --mode step} (the default): the Deep
+ * Defense training step, split into the forward unroll, the gradient (double backward) and the update,
+ * with the resident set size after step 50 and after the last step; with {@code --throughput} (the default
+ * for architectures with BatchNorm, such as resnet18) the images/s of plain and PGD-AT training steps
+ * instead ({@link TrainingThroughput}). {@code --mode attacks}: images per second of every registered
+ * attack (default parameters) on a fixed test batch, per architecture, then the ensemble on a fixed
+ * ℓ∞-robust MLP (PGD-trained here, seeded). Networks are pre-trained briefly with plain SGD first, so the
+ * attacks meet a real classifier. The MNIST modes print the oneDNN ISA in use.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, subcommands = OnnxBenchCommand.class,
-        description = "Benchmark the Deep Defense training step (time split and resident memory).")
+        description = "Benchmark the Deep Defense training step, training throughput, or the attacks (images/s).")
 final class BenchCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--arch", defaultValue = "mlp", description = "architecture (default: ${DEFAULT-VALUE})")
-    String architecture;
+    @Option(names = "--mode", defaultValue = "step", description = "step (Deep Defense step) or attacks (default: ${DEFAULT-VALUE})")
+    String mode;
+
+    @Option(names = "--arch", split = ",", description = "architectures, comma-separated (default: mlp for step, mlp,lenet for attacks)")
+    List<String> architectures;
+
+    @Option(names = "--attacks", split = ",", description = "attacks mode: the attacks to time (default: every registered one)")
+    List<String> attackNames;
+
+    @Option(names = "--min-seconds", defaultValue = "3", description = "attacks mode: least measured time per attack (default: ${DEFAULT-VALUE})")
+    double minSeconds;
+
+    @Option(names = "--linf-eps", defaultValue = "0.1", description = "attacks mode: eps of the Linf attacks, pixels in [0, 1] (default: ${DEFAULT-VALUE})")
+    double linfEps;
+
+    @Option(names = "--l2-eps", defaultValue = "1.0", description = "attacks mode: eps of the L2 attacks (default: ${DEFAULT-VALUE})")
+    double l2Eps;
+
+    @Option(names = "--ensemble-images", defaultValue = "1000", description = "attacks mode: test images for the ensemble on the robust MLP, 0 skips it (default: ${DEFAULT-VALUE})")
+    int ensembleImages;
+
+    @Option(names = "--robust-steps", defaultValue = "600", description = "attacks mode: PGD training steps (ℓ∞ 0.1) of the robust MLP (default: ${DEFAULT-VALUE})")
+    int robustSteps;
 
     @Option(names = "--steps", defaultValue = "1000", description = "Deep Defense steps to time (default: ${DEFAULT-VALUE})")
     int steps;
@@ -66,7 +93,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--max-iter", defaultValue = "5", description = "DeepFool steps unrolled (default: ${DEFAULT-VALUE})")
     int maxIter;
 
-    @Option(names = "--preprocessing", defaultValue = "paper", description = "unit or paper (default: ${DEFAULT-VALUE})")
+    @Option(names = "--preprocessing", description = "unit or paper (default: paper for step, unit for attacks)")
     String preprocessing;
 
     @Option(names = "--device", defaultValue = "cpu", description = "auto, cpu or gpu (default: ${DEFAULT-VALUE})")
@@ -84,47 +111,158 @@ final class BenchCommand implements Callable<Integer> {
             description = "timed steps of each kind with --throughput (default: ${DEFAULT-VALUE})")
     int throughputSteps;
 
+    /** A pre-trained network, its optimiser and an endless source of training batches. */
+    private record Trained(String architecture, BlockClassifier model, SgdOptimizer optimizer, Supplier<NDList> nextBatch) {}
+
     @Override
     public Integer call() throws IOException {
+        boolean attacks = switch (mode) {
+            case "step" -> false;
+            case "attacks" -> true;
+            default -> throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--mode must be step or attacks, found '" + mode + "'");
+        };
+        String prep = preprocessing != null ? preprocessing : attacks ? "unit" : "paper";
+        List<String> archs = architectures != null ? architectures : attacks ? List.of("mlp", "lenet") : List.of("mlp");
         PrintWriter out = spec.commandLine().getOut();
-        if (throughput != null ? throughput : hasBatchNorm(Plugins.discover().architecture(architecture))) {
-            return throughput(out);
+        if (!attacks && archs.stream().allMatch(this::throughputMode)) { // no data set needed
+            for (String arch : archs) {
+                throughput(out, arch);
+            }
+            return 0;
         }
         LoadedDataset data = DatasetRegistry.standard().load("mnist", DatasetRegistry.defaultDataDir(dataDir));
-        Preprocessor pre = Preprocessing.parse(preprocessing).fit(data.train());
+        Preprocessor pre = Preprocessing.parse(prep).fit(data.train());
+        Device dev = Devices.resolve(device);
+        EnvironmentException.requireSoundNumerics(dev);
+        String isa = System.getenv("DNNL_MAX_CPU_ISA");
+        out.printf(Locale.ROOT, "oneDNN ISA: %s; device %s, %d threads (torch intra-op)%n",
+                isa == null || isa.isBlank() ? "(DNNL_MAX_CPU_ISA unset: all the CPU has)" : "DNNL_MAX_CPU_ISA=" + isa, dev,
+                ai.djl.pytorch.jni.JniUtils.getNumThreads());
+        for (String arch : archs) {
+            Engine.getInstance().setRandomSeed(0);
+            try (NDManager manager = NDManager.newBaseManager(dev)) {
+                Trained trained = pretrain(arch, data, pre, prep, manager);
+                if (attacks) {
+                    attackTable(out, trained, data, pre, manager);
+                } else if (throughputMode(arch)) {
+                    throughput(out, arch);
+                } else {
+                    stepBench(out, trained, prep, dev);
+                }
+            }
+        }
+        if (attacks && ensembleImages > 0) {
+            Engine.getInstance().setRandomSeed(0);
+            try (NDManager manager = NDManager.newBaseManager(dev)) {
+                ensemble(out, pretrain("mlp", data, pre, prep, manager), data, pre, manager);
+            }
+        }
+        return 0;
+    }
+
+    /** Builds {@code arch} and trains it for {@code --pretrain-steps} plain SGD steps. */
+    private Trained pretrain(String arch, LoadedDataset data, Preprocessor pre, String prep, NDManager manager) {
         ImageSplit split = data.train();
         Shape sample = new Shape(split.channels(), split.height(), split.width());
         float[] inputs = pre.apply(split);
         InputBox box = new InputBox(pre.lowerBound(), pre.upperBound(), sample);
-        Device dev = Devices.resolve(device);
-        EnvironmentException.requireSoundNumerics(dev);
-        Engine.getInstance().setRandomSeed(0);
-        try (NDManager manager = NDManager.newBaseManager(dev)) {
-            Block block = Plugins.discover().architecture(architecture).build(sample, data.numClasses());
-            block.initialize(manager, DataType.FLOAT32, new Shape(1).addAll(sample));
-            BlockClassifier model = new BlockClassifier(block, data.numClasses(), box);
-            float lrPre = "paper".equals(preprocessing) ? 1e-4f : 0.05f;
-            SgdOptimizer optimizer = new SgdOptimizer(block, manager, 0.9, 5e-4);
-            int per = (int) sample.size();
-            int[] cursor = {0};
-            java.util.function.Supplier<NDList> nextBatch = () -> {
-                float[] xs = new float[batch * per];
-                long[] ys = new long[batch];
-                for (int i = 0; i < batch; i++) {
-                    int idx = (cursor[0]++) % split.count();
-                    System.arraycopy(inputs, idx * per, xs, i * per, per);
-                    ys[i] = split.labels()[idx];
-                }
-                return new NDList(manager.create(xs, new Shape(batch).addAll(sample)), manager.create(ys));
-            };
-            for (int s = 0; s < pretrainSteps; s++) {
-                try (NDScope scope = new NDScope()) {
-                    NDList b = nextBatch.get();
-                    NDList g = Autograd.recording(() -> optimizer.gradients(
-                            Losses.crossEntropy(model.logits(b.get(0)), b.get(1))));
-                    optimizer.update(g, lrPre);
-                }
+        Block block = Plugins.discover().architecture(arch).build(sample, data.numClasses());
+        block.initialize(manager, DataType.FLOAT32, new Shape(1).addAll(sample));
+        BlockClassifier model = new BlockClassifier(block, data.numClasses(), box);
+        // lenet diverges at 0.05 on [0, 1] pixels; 0.01 trains both networks
+        float lrPre = "paper".equals(prep) ? 1e-4f : 0.01f;
+        SgdOptimizer optimizer = new SgdOptimizer(block, manager, 0.9, 5e-4);
+        int per = (int) sample.size();
+        int[] cursor = {0};
+        Supplier<NDList> nextBatch = () -> {
+            float[] xs = new float[batch * per];
+            long[] ys = new long[batch];
+            for (int i = 0; i < batch; i++) {
+                int idx = (cursor[0]++) % split.count();
+                System.arraycopy(inputs, idx * per, xs, i * per, per);
+                ys[i] = split.labels()[idx];
             }
+            return new NDList(manager.create(xs, new Shape(batch).addAll(sample)), manager.create(ys));
+        };
+        for (int s = 0; s < pretrainSteps; s++) {
+            try (NDScope scope = new NDScope()) {
+                NDList b = nextBatch.get();
+                NDList g = Autograd.recording(() -> optimizer.gradients(
+                        Losses.crossEntropy(model.logits(b.get(0)), b.get(1))));
+                optimizer.update(g, lrPre);
+            }
+        }
+        return new Trained(arch, model, optimizer, nextBatch);
+    }
+
+    /** The first {@code n} test images and labels. */
+    private static NDList testBatch(LoadedDataset data, Preprocessor pre, int n, NDManager manager) {
+        ImageSplit test = data.test();
+        int per = test.pixelsPerImage();
+        float[] xs = java.util.Arrays.copyOf(pre.apply(test), n * per);
+        long[] ys = new long[n];
+        for (int i = 0; i < n; i++) {
+            ys[i] = test.labels()[i];
+        }
+        return new NDList(manager.create(xs, new Shape(n, test.channels(), test.height(), test.width())), manager.create(ys));
+    }
+
+    /** Images/s of every attack (default parameters) on the first {@code --batch} test images. */
+    private void attackTable(PrintWriter out, Trained trained, LoadedDataset data, Preprocessor pre, NDManager manager) {
+        NDList test = testBatch(data, pre, batch, manager);
+        out.printf(Locale.ROOT, "%n%s, batch %d, clean accuracy %.2f; attacks with default parameters, eps Linf %.3g / L2 %.3g%n",
+                trained.architecture(), batch, accuracy(trained.model(), test), linfEps, l2Eps);
+        out.println(AttackBench.header());
+        AttackBench bench = new AttackBench(minSeconds, linfEps, l2Eps);
+        Plugins plugins = Plugins.discover();
+        List<String> names = attackNames != null ? attackNames : plugins.attacks().keySet().stream().sorted().toList();
+        for (String name : names) {
+            bench.time(out, trained.architecture(), plugins.attack(name), trained.model(), test.get(0), test.get(1));
+        }
+    }
+
+    /**
+     * The ensemble on a fixed ℓ∞-robust MLP: {@code --robust-steps} PGD training steps (ℓ∞ 0.1, 10 steps
+     * of 0.025, random start; seeded) after the pre-training, then the ensemble with its default
+     * parameters on the first {@code --ensemble-images} test images at ℓ∞ 0.1, timed once.
+     */
+    private void ensemble(PrintWriter out, Trained trained, LoadedDataset data, Preprocessor pre, NDManager manager) {
+        BlockClassifier model = trained.model();
+        java.util.Random random = new java.util.Random(0);
+        for (int s = 0; s < robustSteps; s++) {
+            try (NDScope scope = new NDScope()) {
+                NDList b = trained.nextBatch().get();
+                NDArray adversarial = Pgd.perturb(model, b.get(0), Pgd.crossEntropy(b.get(1)), Norm.LINF, 0.1,
+                        new Pgd.Settings(10, 0.025, true), random);
+                NDList g = Autograd.recording(() -> trained.optimizer().gradients(
+                        Losses.crossEntropy(model.logits(adversarial), b.get(1))));
+                trained.optimizer().update(g, 0.01f);
+            }
+        }
+        NDList test = testBatch(data, pre, ensembleImages, manager);
+        out.printf(Locale.ROOT, "%nensemble on the robust MLP (%d PGD training steps at Linf 0.1), %d images, clean accuracy %.3f, "
+                + "eps Linf %.3g%n", robustSteps, ensembleImages, accuracy(model, test), linfEps);
+        out.println(AttackBench.header());
+        new AttackBench(0, linfEps, l2Eps).time(out, "robust mlp", Plugins.discover().attack("autoattack"), model, test.get(0), test.get(1));
+    }
+
+    private static double accuracy(BlockClassifier model, NDList test) {
+        long[] predicted = model.predict(test.get(0)).toLongArray();
+        long[] labels = test.get(1).toLongArray();
+        int right = 0;
+        for (int i = 0; i < labels.length; i++) {
+            right += predicted[i] == labels[i] ? 1 : 0;
+        }
+        return (double) right / labels.length;
+    }
+
+    /** The Deep Defense step benchmark on a pre-trained network. */
+    private void stepBench(PrintWriter out, Trained trained, String prep, Device dev) {
+        BlockClassifier model = trained.model();
+        SgdOptimizer optimizer = trained.optimizer();
+        Supplier<NDList> nextBatch = trained.nextBatch();
+        {
             DeepDefense.Settings settings = new DeepDefense.Settings(15, 25, 5,
                     new DeepFool.Settings(maxIter, 0.02, true, DeepFool.Route.CHOSEN_DIFFERENCE));
             long forward = 0;
@@ -178,8 +316,8 @@ final class BenchCommand implements Callable<Integer> {
             long heapEnd = heapCommittedKb();
             double stepMs = (forward + backward + update) / 1e6 / steps;
             out.printf(Locale.ROOT, "Deep Defense step benchmark: %s, batch %d, %d DeepFool iterations, %s preprocessing, "
-                    + "device %s, %d threads (torch intra-op), %d timed steps after %d warm-up%n", architecture, batch, maxIter,
-                    preprocessing, dev, ai.djl.pytorch.jni.JniUtils.getNumThreads(), steps, warmup);
+                    + "device %s, %d threads (torch intra-op), %d timed steps after %d warm-up%n", trained.architecture(), batch, maxIter,
+                    prep, dev, ai.djl.pytorch.jni.JniUtils.getNumThreads(), steps, warmup);
             out.printf(Locale.ROOT, "  step time        %8.2f ms%n", stepMs);
             out.printf(Locale.ROOT, "    forward unroll %8.2f ms (%4.1f%%)  CE + DeepFool with graph%n", forward / 1e6 / steps, 100.0 * forward / (forward + backward + update));
             out.printf(Locale.ROOT, "    gradient       %8.2f ms (%4.1f%%)  double backward to the weights%n", backward / 1e6 / steps, 100.0 * backward / (forward + backward + update));
@@ -192,7 +330,6 @@ final class BenchCommand implements Callable<Integer> {
                     heapAt50 / 1024, steps, heapEnd / 1024);
             out.flush();
         }
-        return 0;
     }
 
     private final long[] timing = new long[3];
@@ -203,15 +340,19 @@ final class BenchCommand implements Callable<Integer> {
                 .anyMatch(p -> p.getValue().getType() == ai.djl.nn.Parameter.Type.RUNNING_MEAN);
     }
 
-    private int throughput(PrintWriter out) {
+    /** Whether the step mode times training throughput for {@code arch} (--throughput, or BatchNorm by default). */
+    private boolean throughputMode(String arch) {
+        return throughput != null ? throughput : hasBatchNorm(Plugins.discover().architecture(arch));
+    }
+
+    private void throughput(PrintWriter out, String arch) {
         if (throughputSteps < 1 || batch < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--throughput-steps and --batch must be at least 1, found " + throughputSteps + " and " + batch);
         }
         Device dev = Devices.resolve(device);
         EnvironmentException.requireSoundNumerics(dev);
-        TrainingThroughput.run(Plugins.discover().architecture(architecture), batch, throughputSteps, dev, out);
-        return 0;
+        TrainingThroughput.run(Plugins.discover().architecture(arch), batch, throughputSteps, dev, out);
     }
 
     private static long heapCommittedKb() {

@@ -274,7 +274,7 @@ public final class ExperimentLoader {
     private static void validateTiming(String source, Experiment e) {
         TimingConfig t = e.timing();
         require(source, TimingConfig.PRESETS.contains(t.preset()),
-                "timing: 'preset' must be one of [off, fast, full], found '" + t.preset() + "'");
+                "timing: 'preset' must be one of [off, quick, fast, full], found '" + t.preset() + "'");
         require(source, t.forks() >= 0, "timing: 'forks' must be >= 0, found " + t.forks());
         require(source, t.warmupIterations() >= 0, "timing: 'warmup_iterations' must be >= 0, found " + t.warmupIterations());
         require(source, t.iterations() > 0, "timing: 'iterations' must be > 0, found " + t.iterations());

@@ -8,7 +8,8 @@ import java.util.Set;
  * with JMH (inference latency at batch 1, throughput at a large batch, attack cost per image). A
  * preset fills every setting; any setting given explicitly overrides it.
  *
- * @param preset              "off" (no timing), "fast" (CI: in-process, 1 warm-up + 3 measured 1 s iterations)
+ * @param preset              "off" (no timing), "quick" (the quick start: in-process, 1 warm-up + 2 measured
+ *                            0.25 s iterations), "fast" (CI: in-process, 1 warm-up + 3 measured 1 s iterations)
  *                            or "full" (1 forked JVM, 3 warm-up + 5 measured 2 s iterations)
  * @param forks               JMH forks; 0 runs in the harness's own JVM
  * @param warmupIterations    JMH warm-up iterations
@@ -23,7 +24,7 @@ public record TimingConfig(String preset, Integer forks, Integer warmupIteration
         Integer iterations, Double iterationSeconds, Integer throughputBatch, Integer attackBatch, List<String> attacks) {
 
     /** The presets. */
-    public static final Set<String> PRESETS = Set.of("off", "fast", "full");
+    public static final Set<String> PRESETS = Set.of("off", "quick", "fast", "full");
     /** The attacks timed by default, when the experiment runs them. */
     public static final List<String> DEFAULT_ATTACKS = List.of("deepfool", "pgd");
 
@@ -34,11 +35,12 @@ public record TimingConfig(String preset, Integer forks, Integer warmupIteration
     public TimingConfig {
         preset = preset == null ? "fast" : preset;
         boolean full = preset.equals("full");
+        boolean quick = preset.equals("quick");
         forks = forks != null ? forks : full ? 1 : 0;
         warmupIterations = warmupIterations != null ? warmupIterations : full ? 3 : 1;
-        warmupSeconds = warmupSeconds != null ? warmupSeconds : full ? 2.0 : 1.0;
-        iterations = iterations != null ? iterations : full ? 5 : 3;
-        iterationSeconds = iterationSeconds != null ? iterationSeconds : full ? 2.0 : 1.0;
+        warmupSeconds = warmupSeconds != null ? warmupSeconds : full ? 2.0 : quick ? 0.25 : 1.0;
+        iterations = iterations != null ? iterations : full ? 5 : quick ? 2 : 3;
+        iterationSeconds = iterationSeconds != null ? iterationSeconds : full ? 2.0 : quick ? 0.25 : 1.0;
         throughputBatch = throughputBatch != null ? throughputBatch : 128;
         attackBatch = attackBatch != null ? attackBatch : full ? 32 : 8;
         attacks = attacks == null ? null : List.copyOf(attacks);

@@ -93,6 +93,7 @@ public final class Evaluator {
                 Double.NaN));
         List<AttackOutcome> outcomes = new ArrayList<>();
         List<AttackEntry> applied = new ArrayList<>();
+        List<StageRow> ensembleStages = new ArrayList<>();
         for (AttackEntry entry : attacks) {
             Attack attack = plugins.attack(entry.attack());
             if (!applies(attack, model)) {
@@ -103,6 +104,7 @@ public final class Evaluator {
             applied.add(entry);
             Run run = runAttack(subject, model, manager, test, entry, entry.params(), null, "");
             outcomes.add(run.outcome());
+            ensembleStages.addAll(run.stages());
             rows.addAll(rows(subject, run, clean, access));
         }
         for (WorstCase.Point p : WorstCase.of(outcomes, cleanCorrect)) {
@@ -128,7 +130,7 @@ public final class Evaluator {
                 Locale.ROOT, "%s %s %.4g", o.attack(), o.norm().label(), o.medianDistance(cleanCorrect))).toList());
         LOG.info(String.format(Locale.ROOT, "%s scored: clean %.2f%%; %s%s", subject.model(), 100 * clean,
                 String.join(", ", stages), medians.isEmpty() ? "" : "; median distance: " + medians));
-        return new Evaluation(rows, SanityChecks.evaluate(subject.model(), evidence));
+        return new Evaluation(rows, SanityChecks.evaluate(subject.model(), evidence), ensembleStages);
     }
 
     /** Whether {@code attack} can run on {@code model}: gradient attacks need a differentiable model. */
@@ -194,7 +196,7 @@ public final class Evaluator {
     }
 
     /** An attack run: its per-sample outcome, resolved parameters (as recorded) and mean ρ2. */
-    private record Run(AttackOutcome outcome, String paramsJson, double rho2, boolean minNorm) {}
+    private record Run(AttackOutcome outcome, String paramsJson, double rho2, boolean minNorm, List<StageRow> stages) {}
 
     /**
      * Runs one attack entry over the test set; {@code purpose} follows the attack's name in the progress
@@ -213,8 +215,10 @@ public final class Evaluator {
         boolean[] hasRelative = new boolean[n];
         progress.start(subject.model() + " " + attack.name() + purpose, (n + batchSize - 1) / batchSize);
         long start = System.nanoTime();
+        StageTotals stageTotals = new StageTotals();
         forEachBatch(manager, test, (x, y, from) -> {
             AttackResult r = attack.run(model, x, y, threat, params, entry.seed() * 7919 + from);
+            stageTotals.add(r.stages());
             if (from == 0) { // gallery: a few examples of the first batch (see GalleryRecorder)
                 gallery.record(subject.model(), attack.name(), threat.norm(), model, x,
                         java.util.Arrays.copyOf(test.labels(), (int) x.getShape().get(0)), r);
@@ -243,7 +247,12 @@ public final class Evaluator {
         recorded.put("seed", entry.seed());
         recorded.put("norm", threat.norm().label());
         AttackOutcome outcome = new AttackOutcome(attack.name(), threat.norm(), threat.epsilons(), success, distances, seconds);
-        return new Run(outcome, json(recorded), rho2, attack.isMinNorm());
+        List<StageRow> stageRows = stageTotals.rows(attack.name(), threat.norm().label(), n);
+        for (StageRow row : stageRows) {
+            LOG.info(String.format(Locale.ROOT, "%s %s %s eps %.4g: after %s robust accuracy %.2f%%, %.1f s", subject.model(),
+                    attack.name(), row.norm(), row.epsilon(), row.stage(), 100 * row.robustAccuracy(), row.seconds()));
+        }
+        return new Run(outcome, json(recorded), rho2, attack.isMinNorm(), stageRows);
     }
 
     private static List<ResultRow> rows(Subject subject, Run run, double clean, String access) {

@@ -8,6 +8,7 @@ import ai.djl.Device;
 import dev.defensebench.app.config.Experiment;
 import dev.defensebench.app.config.ExperimentException;
 import dev.defensebench.app.config.ExperimentLoader;
+import dev.defensebench.app.config.TimingConfig;
 import dev.defensebench.app.config.Plugins;
 import dev.defensebench.report.GalleryExample;
 import dev.defensebench.report.GalleryFile;
@@ -132,9 +133,13 @@ class TimingAndSiteTest {
         // no timing section at all: off
         String none = EXPERIMENT.substring(0, EXPERIMENT.indexOf("timing:"));
         assertThat(loader.parse("none.yaml", none).timing().enabled()).isFalse();
+        // the quick start's preset: in-process, 1 + 2 iterations of 0.25 s; explicit keys still win
+        TimingConfig quick = loader.parse("quick.yaml", none + "timing: {preset: quick, iterations: 4}\n").timing();
+        assertThat(List.of(quick.forks(), quick.warmupIterations(), quick.iterations())).containsExactly(0, 1, 4);
+        assertThat(List.of(quick.warmupSeconds(), quick.iterationSeconds())).containsExactly(0.25, 0.25);
         assertThatThrownBy(() -> loader.parse("bad.yaml", none + "timing: {preset: slow}\n"))
                 .isInstanceOf(ExperimentException.class).hasMessageContaining("bad.yaml")
-                .hasMessageContaining("'preset' must be one of [off, fast, full], found 'slow'");
+                .hasMessageContaining("'preset' must be one of [off, quick, fast, full], found 'slow'");
         assertThatThrownBy(() -> loader.parse("bad.yaml", none + "timing: {attacks: [pgd]}\n"))
                 .isInstanceOf(ExperimentException.class)
                 .hasMessageContaining("timing: 'attacks' names 'pgd', which is not in 'attacks'");

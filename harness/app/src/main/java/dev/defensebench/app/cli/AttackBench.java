@@ -1,0 +1,86 @@
+package dev.defensebench.app.cli;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import dev.defensebench.spi.Attack;
+import dev.defensebench.spi.AttackResult;
+import dev.defensebench.spi.Classifier;
+import dev.defensebench.spi.Hyperparameters;
+import dev.defensebench.spi.Norm;
+import dev.defensebench.spi.ThreatModel;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The attack half of {@code defense-bench bench}: images per second of one attack on one batch, with
+ * one untimed warm-up run, then runs until at least {@code minSeconds} have been measured; the
+ * robust accuracy of the last run is printed beside it as a check that the attack did its work. Wall
+ * time and the process's CPU time are both printed: on a shared machine the CPU time is the steadier.
+ *
+ * @param minSeconds the least measured time per attack
+ * @param linfEps ε of the ℓ∞ attacks
+ * @param l2Eps ε of the ℓ2 attacks
+ */
+record AttackBench(double minSeconds, double linfEps, double l2Eps) {
+
+    /** ε of {@code norm} for the fixed-ε attacks (and the threshold of the min-norm ones). */
+    double epsilon(Norm norm) {
+        return norm == Norm.LINF ? linfEps : l2Eps;
+    }
+
+    /** The norm an attack is benchmarked in: ℓ2 for DeepFool and C&W (ρ2), ℓ∞ otherwise when supported. */
+    static Norm normOf(Attack attack) {
+        return attack.norms().contains(Norm.LINF) && !attack.isMinNorm() ? Norm.LINF
+                : attack.norms().contains(Norm.L2) ? Norm.L2 : attack.norms().iterator().next();
+    }
+
+    /** Times {@code attack} (default parameters) on {@code x}, {@code y} and prints one table row. */
+    void time(PrintWriter out, String arch, Attack attack, Classifier model, NDArray x, NDArray y) {
+        Norm norm = normOf(attack);
+        Hyperparameters params = Hyperparameters.resolve("attack '" + attack.name() + "'", attack.parameters(), Map.of());
+        ThreatModel threat = new ThreatModel(norm, List.of(epsilon(norm)));
+        runOnce(attack, model, x, y, threat, params, 0);
+        long elapsed = 0;
+        long cpu = 0;
+        int runs = 0;
+        AttackResult last = null;
+        while (runs == 0 || elapsed / 1e9 < minSeconds) {
+            long t0 = System.nanoTime();
+            long c0 = cpuNanos();
+            last = runOnce(attack, model, x, y, threat, params, runs + 1);
+            elapsed += System.nanoTime() - t0;
+            cpu += cpuNanos() - c0;
+            runs++;
+        }
+        double seconds = elapsed / 1e9;
+        long n = x.getShape().get(0);
+        String extra = last.hasDistances() && norm == Norm.L2
+                ? String.format(Locale.ROOT, "rho2 %.6g", last.meanRelativeDistance()) : "";
+        out.printf(Locale.ROOT, "| %s | %s | %s | %.1f | %.3f | %.3f | %.3f | %s |%n", arch, attack.name(), norm.label(),
+                n * runs / seconds, seconds / runs, cpu / 1e9 / runs, last.outcomes().get(0).robustAccuracy(), extra);
+        out.flush();
+    }
+
+    /** The header of the table {@link #time} prints rows of. */
+    static String header() {
+        return "| arch | attack | norm | images/s | s/batch (wall) | CPU s/batch | robust acc. | |\n"
+                + "|---|---|---|---|---|---|---|---|";
+    }
+
+    /** CPU time of the whole process (every thread: torch's intra-op threads, JIT, GC). */
+    static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    private static AttackResult runOnce(Attack attack, Classifier model, NDArray x, NDArray y, ThreatModel threat,
+            Hyperparameters params, long seed) {
+        try (NDScope scope = new NDScope()) {
+            AttackResult r = attack.run(model, x, y, threat, params, seed);
+            scope.suppressNotUsedWarning();
+            return r;
+        }
+    }
+}
