@@ -2,6 +2,7 @@ package dev.defensebench.app.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.defensebench.app.config.Plugins;
 import dev.defensebench.spi.Norm;
 import java.util.List;
 import java.util.Random;
@@ -74,7 +75,7 @@ class WorstCaseTest {
                 success[e][i] = !cleanCorrect[i] || grid.get(e) >= threshold;
             }
         }
-        return new AttackOutcome(name, norm, grid, success, null, 1.0);
+        return new AttackOutcome(name, Plugins.discover().attack(name).traits(), norm, grid, success, null, 1.0, 0, 0);
     }
 
     @Test
@@ -97,6 +98,6 @@ class WorstCaseTest {
                 success[e][i] = !cleanCorrect[i] || distances[i] <= grid.get(e);
             }
         }
-        return new AttackOutcome(name, norm, grid, success, distances, 2.0);
+        return new AttackOutcome(name, Plugins.discover().attack(name).traits(), norm, grid, success, distances, 2.0, 0, 0);
     }
 }
