@@ -96,7 +96,7 @@ public final class Evaluator {
         List<ResultRow> rows = new ArrayList<>();
         WilsonInterval cleanCi = WilsonInterval.of(correct, n);
         String access = model.isDifferentiable() ? ResultRow.WHITE_BOX : ResultRow.BLACK_BOX;
-        rows.add(row(subject, ResultRow.CLEAN_ATTACK, "none", 0, n, clean, clean, cleanCi, Double.NaN, 0, "{}", access,
+        rows.add(row(subject, ResultRow.CLEAN_ATTACK, "clean", "", "none", 0, n, clean, clean, cleanCi, Double.NaN, 0, "{}", access,
                 Double.NaN));
         List<AttackOutcome> outcomes = new ArrayList<>();
         List<AttackEntry> applied = new ArrayList<>();
@@ -114,7 +114,7 @@ public final class Evaluator {
         }
         for (WorstCase.Point p : WorstCase.of(outcomes, cleanCorrect)) {
             String params = json(Map.of("attacks", p.attacks()));
-            rows.add(row(subject, WorstCase.ATTACK, p.norm().label(), p.epsilon(), n, clean, p.robustAccuracy(),
+            rows.add(row(subject, WorstCase.ATTACK, "worst case", "", p.norm().label(), p.epsilon(), n, clean, p.robustAccuracy(),
                     WilsonInterval.of(p.robustCount(), n), Double.NaN, p.seconds(), params, access, Double.NaN));
         }
         double badGradients = Double.NaN;
@@ -196,7 +196,8 @@ public final class Evaluator {
             String paramsJson = json(recorded);
             for (int e = 0; e < grid; e++) {
                 int robust = count(broken[e], false);
-                rows.add(row(subject, label, threat.norm().label(), threat.epsilons().get(e), n, clean, (double) robust / n,
+                rows.add(row(subject, label, attack.traits().displayName() + " (transfer)", attack.traits().flags(),
+                        threat.norm().label(), threat.epsilons().get(e), n, clean, (double) robust / n,
                         WilsonInterval.of(robust, n), Double.NaN, seconds, paramsJson, ResultRow.TRANSFER,
                         (double) n * grid / Math.max(seconds, 1e-9)));
             }
@@ -276,7 +277,7 @@ public final class Evaluator {
         List<ResultRow> rows = new ArrayList<>();
         for (int e = 0; e < o.epsilons().size(); e++) {
             int robust = count(o.success()[e], false);
-            rows.add(row(subject, o.attack(), o.norm().label(), o.epsilons().get(e), n, clean, (double) robust / n,
+            rows.add(row(subject, o.attack(), o.traits().displayName(), o.traits().flags(), o.norm().label(), o.epsilons().get(e), n, clean, (double) robust / n,
                     WilsonInterval.of(robust, n), run.rho2(), o.seconds(), run.paramsJson(), access, throughput));
         }
         return rows;
@@ -390,11 +391,11 @@ public final class Evaluator {
         }
     }
 
-    private static ResultRow row(Subject s, String attack, String norm, double eps, int n, double clean, double robust,
+    private static ResultRow row(Subject s, String attack, String label, String traits, String norm, double eps, int n, double clean, double robust,
             WilsonInterval ci, double rho2, double seconds, String params, String access, double imagesPerSecond) {
         return new ResultRow(s.experiment(), s.model(), s.defense(), s.architecture(), s.dataset(), s.preprocessing(),
                 s.seed(), s.cellHash(), attack, norm, eps, n, clean, robust, ci.low(), ci.high(), rho2,
-                s.trainSeconds(), seconds, params, access, imagesPerSecond);
+                s.trainSeconds(), seconds, params, access, imagesPerSecond, label, traits);
     }
 
     @FunctionalInterface

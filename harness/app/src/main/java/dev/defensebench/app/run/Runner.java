@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.defensebench.app.config.Experiment;
+import dev.defensebench.app.config.ExperimentException;
 import dev.defensebench.app.config.ModelEntry;
 import dev.defensebench.app.config.Plugins;
 import dev.defensebench.app.plan.Cell;
@@ -127,7 +128,11 @@ public final class Runner {
         Preprocessor preprocessor = preprocessing.fit(data.train());
         ImageSplit trainSplit = experiment.trainSize() == null ? data.train()
                 : data.train().first(Math.min(experiment.trainSize(), data.train().count()));
-        ImageSplit testSplit = data.test().first(Math.min(experiment.testSize(), data.test().count()));
+        if (experiment.testSize() > data.test().count()) {
+            throw new ExperimentException("'test_size' is " + experiment.testSize() + " but data set '" + data.name()
+                    + "' has " + data.test().count() + " test images; use at most " + data.test().count());
+        }
+        ImageSplit testSplit = data.test().first(experiment.testSize());
         Shape sampleShape = new Shape(trainSplit.channels(), trainSplit.height(), trainSplit.width());
         InputBox box = new InputBox(preprocessor.lowerBound(), preprocessor.upperBound(), sampleShape);
         Examples train = new Examples(preprocessor.apply(trainSplit), trainSplit.labels(), sampleShape, data.numClasses(), box);
