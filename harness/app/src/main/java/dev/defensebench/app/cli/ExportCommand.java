@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.defensebench.app.run.ModelExport;
+import dev.defensebench.app.run.WriteTarget;
 import dev.defensebench.data.DatasetRegistry;
 import dev.defensebench.data.ImageSplit;
 import dev.defensebench.data.LoadedDataset;
@@ -55,6 +56,7 @@ final class ExportCommand implements Callable<Integer> {
         if (checkImages < 1) {
             throw new IllegalArgumentException("--check must be >= 1, found " + checkImages);
         }
+        WriteTarget.probe(onnx);
         Path cardFile = modelDir.resolve("card.json");
         Path paramsFile = modelDir.resolve("model.params");
         if (!Files.isRegularFile(cardFile) || !Files.isRegularFile(paramsFile)) {

@@ -70,8 +70,11 @@ final class RunCommand implements Callable<Integer> {
         String deviceSetting = device != null ? device : experiment.device();
         EnvironmentException.requireSoundNumerics(Devices.resolve(deviceSetting));
         long start = System.nanoTime();
-        Runner.Summary summary = runEngine.run(new RunJob(experimentFile.toString(), text, experiment, target,
-                deviceSetting, part, DatasetRegistry.defaultDataDir(dataDir), DatasetRegistry::standard, shared));
+        Runner.Summary summary;
+        try (OutputLock lock = OutputLock.acquire(target); InterruptNotice notice = InterruptNotice.install(target, System.err)) {
+            summary = runEngine.run(new RunJob(experimentFile.toString(), text, experiment, target,
+                    deviceSetting, part, DatasetRegistry.defaultDataDir(dataDir), DatasetRegistry::standard, shared));
+        }
         double seconds = (System.nanoTime() - start) / 1e9;
         PrintWriter o = spec.commandLine().getOut();
         o.printf(Locale.ROOT, "trained %d, reused %d models; evaluated %d, reused %d evaluations in %.1f s%n",
