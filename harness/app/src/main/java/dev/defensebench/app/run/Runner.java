@@ -244,7 +244,7 @@ public final class Runner {
         List<TimingMeasurement> timings = List.of();
         Machine machine = null;
         if (experiment.timing().enabled()) {
-            EntryTimer timer = new EntryTimer(experiment.timing(), experiment.attacks(), device);
+            EntryTimer timer = new EntryTimer(experiment.timing(), experiment.attacks(), plugins, device);
             machine = timer.machine();
             timings = timer.time(cell.id(), cell.hash(), cell.architecture(), numClasses, modelDir.resolve(PARAMS_FILE),
                     test, out.resolve("timing").resolve(cell.directoryName()));
@@ -309,7 +309,7 @@ public final class Runner {
         SanityCsv.write(out.resolve(SANITY_FILE), sanity);
         GalleryFile.write(out.resolve(GalleryFile.FILE), gallery);
         if (experiment.timing().enabled()) {
-            EntryTimer timer = new EntryTimer(experiment.timing(), experiment.attacks(), device);
+            EntryTimer timer = new EntryTimer(experiment.timing(), experiment.attacks(), plugins, device);
             TimingReport.write(out.resolve(TimingReport.FILE), new TimingReport(
                     timingMachine != null ? timingMachine : timer.machine(), timer.settings(), timings));
         } else {

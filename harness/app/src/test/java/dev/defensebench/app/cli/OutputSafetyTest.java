@@ -17,18 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** Outputs are never clobbered silently: merge into an input, a locked --out, unwritable targets, interruption. */
 class OutputSafetyTest {
 
-    private static final String VALID = String.join("\n",
-            "name: cli",
-            "dataset: mnist",
-            "device: cpu",
-            "models:",
-            "  - name: vanilla",
-            "    defense: vanilla",
-            "    architectures: [mlp]",
-            "attacks:",
-            "  - {attack: fgsm, norm: Linf, epsilons: [0.1]}",
-            "");
-
     @Test
     void mergeRefusesAnOutputThatIsOneOfItsInputs(@TempDir Path dir) throws IOException {
         Path a = Files.createDirectories(dir.resolve("a"));
@@ -43,7 +31,7 @@ class OutputSafetyTest {
 
     @Test
     void aSecondRunOnTheSameOutputIsRefusedNamingTheLockAndItsHolder(@TempDir Path dir) throws IOException {
-        Path exp = Files.writeString(dir.resolve("exp.yaml"), VALID);
+        Path exp = Files.writeString(dir.resolve("exp.yaml"), CliTest.VALID);
         Path out = dir.resolve("out");
         try (OutputLock held = OutputLock.acquire(out)) {
             CliRun second = CliRun.of("run", exp.toString(), "--out", out.toString(), "--data-dir",

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import dev.defensebench.app.config.AttackEntry;
 import dev.defensebench.app.config.Plugins;
 import dev.defensebench.report.ResultRow;
@@ -12,9 +11,7 @@ import dev.defensebench.report.SanityCheck;
 import dev.defensebench.report.SanityCheck.Status;
 import dev.defensebench.spi.Attack;
 import dev.defensebench.spi.Classifier;
-import dev.defensebench.spi.Examples;
-import dev.defensebench.spi.InputBox;
-import dev.defensebench.spi.ProgressListener;
+import dev.defensebench.testing.ClassifierWrapper;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -33,22 +30,7 @@ class AttackClaimsTest {
     private static final int N = 60;
 
     /** A softmax over another model's logits. */
-    private record Softmax(Classifier inner) implements Classifier {
-        @Override
-        public int numClasses() {
-            return inner.numClasses();
-        }
-
-        @Override
-        public Shape sampleShape() {
-            return inner.sampleShape();
-        }
-
-        @Override
-        public InputBox box() {
-            return inner.box();
-        }
-
+    private record Softmax(Classifier inner) implements ClassifierWrapper {
         @Override
         public NDArray logits(NDArray inputs) {
             return inner.logits(inputs).softmax(1);
@@ -56,22 +38,7 @@ class AttackClaimsTest {
     }
 
     /** Another model behind dropout (p = 0.5) left on at evaluation; the masks come from a seeded {@link Random}. */
-    private record Dropout(Classifier inner, Random random) implements Classifier {
-        @Override
-        public int numClasses() {
-            return inner.numClasses();
-        }
-
-        @Override
-        public Shape sampleShape() {
-            return inner.sampleShape();
-        }
-
-        @Override
-        public InputBox box() {
-            return inner.box();
-        }
-
+    private record Dropout(Classifier inner, Random random) implements ClassifierWrapper {
         @Override
         public NDArray logits(NDArray inputs) {
             float[] mask = new float[(int) inputs.getShape().size()];
@@ -92,32 +59,17 @@ class AttackClaimsTest {
     private static Scored score(UnaryOperator<Classifier> wrap, List<AttackEntry> attacks) {
         Random random = new Random(13);
         try (NDManager m = NDManager.newBaseManager()) {
-            float[][] w = new float[4][16];
-            for (float[] row : w) {
-                for (int j = 0; j < 16; j++) {
-                    row[j] = (float) random.nextGaussian();
-                }
-            }
-            InputBox box = InputBox.uniform(0, 1, QuantisedLinear.SAMPLE);
-            Classifier model = wrap.apply(new QuantisedLinear(m.create(w), m.zeros(new Shape(4)), 0, box));
+            Classifier linear = ToyLinear.random(m, random);
             float[] inputs = new float[N * 16];
             for (int i = 0; i < inputs.length; i++) {
                 inputs[i] = random.nextFloat();
-            }
-            Classifier linear = new QuantisedLinear(m.create(w), m.zeros(new Shape(4)), 0, box);
-            long[] predicted = linear.predict(m.create(inputs, new Shape(N, 1, 4, 4))).toLongArray();
-            int[] labels = new int[N];
-            for (int i = 0; i < N; i++) {
-                labels[i] = (int) predicted[i];
             }
             Map<String, Attack> attackPlugins = new TreeMap<>(Plugins.discover().attacks());
             for (Attack liar : List.of(new LyingAttack(false), new LyingAttack(true))) {
                 attackPlugins.put(liar.name(), liar);
             }
-            Plugins plugins = new Plugins(Map.of(), attackPlugins, Map.of());
-            Evaluation evaluation = new Evaluator(plugins, 30, ProgressListener.SILENT).evaluate(
-                    new Evaluator.Subject("toy", "toy/linear/s0", "none", "linear", "toy", "unit", 0, "hash", 0), model, m,
-                    new Examples(inputs, labels, QuantisedLinear.SAMPLE, 4, box), attacks);
+            Evaluation evaluation = ToyLinear.evaluate(new Plugins(Map.of(), attackPlugins, Map.of()), wrap.apply(linear), m,
+                    ToyLinear.labelled(linear, m, inputs), attacks);
             return new Scored(evaluation.sanity().stream().collect(Collectors.toMap(SanityCheck::check, Function.identity())),
                     evaluation.rows());
         }

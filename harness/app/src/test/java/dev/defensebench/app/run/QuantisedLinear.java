@@ -1,33 +1,17 @@
 package dev.defensebench.app.run;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
 import dev.defensebench.spi.Classifier;
-import dev.defensebench.spi.InputBox;
+import dev.defensebench.testing.ClassifierWrapper;
 
 /**
- * A toy classifier of 1×4×4 inputs for the evaluator tests: z = W · q(x) + b with q the rounding to
- * multiples of {@code step} (the identity when 0; rounding makes every input gradient zero).
+ * A model that rounds its input to multiples of {@code step} first (the identity when 0): rounding
+ * makes every input gradient zero, a deliberately gradient-masked toy.
  */
-record QuantisedLinear(NDArray weights, NDArray bias, double step, InputBox box) implements Classifier {
-
-    /** The shape of one input. */
-    static final Shape SAMPLE = new Shape(1, 4, 4);
-
-    @Override
-    public int numClasses() {
-        return (int) weights.getShape().get(0);
-    }
-
-    @Override
-    public Shape sampleShape() {
-        return SAMPLE;
-    }
+record QuantisedLinear(Classifier inner, double step) implements ClassifierWrapper {
 
     @Override
     public NDArray logits(NDArray inputs) {
-        NDArray flat = inputs.reshape(inputs.getShape().get(0), -1);
-        NDArray q = step == 0 ? flat : flat.div(step).round().mul(step);
-        return q.matMul(weights.transpose()).add(bias);
+        return inner.logits(step == 0 ? inputs : inputs.div(step).round().mul(step));
     }
 }
