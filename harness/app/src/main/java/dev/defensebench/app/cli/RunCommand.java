@@ -5,6 +5,7 @@ import dev.defensebench.app.config.ExperimentLoader;
 import dev.defensebench.app.config.Plugins;
 import dev.defensebench.app.plan.Shard;
 import dev.defensebench.app.run.Devices;
+import dev.defensebench.app.run.OutputLock;
 import dev.defensebench.app.run.PlainEngine;
 import dev.defensebench.app.run.RunEngine;
 import dev.defensebench.app.run.RunEngines;

@@ -3,6 +3,7 @@ package dev.defensebench.app.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.defensebench.app.run.OutputLock;
 import dev.defensebench.app.run.WriteTarget;
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.defensebench.app.cli;
+package dev.defensebench.app.run;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -13,12 +13,13 @@ import java.nio.file.StandardOpenOption;
 /**
  * An exclusive lock on an output directory for the length of a run, so that two runs never train into
  * the same {@code --out} at once: the operating system's lock on {@value #FILE} (released when the
- * process ends, however it ends), which holds the holder's PID for the second run's message.
+ * process ends, however it ends), which holds the holder's PID for the second run's message. A merge
+ * does not copy it.
  */
-final class OutputLock implements AutoCloseable {
+public final class OutputLock implements AutoCloseable {
 
     /** The lock file inside the output directory. */
-    static final String FILE = "run.lock";
+    public static final String FILE = "run.lock";
 
     private final Path dir;
     private final boolean created;
@@ -37,7 +38,7 @@ final class OutputLock implements AutoCloseable {
      *
      * @throws IOException naming the lock file and the PID of the run that holds it
      */
-    static OutputLock acquire(Path dir) throws IOException {
+    public static OutputLock acquire(Path dir) throws IOException {
         boolean created = !Files.exists(dir);
         Files.createDirectories(dir);
         Path file = dir.resolve(FILE);
