@@ -414,11 +414,13 @@ public final class ExperimentLoader {
 
     /** A name that becomes part of paths: safe characters, not "." or "..", at most {@value #MAX_NAME} characters. */
     private static void requireSafeName(String source, String at, String name, String names) {
-        require(source, name.length() <= MAX_NAME, at + "'name' has " + name.length() + " characters; at most " + MAX_NAME
-                + " are allowed (it names " + names + "): '" + excerpt(name) + "'");
+        if (name.length() > MAX_NAME) {
+            throw new ExperimentException(source + ": " + at + "'name' has " + name.length() + " characters; at most "
+                    + MAX_NAME + " are allowed (it names " + names + "); it starts '" + name.substring(0, 20) + "'");
+        }
         require(source, SAFE_NAME.matcher(name).matches() && !name.equals(".") && !name.equals(".."),
                 at + "'name' must use only letters, digits, '.', '_' and '-', and not be '.' or '..' (it names " + names
-                        + "), found '" + excerpt(name) + "'");
+                        + "), found '" + name + "'");
     }
 
     private static void require(String source, boolean ok, String message) {

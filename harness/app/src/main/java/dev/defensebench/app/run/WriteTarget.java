@@ -1,8 +1,10 @@
 package dev.defensebench.app.run;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
@@ -30,6 +32,9 @@ public final class WriteTarget {
     /** An {@link IOException} naming {@code target} and the reason of {@code cause}. */
     public static IOException failure(Path target, IOException cause) {
         String reason = cause instanceof FileSystemException fs && fs.getReason() != null ? fs.getReason()
+                : cause instanceof AccessDeniedException ? "permission denied"
+                : cause instanceof NoSuchFileException ? "its directory does not exist or does not accept new files"
+                : cause instanceof FileSystemException ? cause.getClass().getSimpleName()
                 : cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
         return new IOException("cannot write " + target.toAbsolutePath() + ": " + reason, cause);
     }
