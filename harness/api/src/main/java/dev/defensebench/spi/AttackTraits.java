@@ -15,7 +15,7 @@ import java.util.Locale;
  *     the attack again with it doubled), or null for a single-step attack
  * @param minNorm whether the attack minimises the perturbation norm (runs once; its per-sample norms are
  *     thresholded at every ε) rather than working inside a given ε
- * @param givesRho2 whether its mean ‖Δx‖₂/‖x‖₂ is the board's ρ2 column (DeepFool's robustness
+ * @param givesRho2 whether its mean ‖Δx‖₂/‖x‖₂ under L2 is the board's ρ2 column (DeepFool's robustness
  *     measure); only an L2 min-norm attack can give it
  */
 public record AttackTraits(String displayName, Access access, String stepParameter, boolean minNorm,

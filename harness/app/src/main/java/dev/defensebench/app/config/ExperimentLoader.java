@@ -20,6 +20,7 @@ import dev.defensebench.spi.Defense;
 import dev.defensebench.spi.Hyperparameters;
 import dev.defensebench.spi.Norm;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -28,6 +29,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -48,6 +50,10 @@ public final class ExperimentLoader {
     static final int EXCERPT = 60;
 
     private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9._-]+");
+    /** A run of non-blank characters longer than an excerpt. */
+    private static final Pattern LONG_TOKEN = Pattern.compile("\\S{" + (EXCERPT + 1) + ",}");
+    /** The value Jackson's coercion messages quote: {@code value ("100") to} or {@code value (100.5) to}. */
+    private static final Pattern QUOTED_VALUE = Pattern.compile("value \\((\"?)(.*?)\\1\\) to", Pattern.DOTALL);
     private static final Set<String> DEVICES = Set.of("auto", "cpu", "gpu");
 
     private final Plugins plugins;
@@ -87,7 +93,7 @@ public final class ExperimentLoader {
                 throw new ExperimentException(file + ": " + Files.size(file) + " bytes; experiment files are limited to "
                         + MAX_BYTES + " bytes (1 MiB)");
             }
-            try (java.io.InputStream in = Files.newInputStream(file)) {
+            try (InputStream in = Files.newInputStream(file)) {
                 bytes = in.readNBytes(MAX_BYTES + 1);
             }
         } catch (NoSuchFileException e) {
@@ -162,8 +168,7 @@ public final class ExperimentLoader {
 
     /** The value Jackson's message quotes ("... value ("100") to ..."), quoted and cut to an excerpt. */
     private static String found(MismatchedInputException e) {
-        java.util.regex.Matcher m = Pattern.compile("value \\((\"?)(.*?)\\1\\) to", Pattern.DOTALL)
-                .matcher(String.valueOf(e.getOriginalMessage()));
+        Matcher m = QUOTED_VALUE.matcher(String.valueOf(e.getOriginalMessage()));
         return m.find() ? "\"" + excerpt(m.group(2)) + "\"" : "?";
     }
 
@@ -178,10 +183,10 @@ public final class ExperimentLoader {
         if (message == null) {
             return "";
         }
-        java.util.regex.Matcher m = Pattern.compile("\\S{" + (EXCERPT + 1) + ",}").matcher(message);
+        Matcher m = LONG_TOKEN.matcher(message);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
-            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(excerpt(m.group())));
+            m.appendReplacement(out, Matcher.quoteReplacement(excerpt(m.group())));
         }
         m.appendTail(out);
         return out.length() <= 500 ? out.toString() : out.substring(0, 500) + "…";

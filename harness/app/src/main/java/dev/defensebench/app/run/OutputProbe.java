@@ -15,7 +15,7 @@ import dev.defensebench.spi.Classifier;
  *     divided by its L1 norm first as AutoAttack does; NaN when the outputs are not finite
  * @param probabilities whether every output lies in [0, 1] and every row sums to 1 within {@value #SUM_TOLERANCE}
  */
-record OutputProbe(double spread, boolean probabilities) {
+public record OutputProbe(double spread, boolean probabilities) {
 
     /** Forward passes of the same batch. */
     static final int PASSES = 5;
@@ -23,7 +23,7 @@ record OutputProbe(double spread, boolean probabilities) {
     static final double SUM_TOLERANCE = 1e-5;
 
     /** Probes {@code model} on the batch {@code x}. */
-    static OutputProbe of(Classifier model, NDArray x) {
+    public static OutputProbe of(Classifier model, NDArray x) {
         return Autograd.notRecording(() -> {
             NDArray first = model.logits(x).toType(DataType.FLOAT64, false);
             NDArray firstNormalised = normalised(first);
