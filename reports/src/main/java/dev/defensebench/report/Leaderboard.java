@@ -124,7 +124,7 @@ final class Leaderboard {
         for (ResultRow row : rows) {
             byModel.computeIfAbsent(row.model(), m -> new ArrayList<>()).add(row);
             perPoint |= isWorstCase(row);
-            if (!row.isClean() && !isWorstCase(row) && !Double.isNaN(row.rho2())) {
+            if (!row.isClean() && !isWorstCase(row) && row.isMinNorm()) {
                 minNormGroups.add(AttackKey.of(row).group());
             }
         }
@@ -155,7 +155,7 @@ final class Leaderboard {
             epsilonsByGroup.computeIfAbsent(key.group(), g -> new TreeSet<>()).add(row.epsilon());
             groupSample.putIfAbsent(key.group(), key);
             normsByAttack.computeIfAbsent(row.attack(), a -> new HashSet<>()).add(row.norm());
-            if (!Double.isNaN(row.rho2())) {
+            if (row.isMinNorm()) {
                 minNormGroups.add(key.group());
             }
         }

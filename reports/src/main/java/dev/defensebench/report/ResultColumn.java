@@ -48,7 +48,7 @@ public enum ResultColumn {
             true),
     ATTACK_TRAITS("attack_traits", Type.TEXT, ResultRow::attackTraits,
             "the attack's declared traits, space-separated: its access (gradient, score, random or ensemble), then "
-                    + "iterative, min-norm and rho2 where they apply (empty for clean and worst-case rows; optional "
+                    + "iterative, min-norm and rho2 where they apply (empty for clean, worst-case and transfer rows; optional "
                     + "when read)", true);
 
     /** The value type of a column, as it is checked when a file is read. */

@@ -35,7 +35,7 @@ import java.util.Objects;
  * @param attackLabel    the attack's display name as the attack declares it (e.g. "DeepFool"); the board
  *                       shows it instead of the id; "" reads as the id
  * @param attackTraits   the attack's declared traits as {@link AttackTraits#flags()} writes them (e.g.
- *                       "gradient iterative min-norm rho2"); empty for the clean and worst-case rows
+ *                       "gradient iterative min-norm rho2"); empty for the clean, worst-case and transfer rows
  */
 public record ResultRow(
         String experiment,
@@ -144,6 +144,14 @@ public record ResultRow(
     /** Whether the attack declared that its ρ2 is the board's ρ2 ({@link AttackTraits#givesRho2()}) and this row has one. */
     public boolean givesRho2() {
         return AttackTraits.hasFlag(attackTraits, AttackTraits.RHO2_FLAG) && !Double.isNaN(rho2);
+    }
+
+    /**
+     * Whether the row's attack declared itself min-norm; for a row without declared traits (a file written
+     * before the column existed), whether it carries a ρ2.
+     */
+    public boolean isMinNorm() {
+        return attackTraits.isEmpty() ? !Double.isNaN(rho2) : AttackTraits.hasFlag(attackTraits, AttackTraits.MIN_NORM_FLAG);
     }
 
     /** Whether this is the clean-accuracy row (attack "clean", case-insensitive). */

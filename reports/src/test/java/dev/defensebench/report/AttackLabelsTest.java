@@ -35,4 +35,12 @@ class AttackLabelsTest {
         assertThat(AttackLabels.of(List.of(cw, named, outside)).rho2Attack()).isEqualTo("Outside DeepFool");
         assertThat(AttackLabels.of(List.of(cw)).rho2Attack()).isEqualTo(AttackLabels.NO_RHO2);
     }
+
+    @Test
+    void minNormIsDeclaredAndReadFromRho2OnlyInOlderFiles() {
+        assertThat(declared("linf-df", "DeepFool", "gradient iterative min-norm rho2", Double.NaN).isMinNorm()).isTrue();
+        assertThat(declared("pgd", "PGD", "gradient iterative", Double.NaN).isMinNorm()).isFalse();
+        assertThat(declared("old", "old", "", 0.2).isMinNorm()).as("no traits column: a rho2 marks min-norm").isTrue();
+        assertThat(declared("old", "old", "", Double.NaN).isMinNorm()).isFalse();
+    }
 }

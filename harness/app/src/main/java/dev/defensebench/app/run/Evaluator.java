@@ -196,7 +196,7 @@ public final class Evaluator {
             String paramsJson = json(recorded);
             for (int e = 0; e < grid; e++) {
                 int robust = count(broken[e], false);
-                rows.add(row(subject, label, attack.traits().displayName() + " (transfer)", attack.traits().flags(),
+                rows.add(row(subject, label, attack.traits().displayName() + " (transfer)", "",
                         threat.norm().label(), threat.epsilons().get(e), n, clean, (double) robust / n,
                         WilsonInterval.of(robust, n), Double.NaN, seconds, paramsJson, ResultRow.TRANSFER,
                         (double) n * grid / Math.max(seconds, 1e-9)));
