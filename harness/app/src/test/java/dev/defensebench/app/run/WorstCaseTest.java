@@ -81,8 +81,8 @@ class WorstCaseTest {
     @Test
     void medianDistanceCountsUnfoundPointsAsInfiniteAndSkipsUnusedOnes() {
         float inf = Float.POSITIVE_INFINITY;
-        AttackOutcome o = new AttackOutcome("fmn", Norm.L2, List.of(1.0), new boolean[1][5],
-                new float[] {0.5f, 3f, inf, 0.1f, 9f}, 1);
+        AttackOutcome o = new AttackOutcome("fmn", Plugins.discover().attack("fmn").traits(), Norm.L2, List.of(1.0),
+                new boolean[1][5], new float[] {0.5f, 3f, inf, 0.1f, 9f}, 1, 0, 0);
         assertThat(o.medianDistance(new boolean[] {true, true, true, true, false})).isEqualTo(1.75);
         assertThat(o.medianDistance(new boolean[] {true, true, true, false, false})).isEqualTo(3.0);
         assertThat(o.medianDistance(new boolean[] {false, false, true, false, false})).isInfinite();
