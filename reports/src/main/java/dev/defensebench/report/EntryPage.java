@@ -1,8 +1,7 @@
 package dev.defensebench.report;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.defensebench.files.Json;
 import dev.defensebench.model.ModelCard;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,9 +20,6 @@ import java.util.function.Function;
  * reproduce the entry.
  */
 final class EntryPage {
-
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
     private EntryPage() {
     }
@@ -217,7 +213,7 @@ final class EntryPage {
 
     private static String json(Object value) {
         try {
-            return JSON.writeValueAsString(value);
+            return Json.PRETTY.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -1,7 +1,8 @@
 package dev.defensebench.report;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.defensebench.files.AtomicFiles;
+import dev.defensebench.files.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,17 +11,13 @@ import java.util.List;
 /** Reads and writes a JSON list of {@link GalleryExample}s ({@code gallery.json} beside {@code results.csv}). */
 public final class GalleryFile {
 
-    /** The file name beside {@code results.csv}. */
-    public static final String FILE = "gallery.json";
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private GalleryFile() {
     }
 
     /** Writes {@code examples} to {@code file} atomically. */
     public static void write(Path file, List<GalleryExample> examples) throws IOException {
-        String text = JSON.writeValueAsString(examples);
+        String text = Json.MAPPER.writeValueAsString(examples);
         AtomicFiles.write(file, out -> out.write(text));
     }
 
@@ -30,7 +27,7 @@ public final class GalleryFile {
             return List.of();
         }
         try {
-            return JSON.readValue(file.toFile(), new TypeReference<List<GalleryExample>>() {});
+            return Json.MAPPER.readValue(file.toFile(), new TypeReference<List<GalleryExample>>() {});
         } catch (IOException | RuntimeException e) {
             throw new IOException(file + ": not a valid gallery file: " + e.getMessage(), e);
         }

@@ -1,8 +1,8 @@
 package dev.defensebench.report;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.defensebench.files.AtomicFiles;
+import dev.defensebench.files.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,9 +18,7 @@ import java.util.Map;
 public final class HeadlineFile {
 
     /** The file name beside {@code results.csv}. */
-    public static final String FILE = "headline.json";
-
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    public static final String FILE = OutputLayout.HEADLINE;
 
     private HeadlineFile() {
     }
@@ -32,8 +30,7 @@ public final class HeadlineFile {
             Files.deleteIfExists(file);
             return;
         }
-        String text = JSON.writeValueAsString(epsilons);
-        AtomicFiles.write(file, out -> out.write(text));
+        AtomicFiles.write(file, Json.PRETTY.writeValueAsBytes(epsilons));
     }
 
     /**
@@ -48,7 +45,7 @@ public final class HeadlineFile {
         }
         Map<String, Double> epsilons;
         try {
-            epsilons = JSON.readValue(file.toFile(), new TypeReference<LinkedHashMap<String, Double>>() {});
+            epsilons = Json.MAPPER.readValue(file.toFile(), new TypeReference<LinkedHashMap<String, Double>>() {});
         } catch (IOException | RuntimeException e) {
             throw new IOException(file + ": not a valid headline file (expected {\"Linf\": 0.1, \"L2\": 1.5}): "
                     + e.getMessage(), e);

@@ -1,5 +1,6 @@
 package dev.defensebench.report;
 
+import dev.defensebench.files.AtomicFiles;
 import freemarker.template.Template;
 import freemarker.template.TemplateException;
 import java.io.IOException;
@@ -23,8 +24,6 @@ public final class LeaderboardSite {
 
     /** The page's file name. */
     public static final String INDEX = "index.html";
-    /** The name of the CSV copy of the rows, linked from the page. */
-    public static final String RESULTS = "results.csv";
 
     private static final String TEMPLATE = "leaderboard.ftlh";
 
@@ -47,7 +46,7 @@ public final class LeaderboardSite {
             Instant generatedAt) throws IOException {
         String html = render(experimentName, rows, models, generatedAt);
         Files.createDirectories(siteDir);
-        ResultsCsv.write(siteDir.resolve(RESULTS), rows);
+        ResultsCsv.write(siteDir.resolve(OutputLayout.RESULTS), rows);
         AtomicFiles.write(siteDir.resolve(INDEX), out -> out.write(html));
     }
 
@@ -58,7 +57,7 @@ public final class LeaderboardSite {
         Map<String, Object> page = new LinkedHashMap<>();
         page.put("experiment", experimentName);
         page.put("generatedAt", DateTimeFormatter.ISO_INSTANT.format(generatedAt.truncatedTo(ChronoUnit.SECONDS)));
-        page.put("resultsFile", RESULTS);
+        page.put("resultsFile", OutputLayout.RESULTS);
         page.put("summaryFile", "");
         page.put("rowCount", Integer.toString(rows.size()));
         page.put("rho2Attack", AttackLabels.of(rows).rho2Attack());

@@ -1,8 +1,7 @@
 package dev.defensebench.report;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.defensebench.files.Json;
 import dev.defensebench.model.ModelCard;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,8 +17,6 @@ import java.util.function.Function;
  * and seeds). Values are written as JSON flow values, which are valid YAML.
  */
 final class ReproduceConfig {
-
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
     private ReproduceConfig() {
     }
@@ -101,7 +98,7 @@ final class ReproduceConfig {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> parse(String params) {
         try {
-            Object value = JSON.readValue(params.isEmpty() ? "{}" : params, Object.class);
+            Object value = Json.MAPPER.readValue(params.isEmpty() ? "{}" : params, Object.class);
             return value instanceof Map<?, ?> m ? new TreeMap<>((Map<String, Object>) m) : new TreeMap<>();
         } catch (JsonProcessingException e) {
             return new TreeMap<>();
@@ -110,7 +107,7 @@ final class ReproduceConfig {
 
     private static String json(Object value) {
         try {
-            return JSON.writeValueAsString(value);
+            return Json.MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -1,7 +1,6 @@
 package dev.defensebench.report;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.defensebench.files.Json;
 import dev.defensebench.model.ModelCard;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,7 +16,7 @@ import java.util.stream.Stream;
 /**
  * Everything one run left in its results directory, as the report reads it: {@code results.csv}
  * (required), {@code sanity.csv}, {@code timing.json}, {@code gallery.json} and the model cards
- * {@code models/*}{@code /card.json} (all optional).
+ * {@code models/*}{@code /card.json} and {@code failures.json} (all optional).
  *
  * @param dir     the results directory
  * @param label   a short name of the run (the directory name)
@@ -27,17 +26,11 @@ import java.util.stream.Stream;
  * @param timing  the timing report, or null when there is no {@code timing.json}
  * @param gallery adversarial examples, possibly empty
  * @param cards   the model cards, possibly empty
+ * @param failures the entries whose training failed or was skipped ({@code failures.json}), possibly empty
  */
 public record ResultSet(Path dir, String label, Instant when, List<ResultRow> rows, List<SanityCheck> sanity,
-        TimingReport timing, List<GalleryExample> gallery, List<ModelCard> cards) {
+        TimingReport timing, List<GalleryExample> gallery, List<ModelCard> cards, List<FailedEntry> failures) {
 
-    /** The results file name. */
-    public static final String RESULTS = "results.csv";
-    /** The sanity-check file name. */
-    public static final String SANITY = "sanity.csv";
-
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     /** Rejects nulls where a value is required; copies the lists. */
     public ResultSet {
@@ -48,6 +41,7 @@ public record ResultSet(Path dir, String label, Instant when, List<ResultRow> ro
         sanity = sanity == null ? null : List.copyOf(sanity);
         gallery = List.copyOf(gallery);
         cards = List.copyOf(cards);
+        failures = List.copyOf(failures);
     }
 
     /**
@@ -59,27 +53,27 @@ public record ResultSet(Path dir, String label, Instant when, List<ResultRow> ro
      */
     public static ResultSet read(Path dir) throws IOException {
         Path base = Files.isRegularFile(dir) ? dir.toAbsolutePath().getParent() : dir;
-        Path results = base.resolve(RESULTS);
+        Path results = base.resolve(OutputLayout.RESULTS);
         if (!Files.isRegularFile(results)) {
             throw new NoSuchFileException(results.toString(), null,
-                    "no " + RESULTS + " in " + base + " (expected the output directory of 'defense-bench run')");
+                    "no " + OutputLayout.RESULTS + " in " + base + " (expected the output directory of 'defense-bench run')");
         }
         List<ResultRow> rows = ResultsCsv.read(results);
-        Path sanityFile = base.resolve(SANITY);
+        Path sanityFile = base.resolve(OutputLayout.SANITY);
         List<SanityCheck> sanity = Files.exists(sanityFile) ? SanityCsv.read(sanityFile) : null;
-        TimingReport timing = TimingReport.read(base.resolve(TimingReport.FILE));
-        List<GalleryExample> gallery = GalleryFile.read(base.resolve(GalleryFile.FILE));
+        TimingReport timing = TimingReport.read(base.resolve(OutputLayout.TIMING));
+        List<GalleryExample> gallery = GalleryFile.read(base.resolve(OutputLayout.GALLERY));
         List<ModelCard> cards = new ArrayList<>();
-        Path models = base.resolve("models");
+        Path models = OutputLayout.of(base).models();
         if (Files.isDirectory(models)) {
             List<Path> cardFiles;
             try (Stream<Path> dirs = Files.list(models)) {
-                cardFiles = dirs.map(d -> d.resolve("card.json")).filter(Files::isRegularFile)
+                cardFiles = dirs.map(d -> d.resolve(OutputLayout.CARD)).filter(Files::isRegularFile)
                         .sorted(Comparator.naturalOrder()).toList();
             }
             for (Path card : cardFiles) {
                 try {
-                    cards.add(JSON.readValue(card.toFile(), ModelCard.class));
+                    cards.add(Json.MAPPER.readValue(card.toFile(), ModelCard.class));
                 } catch (IOException | RuntimeException e) {
                     throw new IOException(card + ": not a valid model card: " + e.getMessage(), e);
                 }
@@ -87,7 +81,8 @@ public record ResultSet(Path dir, String label, Instant when, List<ResultRow> ro
         }
         Path name = base.toAbsolutePath().normalize().getFileName();
         return new ResultSet(base, name == null ? base.toString() : name.toString(),
-                Files.getLastModifiedTime(results).toInstant(), rows, sanity, timing, gallery, cards);
+                Files.getLastModifiedTime(results).toInstant(), rows, sanity, timing, gallery, cards,
+                FailuresFile.read(base.resolve(OutputLayout.FAILURES)));
     }
 
     /** The experiment name of the rows (the first one), or the directory label when there are none. */

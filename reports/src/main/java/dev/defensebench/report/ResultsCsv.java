@@ -1,8 +1,8 @@
 package dev.defensebench.report;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.defensebench.files.AtomicFiles;
+import dev.defensebench.files.Json;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
@@ -36,9 +36,6 @@ public final class ResultsCsv {
     private static final CSVFormat READ_FORMAT = CSVFormat.RFC4180.builder()
             .setIgnoreEmptyLines(true)
             .get();
-
-    private static final ObjectMapper JSON =
-            new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private ResultsCsv() {
     }
@@ -170,7 +167,7 @@ public final class ResultsCsv {
             switch (column.type()) {
                 case TEXT:
                     if (column == ResultColumn.ATTACK_PARAMS && !text.isEmpty()) {
-                        JSON.readTree(text);
+                        Json.MAPPER.readTree(text);
                     }
                     return text;
                 case LONG:

@@ -1,5 +1,6 @@
 package dev.defensebench.report;
 
+import dev.defensebench.files.AtomicFiles;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -18,8 +19,6 @@ import org.apache.commons.csv.CSVRecord;
  */
 public final class SanityCsv {
 
-    /** The file name inside a results directory. */
-    public static final String FILE_NAME = "sanity.csv";
 
     /** The header row, in order. */
     public static final List<String> HEADER = List.of("model", "check", "status", "value", "threshold", "detail");

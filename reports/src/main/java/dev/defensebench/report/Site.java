@@ -1,7 +1,7 @@
 package dev.defensebench.report;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.defensebench.files.AtomicFiles;
+import dev.defensebench.files.Json;
 import dev.defensebench.model.ModelCard;
 import freemarker.template.Template;
 import freemarker.template.TemplateException;
@@ -39,8 +39,6 @@ public final class Site {
     public static final String SUMMARY = "summary.json";
     /** The directory of the entry pages. */
     public static final String ENTRIES = "entries";
-
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /**
      * What was written.
@@ -151,7 +149,7 @@ public final class Site {
         Map<String, Object> page = new LinkedHashMap<>();
         page.put("experiment", current.experiment());
         page.put("generatedAt", generated);
-        page.put("resultsFile", ResultSet.RESULTS);
+        page.put("resultsFile", OutputLayout.RESULTS);
         page.put("summaryFile", SUMMARY);
         page.put("rowCount", Integer.toString(current.rows().size()));
         AttackLabels labels = AttackLabels.of(current.rows());
@@ -163,6 +161,8 @@ public final class Site {
                 .toList());
         page.put("timedAttacks", timedAttacks.stream().map(labels::of).toList());
         page.put("hasSanity", current.sanity() != null);
+        page.put("failures", current.failures().stream().map(f -> Map.of("model", f.model(), "defense", f.defense(),
+                "architecture", f.architecture(), "status", f.statusLabel(), "reason", f.reason())).toList());
         page.put("hasHistory", previous != null);
         page.put("runCount", Integer.toString(runs.size()));
         page.put("previousRun", previous == null ? "" : previous.label() + " (" + previous.when().truncatedTo(ChronoUnit.SECONDS) + ")");
@@ -184,17 +184,17 @@ public final class Site {
             entryPage.put("generatedAt", generated);
             entryPage.put("experiment", current.experiment());
             String html = render(entry, entryPage);
-            AtomicFiles.writeQuickly(siteDir.resolve(ENTRIES).resolve(pages.get(model)), html);
+            AtomicFiles.write(siteDir.resolve(ENTRIES).resolve(pages.get(model)), out -> out.write(html), false);
         }
         String html = render(index, page);
-        Path source = current.dir().resolve(ResultSet.RESULTS);
+        Path source = current.dir().resolve(OutputLayout.RESULTS);
         if (Files.isRegularFile(source)
-                && !source.toAbsolutePath().normalize().equals(siteDir.resolve(ResultSet.RESULTS).toAbsolutePath().normalize())) {
-            AtomicFiles.copy(source, siteDir.resolve(ResultSet.RESULTS)); // the rows as they were written
+                && !source.toAbsolutePath().normalize().equals(siteDir.resolve(OutputLayout.RESULTS).toAbsolutePath().normalize())) {
+            AtomicFiles.copy(source, siteDir.resolve(OutputLayout.RESULTS)); // the rows as they were written
         } else {
-            ResultsCsv.write(siteDir.resolve(ResultSet.RESULTS), current.rows());
+            ResultsCsv.write(siteDir.resolve(OutputLayout.RESULTS), current.rows());
         }
-        String summary = JSON.writeValueAsString(Summaries.of(current, tables, changes, generated, pages));
+        String summary = Json.PRETTY.writeValueAsString(Summaries.of(current, tables, changes, generated, pages));
         AtomicFiles.write(siteDir.resolve(SUMMARY), out -> out.write(summary));
         AtomicFiles.write(siteDir.resolve(INDEX), out -> out.write(html));
         return new Result(siteDir.resolve(INDEX), rowsByModel.size(), changes, previous);

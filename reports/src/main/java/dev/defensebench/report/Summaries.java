@@ -15,7 +15,7 @@ final class Summaries {
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("experiment", current.experiment());
         summary.put("generated_at", generatedAt);
-        summary.put("results", ResultSet.RESULTS);
+        summary.put("results", OutputLayout.RESULTS);
         summary.put("machine", current.timing() == null ? null : current.timing().machine());
         summary.put("timing_settings", current.timing() == null ? null : current.timing().settings());
         summary.put("boards", tables.stream().map(t -> {

@@ -1,7 +1,7 @@
 package dev.defensebench.report;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.defensebench.files.AtomicFiles;
+import dev.defensebench.files.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,10 +19,6 @@ import java.util.Objects;
  */
 public record TimingReport(Machine machine, Map<String, String> settings, List<TimingMeasurement> measurements) {
 
-    /** The file name beside {@code results.csv}. */
-    public static final String FILE = "timing.json";
-
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** Rejects nulls; copies the settings (keeping their order) and the measurements. */
     public TimingReport {
@@ -33,7 +29,7 @@ public record TimingReport(Machine machine, Map<String, String> settings, List<T
 
     /** Writes {@code report} to {@code file} atomically. */
     public static void write(Path file, TimingReport report) throws IOException {
-        String text = JSON.writeValueAsString(report);
+        String text = Json.PRETTY.writeValueAsString(report);
         AtomicFiles.write(file, out -> out.write(text));
     }
 
@@ -47,7 +43,7 @@ public record TimingReport(Machine machine, Map<String, String> settings, List<T
             return null;
         }
         try {
-            return JSON.readValue(file.toFile(), TimingReport.class);
+            return Json.MAPPER.readValue(file.toFile(), TimingReport.class);
         } catch (IOException | RuntimeException e) {
             throw new IOException(file + ": not a valid timing file: " + e.getMessage(), e);
         }

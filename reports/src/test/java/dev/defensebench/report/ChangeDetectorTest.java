@@ -25,7 +25,7 @@ class ChangeDetectorTest {
     }
 
     private static ResultSet run(List<ResultRow> rows, TimingReport timing) {
-        return new ResultSet(Path.of("r"), "r", Instant.EPOCH, rows, null, timing, List.of(), List.of());
+        return new ResultSet(Path.of("r"), "r", Instant.EPOCH, rows, null, timing, List.of(), List.of(), List.of());
     }
 
     private static TimingReport timing(Machine machine, double latency, double throughput) {

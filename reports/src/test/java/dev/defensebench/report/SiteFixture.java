@@ -2,6 +2,7 @@ package dev.defensebench.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.defensebench.model.ModelCard;
+import dev.defensebench.report.OutputLayout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,26 +85,26 @@ final class SiteFixture {
                     new ModelCard.DataIdentity("mnist", "abc", 60000, "unit", "pixels / 255"),
                     Map.of("version", "0.1.0-SNAPSHOT", "git_commit", "0123456789abcdef0123456789abcdef01234567"),
                     Map.of("djl", "0.36.0"), "cpu()", List.of(12.5, 11.75), Map.of("loss", 0.05),
-                    Map.of("rho2_train", 0.2), "2026-11-25T10:00:00Z");
+                    Map.of("rho2_train", 0.2), "2026-11-25T10:00:00Z", "0".repeat(64));
             Path modelDir = dir.resolve("models").resolve("cell" + index);
             Files.createDirectories(modelDir);
             json.writeValue(modelDir.resolve("card.json").toFile(), card);
             index++;
         }
-        ResultsCsv.write(dir.resolve(ResultSet.RESULTS), rows);
+        ResultsCsv.write(dir.resolve(OutputLayout.RESULTS), rows);
         if (sanity) {
-            SanityCsv.write(dir.resolve(ResultSet.SANITY), checks);
+            SanityCsv.write(dir.resolve(OutputLayout.SANITY), checks);
         }
         if (timing) {
             Map<String, String> settings = new LinkedHashMap<>();
             settings.put("preset", "fast");
             settings.put("forks", "0");
-            TimingReport.write(dir.resolve(TimingReport.FILE), new TimingReport(new Machine("Test CPU 9000", 2,
+            TimingReport.write(dir.resolve(OutputLayout.TIMING), new TimingReport(new Machine("Test CPU 9000", 2,
                     1L << 30, "none", "cpu()", "Linux 6.1 amd64", "OpenJDK 17", "0.36.0 PyTorch 2.7.1"), settings,
                     measurements));
         }
-        GalleryFile.write(dir.resolve(GalleryFile.FILE), gallery);
-        Files.setLastModifiedTime(dir.resolve(ResultSet.RESULTS), FileTime.from(when));
+        GalleryFile.write(dir.resolve(OutputLayout.GALLERY), gallery);
+        Files.setLastModifiedTime(dir.resolve(OutputLayout.RESULTS), FileTime.from(when));
         return dir;
     }
 

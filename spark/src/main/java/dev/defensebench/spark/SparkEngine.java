@@ -93,7 +93,18 @@ public final class SparkEngine implements RunEngine {
         Map<String, CellOutcome> byHash = new HashMap<>();
         List<List<Cell>> waves = CellWaves.of(cells);
         for (int w = 0; w < waves.size(); w++) {
-            List<Cell> wave = waves.get(w);
+            List<Cell> wave = new ArrayList<>();
+            for (Cell cell : waves.get(w)) {
+                CellOutcome skipped = Runner.skippedForParent(cell, byHash);
+                if (skipped != null) {
+                    byHash.put(cell.hash(), skipped); // its parent failed: no task
+                } else {
+                    wave.add(cell);
+                }
+            }
+            if (wave.isEmpty()) {
+                continue;
+            }
             List<String> hashes = wave.stream().map(Cell::hash).toList();
             String description = String.format(Locale.ROOT, "defense-bench wave %d/%d: %d cells", w + 1, waves.size(),
                     wave.size());

@@ -68,7 +68,8 @@ final class WorkerRuns {
             Cell cell = context.plan().cells().stream().filter(c -> c.hash().equals(cellHash)).findFirst()
                     .orElseThrow(() -> new IllegalStateException("this worker's plan of " + spec.experimentFile()
                             + " has no cell with hash " + cellHash + ": its data (SHA-256 " + context.data().sha256()
-                            + ") or defense-bench version (" + context.version() + ") differ from the driver's"));
+                            + ") or code (defense-bench " + context.version() + ", " + context.code().libraries()
+                            + ", the plugins' class files) differ from the driver's"));
             long start = System.nanoTime();
             CellOutcome outcome = spec.store().withCell(cell, out -> runner.runCell(context, cell, out, device));
             LOG.info("{}: {} and {} on {} in {} s", cell.id(), outcome.trained() ? "trained" : "model reused",

@@ -23,6 +23,8 @@ import java.util.Map;
  * @param metrics last-epoch training metrics
  * @param notes defense-specific figures
  * @param createdAt ISO-8601 time the training finished
+ * @param paramsSha256 SHA-256 (hex) of the {@code model.params} file written with this card; a file that
+ *     does not match it is not used
  */
 public record ModelCard(
         String cellId,
@@ -40,7 +42,8 @@ public record ModelCard(
         List<Double> epochSeconds,
         Map<String, Double> metrics,
         Map<String, Object> notes,
-        String createdAt) {
+        String createdAt,
+        String paramsSha256) {
 
     /** Total training wall time in seconds. */
     public double trainSeconds() {

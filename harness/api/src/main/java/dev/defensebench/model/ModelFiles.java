@@ -9,6 +9,9 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 
 /** Serialises a network's parameters (DJL's parameter format) to and from bytes. */
 public final class ModelFiles {
@@ -24,6 +27,15 @@ public final class ModelFiles {
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
+    }
+
+    /** SHA-256 (hex) of parameter bytes, as recorded in the model card ({@link ModelCard#paramsSha256()}). */
+    public static String sha256(byte[] parameters) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(parameters));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM has no SHA-256", e);
+        }
     }
 
     /**

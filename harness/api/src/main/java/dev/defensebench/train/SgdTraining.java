@@ -119,6 +119,7 @@ public final class SgdTraining {
             order[i] = i;
         }
         for (int epoch = 0; epoch < s.epochs(); epoch++) {
+            int stepInEpoch = 0;
             shuffle(order, shuffle);
             request.progress().start(String.format(Locale.ROOT, "train (%s) epoch %d/%d", label, epoch + 1, s.epochs()),
                     stepsPerEpoch);
@@ -145,6 +146,13 @@ public final class SgdTraining {
                         afterStep.apply(block);
                         return null;
                     });
+                    stepInEpoch++;
+                    try {
+                        requireFinite(block, values.get("loss"), epoch + 1, stepInEpoch, stepsPerEpoch);
+                    } catch (TrainingDivergedException e) {
+                        request.progress().finish(label + " stopped: " + e.getMessage());
+                        throw e;
+                    }
                     correct += values.remove("correct").longValue();
                     seen += size;
                     values.forEach((k, v) -> sums.merge(k, (double) v * size, Double::sum));
@@ -178,6 +186,39 @@ public final class SgdTraining {
         });
         optimizer.update(grads, lr);
         return values;
+    }
+
+    /**
+     * Stops the training when the step's loss or any weight after it is NaN or infinite: a diverged
+     * network is no model, and every later step would only carry the NaN along.
+     */
+    static void requireFinite(Block block, float loss, int epoch, int step, int steps) {
+        String where = String.format(Locale.ROOT, "at epoch %d, step %d of %d", epoch, step, steps);
+        if (!Float.isFinite(loss)) {
+            throw new TrainingDivergedException("non-finite loss (" + loss + ") " + where
+                    + " (a learning rate too high is the usual cause)");
+        }
+        String bad = nonFiniteParameter(block);
+        if (bad != null) {
+            throw new TrainingDivergedException("non-finite weights in parameter '" + bad + "' " + where
+                    + " (a learning rate too high is the usual cause)");
+        }
+    }
+
+    /** The name of the first parameter of {@code block} holding a NaN or an infinity, or null when all are finite. */
+    public static String nonFiniteParameter(Block block) {
+        return Autograd.notRecording(() -> {
+            for (Pair<String, Parameter> p : block.getParameters()) {
+                NDArray w = p.getValue().getArray();
+                try (NDArray nan = w.isNaN(); NDArray inf = w.isInfinite(); NDArray either = nan.logicalOr(inf);
+                        NDArray any = either.any()) {
+                    if (any.getBoolean()) {
+                        return p.getKey();
+                    }
+                }
+            }
+            return null;
+        });
     }
 
     private static float scalar(NDArray value) {

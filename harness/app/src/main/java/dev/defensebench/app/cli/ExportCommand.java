@@ -5,9 +5,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.defensebench.app.run.ModelExport;
 import dev.defensebench.app.run.WriteTarget;
+import dev.defensebench.app.run.StoredModel;
 import dev.defensebench.data.DatasetRegistry;
 import dev.defensebench.data.ImageSplit;
 import dev.defensebench.data.LoadedDataset;
@@ -17,6 +17,7 @@ import dev.defensebench.model.Architecture;
 import dev.defensebench.model.Architectures;
 import dev.defensebench.model.ModelCard;
 import dev.defensebench.model.ModelFiles;
+import dev.defensebench.report.OutputLayout;
 import dev.defensebench.spi.InputBox;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -57,13 +58,14 @@ final class ExportCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--check must be >= 1, found " + checkImages);
         }
         WriteTarget.probe(onnx);
-        Path cardFile = modelDir.resolve("card.json");
-        Path paramsFile = modelDir.resolve("model.params");
+        Path cardFile = modelDir.resolve(OutputLayout.CARD);
+        Path paramsFile = modelDir.resolve(OutputLayout.PARAMS);
         if (!Files.isRegularFile(cardFile) || !Files.isRegularFile(paramsFile)) {
             throw new IllegalArgumentException(modelDir + ": not a trained model directory (expected card.json and "
                     + "model.params, as written under OUT/models/ by 'defense-bench run')");
         }
-        ModelCard card = new ObjectMapper().readValue(cardFile.toFile(), ModelCard.class);
+        StoredModel stored = StoredModel.read(modelDir);
+        ModelCard card = stored.card();
         LoadedDataset data = DatasetRegistry.standard().load(card.data().dataset(), DatasetRegistry.defaultDataDir(dataDir));
         Preprocessing kind = Preprocessing.parse(card.data().preprocessing());
         if (kind == Preprocessing.PAPER && !data.sha256().equals(card.data().sha256())) {
@@ -79,7 +81,7 @@ final class ExportCommand implements Callable<Integer> {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
             Block block = architecture.build(sampleShape, data.numClasses());
             block.initialize(manager, DataType.FLOAT32, new Shape(1).addAll(sampleShape));
-            ModelFiles.loadParameters(block, manager, Files.readAllBytes(paramsFile));
+            ModelFiles.loadParameters(block, manager, stored.params());
             ModelExport.Check result = ModelExport.write(block, architecture, card, preprocessor, box, data.numClasses(),
                     preprocessor.apply(check), onnx);
             PrintWriter out = spec.commandLine().getOut();

@@ -1,6 +1,7 @@
 package dev.defensebench.app.cli;
 
 import dev.defensebench.app.run.ShardMerge;
+import dev.defensebench.report.OutputLayout;
 import dev.defensebench.report.ResultSet;
 import dev.defensebench.report.Site;
 import java.io.PrintWriter;
@@ -42,14 +43,14 @@ final class MergeCommand implements Callable<Integer> {
             }
         }
         ShardMerge.Result merged = ShardMerge.merge(shards, out, partial);
-        Site.Result site = Site.write(ResultSet.read(out), List.of(), out.resolve("site"), Instant.now());
+        Site.Result site = Site.write(ResultSet.read(out), List.of(), OutputLayout.of(out).site(), Instant.now());
         PrintWriter o = spec.commandLine().getOut();
         o.printf("merged %d shards of '%s': %d cells, %d result rows, %d files copied%n", shards.size(),
                 merged.manifest().experiment(), merged.manifest().cells().size(), merged.rows().size(), merged.filesCopied());
         for (Path dropped : merged.timingsDropped()) {
             o.println("timings of " + dropped + " left out: timed on another machine or with other settings than the first shard");
         }
-        o.println("results: " + out.resolve("results.csv").toAbsolutePath());
+        o.println("results: " + OutputLayout.of(out).results().toAbsolutePath());
         o.println("report:  " + site.index().toAbsolutePath());
         o.flush();
         return 0;

@@ -1,6 +1,7 @@
 package dev.defensebench.app.cli;
 
 import dev.defensebench.report.Change;
+import dev.defensebench.report.OutputLayout;
 import dev.defensebench.report.ResultSet;
 import dev.defensebench.report.Site;
 import java.io.PrintWriter;
@@ -51,7 +52,7 @@ final class ReportCommand implements Callable<Integer> {
         for (Path dir : history) {
             earlier.add(ResultSet.read(dir));
         }
-        Path site = out != null ? out : current.dir().resolve("site");
+        Path site = out != null ? out : OutputLayout.of(current.dir()).site();
         Site.Result result = Site.write(current, earlier, site, Instant.now());
         PrintWriter o = spec.commandLine().getOut();
         o.println("report: " + result.index().toAbsolutePath() + " (" + result.entries() + " entries)");

@@ -12,6 +12,8 @@ import dev.defensebench.app.run.RunEngines;
 import dev.defensebench.app.run.RunJob;
 import dev.defensebench.app.run.Runner;
 import dev.defensebench.data.DatasetRegistry;
+import dev.defensebench.report.FailedEntry;
+import dev.defensebench.report.OutputLayout;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -23,8 +25,15 @@ import picocli.CommandLine.Parameters;
 
 /** {@code defense-bench run EXPERIMENT.yaml}: train, attack, write results and the site. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Run an experiment: train every entry (reusing finished ones), attack it, write results.csv and site/index.html.")
+        description = "Run an experiment: train every entry (reusing finished ones), attack it, write results.csv and site/index.html.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:every cell has results", "1:a bug (with its trace)", "2:bad input (a message names it)",
+                "4:this machine computes wrong numbers (numerics check)",
+                "5:the run finished, but some cells failed or were skipped (see failures.json)"})
 final class RunCommand implements Callable<Integer> {
+
+    /** The exit code of a run that finished, but where at least one cell failed or was skipped. */
+    static final int FAILED_CELLS = 5;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -77,14 +86,28 @@ final class RunCommand implements Callable<Integer> {
                     deviceSetting, part, DatasetRegistry.defaultDataDir(dataDir), DatasetRegistry::standard, shared));
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        PrintWriter o = spec.commandLine().getOut();
+        return report(summary, seconds, spec.commandLine().getOut(), err);
+    }
+
+    /**
+     * Prints what the run did and where its results are, then each cell without results on {@code err};
+     * returns the exit code: 0, or {@link #FAILED_CELLS} when any cell failed or was skipped.
+     */
+    static int report(Runner.Summary summary, double seconds, PrintWriter o, PrintWriter err) {
         o.printf(Locale.ROOT, "trained %d, reused %d models; evaluated %d, reused %d evaluations in %.1f s%n",
                 summary.trained().size(), summary.reused().size(), summary.evaluated().size(),
                 summary.evaluationsReused().size(), seconds);
         o.println("results: " + summary.results().toAbsolutePath());
         o.println("report:  " + summary.site().toAbsolutePath());
         o.flush();
+        if (!summary.failures().isEmpty()) {
+            err.printf(Locale.ROOT, "defense-bench: %d cell(s) have no results (listed apart under \"Failed entries\" on "
+                    + "the board, and in %s); exit code %d:%n", summary.failures().size(), OutputLayout.FAILURES, FAILED_CELLS);
+            for (FailedEntry f : summary.failures()) {
+                err.printf(Locale.ROOT, "  %s %s: %s%n", f.model(), f.statusLabel(), f.reason());
+            }
+        }
         err.flush();
-        return 0;
+        return summary.failures().isEmpty() ? 0 : FAILED_CELLS;
     }
 }

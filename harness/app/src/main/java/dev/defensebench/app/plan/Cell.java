@@ -6,7 +6,8 @@ import dev.defensebench.spi.Hyperparameters;
 /**
  * One model to train and score: an experiment entry on one architecture with one seed. Its {@code
  * hash} covers everything that determines the trained weights (data, preprocessing, defense,
- * resolved hyper-parameters, seed, parent cell, code version), so an existing artifact with the same
+ * resolved hyper-parameters, seed, parent cell, and the code: versions and class fingerprints, see
+ * {@link CodeIdentity}), so an existing artifact with the same
  * hash is reused instead of retrained.
  *
  * @param id "entry/architecture/s<seed>", the name shown on the board

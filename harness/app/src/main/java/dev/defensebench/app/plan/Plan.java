@@ -1,12 +1,11 @@
 package dev.defensebench.app.plan;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.defensebench.app.config.Experiment;
 import dev.defensebench.app.config.ExperimentLoader;
 import dev.defensebench.app.config.ModelEntry;
 import dev.defensebench.app.config.Plugins;
 import dev.defensebench.data.Preprocessing;
+import dev.defensebench.files.Json;
 import dev.defensebench.spi.Hyperparameters;
 import dev.defensebench.spi.ParamSpec;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +14,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -26,14 +24,12 @@ import java.util.TreeMap;
  */
 public record Plan(List<Cell> cells) {
 
-    private static final ObjectMapper CANONICAL = new ObjectMapper()
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
-
     /**
-     * Expands {@code experiment}; {@code dataIdentity} is the data set's SHA-256 and {@code codeVersion}
-     * the harness version, both part of every cell's hash.
+     * Expands {@code experiment}; {@code dataIdentity} is the data set's SHA-256 and {@code code} the code
+     * that trains (versions and the fingerprints of the defense, architecture and preprocessing), both part
+     * of every cell's hash.
      */
-    public static Plan of(Experiment experiment, Plugins plugins, String dataIdentity, int trainSize, String codeVersion) {
+    public static Plan of(Experiment experiment, Plugins plugins, String dataIdentity, int trainSize, CodeIdentity code) {
         Map<String, Cell> byKey = new HashMap<>();
         List<Cell> cells = new ArrayList<>();
         for (ModelEntry entry : ExperimentLoader.dependencyOrder(experiment)) {
@@ -50,7 +46,8 @@ public record Plan(List<Cell> cells) {
                     Cell parent = entry.initFrom() == null ? null : byKey.get(key(entry.initFrom(), architecture, seed));
                     Map<String, Object> config = new TreeMap<>();
                     config.put("format", 1);
-                    config.put("code_version", codeVersion);
+                    config.put("code", code.model(plugins.defense(entry.defense()).getClass(),
+                            plugins.architecture(architecture).getClass()));
                     config.put("dataset", experiment.dataset());
                     config.put("data_sha256", dataIdentity);
                     config.put("train_size", trainSize);
@@ -77,7 +74,7 @@ public record Plan(List<Cell> cells) {
     /** SHA-256 (hex) of the canonical JSON of {@code value} (map keys sorted). */
     public static String sha256(Object value) {
         try {
-            byte[] json = CANONICAL.writeValueAsString(value).getBytes(StandardCharsets.UTF_8);
+            byte[] json = Json.MAPPER.writeValueAsString(value).getBytes(StandardCharsets.UTF_8);
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json));
         } catch (NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);

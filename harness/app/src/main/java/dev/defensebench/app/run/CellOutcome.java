@@ -1,8 +1,8 @@
 package dev.defensebench.app.run;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.defensebench.files.Json;
+import dev.defensebench.report.FailedEntry;
 import dev.defensebench.report.GalleryExample;
 import dev.defensebench.report.Machine;
 import dev.defensebench.report.TimingMeasurement;
@@ -20,23 +20,26 @@ import java.util.List;
  * @param gallery the adversarial examples kept for the entry page
  * @param timings the JMH measurements (empty when timing is off)
  * @param timingMachine the machine the timings were measured on (null when timing is off)
+ * @param failure why the cell has no results (its training failed, or its parent's did), or null; then
+ *     {@code evaluation} is null
  */
 public record CellOutcome(String cellId, boolean trained, boolean evaluated, Evaluation evaluation,
-        List<GalleryExample> gallery, List<TimingMeasurement> timings, Machine timingMachine) {
-
-    // the rows carry their derived "clean" flag, which is no constructor parameter: ignore such properties
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        List<GalleryExample> gallery, List<TimingMeasurement> timings, Machine timingMachine, FailedEntry failure) {
 
     public CellOutcome {
         gallery = List.copyOf(gallery);
         timings = List.copyOf(timings);
     }
 
+    /** The outcome of a cell that has no results, for {@code failure}'s reason. */
+    public static CellOutcome failed(String cellId, boolean trained, FailedEntry failure) {
+        return new CellOutcome(cellId, trained, false, null, List.of(), List.of(), null, failure);
+    }
+
     /** This outcome as JSON. */
     public String toJson() {
         try {
-            return JSON.writeValueAsString(this);
+            return Json.MAPPER.writeValueAsString(this);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write the outcome of " + cellId + " as JSON", e);
         }
@@ -45,7 +48,7 @@ public record CellOutcome(String cellId, boolean trained, boolean evaluated, Eva
     /** Reads an outcome written by {@link #toJson()}. */
     public static CellOutcome fromJson(String json) {
         try {
-            return JSON.readValue(json, CellOutcome.class);
+            return Json.MAPPER.readValue(json, CellOutcome.class);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("not a cell outcome: " + e.getOriginalMessage(), e);
         }

@@ -5,10 +5,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.defensebench.app.config.AttackEntry;
 import dev.defensebench.app.config.Plugins;
+import dev.defensebench.files.Json;
 import dev.defensebench.report.ResultRow;
 import dev.defensebench.report.WilsonInterval;
 import dev.defensebench.spi.Attack;
@@ -41,7 +40,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Evaluator {
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
     private static final Logger LOG = LoggerFactory.getLogger(Evaluator.class);
 
     /** What does not change from row to row: who is scored and under which identity. */
@@ -385,7 +383,7 @@ public final class Evaluator {
 
     private static String json(Object value) {
         try {
-            return JSON.writeValueAsString(value);
+            return Json.MAPPER.writeValueAsString(value);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -53,7 +53,8 @@ final class ImportCard {
         ModelCard.DataIdentity data = new ModelCard.DataIdentity(context.dataset(), "", 0, context.preprocessing(),
                 "trained elsewhere; scored on this data set's test images");
         return new ModelCard(context.entryId(), imported.sha256(), context.experiment(), ImportedEntries.DEFENSE,
-                ImportedEntries.ARCHITECTURE, params, 0, null, data, null, null, null, null, null, notes, Instant.now().toString());
+                ImportedEntries.ARCHITECTURE, params, 0, null, data, null, null, null, null, null, notes, Instant.now().toString(),
+                null); // no weights file of ours: the ONNX file's own SHA-256 is the card's hash
     }
 
     private static void putIfPresent(Map<String, Object> notes, String key, Object value) {

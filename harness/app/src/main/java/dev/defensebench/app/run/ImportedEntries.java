@@ -5,8 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.defensebench.app.config.AttackEntry;
 import dev.defensebench.app.config.Experiment;
 import dev.defensebench.app.config.ExperimentException;
@@ -14,6 +12,8 @@ import dev.defensebench.app.config.ModelEntry;
 import dev.defensebench.app.config.Plugins;
 import dev.defensebench.app.plan.Cell;
 import dev.defensebench.app.plan.Plan;
+import dev.defensebench.files.AtomicFiles;
+import dev.defensebench.files.Json;
 import dev.defensebench.model.BlockClassifier;
 import dev.defensebench.model.ModelCard;
 import dev.defensebench.model.ModelFiles;
@@ -23,6 +23,7 @@ import dev.defensebench.onnx.OnnxImportException;
 import dev.defensebench.onnx.OnnxImporter;
 import dev.defensebench.onnx.OnnxMetadata;
 import dev.defensebench.onnx.OnnxRuntimeSettings;
+import dev.defensebench.report.OutputLayout;
 import dev.defensebench.report.ResultRow;
 import dev.defensebench.report.SanityCheck;
 import dev.defensebench.spi.Attack;
@@ -47,9 +48,6 @@ import org.slf4j.LoggerFactory;
 final class ImportedEntries {
 
     private static final Logger LOG = LoggerFactory.getLogger(ImportedEntries.class);
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
     /** The board's defense and architecture columns for an imported model. */
     static final String DEFENSE = "imported";
@@ -66,7 +64,7 @@ final class ImportedEntries {
     }
 
     /** The data every imported entry is scored on. */
-    record Scoring(Examples test, String dataset, String preprocessing, String version) {}
+    record Scoring(Examples test, String dataset, String preprocessing, Map<String, String> code) {}
 
     /** Scores every {@code onnx:} entry of {@code experiment} and adds its rows and sanity checks. */
     void run(Experiment experiment, Plan plan, Path out, Device device, Scoring scoring, List<ResultRow> rows,
@@ -92,7 +90,12 @@ final class ImportedEntries {
                         + " does not match the images of dataset '" + scoring.dataset() + "', " + LongsText.of(sampleShape.getShape()));
             }
         }
-        Cell surrogateCell = entry.surrogate() == null ? null : surrogateCell(plan, entry.surrogate(), experiment);
+        Cell named = entry.surrogate() == null ? null : surrogateCell(plan, entry.surrogate(), experiment);
+        boolean surrogateFailed = named != null && summary.failures().stream().anyMatch(f -> f.model().equals(named.id()));
+        if (surrogateFailed) {
+            LOG.error("{}: its surrogate {} has no results; scored without transfer attacks", id, named.id());
+        }
+        Cell surrogateCell = surrogateFailed ? null : named;
         Path file = Path.of(entry.onnx());
         try (NDManager manager = NDManager.newBaseManager(device);
                 ImportedModel imported = OnnxImporter.load(new ImportRequest(file, test.numClasses(), test.box(),
@@ -120,9 +123,9 @@ final class ImportedEntries {
             config.put("test_size", test.size());
             config.put("attacks", experiment.attacks());
             config.put("surrogate", surrogateCell == null ? null : surrogateCell.hash());
-            config.put("code_version", scoring.version());
-            String hash = Plan.sha256(JSON.convertValue(config, Map.class));
-            Path evaluationFile = out.resolve("evaluations").resolve(directory).resolve(hash.substring(0, 16) + ".json");
+            config.put("code", scoring.code());
+            String hash = Plan.sha256(Json.MAPPER.convertValue(config, Map.class));
+            Path evaluationFile = OutputLayout.of(out).evaluations(directory).resolve(hash.substring(0, 16) + ".json");
             Evaluation evaluation = Runner.readEvaluation(evaluationFile);
             if (evaluation != null) {
                 summary.evaluationsReused().add(id);
@@ -139,13 +142,13 @@ final class ImportedEntries {
                             experiment.attacks()));
                 }
                 evaluation = new Evaluation(entryRows, own.sanity());
-                AtomicWrite.bytes(evaluationFile, JSON.writeValueAsBytes(evaluation));
+                AtomicFiles.write(evaluationFile, Json.PRETTY.writeValueAsBytes(evaluation));
                 summary.evaluated().add(id);
             }
             ModelCard card = ImportCard.of(imported, new ImportCard.Context(id, experiment.name(), entry.onnx(), scoring.dataset(),
                     scoring.preprocessing(), runtime.providerLabel() + ", " + (runtime.threads() == 0 ? "all cores"
                             : runtime.threads() + " threads"), surrogateCell == null ? null : surrogateCell.id(), skipped));
-            AtomicWrite.bytes(out.resolve("models").resolve(directory).resolve(Runner.CARD_FILE), JSON.writeValueAsBytes(card));
+            AtomicFiles.write(OutputLayout.of(out).model(directory).resolve(OutputLayout.CARD), Json.PRETTY.writeValueAsBytes(card));
             return evaluation;
         }
     }
@@ -166,7 +169,7 @@ final class ImportedEntries {
         Block block = dev.defensebench.model.Architectures.get(cell.architecture()).build(sampleShape, numClasses);
         block.initialize(manager, DataType.FLOAT32, new Shape(1).addAll(sampleShape));
         ModelFiles.loadParameters(block, manager,
-                Files.readAllBytes(out.resolve("models").resolve(cell.directoryName()).resolve(Runner.PARAMS_FILE)));
+                Files.readAllBytes(OutputLayout.of(out).model(cell.directoryName()).resolve(OutputLayout.PARAMS)));
         return block;
     }
 }

@@ -11,6 +11,7 @@ import ai.djl.training.ParameterStore;
 import dev.defensebench.autograd.Autograd;
 import dev.defensebench.data.Preprocessing;
 import dev.defensebench.data.Preprocessor;
+import dev.defensebench.files.AtomicFiles;
 import dev.defensebench.model.Architecture;
 import dev.defensebench.model.ModelCard;
 import dev.defensebench.onnx.ImportRequest;
@@ -24,7 +25,6 @@ import dev.defensebench.spi.InputBox;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -121,7 +121,7 @@ public final class ModelExport {
                         + check.describe() + " (allowed " + TOLERANCE + "); not written");
             }
             try {
-                Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                AtomicFiles.write(absolute, bytes); // with the umask's permissions, unlike the checked temporary file
             } catch (IOException e) {
                 throw WriteTarget.failure(absolute, e);
             }

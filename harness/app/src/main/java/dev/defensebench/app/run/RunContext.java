@@ -1,6 +1,7 @@
 package dev.defensebench.app.run;
 
 import dev.defensebench.app.config.Experiment;
+import dev.defensebench.app.plan.CodeIdentity;
 import dev.defensebench.app.plan.Plan;
 import dev.defensebench.data.LoadedDataset;
 import dev.defensebench.data.Preprocessing;
@@ -20,9 +21,10 @@ import dev.defensebench.spi.Examples;
  * @param train the preprocessed training examples
  * @param test the preprocessed test examples
  * @param identity the data identity recorded in every model card
- * @param version the harness version, part of every hash
+ * @param version the harness version
+ * @param code the code identity, part of every hash
  * @param plan the experiment's cells in dependency order
  */
 public record RunContext(Experiment experiment, LoadedDataset data, Preprocessing preprocessing,
         Preprocessor preprocessor, Examples train, Examples test, ModelCard.DataIdentity identity, String version,
-        Plan plan) {}
+        CodeIdentity code, Plan plan) {}

@@ -1,8 +1,8 @@
 package dev.defensebench.app.run;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.defensebench.files.AtomicFiles;
+import dev.defensebench.files.Json;
+import dev.defensebench.report.OutputLayout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,12 +23,6 @@ import java.util.List;
 public record RunManifest(String experiment, String experimentSha256, String harnessVersion, int shardIndex,
         int shardCount, List<String> cells) {
 
-    /** The file name inside an output directory. */
-    public static final String FILE = "run.json";
-
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     public RunManifest {
         cells = cells == null ? null : List.copyOf(cells);
@@ -36,18 +30,18 @@ public record RunManifest(String experiment, String experimentSha256, String har
 
     /** Writes this manifest into {@code dir} atomically. */
     public void write(Path dir) throws IOException {
-        AtomicWrite.bytes(dir.resolve(FILE), JSON.writeValueAsBytes(this));
+        AtomicFiles.write(dir.resolve(OutputLayout.MANIFEST), Json.PRETTY.writeValueAsBytes(this));
     }
 
     /** Reads {@code dir/run.json}; the error names the file and says what produces it. */
     public static RunManifest read(Path dir) throws IOException {
-        Path file = dir.resolve(FILE);
+        Path file = dir.resolve(OutputLayout.MANIFEST);
         if (!Files.isRegularFile(file)) {
             throw new IOException(file + ": missing; expected the output directory of 'defense-bench run' "
-                    + "(it writes " + FILE + ")");
+                    + "(it writes " + OutputLayout.MANIFEST + ")");
         }
         try {
-            RunManifest m = JSON.readValue(file.toFile(), RunManifest.class);
+            RunManifest m = Json.MAPPER.readValue(file.toFile(), RunManifest.class);
             if (m.experiment() == null || m.experimentSha256() == null || m.harnessVersion() == null || m.cells() == null) {
                 throw new IOException(file + ": incomplete; expected experiment, experimentSha256, harnessVersion, "
                         + "shardIndex, shardCount and cells");

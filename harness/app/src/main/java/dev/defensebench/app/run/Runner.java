@@ -5,14 +5,14 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.defensebench.app.config.Experiment;
 import dev.defensebench.app.config.ExperimentException;
 import dev.defensebench.app.config.ModelEntry;
 import dev.defensebench.app.config.Plugins;
 import dev.defensebench.app.plan.Cell;
+import dev.defensebench.app.plan.CodeIdentity;
 import dev.defensebench.app.plan.Plan;
 import dev.defensebench.app.plan.Shard;
 import dev.defensebench.data.DatasetRegistry;
@@ -20,16 +20,21 @@ import dev.defensebench.data.ImageSplit;
 import dev.defensebench.data.LoadedDataset;
 import dev.defensebench.data.Preprocessing;
 import dev.defensebench.data.Preprocessor;
+import dev.defensebench.files.AtomicFiles;
+import dev.defensebench.files.Json;
 import dev.defensebench.model.Architecture;
 import dev.defensebench.model.BlockClassifier;
 import dev.defensebench.model.ModelCard;
 import dev.defensebench.model.ModelFiles;
 import dev.defensebench.onnx.OnnxRuntimeSettings;
 import dev.defensebench.app.timing.EntryTimer;
+import dev.defensebench.report.FailedEntry;
+import dev.defensebench.report.FailuresFile;
 import dev.defensebench.report.GalleryExample;
 import dev.defensebench.report.GalleryFile;
 import dev.defensebench.report.HeadlineFile;
 import dev.defensebench.report.Machine;
+import dev.defensebench.report.OutputLayout;
 import dev.defensebench.report.ResultRow;
 import dev.defensebench.report.ResultSet;
 import dev.defensebench.report.ResultsCsv;
@@ -43,11 +48,14 @@ import dev.defensebench.spi.InputBox;
 import dev.defensebench.spi.ProgressListener;
 import dev.defensebench.spi.TrainedModel;
 import dev.defensebench.spi.TrainingRequest;
+import dev.defensebench.train.SgdTraining;
+import dev.defensebench.train.TrainingDivergedException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,19 +81,13 @@ import org.slf4j.LoggerFactory;
 public final class Runner {
 
     private static final Logger LOG = LoggerFactory.getLogger(Runner.class);
-    static final String PARAMS_FILE = "model.params";
-    static final String CARD_FILE = "card.json";
-    /** The exported model, written next to the weights when the experiment sets {@code export_onnx: true}. */
-    static final String ONNX_FILE = "model.onnx";
-    static final String SANITY_FILE = "sanity.csv";
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
-
-    /** What a run did, for the command line and the tests. */
+    /**
+     * What a run did, for the command line and the tests: the cells trained and reused, evaluated and whose
+     * evaluations were reused (cells with results only), and the cells without results ({@code failures}).
+     */
     public record Summary(List<String> trained, List<String> reused, List<String> evaluated, List<String> evaluationsReused,
-            Path results, Path site) {}
+            List<FailedEntry> failures, Path results, Path site) {}
 
     /** Adversarial examples kept per attack and entry for the entry pages. */
     static final int GALLERY_PER_ATTACK = 3;
@@ -115,8 +117,12 @@ public final class Runner {
         RunContext context = prepare(experiment);
         List<Cell> cells = select(context, shard, device);
         List<CellOutcome> outcomes = new ArrayList<>();
+        Map<String, CellOutcome> done = new HashMap<>();
         for (Cell cell : cells) {
-            outcomes.add(runCell(context, cell, out, device));
+            CellOutcome skipped = skippedForParent(cell, done);
+            CellOutcome outcome = skipped != null ? skipped : runCell(context, cell, out, device);
+            done.put(cell.hash(), outcome);
+            outcomes.add(outcome);
         }
         return finish(context, out, device, shard, cells, outcomes);
     }
@@ -140,8 +146,9 @@ public final class Runner {
         ModelCard.DataIdentity identity = new ModelCard.DataIdentity(data.name(), data.sha256(), train.size(),
                 preprocessing.id(), preprocessor.describe());
         String version = Versions.harness();
-        Plan plan = Plan.of(experiment, plugins, data.sha256(), train.size(), version);
-        return new RunContext(experiment, data, preprocessing, preprocessor, train, test, identity, version, plan);
+        CodeIdentity code = CodeIdentity.current(version);
+        Plan plan = Plan.of(experiment, plugins, data.sha256(), train.size(), code);
+        return new RunContext(experiment, data, preprocessing, preprocessor, train, test, identity, version, code, plan);
     }
 
     /** The cells of {@code shard}, logging the plan. */
@@ -169,23 +176,23 @@ public final class Runner {
         Examples test = context.test();
         Shape sampleShape = train.sampleShape();
         int numClasses = context.data().numClasses();
-        Path modelDir = out.resolve("models").resolve(cell.directoryName());
+        Path modelDir = OutputLayout.of(out).model(cell.directoryName());
         Architecture architecture = plugins.architecture(cell.architecture());
-        ModelCard card = readCard(modelDir, cell);
-        boolean trainedNow = card == null;
+        StoredModel stored = readStored(modelDir, cell);
+        boolean trainedNow = stored == null;
         boolean evaluatedNow;
         Evaluation evaluation;
         List<GalleryExample> gallery;
         try (NDManager manager = NDManager.newBaseManager(device)) {
             Block block;
-            if (card != null) {
+            ModelCard card;
+            if (stored != null) {
                 LOG.info("{}: reusing the trained model in {}", cell.id(), modelDir);
-                block = architecture.build(sampleShape, numClasses);
-                block.initialize(manager, DataType.FLOAT32, new Shape(1).addAll(sampleShape));
-                ModelFiles.loadParameters(block, manager, Files.readAllBytes(modelDir.resolve(PARAMS_FILE)));
+                card = stored.card();
+                block = load(architecture, sampleShape, numClasses, manager, stored.params());
             } else {
                 Path parentParams = cell.parent() == null ? null
-                        : out.resolve("models").resolve(cell.parent().directoryName()).resolve(PARAMS_FILE);
+                        : OutputLayout.of(out).model(cell.parent().directoryName()).resolve(OutputLayout.PARAMS);
                 if (parentParams != null && !Files.isRegularFile(parentParams)) {
                     throw new IOException(cell.id() + " fine-tunes from " + cell.parent().id() + ", but " + parentParams
                             + " does not exist; the parent cell must run first");
@@ -194,38 +201,47 @@ public final class Runner {
                 TrainingRequest request = new TrainingRequest(train, () -> architecture.build(sampleShape, numClasses),
                         cell.params(), cell.seed(), device, initial, progress.prefixed(cell.id()));
                 try (TrainedModel trained = plugins.defense(cell.entry().defense()).train(request)) {
+                    String nonFinite = SgdTraining.nonFiniteParameter(trained.block());
+                    if (nonFinite != null) {
+                        return failed(cell, true, "non-finite weights in parameter '" + nonFinite + "' after training");
+                    }
                     byte[] parameters = ModelFiles.parameters(trained.block());
-                    card = card(experiment, cell, context.identity(), device, trained);
-                    AtomicWrite.bytes(modelDir.resolve(PARAMS_FILE), parameters);
-                    AtomicWrite.bytes(modelDir.resolve(CARD_FILE), JSON.writeValueAsBytes(card));
-                    block = architecture.build(sampleShape, numClasses);
-                    block.initialize(manager, DataType.FLOAT32, new Shape(1).addAll(sampleShape));
-                    ModelFiles.loadParameters(block, manager, parameters);
+                    card = card(experiment, cell, context.identity(), device, trained, ModelFiles.sha256(parameters));
+                    AtomicFiles.write(modelDir.resolve(OutputLayout.PARAMS), parameters);
+                    AtomicFiles.write(modelDir.resolve(OutputLayout.CARD), Json.PRETTY.writeValueAsBytes(card));
+                    block = load(architecture, sampleShape, numClasses, manager, parameters);
+                } catch (TrainingDivergedException e) {
+                    return failed(cell, true, e.getMessage());
                 }
             }
             BlockClassifier model = new BlockClassifier(block, numClasses, test.box());
-            if (experiment.exportOnnx() && !Files.exists(modelDir.resolve(ONNX_FILE))) {
+            String poor = TrainingQuality.failure(model, test, experiment.evalBatchSize(), manager);
+            if (poor != null) {
+                return failed(cell, trainedNow, poor);
+            }
+            if (experiment.exportOnnx() && !Files.exists(modelDir.resolve(OutputLayout.ONNX))) {
                 try {
                     ModelExport.Check check = ModelExport.write(block, architecture, card, context.preprocessor(),
-                            test.box(), numClasses, test.first(100).inputs(), modelDir.resolve(ONNX_FILE));
-                    LOG.info("{}: exported {}: {}", cell.id(), modelDir.resolve(ONNX_FILE), check.describe());
+                            test.box(), numClasses, test.first(100).inputs(), modelDir.resolve(OutputLayout.ONNX));
+                    LOG.info("{}: exported {}: {}", cell.id(), modelDir.resolve(OutputLayout.ONNX), check.describe());
                 } catch (IllegalArgumentException e) {
                     LOG.warn("{}: not exported to ONNX: {}", cell.id(), e.getMessage());
                 }
             }
             Map<String, Object> evaluationConfig = new TreeMap<>();
             evaluationConfig.put("cell", cell.hash());
+            evaluationConfig.put("params_sha256", card.paramsSha256()); // retrained weights that differ are scored anew
             evaluationConfig.put("test_size", test.size());
             evaluationConfig.put("attacks", experiment.attacks());
-            evaluationConfig.put("code_version", context.version());
-            String evaluationHash = Plan.sha256(JSON.convertValue(evaluationConfig, Map.class));
-            Path evaluationFile = out.resolve("evaluations").resolve(cell.directoryName())
+            evaluationConfig.put("code", context.code().evaluation(experiment.attacks(), plugins, Evaluator.class));
+            String evaluationHash = Plan.sha256(Json.MAPPER.convertValue(evaluationConfig, Map.class));
+            Path evaluationFile = OutputLayout.of(out).evaluations(cell.directoryName())
                     .resolve(evaluationHash.substring(0, 16) + ".json");
             evaluation = readEvaluation(evaluationFile);
-            evaluatedNow = evaluation == null;
-            if (evaluation != null) {
+            gallery = evaluation == null ? null : readGallery(galleryFile(out, cell, evaluationFile));
+            evaluatedNow = evaluation == null || gallery == null;
+            if (!evaluatedNow) {
                 LOG.info("{}: reusing the stored evaluation {}", cell.id(), evaluationFile);
-                gallery = GalleryFile.read(galleryFile(out, cell, evaluationFile));
             } else {
                 GalleryRecorder recorder = new GalleryRecorder(GALLERY_PER_ATTACK);
                 Evaluator evaluator = new Evaluator(plugins, experiment.evalBatchSize(), progress, recorder);
@@ -235,7 +251,7 @@ public final class Runner {
                 evaluation = evaluator.evaluate(subject, model, manager, test, experiment.attacks());
                 gallery = recorder.drain();
                 GalleryFile.write(galleryFile(out, cell, evaluationFile), gallery);
-                AtomicWrite.bytes(evaluationFile, JSON.writeValueAsBytes(evaluation));
+                AtomicFiles.write(evaluationFile, Json.PRETTY.writeValueAsBytes(evaluation));
             }
             evaluation.sanity().stream()
                     .filter(c -> c.status() == SanityCheck.Status.FAIL || c.status() == SanityCheck.Status.WARN)
@@ -246,10 +262,39 @@ public final class Runner {
         if (experiment.timing().enabled()) {
             EntryTimer timer = new EntryTimer(experiment.timing(), experiment.attacks(), plugins, device);
             machine = timer.machine();
-            timings = timer.time(cell.id(), cell.hash(), cell.architecture(), numClasses, modelDir.resolve(PARAMS_FILE),
-                    test, out.resolve("timing").resolve(cell.directoryName()));
+            timings = timer.time(cell.id(), cell.hash(), cell.architecture(), numClasses, modelDir.resolve(OutputLayout.PARAMS),
+                    test, OutputLayout.of(out).cellTiming(cell.directoryName()));
         }
-        return new CellOutcome(cell.id(), trainedNow, evaluatedNow, evaluation, gallery, timings, machine);
+        return new CellOutcome(cell.id(), trainedNow, evaluatedNow, evaluation, gallery, timings, machine, null);
+    }
+
+    /**
+     * The outcome of a cell that fine-tunes from a failed (or skipped) cell, which is then not trained; null
+     * when its parent has results or it has no parent. {@code done} holds the outcomes so far by cell hash.
+     */
+    public static CellOutcome skippedForParent(Cell cell, Map<String, CellOutcome> done) {
+        CellOutcome parent = cell.parent() == null ? null : done.get(cell.parent().hash());
+        if (parent == null || parent.failure() == null) {
+            return null;
+        }
+        String reason = "not trained: it fine-tunes from " + cell.parent().id() + ", which " + parent.failure().statusLabel();
+        LOG.error("{}: {}", cell.id(), reason);
+        return CellOutcome.failed(cell.id(), false, new FailedEntry(cell.id(), cell.entry().defense(), cell.architecture(),
+                FailedEntry.Status.SKIPPED, reason));
+    }
+
+    private static CellOutcome failed(Cell cell, boolean trained, String reason) {
+        LOG.error("{}: training failed: {}", cell.id(), reason);
+        return CellOutcome.failed(cell.id(), trained, new FailedEntry(cell.id(), cell.entry().defense(),
+                cell.architecture(), FailedEntry.Status.FAILED, reason));
+    }
+
+    private static Block load(Architecture architecture, Shape sampleShape, int numClasses, NDManager manager,
+            byte[] parameters) {
+        Block block = architecture.build(sampleShape, numClasses);
+        block.initialize(manager, DataType.FLOAT32, new Shape(1).addAll(sampleShape));
+        ModelFiles.loadParameters(block, manager, parameters);
+        return block;
     }
 
     /**
@@ -260,13 +305,17 @@ public final class Runner {
             List<CellOutcome> outcomes) throws IOException {
         Experiment experiment = context.experiment();
         Summary summary = new Summary(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
-                out.resolve("results.csv"), out.resolve("site").resolve(Site.INDEX));
+                new ArrayList<>(), OutputLayout.of(out).results(), OutputLayout.of(out).site().resolve(Site.INDEX));
         List<ResultRow> rows = new ArrayList<>();
         List<SanityCheck> sanity = new ArrayList<>();
         List<GalleryExample> gallery = new ArrayList<>();
         List<TimingMeasurement> timings = new ArrayList<>();
         Machine timingMachine = null;
         for (CellOutcome outcome : outcomes) {
+            if (outcome.failure() != null) {
+                summary.failures().add(outcome.failure());
+                continue;
+            }
             (outcome.trained() ? summary.trained() : summary.reused()).add(outcome.cellId());
             (outcome.evaluated() ? summary.evaluated() : summary.evaluationsReused()).add(outcome.cellId());
             rows.addAll(outcome.evaluation().rows());
@@ -301,19 +350,20 @@ public final class Runner {
                     new GalleryRecorder(GALLERY_PER_ATTACK));
             new ImportedEntries(plugins, evaluator, runtime).run(forImports, plan, out, device,
                     new ImportedEntries.Scoring(context.test(), context.data().name(), context.preprocessing().id(),
-                            context.version()), rows, sanity, summary);
+                            context.code().evaluation(experiment.attacks(), plugins, Evaluator.class)), rows, sanity, summary);
         }
         ResultsCsv.write(summary.results(), rows);
-        new RunManifest(experiment.name(), Plan.sha256(JSON.convertValue(experiment, Map.class)), context.version(),
+        new RunManifest(experiment.name(), Plan.sha256(Json.MAPPER.convertValue(experiment, Map.class)), context.version(),
                 shard.index(), shard.count(), cells.stream().map(Cell::id).toList()).write(out);
-        SanityCsv.write(out.resolve(SANITY_FILE), sanity);
-        GalleryFile.write(out.resolve(GalleryFile.FILE), gallery);
+        SanityCsv.write(out.resolve(OutputLayout.SANITY), sanity);
+        FailuresFile.write(out.resolve(OutputLayout.FAILURES), summary.failures());
+        GalleryFile.write(out.resolve(OutputLayout.GALLERY), gallery);
         if (experiment.timing().enabled()) {
             EntryTimer timer = new EntryTimer(experiment.timing(), experiment.attacks(), plugins, device);
-            TimingReport.write(out.resolve(TimingReport.FILE), new TimingReport(
+            TimingReport.write(out.resolve(OutputLayout.TIMING), new TimingReport(
                     timingMachine != null ? timingMachine : timer.machine(), timer.settings(), timings));
         } else {
-            Files.deleteIfExists(out.resolve(TimingReport.FILE)); // no stale timings from an earlier run
+            Files.deleteIfExists(out.resolve(OutputLayout.TIMING)); // no stale timings from an earlier run
         }
         HeadlineFile.write(out, experiment.headlineByLabel());
         Site.write(ResultSet.read(out), List.of(), summary.site().getParent(), Instant.now());
@@ -325,12 +375,11 @@ public final class Runner {
      * evaluations, gallery examples and timings. An engine that runs cells elsewhere moves these.
      */
     public static List<String> cellDirectories(Cell cell) {
-        String d = cell.directoryName();
-        return List.of("models/" + d, "evaluations/" + d, "gallery/" + d, "timing/" + d);
+        return OutputLayout.cellDirectories(cell.directoryName());
     }
 
     private static Path galleryFile(Path out, Cell cell, Path evaluationFile) {
-        return out.resolve("gallery").resolve(cell.directoryName()).resolve(evaluationFile.getFileName());
+        return OutputLayout.of(out).cellGallery(cell.directoryName()).resolve(evaluationFile.getFileName());
     }
 
     /** Whether imported {@code entry} is scored in {@code shard}: with its surrogate's tree, else in shard 1. */
@@ -343,40 +392,73 @@ public final class Runner {
     }
 
     /**
-     * The stored evaluation, or null when there is none or it predates the sanity checks (a bare list
-     * of rows), so that it is scored again.
+     * The stored evaluation, or null when there is none, it predates the sanity checks (a bare list of
+     * rows), or it cannot be read (one line naming the file), so that it is scored again.
      */
     static Evaluation readEvaluation(Path file) throws IOException {
         if (!Files.exists(file)) {
             return null;
         }
-        com.fasterxml.jackson.databind.JsonNode tree = JSON.readTree(file.toFile());
-        if (!tree.isObject() || !tree.has("rows") || !tree.has("sanity")) {
-            LOG.info("{} has no sanity checks (older format); scoring again", file);
+        try {
+            JsonNode tree = Json.MAPPER.readTree(file.toFile());
+            if (tree != null && tree.isArray()) {
+                LOG.info("{} has no sanity checks (older format); scoring again", file);
+                return null;
+            }
+            if (tree == null || !tree.isObject() || !tree.has("rows") || !tree.has("sanity")) {
+                LOG.warn("{} is damaged (not an evaluation: no rows and sanity checks); scoring again", file);
+                return null;
+            }
+            // the rows carry their derived "clean" flag (ResultRow.isClean()): Json ignores such properties
+            return Json.MAPPER.treeToValue(tree, Evaluation.class);
+        } catch (JacksonException | RuntimeException e) {
+            LOG.warn("{} is damaged ({}); scoring again", file, oneLine(e));
             return null;
         }
-        // the rows were written with their derived "clean" flag (ResultRow.isClean()), which is no
-        // constructor parameter: ignore such read-only properties instead of failing on them
-        return JSON.readerFor(Evaluation.class)
-                .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .readValue(tree);
     }
 
-    private static ModelCard readCard(Path modelDir, Cell cell) throws IOException {
-        Path cardFile = modelDir.resolve(CARD_FILE);
-        if (!Files.exists(cardFile) || !Files.exists(modelDir.resolve(PARAMS_FILE))) {
+    /** The stored gallery examples of an evaluation, or null when the file is damaged (one line naming it). */
+    private static List<GalleryExample> readGallery(Path file) {
+        try {
+            return GalleryFile.read(file);
+        } catch (IOException e) {
+            LOG.warn("{} is damaged ({}); scoring again", file, oneLine(e.getCause() != null ? e.getCause() : e));
             return null;
         }
-        ModelCard card = JSON.readValue(cardFile.toFile(), ModelCard.class);
-        if (!cell.hash().equals(card.cellHash())) {
-            LOG.warn("{}: {} has hash {}, expected {}; retraining", cell.id(), cardFile, card.cellHash(), cell.hash());
+    }
+
+    /**
+     * The stored model of {@code cell}, or null when there is none, it was trained for another hash, or its
+     * card or weights are damaged (unreadable, or weights that do not match the card's SHA-256); a damaged
+     * model is reported in one line naming the file and trained again.
+     */
+    private static StoredModel readStored(Path modelDir, Cell cell) throws IOException {
+        if (!Files.exists(modelDir.resolve(OutputLayout.CARD)) || !Files.exists(modelDir.resolve(OutputLayout.PARAMS))) {
             return null;
         }
-        return card;
+        StoredModel stored;
+        try {
+            stored = StoredModel.read(modelDir);
+        } catch (DamagedArtifactException e) {
+            LOG.warn("{}: {}; retraining", cell.id(), e.getMessage());
+            return null;
+        }
+        if (!cell.hash().equals(stored.card().cellHash())) {
+            LOG.warn("{}: {} has hash {}, expected {}; retraining", cell.id(), modelDir.resolve(OutputLayout.CARD),
+                    stored.card().cellHash(), cell.hash());
+            return null;
+        }
+        return stored;
+    }
+
+    /** The first line of a parser's message (Jackson's messages carry a source excerpt on later lines). */
+    static String oneLine(Throwable e) {
+        String message = e instanceof JacksonException j ? j.getOriginalMessage() : e.getMessage();
+        return message == null ? e.getClass().getSimpleName() : message.lines().findFirst().orElse("");
     }
 
     private static ModelCard card(Experiment experiment, Cell cell, ModelCard.DataIdentity identity, Device device,
-            TrainedModel trained) {
+            TrainedModel trained, String paramsSha256) {
         Map<String, String> parent = null;
         if (cell.parent() != null) {
             parent = new LinkedHashMap<>();
@@ -385,6 +467,7 @@ public final class Runner {
         }
         return new ModelCard(cell.id(), cell.hash(), experiment.name(), cell.entry().defense(), cell.architecture(),
                 cell.params().asMap(), cell.seed(), parent, identity, Versions.code(), Versions.libraries(),
-                device.toString(), trained.epochSeconds(), trained.metrics(), trained.notes(), Instant.now().toString());
+                device.toString(), trained.epochSeconds(), trained.metrics(), trained.notes(), Instant.now().toString(),
+                paramsSha256);
     }
 }

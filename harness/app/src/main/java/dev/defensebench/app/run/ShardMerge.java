@@ -1,7 +1,11 @@
 package dev.defensebench.app.run;
 
+import dev.defensebench.files.AtomicFiles;
+import dev.defensebench.report.FailedEntry;
+import dev.defensebench.report.FailuresFile;
 import dev.defensebench.report.GalleryExample;
 import dev.defensebench.report.GalleryFile;
+import dev.defensebench.report.OutputLayout;
 import dev.defensebench.report.ResultRow;
 import dev.defensebench.report.ResultsCsv;
 import dev.defensebench.report.SanityCheck;
@@ -23,7 +27,7 @@ import java.util.stream.Stream;
 /**
  * Merges the output directories of the shards of one sharded run ({@code run --shard I/N}) into one
  * result set: model and evaluation files are copied, {@code results.csv} and {@code sanity.csv} are
- * concatenated, and so are {@code gallery.json} and {@code timing.json} (timings only from shards timed on
+ * concatenated, and so are {@code gallery.json}, {@code failures.json} and {@code timing.json} (timings only from shards timed on
  * the first shard's machine with its settings; the others are reported as dropped). Shards of different experiments, experiment contents or harness versions are refused,
  * as are duplicate or missing shards, and two files with the same path but different content.
  */
@@ -31,7 +35,7 @@ public final class ShardMerge {
 
     /** The files merged by content rather than copied. */
     private static final List<String> MERGED_FILES =
-            List.of("results.csv", SanityCsv.FILE_NAME, RunManifest.FILE, GalleryFile.FILE, TimingReport.FILE);
+            List.of(OutputLayout.RESULTS, OutputLayout.SANITY, OutputLayout.MANIFEST, OutputLayout.GALLERY, OutputLayout.TIMING, OutputLayout.FAILURES);
 
     /** What a merge produced. */
     public record Result(RunManifest manifest, List<ResultRow> rows, List<SanityCheck> sanity, int filesCopied,
@@ -84,21 +88,23 @@ public final class ShardMerge {
         List<ResultRow> rows = new ArrayList<>();
         List<SanityCheck> sanity = new ArrayList<>();
         List<GalleryExample> gallery = new ArrayList<>();
+        List<FailedEntry> failures = new ArrayList<>();
         TimingReport timing = null;
         List<Path> timingsDropped = new ArrayList<>();
         int copied = 0;
         for (Path dir : byIndex.values()) {
-            Path results = dir.resolve("results.csv");
+            Path results = dir.resolve(OutputLayout.RESULTS);
             if (!Files.isRegularFile(results)) {
                 throw new IllegalArgumentException(results + ": missing; did that shard finish?");
             }
             rows.addAll(ResultsCsv.read(results));
-            Path sanityFile = dir.resolve(SanityCsv.FILE_NAME);
+            Path sanityFile = dir.resolve(OutputLayout.SANITY);
             if (Files.isRegularFile(sanityFile)) {
                 sanity.addAll(SanityCsv.read(sanityFile));
             }
-            gallery.addAll(GalleryFile.read(dir.resolve(GalleryFile.FILE)));
-            TimingReport t = TimingReport.read(dir.resolve(TimingReport.FILE));
+            gallery.addAll(GalleryFile.read(dir.resolve(OutputLayout.GALLERY)));
+            failures.addAll(FailuresFile.read(dir.resolve(OutputLayout.FAILURES)));
+            TimingReport t = TimingReport.read(dir.resolve(OutputLayout.TIMING));
             if (t != null) {
                 if (timing == null) {
                     timing = t;
@@ -114,13 +120,14 @@ public final class ShardMerge {
             copied += copyTree(dir, out);
         }
         requireUniqueRows(rows);
-        ResultsCsv.write(out.resolve("results.csv"), rows);
+        ResultsCsv.write(OutputLayout.of(out).results(), rows);
         if (!sanity.isEmpty()) {
-            SanityCsv.write(out.resolve(SanityCsv.FILE_NAME), sanity);
+            SanityCsv.write(out.resolve(OutputLayout.SANITY), sanity);
         }
-        GalleryFile.write(out.resolve(GalleryFile.FILE), gallery);
+        GalleryFile.write(out.resolve(OutputLayout.GALLERY), gallery);
+        FailuresFile.write(out.resolve(OutputLayout.FAILURES), failures);
         if (timing != null) {
-            TimingReport.write(out.resolve(TimingReport.FILE), timing);
+            TimingReport.write(out.resolve(OutputLayout.TIMING), timing);
         }
         RunManifest merged = new RunManifest(first.experiment(), first.experimentSha256(), first.harnessVersion(),
                 1, 1, cells);
@@ -156,7 +163,7 @@ public final class ShardMerge {
                 Path relative = from.relativize(file);
                 if (relative.getNameCount() == 1 && (MERGED_FILES.contains(relative.toString())
                         || relative.toString().equals(OutputLock.FILE))
-                        || relative.getName(0).toString().equals("site")) {
+                        || relative.getName(0).toString().equals(OutputLayout.SITE)) {
                     continue;
                 }
                 Path target = to.resolve(relative.toString());
@@ -168,7 +175,7 @@ public final class ShardMerge {
                     }
                     continue;
                 }
-                AtomicWrite.bytes(target, content);
+                AtomicFiles.write(target, content);
                 count[0]++;
             }
         } catch (UncheckedIOException e) {

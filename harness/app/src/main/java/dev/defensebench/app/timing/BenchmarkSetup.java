@@ -1,6 +1,6 @@
 package dev.defensebench.app.timing;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.defensebench.files.Json;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -28,16 +28,14 @@ public record BenchmarkSetup(String architecture, long[] sampleShape, int numCla
         float[] lower, float[] upper, float[] inputs, long[] labels, String attack, String norm, double epsilon,
         Map<String, Object> attackParams, long seed) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     /** Writes this setup to {@code file}. */
     public void write(Path file) throws IOException {
-        JSON.writeValue(file.toFile(), this);
+        Json.MAPPER.writeValue(file.toFile(), this);
     }
 
     /** Reads a setup written by {@link #write}. */
     public static BenchmarkSetup read(String file) throws IOException {
-        return JSON.readValue(Path.of(file).toFile(), BenchmarkSetup.class);
+        return Json.MAPPER.readValue(Path.of(file).toFile(), BenchmarkSetup.class);
     }
 
     /** The number of images in {@link #inputs}. */

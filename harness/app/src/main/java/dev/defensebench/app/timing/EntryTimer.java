@@ -2,11 +2,11 @@ package dev.defensebench.app.timing;
 
 import ai.djl.Device;
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.defensebench.app.config.AttackEntry;
 import dev.defensebench.app.config.Plugins;
 import dev.defensebench.app.config.TimingConfig;
 import dev.defensebench.app.plan.Plan;
+import dev.defensebench.files.Json;
 import dev.defensebench.report.Machine;
 import dev.defensebench.report.TimingMeasurement;
 import dev.defensebench.spi.AttackTraits;
@@ -32,7 +32,6 @@ import org.slf4j.LoggerFactory;
 public final class EntryTimer {
 
     private static final Logger LOG = LoggerFactory.getLogger(EntryTimer.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final TimingConfig config;
     private final Map<String, AttackEntry> attacks = new LinkedHashMap<>();
@@ -94,7 +93,7 @@ public final class EntryTimer {
         Path cached = dir.resolve("measurements-" + Plan.sha256(key).substring(0, 16) + ".json");
         if (Files.exists(cached)) {
             LOG.info("{}: reusing the timings in {}", cellId, cached);
-            return JSON.readValue(cached.toFile(), new TypeReference<List<TimingMeasurement>>() {});
+            return Json.MAPPER.readValue(cached.toFile(), new TypeReference<List<TimingMeasurement>>() {});
         }
         // batches larger than the test set shrink to it; every measurement records the batch it used
         int count = Math.min(test.size(), Math.max(config.throughputBatch(), config.attackBatch()));
@@ -122,7 +121,7 @@ public final class EntryTimer {
                 Math.min(count, config.throughputBatch()), Math.min(count, config.attackBatch()));
         LOG.info("{}: timed with JMH ({}) in {} s", cellId, config.preset(),
                 String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9));
-        JSON.writeValue(cached.toFile(), measured);
+        Json.MAPPER.writeValue(cached.toFile(), measured);
         return measured;
     }
 }

@@ -44,7 +44,8 @@ class DefaultsTrainEveryArchitectureTest {
                 "attacks:",
                 "  - {attack: fgsm, norm: Linf, epsilons: [0.1]}",
                 ""));
-        Cell cell = Plan.of(experiment, PLUGINS, "a".repeat(64), TRAIN, "test").cells().get(0);
+        Cell cell = Plan.of(experiment, PLUGINS, "a".repeat(64), TRAIN,
+                new CodeIdentity("test", "libraries", c -> "code of " + c.getName())).cells().get(0);
         Shape sample = new Shape(channels, side, side);
         Strokes strokes = new Strokes(sample, 7);
         Examples train = strokes.examples(TRAIN, 11);

@@ -17,7 +17,7 @@ class PlanTest {
     private static final Plugins PLUGINS = Plugins.discover();
     private static final ExperimentLoader LOADER = new ExperimentLoader(PLUGINS, Set.of("mnist", "cifar10"));
     private static final String DATA = "a".repeat(64);
-    private static final String VERSION = "1.2.3";
+    private static final CodeIdentity VERSION = code("1.2.3", c -> "code of " + c.getName());
 
     /** The child ("dd") is listed before its parent ("base"), so the plan must reorder. */
     private static final String EXPERIMENT = String.join("\n",
@@ -37,6 +37,10 @@ class PlanTest {
             "attacks:",
             "  - {attack: fgsm, norm: Linf, epsilons: [0.1]}",
             "");
+
+    private static CodeIdentity code(String version, Function<Class<?>, String> fingerprint) {
+        return new CodeIdentity(version, "DJL 0.36.0, PyTorch 2.7.1", fingerprint);
+    }
 
     private static Experiment experiment(String text) {
         return LOADER.parse("plan.yaml", text);
@@ -198,12 +202,37 @@ class PlanTest {
         Plan plan = Plan.of(e, PLUGINS, DATA, 1000, VERSION);
         Plan otherData = Plan.of(e, PLUGINS, "b".repeat(64), 1000, VERSION);
         Plan otherTrainSize = Plan.of(e, PLUGINS, DATA, 999, VERSION);
-        Plan otherVersion = Plan.of(e, PLUGINS, DATA, 1000, "1.2.4");
+        Plan otherVersion = Plan.of(e, PLUGINS, DATA, 1000, code("1.2.4", VERSION.fingerprint()));
         for (Cell cell : plan.cells()) {
             assertThat(hash(otherData, cell.id())).as(cell.id()).isNotEqualTo(cell.hash());
             assertThat(hash(otherTrainSize, cell.id())).as(cell.id()).isNotEqualTo(cell.hash());
             assertThat(hash(otherVersion, cell.id())).as(cell.id()).isNotEqualTo(cell.hash());
         }
+    }
+
+    @Test
+    void aChangeToADefenseCodeChangesItsCellsAndTheirFineTunesOnly() {
+        Experiment e = experiment(EXPERIMENT);
+        Plan plan = Plan.of(e, PLUGINS, DATA, 1000, VERSION);
+        // Deep Defense's class files changed: only the dd cells get new hashes
+        Plan ddChanged = Plan.of(e, PLUGINS, DATA, 1000, code("1.2.3", c -> c.getSimpleName().equals("DeepDefense")
+                ? "changed" : VERSION.fingerprint().apply(c)));
+        // Vanilla's changed: the base cells, and the dd cells fine-tuned from them
+        Plan vanillaChanged = Plan.of(e, PLUGINS, DATA, 1000, code("1.2.3", c -> c.getSimpleName().equals("Vanilla")
+                ? "changed" : VERSION.fingerprint().apply(c)));
+        // the MLP's changed: every MLP cell, not the LeNet ones
+        Plan mlpChanged = Plan.of(e, PLUGINS, DATA, 1000, code("1.2.3", c -> c.getSimpleName().equals("Mlp")
+                ? "changed" : VERSION.fingerprint().apply(c)));
+        for (Cell cell : plan.cells()) {
+            boolean dd = cell.entry().name().equals("dd");
+            assertThat(hash(ddChanged, cell.id()).equals(cell.hash())).as(cell.id()).isEqualTo(!dd);
+            assertThat(hash(vanillaChanged, cell.id())).as(cell.id()).isNotEqualTo(cell.hash());
+            assertThat(hash(mlpChanged, cell.id()).equals(cell.hash())).as(cell.id())
+                    .isEqualTo(cell.architecture().equals("lenet"));
+        }
+        Plan libraries = Plan.of(e, PLUGINS, DATA, 1000, new CodeIdentity("1.2.3", "DJL 0.36.0, PyTorch 2.8.0",
+                VERSION.fingerprint()));
+        assertThat(hash(libraries, "base/mlp/s0")).isNotEqualTo(hash(plan, "base/mlp/s0"));
     }
 
     @Test

@@ -30,7 +30,7 @@ class ShardTest {
             "  - {name: alone, defense: vanilla, architectures: [mlp], params: {epochs: 4}}",
             "attacks:",
             "  - {attack: fgsm, norm: Linf, epsilons: [0.1]}",
-            "")), PLUGINS, "a".repeat(64), 1000, "1.0");
+            "")), PLUGINS, "a".repeat(64), 1000, new CodeIdentity("1.0", "libraries", Class::getName));
 
     @Test
     void shardsPartitionThePlanAndKeepEveryFineTuneWithItsParent() {

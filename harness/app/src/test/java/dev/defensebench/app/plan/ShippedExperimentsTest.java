@@ -18,11 +18,12 @@ class ShippedExperimentsTest {
 
     private static final Path CI = Path.of("..", "..", "ci");
     private static final Plugins PLUGINS = Plugins.discover();
+    private static final CodeIdentity CODE = new CodeIdentity("version", "libraries", c -> "code of " + c.getName());
     private final ExperimentLoader loader = new ExperimentLoader(PLUGINS, DatasetRegistry.standard().names());
 
     private List<String> cellHashes(String file) {
         Experiment experiment = loader.load(CI.resolve(file));
-        return Plan.of(experiment, PLUGINS, "data-sha", 60000, "version").cells().stream().map(Cell::hash).toList();
+        return Plan.of(experiment, PLUGINS, "data-sha", 60000, CODE).cells().stream().map(Cell::hash).toList();
     }
 
     @Test
@@ -60,6 +61,6 @@ class ShippedExperimentsTest {
         assertThat(e.attacks()).filteredOn(a -> a.attack().equals("autoattack"))
                 .extracting(a -> a.norm() + " " + a.epsilons())
                 .containsExactly("Linf [" + 8.0 / 255 + "]", "L2 [0.5]");
-        assertThat(Plan.of(e, PLUGINS, "data-sha", 50000, "version").cells()).hasSize(4);
+        assertThat(Plan.of(e, PLUGINS, "data-sha", 50000, CODE).cells()).hasSize(4);
     }
 }

@@ -1,5 +1,6 @@
 package dev.defensebench.app.run;
 
+import dev.defensebench.report.OutputLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -11,6 +12,7 @@ import dev.defensebench.app.config.Experiment;
 import dev.defensebench.app.config.ExperimentLoader;
 import dev.defensebench.app.config.Plugins;
 import dev.defensebench.app.plan.Cell;
+import dev.defensebench.app.plan.CodeIdentity;
 import dev.defensebench.app.plan.Plan;
 import dev.defensebench.data.ImageSplit;
 import dev.defensebench.data.Preprocessing;
@@ -88,9 +90,9 @@ class OnnxEntriesTest {
     }
 
     private Path exportedFile() {
-        Plan plan = Plan.of(experiment(HEADER + ATTACKS), plugins, data.identity(), 200, Versions.harness());
+        Plan plan = Plan.of(experiment(HEADER + ATTACKS), plugins, data.identity(), 200, CodeIdentity.current(Versions.harness()));
         Cell vanilla = plan.cells().get(0);
-        return out.resolve("models").resolve(vanilla.directoryName()).resolve(Runner.ONNX_FILE);
+        return out.resolve("models").resolve(vanilla.directoryName()).resolve(OutputLayout.ONNX);
     }
 
     @Test
@@ -186,7 +188,7 @@ class OnnxEntriesTest {
         assertThat(fixtureRows.get(0).cleanAccuracy()).isEqualTo((double) correct / TEST);
 
         // imported entries get their sanity checks too, as trained ones do
-        List<SanityCheck> sanity = SanityCsv.read(out.resolve(SanityCsv.FILE_NAME));
+        List<SanityCheck> sanity = SanityCsv.read(out.resolve(OutputLayout.SANITY));
         for (String imported : List.of("back/onnx", "black/onnx", "fixture/onnx")) {
             assertThat(sanity).filteredOn(c -> c.model().equals(imported)).extracting(SanityCheck::check)
                     .contains("monotone-in-eps");
@@ -197,7 +199,7 @@ class OnnxEntriesTest {
         assertThat(again.evaluated()).isEmpty();
         assertThat(again.evaluationsReused()).contains("back/onnx", "black/onnx", "fixture/onnx");
         assertThat(ResultsFile.read(again.results())).isEqualTo(rows);
-        assertThat(SanityCsv.read(out.resolve(SanityCsv.FILE_NAME))).isEqualTo(sanity);
+        assertThat(SanityCsv.read(out.resolve(OutputLayout.SANITY))).isEqualTo(sanity);
     }
 
     @Test

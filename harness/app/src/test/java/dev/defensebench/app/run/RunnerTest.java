@@ -9,6 +9,7 @@ import dev.defensebench.app.config.Experiment;
 import dev.defensebench.app.config.ExperimentLoader;
 import dev.defensebench.app.config.Plugins;
 import dev.defensebench.app.plan.Cell;
+import dev.defensebench.app.plan.CodeIdentity;
 import dev.defensebench.app.plan.Plan;
 import dev.defensebench.report.HeadlineFile;
 import dev.defensebench.report.ResultRow;
@@ -93,7 +94,7 @@ class RunnerTest {
     }
 
     private Map<String, Cell> cells(String text) {
-        Plan plan = Plan.of(experiment(text), plugins, data.identity(), TRAIN, Versions.harness());
+        Plan plan = Plan.of(experiment(text), plugins, data.identity(), TRAIN, CodeIdentity.current(Versions.harness()));
         return plan.cells().stream().collect(Collectors.toMap(Cell::id, c -> c));
     }
 
@@ -352,7 +353,7 @@ class RunnerTest {
         String fewer = otherLambda.replace("test_size: " + TEST, "test_size: 10\ntrain_size: 50");
         Runner.Summary small = run(fewer);
         assertSummary(small, List.of(VANILLA, DD), List.of(), List.of(VANILLA, DD), List.of());
-        Cell vanilla = Plan.of(experiment(fewer), plugins, data.identity(), 50, Versions.harness()).cells().get(0);
+        Cell vanilla = Plan.of(experiment(fewer), plugins, data.identity(), 50, CodeIdentity.current(Versions.harness())).cells().get(0);
         assertThat(vanilla.hash()).isNotEqualTo(before.get(VANILLA).hash());
         JsonNode smallCard = JSON.readTree(modelDir(vanilla).resolve("card.json").toFile());
         assertThat(smallCard.get("cellHash").asText()).isEqualTo(vanilla.hash());

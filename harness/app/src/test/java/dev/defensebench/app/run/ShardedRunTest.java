@@ -1,5 +1,6 @@
 package dev.defensebench.app.run;
 
+import dev.defensebench.report.OutputLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -75,9 +76,9 @@ class ShardedRunTest {
         assertThatThrownBy(() -> ShardMerge.merge(List.of(first, first), temp.resolve("m4"), false))
                 .hasMessageContaining("given twice");
         ObjectMapper json = new ObjectMapper();
-        ObjectNode manifest = (ObjectNode) json.readTree(second.resolve(RunManifest.FILE).toFile());
+        ObjectNode manifest = (ObjectNode) json.readTree(second.resolve(OutputLayout.MANIFEST).toFile());
         manifest.put("harnessVersion", "0.0.1-other");
-        json.writeValue(second.resolve(RunManifest.FILE).toFile(), manifest);
+        json.writeValue(second.resolve(OutputLayout.MANIFEST).toFile(), manifest);
         assertThatThrownBy(() -> ShardMerge.merge(List.of(first, second), temp.resolve("m5"), false))
                 .hasMessageContaining("harness version").hasMessageContaining("0.0.1-other");
         assertThatThrownBy(() -> ShardMerge.merge(List.of(temp.resolve("nowhere")), temp.resolve("m6"), false))

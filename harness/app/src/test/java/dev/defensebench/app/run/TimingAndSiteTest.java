@@ -1,5 +1,6 @@
 package dev.defensebench.app.run;
 
+import dev.defensebench.report.OutputLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -69,7 +70,7 @@ class TimingAndSiteTest {
         Path out = temp.resolve("out");
         runner.run(experiment, out, Device.cpu());
 
-        TimingReport timing = TimingReport.read(out.resolve(TimingReport.FILE));
+        TimingReport timing = TimingReport.read(out.resolve(OutputLayout.TIMING));
         assertThat(timing).isNotNull();
         assertThat(timing.machine().cores()).isEqualTo(Runtime.getRuntime().availableProcessors());
         assertThat(timing.machine().cpu()).isNotBlank();
@@ -85,7 +86,7 @@ class TimingAndSiteTest {
         assertThat(timing.measurements().get(1).batchSize()).isEqualTo(32);
         assertThat(timing.measurements().get(2).batchSize()).isEqualTo(4);
 
-        List<GalleryExample> gallery = GalleryFile.read(out.resolve(GalleryFile.FILE));
+        List<GalleryExample> gallery = GalleryFile.read(out.resolve(OutputLayout.GALLERY));
         assertThat(gallery).extracting(GalleryExample::attack).containsOnly("deepfool", "fgsm");
         assertThat(gallery).allSatisfy(g -> {
             assertThat(g.label()).isEqualTo(g.cleanPrediction()); // only correctly classified points are shown
@@ -110,7 +111,7 @@ class TimingAndSiteTest {
         }
         assertThat(cached).hasSize(1);
         runner.run(experiment, out, Device.cpu());
-        assertThat(TimingReport.read(out.resolve(TimingReport.FILE)).measurements())
+        assertThat(TimingReport.read(out.resolve(OutputLayout.TIMING)).measurements())
                 .isEqualTo(timing.measurements());
     }
 
@@ -123,9 +124,9 @@ class TimingAndSiteTest {
         assertThat(experiment.timing().enabled()).isFalse();
         Path out = temp.resolve("out");
         Files.createDirectories(out);
-        Files.writeString(out.resolve(TimingReport.FILE), "stale");
+        Files.writeString(out.resolve(OutputLayout.TIMING), "stale");
         new Runner(plugins, data.registry(), temp.resolve("data"), ProgressListener.SILENT).run(experiment, out, Device.cpu());
-        assertThat(out.resolve(TimingReport.FILE)).doesNotExist();
+        assertThat(out.resolve(OutputLayout.TIMING)).doesNotExist();
         assertThat(Files.readString(out.resolve("site/index.html"))).contains("not timed");
 
         // no timing section at all: off
