@@ -1,6 +1,7 @@
 package dev.defensebench.attacks;
 
 import ai.djl.ndarray.NDArray;
+import dev.defensebench.spi.AttackTraits;
 import dev.defensebench.spi.Classifier;
 import dev.defensebench.spi.Hyperparameters;
 import dev.defensebench.spi.Norm;
@@ -15,6 +16,11 @@ public final class ApgdCe extends FixedEpsilonAttack {
     @Override
     public String name() {
         return "apgd-ce";
+    }
+
+    @Override
+    public AttackTraits traits() {
+        return AttackTraits.fixedEpsilon("APGD-CE", AttackTraits.Access.GRADIENT, "steps");
     }
 
     @Override

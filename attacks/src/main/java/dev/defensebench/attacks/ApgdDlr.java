@@ -1,6 +1,7 @@
 package dev.defensebench.attacks;
 
 import ai.djl.ndarray.NDArray;
+import dev.defensebench.spi.AttackTraits;
 import dev.defensebench.spi.Classifier;
 import dev.defensebench.spi.Hyperparameters;
 import dev.defensebench.spi.Norm;
@@ -19,6 +20,11 @@ public final class ApgdDlr extends FixedEpsilonAttack {
     @Override
     public String name() {
         return "apgd-dlr";
+    }
+
+    @Override
+    public AttackTraits traits() {
+        return AttackTraits.fixedEpsilon("APGD-DLR", AttackTraits.Access.GRADIENT, "steps");
     }
 
     @Override

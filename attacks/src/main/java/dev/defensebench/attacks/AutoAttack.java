@@ -1,6 +1,7 @@
 package dev.defensebench.attacks;
 
 import ai.djl.ndarray.NDArray;
+import dev.defensebench.spi.AttackTraits;
 import dev.defensebench.spi.Classifier;
 import dev.defensebench.spi.Hyperparameters;
 import dev.defensebench.spi.Norm;
@@ -32,15 +33,15 @@ public final class AutoAttack extends FixedEpsilonAttack {
     private static final Map<String, Integer> STREAMS = Map.of(
             "apgd-t", 1, "square", 2, "fab-t", 3, "fab", 4, "apgd-dlr", 5, "apgd-ce", 6);
 
-    /** False: on a logits-only model it runs Square alone. */
-    @Override
-    public boolean needsGradients() {
-        return false;
-    }
 
     @Override
     public String name() {
         return "autoattack";
+    }
+
+    @Override
+    public AttackTraits traits() {
+        return AttackTraits.fixedEpsilon("AutoAttack", AttackTraits.Access.ENSEMBLE, "steps");
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.defensebench.attacks;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
+import dev.defensebench.spi.AttackTraits;
 import dev.defensebench.spi.Classifier;
 import dev.defensebench.spi.Hyperparameters;
 import dev.defensebench.spi.InputBox;
@@ -23,6 +24,11 @@ public final class CarliniWagnerL2 extends MinNormAttack {
     @Override
     public String name() {
         return "cw-l2";
+    }
+
+    @Override
+    public AttackTraits traits() {
+        return AttackTraits.minNorm("C&W L2", "steps", false);
     }
 
     @Override

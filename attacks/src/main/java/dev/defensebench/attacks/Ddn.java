@@ -3,6 +3,7 @@ package dev.defensebench.attacks;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import dev.defensebench.spi.AttackTraits;
 import dev.defensebench.spi.Classifier;
 import dev.defensebench.spi.Hyperparameters;
 import dev.defensebench.spi.InputBox;
@@ -27,6 +28,11 @@ public final class Ddn extends MinNormAttack {
     @Override
     public String name() {
         return "ddn";
+    }
+
+    @Override
+    public AttackTraits traits() {
+        return AttackTraits.minNorm("DDN", "steps", false);
     }
 
     @Override

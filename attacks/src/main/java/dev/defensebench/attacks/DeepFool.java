@@ -7,6 +7,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.defensebench.autograd.Autograd;
+import dev.defensebench.spi.AttackTraits;
 import dev.defensebench.spi.Classifier;
 import dev.defensebench.spi.Hyperparameters;
 import dev.defensebench.spi.InputBox;
@@ -109,6 +110,11 @@ public final class DeepFool extends MinNormAttack {
     @Override
     public String name() {
         return "deepfool";
+    }
+
+    @Override
+    public AttackTraits traits() {
+        return AttackTraits.minNorm("DeepFool", "max_iter", true);
     }
 
     @Override

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.defensebench.autograd.Autograd;
+import dev.defensebench.spi.AttackTraits;
 import dev.defensebench.spi.Classifier;
 import dev.defensebench.spi.Hyperparameters;
 import dev.defensebench.spi.InputBox;
@@ -64,6 +65,11 @@ public final class Fab extends MinNormAttack {
     @Override
     public String name() {
         return "fab";
+    }
+
+    @Override
+    public AttackTraits traits() {
+        return AttackTraits.minNorm("FAB", "steps", false);
     }
 
     @Override

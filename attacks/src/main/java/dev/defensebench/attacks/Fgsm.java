@@ -1,6 +1,7 @@
 package dev.defensebench.attacks;
 
 import ai.djl.ndarray.NDArray;
+import dev.defensebench.spi.AttackTraits;
 import dev.defensebench.spi.Classifier;
 import dev.defensebench.spi.Hyperparameters;
 import dev.defensebench.spi.Norm;
@@ -19,6 +20,11 @@ public final class Fgsm extends FixedEpsilonAttack {
     @Override
     public String name() {
         return "fgsm";
+    }
+
+    @Override
+    public AttackTraits traits() {
+        return AttackTraits.fixedEpsilon("FGSM", AttackTraits.Access.GRADIENT, null);
     }
 
     @Override

@@ -20,11 +20,6 @@ import java.util.Random;
  */
 public abstract class FixedEpsilonAttack implements Attack {
 
-    @Override
-    public final boolean isMinNorm() {
-        return false;
-    }
-
     /** The algorithm: an adversarial batch for budget {@code eps} (projection and clipping follow). */
     protected abstract NDArray perturb(
             Classifier model, NDArray x, NDArray labels, Norm norm, double eps, Hyperparameters params, Random random);
@@ -53,6 +48,6 @@ public abstract class FixedEpsilonAttack implements Attack {
             boolean[] success = Checks.misclassified(model, adversarial, labels);
             outcomes.add(new EpsilonOutcome(eps, adversarial, success));
         }
-        return new AttackResult(name(), threat.norm(), outcomes, null, null, stages);
+        return new AttackResult(name(), threat.norm(), outcomes, null, null, null, true, stages);
     }
 }

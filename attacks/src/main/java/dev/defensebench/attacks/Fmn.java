@@ -2,6 +2,7 @@ package dev.defensebench.attacks;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
+import dev.defensebench.spi.AttackTraits;
 import dev.defensebench.spi.Classifier;
 import dev.defensebench.spi.Hyperparameters;
 import dev.defensebench.spi.Norm;
@@ -35,6 +36,11 @@ public final class Fmn extends MinNormAttack {
     @Override
     public String name() {
         return "fmn";
+    }
+
+    @Override
+    public AttackTraits traits() {
+        return AttackTraits.minNorm("FMN", "steps", false);
     }
 
     @Override

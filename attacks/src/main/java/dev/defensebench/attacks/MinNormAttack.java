@@ -20,11 +20,6 @@ import java.util.List;
  */
 public abstract class MinNormAttack implements Attack {
 
-    @Override
-    public final boolean isMinNorm() {
-        return true;
-    }
-
     /** The algorithm: a candidate adversarial batch (clipping and bookkeeping follow). */
     protected abstract NDArray findAdversarial(
             Classifier model, NDArray x, NDArray labels, Norm norm, Hyperparameters params, long seed);
@@ -42,7 +37,8 @@ public abstract class MinNormAttack implements Attack {
             Classifier model, NDArray inputs, NDArray labels, ThreatModel threat, Hyperparameters params, long seed) {
         Checks.requireNorm(this, threat.norm());
         NDArray found = findAdversarial(model, inputs, labels, threat.norm(), params, seed);
-        NDArray adversarial = clipsToBox(params) ? model.box().clip(found) : found;
+        boolean inBox = clipsToBox(params);
+        NDArray adversarial = inBox ? model.box().clip(found) : found;
         long[] clean = model.predict(inputs).toLongArray();
         long[] attacked = model.predict(adversarial).toLongArray();
         long[] truth = labels.toType(DataType.INT64, false).toLongArray();
@@ -64,6 +60,6 @@ public abstract class MinNormAttack implements Attack {
             }
             outcomes.add(new EpsilonOutcome(eps, Checks.select(use, adversarial, inputs), success));
         }
-        return new AttackResult(name(), threat.norm(), outcomes, distances, inputNorms);
+        return new AttackResult(name(), threat.norm(), outcomes, distances, inputNorms, adversarial, inBox);
     }
 }

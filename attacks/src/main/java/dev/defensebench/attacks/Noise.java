@@ -1,6 +1,7 @@
 package dev.defensebench.attacks;
 
 import ai.djl.ndarray.NDArray;
+import dev.defensebench.spi.AttackTraits;
 import dev.defensebench.spi.Classifier;
 import dev.defensebench.spi.Hyperparameters;
 import dev.defensebench.spi.Norm;
@@ -18,15 +19,15 @@ import java.util.Set;
  */
 public final class Noise extends FixedEpsilonAttack {
 
-    /** False: random perturbations: logits only. */
-    @Override
-    public boolean needsGradients() {
-        return false;
-    }
 
     @Override
     public String name() {
         return "noise";
+    }
+
+    @Override
+    public AttackTraits traits() {
+        return AttackTraits.fixedEpsilon("Random noise", AttackTraits.Access.RANDOM, null);
     }
 
     @Override

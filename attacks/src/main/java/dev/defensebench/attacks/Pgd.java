@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.defensebench.autograd.Autograd;
+import dev.defensebench.spi.AttackTraits;
 import dev.defensebench.spi.Classifier;
 import dev.defensebench.spi.Hyperparameters;
 import dev.defensebench.spi.Norm;
@@ -54,6 +55,11 @@ public final class Pgd extends FixedEpsilonAttack {
     @Override
     public String name() {
         return "pgd";
+    }
+
+    @Override
+    public AttackTraits traits() {
+        return AttackTraits.fixedEpsilon("PGD", AttackTraits.Access.GRADIENT, "steps");
     }
 
     @Override

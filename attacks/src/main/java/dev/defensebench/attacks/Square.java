@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.defensebench.autograd.Autograd;
+import dev.defensebench.spi.AttackTraits;
 import dev.defensebench.spi.Classifier;
 import dev.defensebench.spi.Hyperparameters;
 import dev.defensebench.spi.InputBox;
@@ -26,15 +27,15 @@ import java.util.Set;
  */
 public final class Square extends FixedEpsilonAttack {
 
-    /** False: score-based: logits only. */
-    @Override
-    public boolean needsGradients() {
-        return false;
-    }
 
     @Override
     public String name() {
         return "square";
+    }
+
+    @Override
+    public AttackTraits traits() {
+        return AttackTraits.fixedEpsilon("Square", AttackTraits.Access.SCORE, "queries");
     }
 
     @Override

@@ -74,6 +74,12 @@ public final class DeepDefense implements Defense {
     }
 
     @Override
+    public void validate(Hyperparameters params) {
+        SgdSettings.from(params);
+        Settings.from(params);
+    }
+
+    @Override
     public TrainedModel train(TrainingRequest request) {
         SgdSettings sgd = SgdSettings.from(request.params());
         Settings settings = Settings.from(request.params());

@@ -70,6 +70,13 @@ public final class FgsmAdversarial implements Defense {
     }
 
     @Override
+    public void validate(Hyperparameters params) {
+        SgdSettings.from(params);
+        Settings.from(params);
+        TrainingSubset.check(params, "defense 'fgsm-adversarial'");
+    }
+
+    @Override
     public TrainedModel train(TrainingRequest full) {
         TrainingRequest request = TrainingSubset.apply(full, "defense 'fgsm-adversarial'");
         return SgdTraining.train(request, SgdSettings.from(request.params()), loss(Settings.from(request.params())), name());

@@ -84,6 +84,13 @@ public final class ParsevalTraining implements Defense {
     }
 
     @Override
+    public void validate(Hyperparameters params) {
+        SgdSettings.from(params);
+        Settings.from(params);
+        TrainingSubset.check(params, "defense 'parseval'");
+    }
+
+    @Override
     public TrainedModel train(TrainingRequest full) {
         TrainingRequest subset = TrainingSubset.apply(full, "defense 'parseval'");
         TrainingRequest request = new TrainingRequest(subset.data(), () -> convexAggregations(subset.architecture().get()),

@@ -75,6 +75,13 @@ public final class PgdAdversarial implements Defense {
     }
 
     @Override
+    public void validate(Hyperparameters params) {
+        SgdSettings.from(params);
+        Settings.from(params);
+        TrainingSubset.check(params, "defense 'pgd-adversarial'");
+    }
+
+    @Override
     public TrainedModel train(TrainingRequest full) {
         TrainingRequest request = TrainingSubset.apply(full, "defense 'pgd-adversarial'");
         Random random = new Random(request.seed() ^ SEED_SALT);

@@ -73,6 +73,13 @@ public final class Trades implements Defense {
     }
 
     @Override
+    public void validate(Hyperparameters params) {
+        SgdSettings.from(params);
+        Settings.from(params);
+        TrainingSubset.check(params, "defense 'trades'");
+    }
+
+    @Override
     public TrainedModel train(TrainingRequest full) {
         TrainingRequest request = TrainingSubset.apply(full, "defense 'trades'");
         Random random = new Random(request.seed() ^ SEED_SALT);

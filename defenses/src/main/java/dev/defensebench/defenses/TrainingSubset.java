@@ -1,5 +1,6 @@
 package dev.defensebench.defenses;
 
+import dev.defensebench.spi.Hyperparameters;
 import dev.defensebench.spi.ParamSpec;
 import dev.defensebench.spi.TrainingRequest;
 
@@ -18,10 +19,16 @@ final class TrainingSubset {
         return ParamSpec.ofInt(KEY, 0, "train on the first N training images only (0 = all of them)");
     }
 
+    /** Checks the parameter's range. */
+    static void check(Hyperparameters params, String owner) {
+        int n = params.getInt(KEY);
+        InnerPgd.require(n >= 0, owner, KEY, "an integer >= 0 (0 = all)", n);
+    }
+
     /** The request with its data cut to the first {@code train_subset} images (unchanged for 0). */
     static TrainingRequest apply(TrainingRequest request, String owner) {
+        check(request.params(), owner);
         int n = request.params().getInt(KEY);
-        InnerPgd.require(n >= 0, owner, KEY, "an integer >= 0 (0 = all)", n);
         if (n == 0 || n >= request.data().size()) {
             return request;
         }

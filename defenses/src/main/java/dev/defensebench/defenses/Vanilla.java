@@ -1,6 +1,7 @@
 package dev.defensebench.defenses;
 
 import dev.defensebench.spi.Defense;
+import dev.defensebench.spi.Hyperparameters;
 import dev.defensebench.spi.ParamSpec;
 import dev.defensebench.spi.TrainedModel;
 import dev.defensebench.spi.TrainingRequest;
@@ -27,6 +28,11 @@ public final class Vanilla implements Defense {
     @Override
     public List<ParamSpec> parameters() {
         return SgdSettings.FROM_SCRATCH.parameters();
+    }
+
+    @Override
+    public void validate(Hyperparameters params) {
+        SgdSettings.from(params);
     }
 
     @Override

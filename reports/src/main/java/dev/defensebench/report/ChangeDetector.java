@@ -51,7 +51,7 @@ public final class ChangeDetector {
                 }
             });
             if (sameMachine) {
-                timings(model, previous.timing(), current.timing(), changes);
+                timings(model, previous.timing(), current.timing(), AttackLabels.of(current.rows()), changes);
             }
         });
         before.keySet().stream().filter(e -> !after.containsKey(e)).forEach(e ->
@@ -79,7 +79,8 @@ public final class ChangeDetector {
                 Formats.percent(pOld), Formats.percent(pNew), detail));
     }
 
-    private static void timings(String model, TimingReport previous, TimingReport current, List<Change> changes) {
+    private static void timings(String model, TimingReport previous, TimingReport current, AttackLabels labels,
+            List<Change> changes) {
         Map<String, TimingMeasurement> old = new LinkedHashMap<>();
         previous.measurements().stream().filter(m -> m.model().equals(model)).forEach(m -> old.put(m.benchmark(), m));
         for (TimingMeasurement now : current.measurements()) {
@@ -91,7 +92,7 @@ public final class ChangeDetector {
             Change.Kind kind = slowdown > TIMING_FACTOR ? Change.Kind.REGRESSION
                     : slowdown < 1 / TIMING_FACTOR ? Change.Kind.IMPROVEMENT : null;
             if (kind != null) {
-                changes.add(new Change(model, timingName(now.benchmark()), kind,
+                changes.add(new Change(model, timingName(now.benchmark(), labels), kind,
                         Formats.score(was.score(), was.error(), was.unit()), Formats.score(now.score(), now.error(), now.unit()),
                         String.format(Locale.ROOT, "%.0f%% %s (tolerance %d%%)", 100 * Math.abs(slowdown - 1),
                                 slowdown > 1 ? "slower" : "faster", TIMING_TOLERANCE_PERCENT)));
@@ -99,8 +100,8 @@ public final class ChangeDetector {
         }
     }
 
-    /** A benchmark id for people. */
-    static String timingName(String benchmark) {
+    /** A benchmark id for people (an attack's cost by the attack's declared display name). */
+    static String timingName(String benchmark, AttackLabels labels) {
         if (benchmark.equals(TimingMeasurement.LATENCY)) {
             return "inference latency";
         }
@@ -108,7 +109,7 @@ public final class ChangeDetector {
             return "inference throughput";
         }
         if (benchmark.startsWith(TimingMeasurement.ATTACK_PREFIX)) {
-            return Formats.attackName(benchmark.substring(TimingMeasurement.ATTACK_PREFIX.length())) + " cost";
+            return labels.of(benchmark.substring(TimingMeasurement.ATTACK_PREFIX.length())) + " cost";
         }
         return benchmark;
     }
@@ -125,7 +126,7 @@ public final class ChangeDetector {
         if (row.isClean()) {
             return "clean accuracy";
         }
-        String name = Leaderboard.isWorstCase(row) ? "worst case" : Formats.attackName(row.attack());
+        String name = Leaderboard.isWorstCase(row) ? "worst case" : row.attackLabel();
         return name + " " + Formats.normName(row.norm()) + " ε=" + Formats.epsilon(row.epsilon());
     }
 

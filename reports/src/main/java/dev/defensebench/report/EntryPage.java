@@ -46,18 +46,19 @@ final class EntryPage {
         page.put("headline", headline == null || headline.first() == null ? Formats.ABSENT
                 : Formats.percent(new Leaderboard.Headline(headline.epsilons(),
                         rows.stream().anyMatch(Leaderboard::isWorstCase)).value(rows)));
-        page.put("rho2", rows.stream().filter(r -> r.attack().equalsIgnoreCase(Leaderboard.RHO2_ATTACK)
-                && !Double.isNaN(r.rho2())).findFirst().map(r -> Formats.scientific(r.rho2())).orElse(Formats.ABSENT));
+        page.put("rho2", rows.stream().filter(ResultRow::givesRho2).findFirst().map(r -> Formats.scientific(r.rho2()))
+                .orElse(Formats.ABSENT));
         page.put("charts", charts(rows, cleanAccuracy));
         page.put("rows", rows.stream().filter(r -> !r.isClean())
                 .sorted(Comparator.comparing(ResultRow::norm).thenComparing(ResultRow::attack)
                         .thenComparingDouble(ResultRow::epsilon))
                 .map(EntryPage::row).toList());
-        page.put("optimality", AttackOptimality.of(rows).stream().map(EntryPage::optimality).toList());
-        page.put("gallery", gallery.stream().map(EntryPage::example).toList());
+        AttackLabels labels = AttackLabels.of(rows);
+        page.put("optimality", AttackOptimality.of(rows).stream().map(o -> optimality(o, labels)).toList());
+        page.put("gallery", gallery.stream().map(g -> example(g, labels)).toList());
         page.put("sanityRecorded", sanityRecorded);
         page.put("sanity", sanity == null ? List.of() : sanity.stream().map(EntryPage::check).toList());
-        page.put("timing", timing.stream().map(EntryPage::timing).toList());
+        page.put("timing", timing.stream().map(m -> timing(m, labels)).toList());
         page.put("machine", timingReport == null ? "" : timingReport.machine().describe());
         page.put("timingSettings", timingReport == null ? List.of() : new TreeMap<>(timingReport.settings()).entrySet()
                 .stream().map(e -> Map.of("label", e.getKey(), "value", e.getValue())).toList());
@@ -83,8 +84,8 @@ final class EntryPage {
         return page;
     }
 
-    private static Map<String, Object> optimality(AttackOptimality o) {
-        return Map.of("norm", o.norm(), "attack", Formats.attackName(o.attack()),
+    private static Map<String, Object> optimality(AttackOptimality o, AttackLabels labels) {
+        return Map.of("norm", o.norm(), "attack", labels.of(o.attack()),
                 "optimality", Double.isNaN(o.optimality()) ? Formats.ABSENT : String.format(Locale.ROOT, "%.3f", o.optimality()),
                 "area", Formats.scientific(o.area()), "bestArea", Formats.scientific(o.bestArea()),
                 "cleanArea", Formats.scientific(o.cleanArea()));
@@ -114,7 +115,7 @@ final class EntryPage {
                 if (!worst) {
                     attackRows.forEach(r -> lowest.merge(r.epsilon(), r.robustAccuracy(), Math::min));
                 }
-                series.add(new SvgChart.Series(worst ? "worst case (per point)" : Formats.attackName(attack), points, worst));
+                series.add(new SvgChart.Series(worst ? "worst case (per point)" : attackRows.get(0).attackLabel(), points, worst));
             });
             if (!perPoint && byAttack.size() > 1) {
                 List<double[]> points = new ArrayList<>();
@@ -134,7 +135,7 @@ final class EntryPage {
 
     private static Map<String, Object> row(ResultRow r) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("attack", Leaderboard.isWorstCase(r) ? "worst case (per point)" : Formats.attackName(r.attack()));
+        m.put("attack", Leaderboard.isWorstCase(r) ? "worst case (per point)" : r.attackLabel());
         m.put("norm", Formats.normName(r.norm()));
         m.put("epsilon", Formats.epsilon(r.epsilon()));
         m.put("robust", Formats.percent(r.robustAccuracy()));
@@ -146,9 +147,9 @@ final class EntryPage {
         return m;
     }
 
-    private static Map<String, Object> example(GalleryExample g) {
+    private static Map<String, Object> example(GalleryExample g, AttackLabels labels) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("attack", Formats.attackName(g.attack()));
+        m.put("attack", labels.of(g.attack()));
         m.put("norm", Formats.normName(g.norm()));
         m.put("epsilon", Formats.epsilon(g.epsilon()));
         m.put("label", Integer.toString(g.label()));
@@ -169,8 +170,8 @@ final class EntryPage {
                 "threshold", Formats.number(c.threshold()), "detail", c.detail());
     }
 
-    private static Map<String, Object> timing(TimingMeasurement m) {
-        return Map.of("benchmark", ChangeDetector.timingName(m.benchmark()),
+    private static Map<String, Object> timing(TimingMeasurement m, AttackLabels labels) {
+        return Map.of("benchmark", ChangeDetector.timingName(m.benchmark(), labels),
                 "score", Formats.number(m.score()), "error", Formats.number(m.error()), "unit", m.unit(),
                 "batch", Integer.toString(m.batchSize()), "iterations", Integer.toString(m.iterations()));
     }

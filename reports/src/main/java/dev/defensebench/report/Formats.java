@@ -3,21 +3,12 @@ package dev.defensebench.report;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.Locale;
-import java.util.Map;
 
-/** Text formats of the leaderboard: percentages, ρ2, ε, durations and attack/norm display names. */
+/** Text formats of the leaderboard: percentages, ρ2, ε, durations and norm display names. */
 final class Formats {
 
     /** Shown where a value is absent. */
     static final String ABSENT = "—";
-
-    private static final Map<String, String> ATTACK_NAMES = Map.ofEntries(
-            Map.entry("fgsm", "FGSM"), Map.entry("pgd", "PGD"), Map.entry("apgd", "APGD"),
-            Map.entry("apgd-ce", "APGD-CE"), Map.entry("apgd-t", "APGD-T"), Map.entry("apgd-dlr", "APGD-DLR"),
-            Map.entry("deepfool", "DeepFool"), Map.entry("cw", "C&W"), Map.entry("carlini-wagner", "C&W"),
-            Map.entry("fab", "FAB"), Map.entry("fab-t", "FAB-T"), Map.entry("fmn", "FMN"), Map.entry("ddn", "DDN"), Map.entry("square", "Square"),
-            Map.entry("autoattack", "AutoAttack"), Map.entry("noise", "Noise"),
-            Map.entry("random-noise", "Random noise"), Map.entry("bim", "BIM"), Map.entry("mim", "MIM"));
 
     private Formats() {
     }
@@ -76,11 +67,6 @@ final class Formats {
         }
         long minutes = Math.round(seconds / 60.0);
         return String.format(Locale.ROOT, "%d h %02d min", minutes / 60, minutes % 60);
-    }
-
-    /** The display name of an attack id ("fgsm" → "FGSM"); unknown ids are shown as they are. */
-    static String attackName(String attack) {
-        return ATTACK_NAMES.getOrDefault(attack.toLowerCase(Locale.ROOT), attack);
     }
 
     /** The display name of a norm ("Linf" → "ℓ∞", "L2" → "ℓ2"); others as they are. */

@@ -30,8 +30,6 @@ import java.util.stream.Collectors;
  */
 final class Leaderboard {
 
-    /** The attack whose ρ2 gets its own column. */
-    static final String RHO2_ATTACK = "deepfool";
     /** The attack id of the per-point worst-case rows. */
     static final String WORST_CASE_ATTACK = "worst-case";
 
@@ -126,7 +124,7 @@ final class Leaderboard {
         for (ResultRow row : rows) {
             byModel.computeIfAbsent(row.model(), m -> new ArrayList<>()).add(row);
             perPoint |= isWorstCase(row);
-            if (!row.isClean() && !isWorstCase(row) && !Double.isNaN(row.rho2())) {
+            if (!row.isClean() && !isWorstCase(row) && row.isMinNorm()) {
                 minNormGroups.add(AttackKey.of(row).group());
             }
         }
@@ -142,6 +140,7 @@ final class Leaderboard {
             Map<String, ModelSummary> summaries, java.util.function.Function<String, EntryExtras> extras,
             Map<String, Double> configured) {
         List<ResultRow> all = byModel.values().stream().flatMap(List::stream).toList();
+        AttackLabels labels = AttackLabels.of(all);
 
         Map<String, TreeSet<Double>> epsilonsByGroup = new LinkedHashMap<>();
         Map<String, AttackKey> groupSample = new HashMap<>();
@@ -156,7 +155,7 @@ final class Leaderboard {
             epsilonsByGroup.computeIfAbsent(key.group(), g -> new TreeSet<>()).add(row.epsilon());
             groupSample.putIfAbsent(key.group(), key);
             normsByAttack.computeIfAbsent(row.attack(), a -> new HashSet<>()).add(row.norm());
-            if (!Double.isNaN(row.rho2())) {
+            if (row.isMinNorm()) {
                 minNormGroups.add(key.group());
             }
         }
@@ -169,9 +168,9 @@ final class Leaderboard {
             for (double epsilon : epsilons) {
                 keys.add(new AttackKey(sample.attack(), sample.norm(), epsilon));
                 attackColumns.add(new BoardColumn(
-                        Formats.attackName(sample.attack()) + (ambiguous ? " " + Formats.normName(sample.norm()) : "")
+                        labels.of(sample.attack()) + (ambiguous ? " " + Formats.normName(sample.norm()) : "")
                                 + " ε=" + Formats.epsilon(epsilon),
-                        "Robust accuracy under " + Formats.attackName(sample.attack()) + ", " + Formats.normName(sample.norm()) + " ε="
+                        "Robust accuracy under " + labels.of(sample.attack()) + ", " + Formats.normName(sample.norm()) + " ε="
                                 + epsilon + (minNormGroups.contains(group)
                                         ? " (min-norm attack, thresholded at ε)" : " (fixed-ε attack)")));
             }
@@ -239,12 +238,12 @@ final class Leaderboard {
         }
 
         BoardCell rho2 = rows.stream()
-                .filter(r -> r.attack().equalsIgnoreCase(RHO2_ATTACK) && !Double.isNaN(r.rho2()))
+                .filter(ResultRow::givesRho2)
                 .findFirst()
                 .map(r -> new BoardCell(Formats.scientific(r.rho2()), "",
-                        "mean ‖Δx‖₂/‖x‖₂ of DeepFool over " + r.samples() + " points (preprocessing: "
+                        "mean ‖Δx‖₂/‖x‖₂ of " + r.attackLabel() + " over " + r.samples() + " points (preprocessing: "
                                 + r.preprocessing() + ")", Formats.sortValue(r.rho2())))
-                .orElse(BoardCell.absent("no DeepFool result"));
+                .orElse(BoardCell.absent("no result of an attack that declares ρ2"));
 
         Map<AttackKey, ResultRow> byKey = new HashMap<>();
         rows.stream().filter(r -> !r.isClean()).forEach(r -> byKey.put(AttackKey.of(r), r));

@@ -60,7 +60,7 @@ public final class LeaderboardSite {
         page.put("resultsFile", OutputLayout.RESULTS);
         page.put("summaryFile", "");
         page.put("rowCount", Integer.toString(rows.size()));
-        page.put("rho2Attack", Formats.attackName(Leaderboard.RHO2_ATTACK));
+        page.put("rho2Attack", AttackLabels.of(rows).rho2Attack());
         page.put("tables", tables.stream().map(BoardTable::asMap).toList());
         page.put("timedAttacks", List.of());
         page.put("hasSanity", false);

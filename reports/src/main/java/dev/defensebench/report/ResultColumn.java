@@ -42,7 +42,14 @@ public enum ResultColumn {
                     + "by ONNX Runtime) or transfer (examples crafted on the surrogate named in attack_params)"),
     ATTACK_IMAGES_PER_SECOND("attack_images_per_second", Type.DOUBLE, ResultRow::attackImagesPerSecond,
             "attack throughput: test images attacked per second of attack wall time, counting every image once per ε "
-                    + "for a fixed-ε attack and once for a min-norm attack (empty for clean and worst-case rows)");
+                    + "for a fixed-ε attack and once for a min-norm attack (empty for clean and worst-case rows)"),
+    ATTACK_LABEL("attack_label", Type.TEXT, ResultRow::attackLabel,
+            "the attack's display name as the attack plugin declares it, e.g. DeepFool (optional when read: the id)",
+            true),
+    ATTACK_TRAITS("attack_traits", Type.TEXT, ResultRow::attackTraits,
+            "the attack's declared traits, space-separated: its access (gradient, score, random or ensemble), then "
+                    + "iterative, min-norm and rho2 where they apply (empty for clean, worst-case and transfer rows; optional "
+                    + "when read)", true);
 
     /** The value type of a column, as it is checked when a file is read. */
     public enum Type {
@@ -73,12 +80,23 @@ public enum ResultColumn {
     private final Type type;
     private final Function<ResultRow, Object> getter;
     private final String meaning;
+    private final boolean optional;
 
     ResultColumn(String header, Type type, Function<ResultRow, Object> getter, String meaning) {
+        this(header, type, getter, meaning, false);
+    }
+
+    ResultColumn(String header, Type type, Function<ResultRow, Object> getter, String meaning, boolean optional) {
         this.header = header;
         this.type = type;
         this.getter = getter;
         this.meaning = meaning;
+        this.optional = optional;
+    }
+
+    /** Whether a file may lack the column (files written before it existed); its value is then the row's default. */
+    public boolean optional() {
+        return optional;
     }
 
     /** The snake_case header name in the CSV file. */

@@ -1,5 +1,6 @@
 package dev.defensebench.report;
 
+import dev.defensebench.spi.AttackTraits;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -31,6 +32,10 @@ import java.util.Objects;
  * @param access         how the attack reached the model: {@value #WHITE_BOX}, {@value #BLACK_BOX} or {@value #TRANSFER}
  * @param attackImagesPerSecond attack throughput: test images attacked per second of attack wall time
  *                       (a fixed-ε attack counts every image once per ε); {@code NaN} when not applicable
+ * @param attackLabel    the attack's display name as the attack declares it (e.g. "DeepFool"); the board
+ *                       shows it instead of the id; "" reads as the id
+ * @param attackTraits   the attack's declared traits as {@link AttackTraits#flags()} writes them (e.g.
+ *                       "gradient iterative min-norm rho2"); empty for the clean, worst-case and transfer rows
  */
 public record ResultRow(
         String experiment,
@@ -54,7 +59,9 @@ public record ResultRow(
         double attackSeconds,
         String attackParams,
         String access,
-        double attackImagesPerSecond) {
+        double attackImagesPerSecond,
+        String attackLabel,
+        String attackTraits) {
 
     /** The attack id of the row that carries the clean accuracy. */
     public static final String CLEAN_ATTACK = "clean";
@@ -64,6 +71,16 @@ public record ResultRow(
     public static final String BLACK_BOX = "black-box";
     /** Access value: examples crafted on a surrogate model (named in attack_params), evaluated on this one. */
     public static final String TRANSFER = "transfer";
+
+    /** A row without the attack's declared label and traits (the label reads as the id). */
+    public ResultRow(String experiment, String model, String defense, String architecture, String dataset,
+            String preprocessing, long seed, String cellHash, String attack, String norm, double epsilon, int samples,
+            double cleanAccuracy, double robustAccuracy, double robustCiLow, double robustCiHigh, double rho2,
+            double trainSeconds, double attackSeconds, String attackParams, String access, double attackImagesPerSecond) {
+        this(experiment, model, defense, architecture, dataset, preprocessing, seed, cellHash, attack, norm, epsilon,
+                samples, cleanAccuracy, robustAccuracy, robustCiLow, robustCiHigh, rho2, trainSeconds, attackSeconds,
+                attackParams, access, attackImagesPerSecond, null, null);
+    }
 
     /** A white-box row without a throughput measurement ({@code attackImagesPerSecond} NaN). */
     public ResultRow(String experiment, String model, String defense, String architecture, String dataset,
@@ -97,7 +114,8 @@ public record ResultRow(
 
     /**
      * Rejects null texts, a negative sample count and accuracies outside [0, 1]; a null {@code access}
-     * (a row stored before that column existed) means {@value #WHITE_BOX}.
+     * (a row stored before that column existed) means {@value #WHITE_BOX}; a null or empty {@code
+     * attackLabel} means the attack id, null {@code attackTraits} none.
      */
     public ResultRow {
         Objects.requireNonNull(experiment, "experiment");
@@ -112,6 +130,8 @@ public record ResultRow(
         Objects.requireNonNull(attackParams, "attackParams");
         // evaluations stored before the access column existed are all white-box
         access = access == null ? WHITE_BOX : access;
+        attackLabel = attackLabel == null || attackLabel.isEmpty() ? attack : attackLabel;
+        attackTraits = attackTraits == null ? "" : attackTraits;
         if (samples < 0) {
             throw new IllegalArgumentException("samples must be >= 0, found " + samples);
         }
@@ -119,6 +139,19 @@ public record ResultRow(
         requireFraction("robust_accuracy", robustAccuracy);
         requireFraction("robust_ci_low", robustCiLow);
         requireFraction("robust_ci_high", robustCiHigh);
+    }
+
+    /** Whether the attack declared that its ρ2 is the board's ρ2 ({@link AttackTraits#givesRho2()}) and this row has one. */
+    public boolean givesRho2() {
+        return AttackTraits.hasFlag(attackTraits, AttackTraits.RHO2_FLAG) && !Double.isNaN(rho2);
+    }
+
+    /**
+     * Whether the row's attack declared itself min-norm; for a row without declared traits (a file written
+     * before the column existed), whether it carries a ρ2.
+     */
+    public boolean isMinNorm() {
+        return attackTraits.isEmpty() ? !Double.isNaN(rho2) : AttackTraits.hasFlag(attackTraits, AttackTraits.MIN_NORM_FLAG);
     }
 
     /** Whether this is the clean-accuracy row (attack "clean", case-insensitive). */

@@ -59,7 +59,7 @@ public final class ResultsCsv {
 
     /**
      * Reads a file written by {@link #write}. The header must hold every {@link ResultColumn} exactly
-     * once (in any order) and nothing else.
+     * once (in any order; an {@linkplain ResultColumn#optional() optional} one may be absent) and nothing else.
      *
      * @throws ResultsCsvException naming file, line, column, expected type and found text on bad content
      */
@@ -116,7 +116,8 @@ public final class ResultsCsv {
                 unexpected.add(name);
             }
         }
-        List<String> missing = ResultColumn.headers().stream().filter(h -> !seen.containsKey(h)).toList();
+        List<String> missing = ResultColumn.all().stream().filter(c -> !c.optional() && !seen.containsKey(c.header()))
+                .map(ResultColumn::header).toList();
         if (!missing.isEmpty() || !unexpected.isEmpty()) {
             List<String> problems = new ArrayList<>();
             if (!missing.isEmpty()) {
@@ -131,21 +132,21 @@ public final class ResultsCsv {
         }
         int[] positions = new int[ResultColumn.all().size()];
         for (ResultColumn column : ResultColumn.all()) {
-            positions[column.ordinal()] = seen.get(column.header());
+            positions[column.ordinal()] = seen.getOrDefault(column.header(), -1);
         }
         return positions;
     }
 
     private static ResultRow parseRow(Path file, long line, CSVRecord record, int[] positions)
             throws ResultsCsvException {
-        if (record.size() != positions.length) {
-            throw new ResultsCsvException(file, line, null,
-                    "expected " + positions.length + " fields, found " + record.size());
+        int fields = (int) java.util.Arrays.stream(positions).filter(p -> p >= 0).count();
+        if (record.size() != fields) {
+            throw new ResultsCsvException(file, line, null, "expected " + fields + " fields, found " + record.size());
         }
         Object[] values = new Object[positions.length];
         for (ResultColumn column : ResultColumn.all()) {
             int position = positions[column.ordinal()];
-            values[column.ordinal()] = parseValue(file, line, column, position, record.get(position));
+            values[column.ordinal()] = position < 0 ? null : parseValue(file, line, column, position, record.get(position));
         }
         try {
             return new ResultRow((String) values[0], (String) values[1], (String) values[2],
@@ -153,7 +154,8 @@ public final class ResultsCsv {
                     (String) values[7], (String) values[8], (String) values[9], (Double) values[10],
                     (Integer) values[11], (Double) values[12], (Double) values[13], (Double) values[14],
                     (Double) values[15], (Double) values[16], (Double) values[17], (Double) values[18],
-                    (String) values[19], (String) values[20], (Double) values[21]);
+                    (String) values[19], (String) values[20], (Double) values[21], (String) values[22],
+                    (String) values[23]);
         } catch (IllegalArgumentException e) {
             throw new ResultsCsvException(file, line, null, "invalid row: " + e.getMessage());
         }

@@ -152,13 +152,14 @@ public final class Site {
         page.put("resultsFile", OutputLayout.RESULTS);
         page.put("summaryFile", SUMMARY);
         page.put("rowCount", Integer.toString(current.rows().size()));
-        page.put("rho2Attack", Formats.attackName(Leaderboard.RHO2_ATTACK));
+        AttackLabels labels = AttackLabels.of(current.rows());
+        page.put("rho2Attack", labels.rho2Attack());
         page.put("tables", tables.stream().map(BoardTable::asMap).toList());
         page.put("weakestAttacks", AttackOptimality.weakest(AttackOptimality.of(current.rows())).stream()
                 .map(w -> Map.of("model", w.model(), "page", ENTRIES + "/" + pages.get(w.model()), "norm", w.norm(),
-                        "attack", Formats.attackName(w.attack()), "optimality", String.format(Locale.ROOT, "%.3f", w.optimality())))
+                        "attack", labels.of(w.attack()), "optimality", String.format(Locale.ROOT, "%.3f", w.optimality())))
                 .toList());
-        page.put("timedAttacks", timedAttacks.stream().map(Formats::attackName).toList());
+        page.put("timedAttacks", timedAttacks.stream().map(labels::of).toList());
         page.put("hasSanity", current.sanity() != null);
         page.put("failures", current.failures().stream().map(f -> Map.of("model", f.model(), "defense", f.defense(),
                 "architecture", f.architecture(), "status", f.statusLabel(), "reason", f.reason())).toList());

@@ -35,9 +35,6 @@ class FormatsTest {
     void percentsAndNames() {
         assertThat(Formats.percent(0.9853)).isEqualTo("98.53%");
         assertThat(Formats.percentRange(0.979, 0.99)).isEqualTo("97.9–99.0%");
-        assertThat(Formats.attackName("fgsm")).isEqualTo("FGSM");
-        assertThat(Formats.attackName("deepfool")).isEqualTo("DeepFool");
-        assertThat(Formats.attackName("my-attack")).isEqualTo("my-attack");
         assertThat(Formats.normName("Linf")).isEqualTo("ℓ∞");
     }
 }

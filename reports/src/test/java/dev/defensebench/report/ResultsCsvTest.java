@@ -22,7 +22,8 @@ class ResultsCsvTest {
     private static final String HEADER = String.join(",", ResultColumn.headers());
 
     private static final String GOOD_LINE =
-            "nightly,vanilla/mlp/s0,vanilla,mlp,mnist,unit,0,h1,fgsm,Linf,0.1,100,0.98,0.5,0.4,0.6,,10.0,1.0,{},white-box,250.0";
+            "nightly,vanilla/mlp/s0,vanilla,mlp,mnist,unit,0,h1,fgsm,Linf,0.1,100,0.98,0.5,0.4,0.6,,10.0,1.0,{},white-box,250.0,"
+                    + "FGSM,gradient";
 
     @Test
     void roundTripKeepsEveryValue() throws IOException {
@@ -103,7 +104,7 @@ class ResultsCsvTest {
     @Test
     void unexpectedColumnIsNamed() throws IOException {
         Path file = write(HEADER + ",extra", GOOD_LINE + ",1");
-        assertThatThrownBy(() -> ResultsCsv.read(file)).hasMessageContaining("unexpected column 'extra' (field 23)");
+        assertThatThrownBy(() -> ResultsCsv.read(file)).hasMessageContaining("unexpected column 'extra' (field 25)");
     }
 
     @Test
@@ -121,7 +122,17 @@ class ResultsCsvTest {
     void wrongFieldCountNamesTheLine() throws IOException {
         Path file = write(HEADER, GOOD_LINE, GOOD_LINE.substring(0, GOOD_LINE.lastIndexOf(',')));
         assertThatThrownBy(() -> ResultsCsv.read(file)).hasMessageContaining(":3:")
-                .hasMessageContaining("expected 22 fields, found 21");
+                .hasMessageContaining("expected 24 fields, found 23");
+    }
+
+    @Test
+    void aFileWrittenBeforeTheAttackLabelAndTraitsColumnsReadsWithTheIdAsLabel() throws IOException {
+        List<String> header = ResultColumn.headers().subList(0, ResultColumn.headers().size() - 2);
+        Path file = write(String.join(",", header), GOOD_LINE.substring(0, GOOD_LINE.indexOf(",FGSM,")));
+        assertThat(ResultsCsv.read(file)).singleElement().satisfies(r -> {
+            assertThat(r.attackLabel()).isEqualTo("fgsm");
+            assertThat(r.attackTraits()).isEmpty();
+        });
     }
 
     @Test

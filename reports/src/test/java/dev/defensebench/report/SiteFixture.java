@@ -126,6 +126,7 @@ final class SiteFixture {
         int n = 1000;
         WilsonInterval ci = WilsonInterval.ofFraction(robust, n);
         return new ResultRow("nightly", model, defense, "lenet", "mnist", "unit", 0L, cellHash, attack, norm, eps, n,
-                clean, robust, ci.low(), ci.high(), rho2, 24.25, 3.5, "{\"norm\":\"" + norm + "\",\"seed\":0}");
+                clean, robust, ci.low(), ci.high(), rho2, 24.25, 3.5, "{\"norm\":\"" + norm + "\",\"seed\":0}",
+                ResultRow.WHITE_BOX, Double.NaN, TestRows.label(attack), TestRows.traits(attack));
     }
 }

@@ -26,7 +26,29 @@ final class TestRows {
         WilsonInterval ci = WilsonInterval.ofFraction(robustAccuracy, n);
         return new ResultRow("nightly", model, defense, "lenet", "mnist", "unit", 7L, "abc123", attack, norm,
                 epsilon, n, cleanAccuracy, robustAccuracy, ci.low(), ci.high(), rho2, 245.0, 1.5,
-                "{\"seed\":7,\"steps\":40}");
+                "{\"seed\":7,\"steps\":40}", ResultRow.WHITE_BOX, Double.NaN, label(attack), traits(attack));
+    }
+
+    /** The display name a run writes for {@code attack}, as the built-in attacks declare it (the id for others). */
+    static String label(String attack) {
+        return switch (attack) {
+            case "fgsm" -> "FGSM";
+            case "pgd" -> "PGD";
+            case "deepfool" -> "DeepFool";
+            case "cw-l2" -> "C&W L2";
+            default -> attack;
+        };
+    }
+
+    /** The traits a run writes for {@code attack}, as the built-in attacks declare them (none for others). */
+    static String traits(String attack) {
+        return switch (attack) {
+            case "fgsm" -> "gradient";
+            case "pgd" -> "gradient iterative";
+            case "deepfool" -> "gradient iterative min-norm rho2";
+            case "cw-l2" -> "gradient iterative min-norm";
+            default -> "";
+        };
     }
 
     /** A summary of {@code model} on MNIST. */

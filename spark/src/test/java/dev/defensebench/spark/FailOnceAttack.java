@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import dev.defensebench.attacks.Fgsm;
 import dev.defensebench.spi.Attack;
 import dev.defensebench.spi.AttackResult;
+import dev.defensebench.spi.AttackTraits;
 import dev.defensebench.spi.Classifier;
 import dev.defensebench.spi.Hyperparameters;
 import dev.defensebench.spi.Norm;
@@ -45,8 +46,8 @@ public final class FailOnceAttack implements Attack {
     }
 
     @Override
-    public boolean isMinNorm() {
-        return fgsm.isMinNorm();
+    public AttackTraits traits() {
+        return fgsm.traits();
     }
 
     @Override

@@ -7,7 +7,11 @@ import java.util.Set;
 /**
  * An evasion attack, discovered with {@link java.util.ServiceLoader}. As in Foolbox 3, an attack is
  * either min-norm (runs once; its per-sample perturbation norms are thresholded at every ε of the
- * grid) or fixed-ε (runs once per ε).
+ * grid) or fixed-ε (runs once per ε), as its {@link #traits()} declare. Score-based and random attacks
+ * ({@link AttackTraits#needsGradients()} false) also run on models that give logits only ({@link
+ * Classifier#isDifferentiable()} false, e.g. an imported ONNX model); the others are skipped there, or
+ * run as transfer attacks from a differentiable surrogate. The harness checks every adversarial point
+ * an attack returns (norm within ε, inside the input box, misclassified) rather than trusting its flags.
  */
 public interface Attack {
 
@@ -23,18 +27,11 @@ public interface Attack {
     /** The norms this attack supports. */
     Set<Norm> norms();
 
-    /** Whether the attack minimises the perturbation norm (true) or works inside a given ε (false). */
-    boolean isMinNorm();
-
     /**
-     * Whether the attack needs the model's input gradients (true, the default). Score-based black-box
-     * attacks (random noise, Square) override this with false: they run on models that give logits only
-     * ({@link Classifier#isDifferentiable()} false, e.g. an imported ONNX model); the others are skipped
-     * there, or run as transfer attacks from a differentiable surrogate.
+     * What the attack is (display name, access, step budget, min-norm, ρ2): the sanity checks and the
+     * board use these declarations, never the attack's name.
      */
-    default boolean needsGradients() {
-        return true;
-    }
+    AttackTraits traits();
 
     /**
      * Attacks {@code inputs} (N, sample...) with true {@code labels} (N, int64) under {@code threat}.

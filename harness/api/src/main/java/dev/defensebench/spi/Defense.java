@@ -18,6 +18,13 @@ public interface Defense {
     /** The defense's hyper-parameters, including the shared optimiser settings it uses. */
     List<ParamSpec> parameters();
 
+    /**
+     * Checks the ranges of resolved hyper-parameters before any work (the experiment file is validated
+     * with it at load); an {@link IllegalArgumentException} names the parameter, what it must be and what
+     * was found. The default accepts every value of the declared types.
+     */
+    default void validate(Hyperparameters params) {}
+
     /** Trains (or fine-tunes, when the request carries initial weights) and returns the model. */
     TrainedModel train(TrainingRequest request);
 }

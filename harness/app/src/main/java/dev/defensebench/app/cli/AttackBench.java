@@ -32,7 +32,7 @@ record AttackBench(double minSeconds, double linfEps, double l2Eps) {
 
     /** The norm an attack is benchmarked in: ℓ2 for DeepFool and C&W (ρ2), ℓ∞ otherwise when supported. */
     static Norm normOf(Attack attack) {
-        return attack.norms().contains(Norm.LINF) && !attack.isMinNorm() ? Norm.LINF
+        return attack.norms().contains(Norm.LINF) && !attack.traits().minNorm() ? Norm.LINF
                 : attack.norms().contains(Norm.L2) ? Norm.L2 : attack.norms().iterator().next();
     }
 

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import dev.defensebench.app.run.ModelExport;
+import dev.defensebench.app.run.WriteTarget;
 import dev.defensebench.app.run.StoredModel;
 import dev.defensebench.data.DatasetRegistry;
 import dev.defensebench.data.ImageSplit;
@@ -56,6 +57,7 @@ final class ExportCommand implements Callable<Integer> {
         if (checkImages < 1) {
             throw new IllegalArgumentException("--check must be >= 1, found " + checkImages);
         }
+        WriteTarget.probe(onnx);
         Path cardFile = modelDir.resolve(OutputLayout.CARD);
         Path paramsFile = modelDir.resolve(OutputLayout.PARAMS);
         if (!Files.isRegularFile(cardFile) || !Files.isRegularFile(paramsFile)) {

@@ -27,7 +27,8 @@ final class ListCommand implements Callable<Integer> {
         plugins.defenses().values().forEach(d -> entry(out, d.name(), d.description(), d.parameters()));
         out.println("Attacks:");
         plugins.attacks().values().forEach(a -> entry(out, a.name() + " " + a.norms().stream()
-                .map(n -> n.label()).sorted().toList() + (a.isMinNorm() ? " min-norm" : " fixed-eps"),
+                .map(n -> n.label()).sorted().toList() + (a.traits().minNorm() ? " " : " fixed-eps ") + a.traits().flags()
+                + " (\"" + a.traits().displayName() + "\")",
                 a.description(), a.parameters()));
         out.println("Architectures:");
         plugins.architectures().values().forEach(a -> entry(out, a.name(), a.description(), List.of()));

@@ -5,6 +5,7 @@ import dev.defensebench.report.OutputLayout;
 import dev.defensebench.report.ResultSet;
 import dev.defensebench.report.Site;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -34,6 +35,13 @@ final class MergeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        for (Path shard : shards) {
+            if (shard.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())
+                    || Files.exists(out) && Files.exists(shard) && Files.isSameFile(shard, out)) {
+                throw new IllegalArgumentException("--out " + out + " is one of the shard directories being merged; "
+                        + "merge into a new directory");
+            }
+        }
         ShardMerge.Result merged = ShardMerge.merge(shards, out, partial);
         Site.Result site = Site.write(ResultSet.read(out), List.of(), OutputLayout.of(out).site(), Instant.now());
         PrintWriter o = spec.commandLine().getOut();

@@ -5,6 +5,7 @@ import dev.defensebench.app.config.ExperimentLoader;
 import dev.defensebench.app.config.Plugins;
 import dev.defensebench.app.plan.Shard;
 import dev.defensebench.app.run.Devices;
+import dev.defensebench.app.run.OutputLock;
 import dev.defensebench.app.run.PlainEngine;
 import dev.defensebench.app.run.RunEngine;
 import dev.defensebench.app.run.RunEngines;
@@ -79,8 +80,11 @@ final class RunCommand implements Callable<Integer> {
         String deviceSetting = device != null ? device : experiment.device();
         EnvironmentException.requireSoundNumerics(Devices.resolve(deviceSetting));
         long start = System.nanoTime();
-        Runner.Summary summary = runEngine.run(new RunJob(experimentFile.toString(), text, experiment, target,
-                deviceSetting, part, DatasetRegistry.defaultDataDir(dataDir), DatasetRegistry::standard, shared));
+        Runner.Summary summary;
+        try (OutputLock lock = OutputLock.acquire(target); InterruptNotice notice = InterruptNotice.install(target, System.err)) {
+            summary = runEngine.run(new RunJob(experimentFile.toString(), text, experiment, target,
+                    deviceSetting, part, DatasetRegistry.defaultDataDir(dataDir), DatasetRegistry::standard, shared));
+        }
         double seconds = (System.nanoTime() - start) / 1e9;
         return report(summary, seconds, spec.commandLine().getOut(), err);
     }

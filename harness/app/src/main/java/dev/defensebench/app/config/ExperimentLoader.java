@@ -8,7 +8,11 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.defensebench.data.Preprocessing;
 import dev.defensebench.spi.Attack;
@@ -16,6 +20,7 @@ import dev.defensebench.spi.Defense;
 import dev.defensebench.spi.Hyperparameters;
 import dev.defensebench.spi.Norm;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -24,16 +29,31 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
  * Reads and validates experiment files. Every problem is reported with the file, the place (line
- * and column for syntax and unknown keys, the entry for values) and what is allowed.
+ * and column for syntax and unknown keys, the entry for values) and what is allowed. Limits: a file of
+ * at most {@value #MAX_BYTES} bytes, UTF-8; names of at most {@value #MAX_NAME} characters; numbers
+ * written as numbers (a quoted "100" where a number belongs is an error). Messages quote at most a short
+ * excerpt of what they found.
  */
 public final class ExperimentLoader {
 
+    /** The largest experiment file read (1 MiB); a real one is a few kilobytes. */
+    public static final int MAX_BYTES = 1 << 20;
+    /** The longest experiment or entry name (it becomes part of directory names). */
+    public static final int MAX_NAME = 100;
+    /** The longest excerpt of a found value that a message quotes. */
+    static final int EXCERPT = 60;
+
     private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9._-]+");
+    /** A run of non-blank characters longer than an excerpt. */
+    private static final Pattern LONG_TOKEN = Pattern.compile("\\S{" + (EXCERPT + 1) + ",}");
+    /** The value Jackson's coercion messages quote: {@code value ("100") to} or {@code value (100.5) to}. */
+    private static final Pattern QUOTED_VALUE = Pattern.compile("value \\((\"?)(.*?)\\1\\) to", Pattern.DOTALL);
     private static final Set<String> DEVICES = Set.of("auto", "cpu", "gpu");
 
     private final Plugins plugins;
@@ -49,7 +69,12 @@ public final class ExperimentLoader {
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
-                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+        for (LogicalType type : List.of(LogicalType.Integer, LogicalType.Float, LogicalType.Boolean)) {
+            yaml.coercionConfigFor(type).setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
+        }
     }
 
     /** Parses and validates {@code file}. */
@@ -57,19 +82,38 @@ public final class ExperimentLoader {
         return parse(file.toString(), read(file));
     }
 
-    /** The text of experiment file {@code file}; the error names the file. */
+    /**
+     * The text of experiment file {@code file}; the error names the file (and, for a file that is not
+     * UTF-8, the byte offset and line of the first bad byte).
+     */
     public String read(Path file) {
+        byte[] bytes;
         try {
-            return Files.readString(file);
+            if (Files.isRegularFile(file) && Files.size(file) > MAX_BYTES) {
+                throw new ExperimentException(file + ": " + Files.size(file) + " bytes; experiment files are limited to "
+                        + MAX_BYTES + " bytes (1 MiB)");
+            }
+            try (InputStream in = Files.newInputStream(file)) {
+                bytes = in.readNBytes(MAX_BYTES + 1);
+            }
         } catch (NoSuchFileException e) {
             throw new ExperimentException(file + ": no such experiment file");
         } catch (IOException e) {
             throw new ExperimentException(file + ": cannot read: " + e.getMessage(), e);
         }
+        if (bytes.length > MAX_BYTES) {
+            throw new ExperimentException(file + ": more than " + MAX_BYTES + " bytes; experiment files are limited to "
+                    + MAX_BYTES + " bytes (1 MiB)");
+        }
+        return Utf8Text.decode(file.toString(), bytes);
     }
 
     /** Parses and validates experiment text; {@code source} names it in errors. */
     public Experiment parse(String source, String text) {
+        if (text.length() > MAX_BYTES) {
+            throw new ExperimentException(source + ": " + text.length() + " characters; experiment files are limited to "
+                    + MAX_BYTES + " bytes (1 MiB)");
+        }
         if (isEmpty(text)) {
             throw new ExperimentException(source + ": the file is empty");
         }
@@ -83,19 +127,69 @@ public final class ExperimentLoader {
             List<JsonMappingException.Reference> container = e.getPath().isEmpty() ? e.getPath()
                     : e.getPath().subList(0, e.getPath().size() - 1);
             throw new ExperimentException(String.format("%s%s: unknown key '%s' in %s; allowed: %s",
-                    source, where(at != null ? at : e.getLocation()), e.getPropertyName(), path(container),
+                    source, where(at != null ? at : e.getLocation()), excerpt(e.getPropertyName()), path(container),
                     e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.toList())), e);
         } catch (JsonMappingException e) {
             throw new ExperimentException(String.format("%s%s: bad value at %s: %s",
-                    source, where(e.getLocation()), path(e), e.getOriginalMessage()), e);
+                    source, where(e.getLocation()), path(e), valueProblem(e)), e);
         } catch (JsonProcessingException e) {
-            throw new ExperimentException(source + where(e.getLocation()) + ": not valid YAML: " + e.getOriginalMessage(), e);
+            throw new ExperimentException(source + where(e.getLocation()) + ": not valid YAML: "
+                    + shorten(e.getOriginalMessage()), e);
         }
         if (experiment == null) {
             throw new ExperimentException(source + ": the file is empty");
         }
         validate(source, experiment);
         return experiment;
+    }
+
+    /** What is wrong with a value, in words; a number written as a string is named as such. */
+    private static String valueProblem(JsonMappingException e) {
+        if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
+            Class<?> type = m.getTargetType();
+            boolean integral = type == int.class || type == long.class || type == Integer.class || type == Long.class;
+            boolean number = integral || type == double.class || type == Double.class || type == float.class
+                    || type == Float.class;
+            String original = String.valueOf(m.getOriginalMessage());
+            String found = found(m);
+            if (number && original.contains("String value")) {
+                return "expected " + (integral ? "an integer" : "a number") + ", found the text " + found
+                        + " (a number is written without quotes)";
+            }
+            if (integral && original.contains("Floating-point value")) {
+                return "expected an integer, found the decimal number " + found;
+            }
+            if ((type == boolean.class || type == Boolean.class) && original.contains("String value")) {
+                return "expected true or false, found the text " + found;
+            }
+        }
+        return shorten(e.getOriginalMessage());
+    }
+
+    /** The value Jackson's message quotes ("... value ("100") to ..."), quoted and cut to an excerpt. */
+    private static String found(MismatchedInputException e) {
+        Matcher m = QUOTED_VALUE.matcher(String.valueOf(e.getOriginalMessage()));
+        return m.find() ? "\"" + excerpt(m.group(2)) + "\"" : "?";
+    }
+
+    /** {@code value}, or its first {@value #EXCERPT} characters and its length when longer. */
+    static String excerpt(String value) {
+        return value.length() <= EXCERPT ? value
+                : value.substring(0, EXCERPT) + "… (" + value.length() + " characters)";
+    }
+
+    /** {@code message} with every long run of non-blank characters cut to an excerpt, and at most 500 characters. */
+    static String shorten(String message) {
+        if (message == null) {
+            return "";
+        }
+        Matcher m = LONG_TOKEN.matcher(message);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            m.appendReplacement(out, Matcher.quoteReplacement(excerpt(m.group())));
+        }
+        m.appendTail(out);
+        return out.length() <= 500 ? out.toString() : out.substring(0, 500) + "…";
     }
 
     private static String where(JsonLocation location) {
@@ -172,8 +266,7 @@ public final class ExperimentLoader {
 
     private void validate(String source, Experiment e) {
         require(source, e.name() != null, "'name' is required");
-        require(source, SAFE_NAME.matcher(e.name()).matches(),
-                "'name' must use only letters, digits, '.', '_' and '-' (it names the output directory), found '" + e.name() + "'");
+        requireSafeName(source, "", e.name(), "the output directory");
         require(source, e.dataset() != null, "'dataset' is required; known: " + datasets);
         require(source, datasets.contains(e.dataset()), "unknown dataset '" + e.dataset() + "'; known: " + datasets);
         try {
@@ -193,8 +286,7 @@ public final class ExperimentLoader {
             ModelEntry m = e.models().get(i);
             String at = "models[" + i + "]";
             require(source, m.name() != null, at + ": 'name' is required");
-            require(source, SAFE_NAME.matcher(m.name()).matches(),
-                    at + ": 'name' must use only letters, digits, '.', '_' and '-', found '" + m.name() + "'");
+            requireSafeName(source, at + ": ", m.name(), "the entry's model directories");
             require(source, byName.put(m.name(), m) == null, at + ": the name '" + m.name() + "' is used twice");
             at = at + " '" + m.name() + "'";
             if (m.isImported()) {
@@ -210,7 +302,11 @@ public final class ExperimentLoader {
                 wrap(source, at, () -> plugins.architecture(a));
             }
             String owner = at + " (defense '" + defense.name() + "')";
-            wrap(source, "", () -> Hyperparameters.resolve(owner, defense.parameters(), m.params()));
+            Hyperparameters resolved = wrap(source, "", () -> Hyperparameters.resolve(owner, defense.parameters(), m.params()));
+            wrap(source, owner, () -> {
+                defense.validate(resolved);
+                return resolved;
+            });
         }
         for (int i = 0; i < e.models().size(); i++) {
             ModelEntry m = e.models().get(i);
@@ -243,6 +339,8 @@ public final class ExperimentLoader {
             require(source, attack.norms().contains(norm), finalAt + ": norm " + norm.label() + " is not supported; it supports "
                     + attack.norms().stream().map(Norm::label).sorted().collect(Collectors.toList()));
             require(source, !a.epsilons().isEmpty(), at + ": 'epsilons' must list at least one budget");
+            require(source, new HashSet<>(a.epsilons()).size() == a.epsilons().size(),
+                    at + ": 'epsilons' has duplicates: " + a.epsilons());
             for (double eps : a.epsilons()) {
                 require(source, eps >= 0 && Double.isFinite(eps), at + ": epsilons must be finite and >= 0, found " + eps);
             }
@@ -319,9 +417,20 @@ public final class ExperimentLoader {
                 at + ": 'input_shape', 'dataset', 'preprocessing', 'surrogate', 'max_mb' and 'white_box' apply only to an 'onnx' entry");
     }
 
+    /** A name that becomes part of paths: safe characters, not "." or "..", at most {@value #MAX_NAME} characters. */
+    private static void requireSafeName(String source, String at, String name, String names) {
+        if (name.length() > MAX_NAME) {
+            throw new ExperimentException(source + ": " + at + "'name' has " + name.length() + " characters; at most "
+                    + MAX_NAME + " are allowed (it names " + names + "); it starts '" + name.substring(0, 20) + "'");
+        }
+        require(source, SAFE_NAME.matcher(name).matches() && !name.equals(".") && !name.equals(".."),
+                at + "'name' must use only letters, digits, '.', '_' and '-', and not be '.' or '..' (it names " + names
+                        + "), found '" + name + "'");
+    }
+
     private static void require(String source, boolean ok, String message) {
         if (!ok) {
-            throw new ExperimentException(source + ": " + message);
+            throw new ExperimentException(source + ": " + shorten(message));
         }
     }
 
@@ -329,7 +438,7 @@ public final class ExperimentLoader {
         try {
             return body.get();
         } catch (ExperimentException | IllegalArgumentException ex) {
-            throw new ExperimentException(source + ": " + (at.isEmpty() ? "" : at + ": ") + ex.getMessage(), ex);
+            throw new ExperimentException(source + ": " + shorten((at.isEmpty() ? "" : at + ": ") + ex.getMessage()), ex);
         }
     }
 

@@ -3,7 +3,9 @@ package dev.defensebench.app.config;
 import dev.defensebench.model.Architecture;
 import dev.defensebench.model.Architectures;
 import dev.defensebench.spi.Attack;
+import dev.defensebench.spi.AttackTraits;
 import dev.defensebench.spi.Defense;
+import dev.defensebench.spi.ParamSpec;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
@@ -19,9 +21,26 @@ public record Plugins(Map<String, Defense> defenses, Map<String, Attack> attacks
         }
         Map<String, Attack> attacks = new TreeMap<>();
         for (Attack a : ServiceLoader.load(Attack.class)) {
+            requireSoundTraits(a);
             putUnique(attacks, a.name(), a, "attack");
         }
         return new Plugins(defenses, attacks, Architectures.all());
+    }
+
+    /** A declared step parameter must be one of the attack's integer parameters (a sanity check doubles it). */
+    static void requireSoundTraits(Attack attack) {
+        AttackTraits traits = attack.traits();
+        if (traits == null) {
+            throw new IllegalStateException("attack '" + attack.name() + "' (" + attack.getClass().getName()
+                    + ") declares no traits");
+        }
+        String step = traits.stepParameter();
+        if (step != null && attack.parameters().stream()
+                .noneMatch(p -> p.name().equals(step) && p.type() == ParamSpec.Type.INT)) {
+            throw new IllegalStateException("attack '" + attack.name() + "' (" + attack.getClass().getName()
+                    + ") declares step parameter '" + step + "', which is not one of its integer parameters "
+                    + attack.parameters().stream().map(ParamSpec::name).toList());
+        }
     }
 
     private static <T> void putUnique(Map<String, T> map, String name, T plugin, String kind) {

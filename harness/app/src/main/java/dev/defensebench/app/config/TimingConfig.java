@@ -18,15 +18,14 @@ import java.util.Set;
  * @param iterationSeconds    seconds per measurement iteration
  * @param throughputBatch     images per call of the throughput benchmark
  * @param attackBatch         images per call of an attack-cost benchmark
- * @param attacks             the experiment's attacks to time (null: those of deepfool and pgd the experiment has)
+ * @param attacks             the experiment's attacks to time (null: its first attack that gives ρ2 and its first
+ *                            iterative fixed-ε gradient attack, as the attacks declare)
  */
 public record TimingConfig(String preset, Integer forks, Integer warmupIterations, Double warmupSeconds,
         Integer iterations, Double iterationSeconds, Integer throughputBatch, Integer attackBatch, List<String> attacks) {
 
     /** The presets. */
     public static final Set<String> PRESETS = Set.of("off", "quick", "fast", "full");
-    /** The attacks timed by default, when the experiment runs them. */
-    public static final List<String> DEFAULT_ATTACKS = List.of("deepfool", "pgd");
 
     /**
      * Fills unset settings from the preset (a {@code timing:} section without a preset means "fast"); an

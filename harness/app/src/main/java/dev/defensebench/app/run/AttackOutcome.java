@@ -1,5 +1,6 @@
 package dev.defensebench.app.run;
 
+import dev.defensebench.spi.AttackTraits;
 import dev.defensebench.spi.Norm;
 import java.util.List;
 
@@ -8,15 +9,18 @@ import java.util.List;
  * sanity checks.
  *
  * @param attack the attack id, e.g. "fgsm"
+ * @param traits what the attack declares it is
  * @param norm the threat model's norm
  * @param epsilons the entry's ε grid
  * @param success per ε of the grid, per sample: broken (misclassified clean points count as broken)
  * @param distances for a min-norm attack, per sample the norm of the adversarial perturbation found
  *     (+Inf where none was found); null for a fixed-ε attack
  * @param seconds wall-clock time of the whole run
+ * @param claims how many of the attack's claims the harness checked ({@link AttackClaims})
+ * @param falseClaims how many of them failed the check (and count as not fooled)
  */
-public record AttackOutcome(String attack, Norm norm, List<Double> epsilons, boolean[][] success, float[] distances,
-        double seconds) {
+public record AttackOutcome(String attack, AttackTraits traits, Norm norm, List<Double> epsilons, boolean[][] success,
+        float[] distances, double seconds, int claims, int falseClaims) {
 
     public AttackOutcome {
         epsilons = List.copyOf(epsilons);

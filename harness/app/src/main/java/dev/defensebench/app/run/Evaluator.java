@@ -12,6 +12,7 @@ import dev.defensebench.report.ResultRow;
 import dev.defensebench.report.WilsonInterval;
 import dev.defensebench.spi.Attack;
 import dev.defensebench.spi.AttackResult;
+import dev.defensebench.spi.AttackTraits;
 import dev.defensebench.spi.Classifier;
 import dev.defensebench.spi.Examples;
 import dev.defensebench.spi.Hyperparameters;
@@ -72,7 +73,11 @@ public final class Evaluator {
         stages.clear();
         boolean[] cleanCorrect = new boolean[n];
         double[] gradientSize = new double[n];
+        OutputProbe[] probe = new OutputProbe[1];
         forEachBatch(manager, test, (x, y, from) -> {
+            if (from == 0) {
+                probe[0] = OutputProbe.of(model, x);
+            }
             long[] predicted = model.predict(x).toLongArray();
             for (int i = 0; i < predicted.length; i++) {
                 cleanCorrect[from + i] = predicted[i] == test.labels()[from + i];
@@ -89,7 +94,7 @@ public final class Evaluator {
         List<ResultRow> rows = new ArrayList<>();
         WilsonInterval cleanCi = WilsonInterval.of(correct, n);
         String access = model.isDifferentiable() ? ResultRow.WHITE_BOX : ResultRow.BLACK_BOX;
-        rows.add(row(subject, ResultRow.CLEAN_ATTACK, "none", 0, n, clean, clean, cleanCi, Double.NaN, 0, "{}", access,
+        rows.add(row(subject, ResultRow.CLEAN_ATTACK, "clean", "", "none", 0, n, clean, clean, cleanCi, Double.NaN, 0, "{}", access,
                 Double.NaN));
         List<AttackOutcome> outcomes = new ArrayList<>();
         List<AttackEntry> applied = new ArrayList<>();
@@ -109,7 +114,7 @@ public final class Evaluator {
         }
         for (WorstCase.Point p : WorstCase.of(outcomes, cleanCorrect)) {
             String params = json(Map.of("attacks", p.attacks()));
-            rows.add(row(subject, WorstCase.ATTACK, p.norm().label(), p.epsilon(), n, clean, p.robustAccuracy(),
+            rows.add(row(subject, WorstCase.ATTACK, "worst case", "", p.norm().label(), p.epsilon(), n, clean, p.robustAccuracy(),
                     WilsonInterval.of(p.robustCount(), n), Double.NaN, p.seconds(), params, access, Double.NaN));
         }
         double badGradients = Double.NaN;
@@ -122,7 +127,7 @@ public final class Evaluator {
             }
             badGradients = (double) bad / n;
         }
-        SanityChecks.Evidence evidence = new SanityChecks.Evidence(cleanCorrect, outcomes, badGradients,
+        SanityChecks.Evidence evidence = new SanityChecks.Evidence(cleanCorrect, outcomes, badGradients, probe[0],
                 unbounded(subject, model, manager, test, applied, outcomes, cleanCorrect),
                 doubled(subject, model, manager, test, applied, outcomes));
         // the min-norm attacks' median distance over the correctly classified points (+Inf: none found)
@@ -135,7 +140,7 @@ public final class Evaluator {
 
     /** Whether {@code attack} can run on {@code model}: gradient attacks need a differentiable model. */
     public static boolean applies(Attack attack, Classifier model) {
-        return model.isDifferentiable() || !attack.needsGradients();
+        return model.isDifferentiable() || !attack.traits().needsGradients();
     }
 
     /**
@@ -158,7 +163,7 @@ public final class Evaluator {
         List<ResultRow> rows = new ArrayList<>();
         for (AttackEntry entry : attacks) {
             Attack attack = plugins.attack(entry.attack());
-            if (!attack.needsGradients()) {
+            if (!attack.traits().needsGradients()) {
                 continue; // score-based attacks run on the target itself
             }
             Hyperparameters params = Hyperparameters.resolve("attack '" + attack.name() + "'", attack.parameters(), entry.params());
@@ -171,9 +176,13 @@ public final class Evaluator {
             forEachBatch(manager, test, (x, y, from) -> {
                 AttackResult r = attack.run(surrogate, x, y, threat, params, entry.seed() * 7919 + from);
                 for (int e = 0; e < grid; e++) {
-                    long[] predicted = target.predict(r.outcomes().get(e).adversarial()).toLongArray();
+                    NDArray adversarial = r.outcomes().get(e).adversarial();
+                    boolean[] admissible = AttackClaims.admissible(x, adversarial, target.box(), threat.norm(),
+                            threat.epsilons().get(e));
+                    long[] predicted = target.predict(adversarial).toLongArray();
                     for (int i = 0; i < predicted.length; i++) {
-                        broken[e][from + i] = cleanWrong[from + i] || predicted[i] != test.labels()[from + i];
+                        broken[e][from + i] = cleanWrong[from + i]
+                                || admissible[i] && predicted[i] != test.labels()[from + i];
                     }
                 }
                 progress.advance(1, "");
@@ -187,7 +196,8 @@ public final class Evaluator {
             String paramsJson = json(recorded);
             for (int e = 0; e < grid; e++) {
                 int robust = count(broken[e], false);
-                rows.add(row(subject, label, threat.norm().label(), threat.epsilons().get(e), n, clean, (double) robust / n,
+                rows.add(row(subject, label, attack.traits().displayName() + " (transfer)", "",
+                        threat.norm().label(), threat.epsilons().get(e), n, clean, (double) robust / n,
                         WilsonInterval.of(robust, n), Double.NaN, seconds, paramsJson, ResultRow.TRANSFER,
                         (double) n * grid / Math.max(seconds, 1e-9)));
             }
@@ -196,7 +206,7 @@ public final class Evaluator {
     }
 
     /** An attack run: its per-sample outcome, resolved parameters (as recorded) and mean ρ2. */
-    private record Run(AttackOutcome outcome, String paramsJson, double rho2, boolean minNorm, List<StageRow> stages) {}
+    private record Run(AttackOutcome outcome, String paramsJson, double rho2, List<StageRow> stages) {}
 
     /**
      * Runs one attack entry over the test set; {@code purpose} follows the attack's name in the progress
@@ -205,14 +215,16 @@ public final class Evaluator {
     private Run runAttack(Subject subject, Classifier model, NDManager manager, Examples test, AttackEntry entry,
             Map<String, Object> given, List<Double> epsilons, String purpose) {
         Attack attack = plugins.attack(entry.attack());
+        AttackTraits traits = attack.traits();
         Hyperparameters params = Hyperparameters.resolve("attack '" + attack.name() + "'", attack.parameters(), given);
         ThreatModel threat = new ThreatModel(Norm.parse(entry.norm()), epsilons == null ? entry.epsilons() : epsilons);
         int n = test.size();
         int grid = threat.epsilons().size();
         boolean[][] success = new boolean[grid][n];
-        float[] distances = attack.isMinNorm() ? new float[n] : null;
+        float[] distances = traits.minNorm() ? new float[n] : null;
         double[] relative = new double[n];
         boolean[] hasRelative = new boolean[n];
+        int[] claims = new int[2];
         progress.start(subject.model() + " " + attack.name() + purpose, (n + batchSize - 1) / batchSize);
         long start = System.nanoTime();
         StageTotals stageTotals = new StageTotals();
@@ -223,47 +235,56 @@ public final class Evaluator {
                 gallery.record(subject.model(), attack.name(), threat.norm(), model, x,
                         java.util.Arrays.copyOf(test.labels(), (int) x.getShape().get(0)), r);
             }
-            for (int e = 0; e < grid; e++) {
-                System.arraycopy(r.outcomes().get(e).success(), 0, success[e], from, r.outcomes().get(e).success().length);
+            if (traits.minNorm() != r.hasDistances()) {
+                throw new IllegalStateException(attack.name() + ": declares min-norm " + traits.minNorm()
+                        + " but returned " + (r.hasDistances() ? "" : "no ") + "distances");
             }
-            if (r.hasDistances()) {
-                for (int i = 0; i < r.distances().length; i++) {
-                    float d = r.distances()[i];
+            AttackClaims.Verified v = AttackClaims.verify(model, x, y, r, threat.epsilons());
+            for (int e = 0; e < grid; e++) {
+                System.arraycopy(v.broken()[e], 0, success[e], from, v.broken()[e].length);
+            }
+            if (v.distances() != null) {
+                for (int i = 0; i < v.distances().length; i++) {
+                    float d = v.distances()[i];
                     distances[from + i] = d;
-                    hasRelative[from + i] = Float.isFinite(d) && r.inputNorms()[i] > 0;
-                    relative[from + i] = hasRelative[from + i] ? d / r.inputNorms()[i] : Double.NaN;
+                    hasRelative[from + i] = Float.isFinite(d) && v.inputNorms()[i] > 0;
+                    relative[from + i] = hasRelative[from + i] ? d / v.inputNorms()[i] : Double.NaN;
                 }
             }
+            claims[0] += v.claims();
+            claims[1] += v.rejected();
             progress.advance(1, "");
         });
         double seconds = (System.nanoTime() - start) / 1e9;
         // rho2 is an L2 quantity: ‖Δx‖₂/‖x‖₂ of an L2 min-norm attack
-        double rho2 = attack.isMinNorm() && threat.norm() == Norm.L2 ? mean(relative, hasRelative) : Double.NaN;
-        double images = attack.isMinNorm() ? n : (double) n * grid;
+        double rho2 = traits.minNorm() && threat.norm() == Norm.L2 ? mean(relative, hasRelative) : Double.NaN;
+        double images = traits.minNorm() ? n : (double) n * grid;
         progress.finish("");
-        stages.add(String.format(Locale.ROOT, "%s%s %.1f s (%.0f img/s%s)", attack.name(), purpose, seconds,
-                images / Math.max(seconds, 1e-9), Double.isNaN(rho2) ? "" : String.format(Locale.ROOT, ", rho2 %.4g", rho2)));
+        stages.add(String.format(Locale.ROOT, "%s%s %.1f s (%.0f img/s%s%s)", attack.name(), purpose, seconds,
+                images / Math.max(seconds, 1e-9), Double.isNaN(rho2) ? "" : String.format(Locale.ROOT, ", rho2 %.4g", rho2),
+                claims[1] == 0 ? "" : ", " + claims[1] + " false claims rejected"));
         Map<String, Object> recorded = new TreeMap<>(params.asMap());
         recorded.put("seed", entry.seed());
         recorded.put("norm", threat.norm().label());
-        AttackOutcome outcome = new AttackOutcome(attack.name(), threat.norm(), threat.epsilons(), success, distances, seconds);
+        AttackOutcome outcome = new AttackOutcome(attack.name(), traits, threat.norm(), threat.epsilons(), success,
+                distances, seconds, claims[0], claims[1]);
         List<StageRow> stageRows = stageTotals.rows(attack.name(), threat.norm().label(), n);
         for (StageRow row : stageRows) {
             LOG.info(String.format(Locale.ROOT, "%s %s %s eps %.4g: after %s robust accuracy %.2f%%, %.1f s", subject.model(),
                     attack.name(), row.norm(), row.epsilon(), row.stage(), 100 * row.robustAccuracy(), row.seconds()));
         }
-        return new Run(outcome, json(recorded), rho2, attack.isMinNorm(), stageRows);
+        return new Run(outcome, json(recorded), rho2, stageRows);
     }
 
     private static List<ResultRow> rows(Subject subject, Run run, double clean, String access) {
         AttackOutcome o = run.outcome();
         int n = o.samples();
-        double images = run.minNorm() ? n : (double) n * o.epsilons().size();
+        double images = o.traits().minNorm() ? n : (double) n * o.epsilons().size();
         double throughput = images / Math.max(o.seconds(), 1e-9);
         List<ResultRow> rows = new ArrayList<>();
         for (int e = 0; e < o.epsilons().size(); e++) {
             int robust = count(o.success()[e], false);
-            rows.add(row(subject, o.attack(), o.norm().label(), o.epsilons().get(e), n, clean, (double) robust / n,
+            rows.add(row(subject, o.attack(), o.traits().displayName(), o.traits().flags(), o.norm().label(), o.epsilons().get(e), n, clean, (double) robust / n,
                     WilsonInterval.of(robust, n), run.rho2(), o.seconds(), run.paramsJson(), access, throughput));
         }
         return rows;
@@ -290,15 +311,7 @@ public final class Evaluator {
             String names = String.join(", ", minNorm.stream().map(o -> o.attack() + " " + o.norm().label()).toList());
             return new SanityChecks.Unbounded(names, (double) robust / cleanCorrect.length);
         }
-        AttackEntry entry = null;
-        for (String preferred : UNBOUNDED_PREFERENCE) {
-            for (AttackEntry candidate : attacks) {
-                boolean fits = preferred.equals("*") ? !candidate.attack().equals("noise") : candidate.attack().equals(preferred);
-                if (entry == null && fits) {
-                    entry = candidate;
-                }
-            }
-        }
+        AttackEntry entry = preferred(attacks, Evaluator::unboundedRank);
         if (entry != null) {
             Norm norm = Norm.parse(entry.norm());
             double diameter = diameter(model.box(), norm);
@@ -310,32 +323,59 @@ public final class Evaluator {
         return null;
     }
 
-    /** Which entry runs without a budget when the suite has no min-norm attack: the first of these ("*": any but noise). */
-    private static final List<String> UNBOUNDED_PREFERENCE = List.of("pgd", "apgd-ce", "apgd-dlr", "autoattack", "*");
+    /**
+     * Which entry runs without a budget when the suite has no min-norm attack, by declared traits: an
+     * iterative gradient attack first, then an iterative ensemble, then any other but random noise (-1: never).
+     */
+    private static int unboundedRank(AttackTraits t) {
+        if (t.access() == AttackTraits.Access.RANDOM) {
+            return -1;
+        }
+        return t.isIterative() && t.access() == AttackTraits.Access.GRADIENT ? 0
+                : t.isIterative() && t.access() == AttackTraits.Access.ENSEMBLE ? 1 : 2;
+    }
 
-    /** The first entry with a {@code steps} parameter ("pgd" preferred) run again with twice the steps. */
-    private SanityChecks.Doubled doubled(Subject subject, Classifier model, NDManager manager, Examples test,
-            List<AttackEntry> attacks, List<AttackOutcome> outcomes) {
-        int chosen = -1;
-        for (int k = 0; k < attacks.size(); k++) {
-            Attack attack = plugins.attack(attacks.get(k).attack());
-            boolean hasSteps = attack.parameters().stream().anyMatch(p -> p.name().equals("steps"));
-            if (hasSteps && (chosen < 0 || attack.name().equals("pgd") && !attacks.get(chosen).attack().equals("pgd"))) {
-                chosen = k;
+    /**
+     * Which entry runs again with twice its step budget: an iterative fixed-ε gradient attack first, then
+     * any attack that declares a step parameter (-1: never).
+     */
+    private static int doubledRank(AttackTraits t) {
+        if (!t.isIterative()) {
+            return -1;
+        }
+        return !t.minNorm() && t.access() == AttackTraits.Access.GRADIENT ? 0 : 1;
+    }
+
+    /** The first entry of the lowest non-negative {@code rank}, or null. */
+    private AttackEntry preferred(List<AttackEntry> attacks, java.util.function.ToIntFunction<AttackTraits> rank) {
+        AttackEntry best = null;
+        int bestRank = Integer.MAX_VALUE;
+        for (AttackEntry candidate : attacks) {
+            int r = rank.applyAsInt(plugins.attack(candidate.attack()).traits());
+            if (r >= 0 && r < bestRank) {
+                best = candidate;
+                bestRank = r;
             }
         }
-        if (chosen < 0) {
+        return best;
+    }
+
+    /** The entry {@link #doubledRank} prefers, run again with its declared step parameter doubled. */
+    private SanityChecks.Doubled doubled(Subject subject, Classifier model, NDManager manager, Examples test,
+            List<AttackEntry> attacks, List<AttackOutcome> outcomes) {
+        AttackEntry entry = preferred(attacks, Evaluator::doubledRank);
+        if (entry == null) {
             return null;
         }
-        AttackEntry entry = attacks.get(chosen);
         Attack attack = plugins.attack(entry.attack());
+        String stepParameter = attack.traits().stepParameter();
         int steps = Hyperparameters.resolve("attack '" + attack.name() + "'", attack.parameters(), entry.params())
-                .getInt("steps");
+                .getInt(stepParameter);
         Map<String, Object> twice = new LinkedHashMap<>(entry.params());
-        twice.put("steps", 2 * steps);
+        twice.put(stepParameter, 2 * steps);
         Run run = runAttack(subject, model, manager, test, entry, twice, null,
-                " (sanity check: " + 2 * steps + " steps)");
-        return new SanityChecks.Doubled(outcomes.get(chosen), run.outcome(), steps);
+                " (sanity check: " + stepParameter + " " + 2 * steps + ")");
+        return new SanityChecks.Doubled(outcomes.get(attacks.indexOf(entry)), run.outcome(), stepParameter, steps);
     }
 
     /** The largest distance between two points of {@code box} in {@code norm}. */
@@ -358,11 +398,11 @@ public final class Evaluator {
         }
     }
 
-    private static ResultRow row(Subject s, String attack, String norm, double eps, int n, double clean, double robust,
+    private static ResultRow row(Subject s, String attack, String label, String traits, String norm, double eps, int n, double clean, double robust,
             WilsonInterval ci, double rho2, double seconds, String params, String access, double imagesPerSecond) {
         return new ResultRow(s.experiment(), s.model(), s.defense(), s.architecture(), s.dataset(), s.preprocessing(),
                 s.seed(), s.cellHash(), attack, norm, eps, n, clean, robust, ci.low(), ci.high(), rho2,
-                s.trainSeconds(), seconds, params, access, imagesPerSecond);
+                s.trainSeconds(), seconds, params, access, imagesPerSecond, label, traits);
     }
 
     @FunctionalInterface

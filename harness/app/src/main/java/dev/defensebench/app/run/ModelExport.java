@@ -106,19 +106,30 @@ public final class ModelExport {
         byte[] bytes = OnnxCodec.encode(OnnxExporter.export(block, sampleShape, numClasses, Versions.harness(),
                 metadata(card, preprocessor, sampleShape, numClasses)));
         Path absolute = file.toAbsolutePath();
-        Files.createDirectories(absolute.getParent());
-        Path temp = Files.createTempFile(absolute.getParent(), absolute.getFileName().toString(), ".tmp");
+        Path temp = null;
         try {
-            Files.write(temp, bytes);
+            try {
+                Files.createDirectories(absolute.getParent());
+                temp = Files.createTempFile(absolute.getParent(), absolute.getFileName().toString(), ".tmp");
+                Files.write(temp, bytes);
+            } catch (IOException e) {
+                throw WriteTarget.failure(absolute, e);
+            }
             Check check = check(block, architecture, box, numClasses, inputs, temp, bytes.length);
             if (!(check.maxDifference() <= TOLERANCE)) {
                 throw new IllegalArgumentException("the exported ONNX model of " + card.cellId() + " disagrees with DJL: "
                         + check.describe() + " (allowed " + TOLERANCE + "); not written");
             }
-            AtomicFiles.write(absolute, bytes); // with the umask's permissions, unlike the checked temporary file
+            try {
+                AtomicFiles.write(absolute, bytes); // with the umask's permissions, unlike the checked temporary file
+            } catch (IOException e) {
+                throw WriteTarget.failure(absolute, e);
+            }
             return check;
         } finally {
-            Files.deleteIfExists(temp);
+            if (temp != null) {
+                Files.deleteIfExists(temp);
+            }
         }
     }
 

@@ -8,6 +8,7 @@ import ai.djl.nn.Block;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.defensebench.app.config.Experiment;
+import dev.defensebench.app.config.ExperimentException;
 import dev.defensebench.app.config.ModelEntry;
 import dev.defensebench.app.config.Plugins;
 import dev.defensebench.app.plan.Cell;
@@ -133,7 +134,11 @@ public final class Runner {
         Preprocessor preprocessor = preprocessing.fit(data.train());
         ImageSplit trainSplit = experiment.trainSize() == null ? data.train()
                 : data.train().first(Math.min(experiment.trainSize(), data.train().count()));
-        ImageSplit testSplit = data.test().first(Math.min(experiment.testSize(), data.test().count()));
+        if (experiment.testSize() > data.test().count()) {
+            throw new ExperimentException("'test_size' is " + experiment.testSize() + " but data set '" + data.name()
+                    + "' has " + data.test().count() + " test images; use at most " + data.test().count());
+        }
+        ImageSplit testSplit = data.test().first(experiment.testSize());
         Shape sampleShape = new Shape(trainSplit.channels(), trainSplit.height(), trainSplit.width());
         InputBox box = new InputBox(preprocessor.lowerBound(), preprocessor.upperBound(), sampleShape);
         Examples train = new Examples(preprocessor.apply(trainSplit), trainSplit.labels(), sampleShape, data.numClasses(), box);
@@ -255,7 +260,7 @@ public final class Runner {
         List<TimingMeasurement> timings = List.of();
         Machine machine = null;
         if (experiment.timing().enabled()) {
-            EntryTimer timer = new EntryTimer(experiment.timing(), experiment.attacks(), device);
+            EntryTimer timer = new EntryTimer(experiment.timing(), experiment.attacks(), plugins, device);
             machine = timer.machine();
             timings = timer.time(cell.id(), cell.hash(), cell.architecture(), numClasses, modelDir.resolve(OutputLayout.PARAMS),
                     test, OutputLayout.of(out).cellTiming(cell.directoryName()));
@@ -354,7 +359,7 @@ public final class Runner {
         FailuresFile.write(out.resolve(OutputLayout.FAILURES), summary.failures());
         GalleryFile.write(out.resolve(OutputLayout.GALLERY), gallery);
         if (experiment.timing().enabled()) {
-            EntryTimer timer = new EntryTimer(experiment.timing(), experiment.attacks(), device);
+            EntryTimer timer = new EntryTimer(experiment.timing(), experiment.attacks(), plugins, device);
             TimingReport.write(out.resolve(OutputLayout.TIMING), new TimingReport(
                     timingMachine != null ? timingMachine : timer.machine(), timer.settings(), timings));
         } else {

@@ -2,22 +2,21 @@ package dev.defensebench.app.run;
 
 import dev.defensebench.report.SanityCheck;
 import dev.defensebench.report.SanityCheck.Status;
+import dev.defensebench.spi.AttackTraits;
+import dev.defensebench.spi.AttackTraits.Access;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * The automatic sanity checks of one model's evaluation (Carlini et al. 2019; AutoAttack), computed
  * from per-sample results. Each yields pass, warn, fail, or skip (when the suite lacks what it needs);
- * accuracies are fractions, so 0.01 is one percentage point.
+ * accuracies are fractions, so 0.01 is one percentage point. Attacks are told apart by their declared
+ * {@link AttackTraits}, never by name: a single-step gradient attack (FGSM) is the reference that
+ * iterative ones must beat, {@link Access#SCORE} attacks (Square) must not beat the best {@link
+ * Access#GRADIENT} one, and {@link Access#RANDOM} attacks (noise) are the baseline every other beats.
  */
 public final class SanityChecks {
-
-    /** Iterative white-box attacks that must be at least as strong as FGSM. */
-    static final Set<String> ITERATIVE = Set.of("pgd", "apgd-ce", "apgd-dlr", "autoattack");
-    /** Attacks that are not white-box (excluded from "best white-box"). */
-    static final Set<String> NOT_WHITE_BOX = Set.of("square", "noise", "autoattack");
 
     /** Check ids, as written to sanity.csv. */
     public static final String EPS0 = "eps0-equals-clean";
@@ -28,6 +27,9 @@ public final class SanityChecks {
     public static final String NOISE = "noise-weaker-than-attacks";
     public static final String GRADIENTS = "gradients-finite-nonzero";
     public static final String MORE_STEPS = "more-steps-stable";
+    public static final String CLAIMS = "attack-claims-verified";
+    public static final String DETERMINISTIC = "deterministic-outputs";
+    public static final String LOGITS = "outputs-not-probabilities";
 
     /** One point: "X at least as strong as FGSM" may miss this many points (a fraction). */
     static final double PER_POINT_SLACK = 0.01;
@@ -41,6 +43,8 @@ public final class SanityChecks {
     static final double MORE_STEPS_MAX = 0.01;
     /** Robust accuracy may rise with ε by this much before the check fails (warn below). */
     static final double MONOTONE_SLACK = 0.01;
+    /** Outputs of repeated forward passes may differ by this much (AutoAttack's check, on L1-normalised rows). */
+    static final double SPREAD_MAX = 1e-4;
     /** Rounding tolerance of the comparisons of accuracies (differences of k/n fractions). */
     private static final double TOLERANCE = 1e-9;
 
@@ -51,17 +55,18 @@ public final class SanityChecks {
      * @param outcomes every attack entry's per-sample results
      * @param badGradientFraction fraction of points whose input gradient is all zero or not finite; NaN
      *     when the model has no gradients
+     * @param outputs the model's outputs over repeated passes of one batch; null if not probed
      * @param unbounded the accuracy left by an attack without a budget, and which attack; null if none ran
      * @param doubled the same entry run with twice the steps; null if no entry has steps
      */
     public record Evidence(boolean[] cleanCorrect, List<AttackOutcome> outcomes, double badGradientFraction,
-            Unbounded unbounded, Doubled doubled) {}
+            OutputProbe outputs, Unbounded unbounded, Doubled doubled) {}
 
     /** Accuracy left by an attack with an unlimited budget ({@code source} says which). */
     public record Unbounded(String source, double accuracy) {}
 
-    /** An entry and the same entry with {@code steps} doubled. */
-    public record Doubled(AttackOutcome original, AttackOutcome doubled, int steps) {}
+    /** An entry and the same entry with its step parameter ({@code parameter}, {@code steps} in the suite) doubled. */
+    public record Doubled(AttackOutcome original, AttackOutcome doubled, String parameter, int steps) {}
 
     private SanityChecks() {}
 
@@ -76,6 +81,9 @@ public final class SanityChecks {
         checks.add(noise(model, e));
         checks.add(gradients(model, e));
         checks.add(moreSteps(model, e));
+        checks.add(claims(model, e));
+        checks.add(deterministic(model, e));
+        checks.add(logits(model, e));
         return checks;
     }
 
@@ -117,11 +125,11 @@ public final class SanityChecks {
         double worstGap = 0;
         String where = null;
         for (AttackOutcome f : e.outcomes()) {
-            if (!f.attack().equals("fgsm")) {
+            if (!isSingleStep(f.traits())) {
                 continue;
             }
             for (AttackOutcome it : e.outcomes()) {
-                if (!ITERATIVE.contains(it.attack()) || it.norm() != f.norm()) {
+                if (!isIterativeFixedEps(it.traits()) || it.norm() != f.norm()) {
                     continue;
                 }
                 for (int a = 0; a < f.epsilons().size(); a++) {
@@ -147,8 +155,8 @@ public final class SanityChecks {
         }
         if (where == null) {
             return new SanityCheck(model, PGD_VS_FGSM, Status.SKIP, Double.NaN, PER_POINT_SLACK,
-                    "needs fgsm and an iterative attack (" + String.join(", ", ITERATIVE.stream().sorted().toList())
-                            + ") at a common epsilon of the same norm");
+                    "needs a single-step gradient attack (fgsm) and an iterative fixed-epsilon gradient or ensemble "
+                            + "attack at a common epsilon of the same norm");
         }
         Status status = worstGap > TOLERANCE ? Status.FAIL
                 : worstMissed > PER_POINT_SLACK + TOLERANCE ? Status.WARN : Status.PASS;
@@ -220,7 +228,7 @@ public final class SanityChecks {
         double worst = Double.NaN;
         String where = null;
         for (AttackOutcome sq : e.outcomes()) {
-            if (!sq.attack().equals("square")) {
+            if (sq.traits().access() != Access.SCORE) {
                 continue;
             }
             for (int k = 0; k < sq.epsilons().size(); k++) {
@@ -228,7 +236,7 @@ public final class SanityChecks {
                 double best = Double.NaN;
                 String bestName = null;
                 for (AttackOutcome o : e.outcomes()) {
-                    if (o.norm() != sq.norm() || NOT_WHITE_BOX.contains(o.attack())) {
+                    if (o.norm() != sq.norm() || o.traits().access() != Access.GRADIENT) {
                         continue;
                     }
                     if (!o.isMinNorm() && !o.epsilons().contains(eps)) {
@@ -246,16 +254,16 @@ public final class SanityChecks {
                 double advantage = best - sq.robustAccuracy(k);
                 if (where == null || advantage > worst) {
                     worst = advantage;
-                    where = String.format(Locale.ROOT, "eps=%s, best white-box %s", eps, bestName);
+                    where = String.format(Locale.ROOT, "%s at eps=%s, best white-box %s", sq.attack(), eps, bestName);
                 }
             }
         }
         if (where == null) {
             return new SanityCheck(model, BLACK_BOX, Status.SKIP, Double.NaN, BLACK_BOX_SLACK,
-                    "needs square and a white-box attack at a common epsilon of the same norm");
+                    "needs a score-based black-box attack (square) and a gradient attack at a common epsilon of the same norm");
         }
         return new SanityCheck(model, BLACK_BOX, worst <= BLACK_BOX_SLACK + TOLERANCE ? Status.PASS : Status.FAIL, worst,
-                BLACK_BOX_SLACK, "Square's robust accuracy is lower than the best white-box attack's by " + pts(worst)
+                BLACK_BOX_SLACK, "the black-box robust accuracy is lower than the best white-box attack's by " + pts(worst)
                         + " (" + where + ")" + (worst > BLACK_BOX_SLACK + TOLERANCE ? ": gradients are likely masked" : ""));
     }
 
@@ -264,13 +272,13 @@ public final class SanityChecks {
         double worst = Double.NaN;
         String where = null;
         for (AttackOutcome nz : e.outcomes()) {
-            if (!nz.attack().equals("noise")) {
+            if (nz.traits().access() != Access.RANDOM) {
                 continue;
             }
             for (int k = 0; k < nz.epsilons().size(); k++) {
                 double eps = nz.epsilons().get(k);
                 for (AttackOutcome o : e.outcomes()) {
-                    if (o == nz || o.norm() != nz.norm() || o.attack().equals("noise")
+                    if (o == nz || o.norm() != nz.norm() || o.traits().access() == Access.RANDOM
                             || (!o.isMinNorm() && !o.epsilons().contains(eps))) {
                         continue;
                     }
@@ -284,7 +292,7 @@ public final class SanityChecks {
         }
         if (where == null) {
             return new SanityCheck(model, NOISE, Status.SKIP, Double.NaN, 0,
-                    "needs noise and another attack at a common epsilon of the same norm");
+                    "needs a random-noise attack and another attack at a common epsilon of the same norm");
         }
         Status status = worst <= TOLERANCE ? Status.PASS
                 : worst <= PER_POINT_SLACK + TOLERANCE ? Status.WARN : Status.FAIL;
@@ -307,7 +315,7 @@ public final class SanityChecks {
         Doubled d = e.doubled();
         if (d == null) {
             return new SanityCheck(model, MORE_STEPS, Status.SKIP, Double.NaN, MORE_STEPS_MAX,
-                    "no attack with a 'steps' parameter in the suite");
+                    "no attack in the suite declares a step parameter");
         }
         double worst = 0;
         String where = null;
@@ -319,9 +327,65 @@ public final class SanityChecks {
             }
         }
         return new SanityCheck(model, MORE_STEPS, worst < MORE_STEPS_MAX - TOLERANCE ? Status.PASS : Status.FAIL, worst,
-                MORE_STEPS_MAX, String.format(Locale.ROOT, "%s %s with %d instead of %d steps changes robust accuracy "
-                        + "by at most %s (%s)", d.original().attack(), d.original().norm().label(), 2 * d.steps(),
-                        d.steps(), pts(worst), where));
+                MORE_STEPS_MAX, String.format(Locale.ROOT, "%s %s with %s %d instead of %d changes robust accuracy "
+                        + "by at most %s (%s)", d.original().attack(), d.original().norm().label(), d.parameter(),
+                        2 * d.steps(), d.steps(), pts(worst), where));
+    }
+
+    private static SanityCheck claims(String model, Evidence e) {
+        List<String> liars = new ArrayList<>();
+        int checked = 0;
+        int rejected = 0;
+        for (AttackOutcome o : e.outcomes()) {
+            checked += o.claims();
+            rejected += o.falseClaims();
+            if (o.falseClaims() > 0) {
+                liars.add(String.format(Locale.ROOT, "%s %s: %d of %d", o.attack(), o.norm().label(), o.falseClaims(),
+                        o.claims()));
+            }
+        }
+        if (e.outcomes().isEmpty()) {
+            return new SanityCheck(model, CLAIMS, Status.SKIP, Double.NaN, 0, "no attack ran");
+        }
+        return new SanityCheck(model, CLAIMS, rejected == 0 ? Status.PASS : Status.FAIL, rejected, 0, rejected == 0
+                ? "all " + checked + " adversarial points the attacks returned are within epsilon, inside the input box "
+                        + "and misclassified"
+                : "false claims (outside epsilon or the input box, or not misclassified when the model is run again), "
+                        + "counted as not fooled: " + String.join("; ", liars));
+    }
+
+    private static SanityCheck deterministic(String model, Evidence e) {
+        if (e.outputs() == null || Double.isNaN(e.outputs().spread())) {
+            return new SanityCheck(model, DETERMINISTIC, Status.SKIP, Double.NaN, SPREAD_MAX,
+                    e.outputs() == null ? "the outputs were not probed" : "the outputs are not finite");
+        }
+        double spread = e.outputs().spread();
+        boolean ok = spread <= SPREAD_MAX;
+        return new SanityCheck(model, DETERMINISTIC, ok ? Status.PASS : Status.FAIL, spread, SPREAD_MAX,
+                String.format(Locale.ROOT, "largest change of an L1-normalised output row over %d forward passes of the "
+                        + "same batch: %.3g%s", OutputProbe.PASSES, spread, ok ? "" : ": the model is randomised, so attacks "
+                        + "and their numbers are unreliable (an expectation over the randomness is needed)"));
+    }
+
+    private static SanityCheck logits(String model, Evidence e) {
+        if (e.outputs() == null) {
+            return new SanityCheck(model, LOGITS, Status.SKIP, Double.NaN, 0, "the outputs were not probed");
+        }
+        boolean probabilities = e.outputs().probabilities();
+        return new SanityCheck(model, LOGITS, probabilities ? Status.FAIL : Status.PASS, probabilities ? 1 : 0, 0,
+                probabilities ? "every output row lies in [0, 1] and sums to 1: the model outputs probabilities, which "
+                        + "flatten the gradients attacks follow; expose the logits (before the softmax)"
+                        : "the outputs are not probability vectors (logits)");
+    }
+
+    /** A single-step fixed-ε gradient attack (FGSM): the reference iterative attacks must beat. */
+    private static boolean isSingleStep(AttackTraits t) {
+        return t.access() == Access.GRADIENT && !t.isIterative() && !t.minNorm();
+    }
+
+    /** An iterative fixed-ε attack that follows gradients (alone or in an ensemble). */
+    private static boolean isIterativeFixedEps(AttackTraits t) {
+        return t.isIterative() && !t.minNorm() && (t.access() == Access.GRADIENT || t.access() == Access.ENSEMBLE);
     }
 
     private static boolean[] cleanWrong(Evidence e) {

@@ -155,13 +155,14 @@ public final class ShardMerge {
         }
     }
 
-    /** Copies every file under {@code from} into {@code to} except the merged files and the site. */
+    /** Copies every file under {@code from} into {@code to} except the merged files, the run lock and the site. */
     private static int copyTree(Path from, Path to) throws IOException {
         int[] count = {0};
         try (Stream<Path> files = Files.walk(from)) {
             for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
                 Path relative = from.relativize(file);
-                if (relative.getNameCount() == 1 && MERGED_FILES.contains(relative.toString())
+                if (relative.getNameCount() == 1 && (MERGED_FILES.contains(relative.toString())
+                        || relative.toString().equals(OutputLock.FILE))
                         || relative.getName(0).toString().equals(OutputLayout.SITE)) {
                     continue;
                 }

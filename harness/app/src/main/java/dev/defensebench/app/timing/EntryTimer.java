@@ -3,11 +3,13 @@ package dev.defensebench.app.timing;
 import ai.djl.Device;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.defensebench.app.config.AttackEntry;
+import dev.defensebench.app.config.Plugins;
 import dev.defensebench.app.config.TimingConfig;
 import dev.defensebench.app.plan.Plan;
 import dev.defensebench.files.Json;
 import dev.defensebench.report.Machine;
 import dev.defensebench.report.TimingMeasurement;
+import dev.defensebench.spi.AttackTraits;
 import dev.defensebench.spi.Examples;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,15 +39,27 @@ public final class EntryTimer {
     private final Machine machine;
     private final TimingRunner runner;
 
-    /** Times with {@code config} the experiment's {@code suite} attacks that the config selects, on {@code device}. */
-    public EntryTimer(TimingConfig config, List<AttackEntry> suite, Device device) {
+    /**
+     * Times with {@code config} the experiment's {@code suite} attacks that the config selects (by default,
+     * as their traits declare, the first that gives ρ2 and the first iterative fixed-ε gradient attack), on
+     * {@code device}.
+     */
+    public EntryTimer(TimingConfig config, List<AttackEntry> suite, Plugins plugins, Device device) {
         this.config = config;
         this.device = device;
         this.machine = MachineInfo.describe(device);
         this.runner = new TimingRunner(config);
-        List<String> wanted = config.attacks() != null ? config.attacks() : TimingConfig.DEFAULT_ATTACKS;
-        for (String name : wanted) {
-            suite.stream().filter(a -> a.attack().equals(name)).findFirst().ifPresent(a -> attacks.put(name, a));
+        if (config.attacks() != null) {
+            for (String name : config.attacks()) {
+                suite.stream().filter(a -> a.attack().equals(name)).findFirst().ifPresent(a -> attacks.put(name, a));
+            }
+            return;
+        }
+        List<Predicate<AttackTraits>> defaults = List.of(AttackTraits::givesRho2,
+                t -> t.isIterative() && !t.minNorm() && t.access() == AttackTraits.Access.GRADIENT);
+        for (Predicate<AttackTraits> wanted : defaults) {
+            suite.stream().filter(a -> wanted.test(plugins.attack(a.attack()).traits())).findFirst()
+                    .ifPresent(a -> attacks.putIfAbsent(a.attack(), a));
         }
     }
 

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The command line through {@link Main#execute}, with standard output and error captured. */
 class CliTest {
 
-    private static final String VALID = String.join("\n",
+    /** A valid experiment file (also used by {@link OutputSafetyTest}). */
+    static final String VALID = String.join("\n",
             "name: cli",
             "dataset: mnist",
             "models:",

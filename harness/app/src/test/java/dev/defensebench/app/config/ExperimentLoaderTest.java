@@ -557,4 +557,71 @@ class ExperimentLoaderTest {
         rejects(valid("      epochs: 2", "      epochs: 99999999999"))
                 .hasMessageContaining("epochs");
     }
+
+    // ---------------------------------------------------------------- limits and one rule for numbers
+
+    @ParameterizedTest
+    @ValueSource(strings = {".", ".."})
+    void dotNamesAreRefused(String name) {
+        rejects(valid("name: quick", "name: \"" + name + "\"")).hasMessageContaining("not be '.' or '..'");
+        rejects(valid("  - name: dd", "  - name: \"" + name + "\"")).hasMessageContaining("models[1]")
+                .hasMessageContaining("not be '.' or '..'");
+    }
+
+    @Test
+    void longNamesAreRefusedWithAnExcerpt() {
+        String name = "m".repeat(5000);
+        rejects(valid("  - name: dd", "  - name: " + name)).hasMessageContaining("models[1]")
+                .hasMessageContaining("5000 characters; at most " + ExperimentLoader.MAX_NAME)
+                .hasMessageEndingWith("it starts '" + "m".repeat(20) + "'")
+                .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(400));
+        assertThat(parse(valid("  - name: dd", "  - name: " + "m".repeat(ExperimentLoader.MAX_NAME))).models().get(1).name())
+                .hasSize(ExperimentLoader.MAX_NAME);
+    }
+
+    @Test
+    void aQuotedNumberIsAnErrorNamingTheKey() {
+        rejects(valid("dataset: mnist", "dataset: mnist\ntest_size: \"100\"")).hasMessageContaining("'test_size'")
+                .hasMessageContaining("expected an integer, found the text \"100\"");
+        rejects(valid("epsilons: [0.1]", "epsilons: [\"0.1\"]")).hasMessageContaining("'attacks[1].epsilons[0]'")
+                .hasMessageContaining("expected a number, found the text \"0.1\"");
+        rejects(valid("dataset: mnist", "dataset: mnist\nseeds: [\"1\"]")).hasMessageContaining("'seeds[0]'");
+        rejects(valid("dataset: mnist", "dataset: mnist\ntest_size: 100.5")).hasMessageContaining("'test_size'")
+                .hasMessageContaining("expected an integer");
+        rejects(valid("epochs: 2", "epochs: \"2\"")).hasMessageContaining("epochs");
+    }
+
+    @Test
+    void duplicateEpsilonsAreRejected() {
+        rejects(valid("epsilons: [0.1]", "epsilons: [0.1, 0.1]")).hasMessageContaining("attacks[1] 'fgsm'")
+                .hasMessageContaining("'epsilons' has duplicates");
+    }
+
+    @Test
+    void anOutOfRangeTrainingParameterNamesTheFileAndTheEntry() {
+        rejects(valid("epochs: 2", "epochs: 2\n      lr: -1")).hasMessageContaining("models[0] 'vanilla'")
+                .hasMessageContaining("'lr'").hasMessageContaining("-1.0");
+    }
+
+    @Test
+    void anOversizedFileIsRefusedAtOnceWithoutEchoingIt(@TempDir Path dir) throws Exception {
+        Path big = dir.resolve("big.yaml");
+        Files.writeString(big, "name: " + "x".repeat(ExperimentLoader.MAX_BYTES) + "\n");
+        assertThatThrownBy(() -> loader.read(big)).isInstanceOf(ExperimentException.class)
+                .hasMessageContaining(big.toString()).hasMessageContaining("limited to " + ExperimentLoader.MAX_BYTES)
+                .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(300));
+        // a long value inside the limit is quoted as an excerpt only
+        rejects(valid("dataset: mnist", "dataset: mnist\ndevice: " + "y".repeat(100_000)))
+                .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(400));
+    }
+
+    @Test
+    void nonUtf8InputSaysWhere(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("latin1.yaml");
+        byte[] text = "name: quick\ndataset: caf\u00e9\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        Files.write(file, text);
+        assertThatThrownBy(() -> loader.read(file)).isInstanceOf(ExperimentException.class)
+                .hasMessage(file + ": not UTF-8: byte 0xE9 at byte offset 24 (line 2) is not valid UTF-8; save the "
+                        + "file as UTF-8");
+    }
 }

@@ -2,17 +2,11 @@ package dev.defensebench.app.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import dev.defensebench.app.config.AttackEntry;
 import dev.defensebench.app.config.Plugins;
 import dev.defensebench.report.ResultRow;
 import dev.defensebench.report.SanityCheck;
-import dev.defensebench.spi.Classifier;
-import dev.defensebench.spi.Examples;
-import dev.defensebench.spi.InputBox;
-import dev.defensebench.spi.ProgressListener;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -27,56 +21,20 @@ import org.junit.jupiter.api.Test;
  */
 class GradientMaskingTest {
 
-    private static final Shape SAMPLE = new Shape(1, 4, 4);
-
-    /** z = W · q(x) + b with q the rounding to multiples of {@code step} (or the identity when 0). */
-    private record Quantised(NDArray weights, NDArray bias, double step, InputBox box) implements Classifier {
-        @Override
-        public int numClasses() {
-            return (int) weights.getShape().get(0);
-        }
-
-        @Override
-        public Shape sampleShape() {
-            return SAMPLE;
-        }
-
-        @Override
-        public NDArray logits(NDArray inputs) {
-            NDArray flat = inputs.reshape(inputs.getShape().get(0), -1);
-            NDArray q = step == 0 ? flat : flat.div(step).round().mul(step);
-            return q.matMul(weights.transpose()).add(bias);
-        }
-    }
-
     private static Map<String, SanityCheck> checks(double step) {
         Random random = new Random(6);
         int n = 60;
         try (NDManager m = NDManager.newBaseManager()) {
-            float[][] w = new float[4][16];
-            for (float[] row : w) {
-                for (int j = 0; j < 16; j++) {
-                    row[j] = (float) random.nextGaussian();
-                }
-            }
-            InputBox box = InputBox.uniform(0, 1, SAMPLE);
-            Quantised model = new Quantised(m.create(w), m.zeros(new Shape(4)), step, box);
+            QuantisedLinear model = new QuantisedLinear(ToyLinear.random(m, random), step);
             float[] inputs = new float[n * 16];
             for (int i = 0; i < inputs.length; i++) {
                 inputs[i] = (float) (Math.round(random.nextDouble() * 10) / 10.0);
             }
-            long[] predicted = model.predict(m.create(inputs, new Shape(n, 1, 4, 4))).toLongArray();
-            int[] labels = new int[n];
-            for (int i = 0; i < n; i++) {
-                labels[i] = (int) predicted[i];
-            }
-            Examples test = new Examples(inputs, labels, SAMPLE, 4, box);
-            Evaluator evaluator = new Evaluator(Plugins.discover(), 30, ProgressListener.SILENT);
             List<AttackEntry> attacks = List.of(
                     new AttackEntry("fgsm", "Linf", List.of(0.3), Map.of(), 0L),
                     new AttackEntry("square", "Linf", List.of(0.3), Map.of("queries", 300), 0L));
-            Evaluation evaluation = evaluator.evaluate(new Evaluator.Subject("toy", "toy/linear/s0", "none", "linear",
-                    "toy", "unit", 0, "hash", 0), model, m, test, attacks);
+            Evaluation evaluation = ToyLinear.evaluate(Plugins.discover(), model, m, ToyLinear.labelled(model, m, inputs),
+                    attacks);
             assertThat(evaluation.rows()).extracting(ResultRow::attack)
                     .containsExactly("clean", "fgsm", "square", WorstCase.ATTACK);
             return evaluation.sanity().stream().collect(Collectors.toMap(SanityCheck::check, Function.identity()));

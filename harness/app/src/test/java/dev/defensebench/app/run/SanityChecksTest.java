@@ -2,6 +2,7 @@ package dev.defensebench.app.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.defensebench.app.config.Plugins;
 import dev.defensebench.report.SanityCheck;
 import dev.defensebench.report.SanityCheck.Status;
 import dev.defensebench.spi.Norm;
@@ -17,6 +18,8 @@ class SanityChecksTest {
 
     private static final int N = 100;
     private static final List<Double> LINF = List.of(0.0, 0.1, 0.3);
+    private static final Plugins PLUGINS = Plugins.discover();
+    private static final OutputProbe DETERMINISTIC_LOGITS = new OutputProbe(0, false);
 
     /** Clean: points 0..89 correct. Each attack breaks the first {@code k} correct points at each ε. */
     private static boolean[] cleanCorrect() {
@@ -38,7 +41,7 @@ class SanityChecksTest {
                 s[e][i] = true;
             }
         }
-        return new AttackOutcome(name, Norm.LINF, grid, s, null, 1);
+        return new AttackOutcome(name, PLUGINS.attack(name).traits(), Norm.LINF, grid, s, null, 1, 100, 0);
     }
 
     private static AttackOutcome deepfool(int unbroken) {
@@ -50,7 +53,7 @@ class SanityChecksTest {
         for (int i = 0; i < N; i++) {
             s[0][i] = i >= 90 || d[i] <= 0.2;
         }
-        return new AttackOutcome("deepfool", Norm.LINF, List.of(0.2), s, d, 1);
+        return new AttackOutcome("deepfool", PLUGINS.attack("deepfool").traits(), Norm.LINF, List.of(0.2), s, d, 1, 100, 0);
     }
 
     /** A sound suite: fgsm ⊂ pgd per point, noise weakest, square no stronger than pgd. */
@@ -64,12 +67,17 @@ class SanityChecksTest {
 
     private static SanityChecks.Doubled doubled(int extraBroken) {
         return new SanityChecks.Doubled(attack("pgd", LINF, new int[] {0, 40, 80}, 0),
-                attack("pgd", LINF, new int[] {0, 40, 80 + extraBroken}, 0), 40);
+                attack("pgd", LINF, new int[] {0, 40, 80 + extraBroken}, 0), "steps", 40);
     }
 
     private static Map<String, SanityCheck> run(List<AttackOutcome> outcomes, double badGradients, double unbounded,
             SanityChecks.Doubled doubled) {
-        SanityChecks.Evidence e = new SanityChecks.Evidence(cleanCorrect(), outcomes, badGradients,
+        return run(outcomes, badGradients, DETERMINISTIC_LOGITS, unbounded, doubled);
+    }
+
+    private static Map<String, SanityCheck> run(List<AttackOutcome> outcomes, double badGradients, OutputProbe outputs,
+            double unbounded, SanityChecks.Doubled doubled) {
+        SanityChecks.Evidence e = new SanityChecks.Evidence(cleanCorrect(), outcomes, badGradients, outputs,
                 Double.isNaN(unbounded) ? null : new SanityChecks.Unbounded("deepfool Linf", unbounded), doubled);
         List<SanityCheck> checks = SanityChecks.evaluate("m", e);
         assertThat(checks).extracting(SanityCheck::model).containsOnly("m");
@@ -79,16 +87,17 @@ class SanityChecksTest {
     @Test
     void aSoundEvaluationPassesEveryCheck() {
         Map<String, SanityCheck> checks = run(sound(), 0.0, 0.0, doubled(0));
-        assertThat(checks).hasSize(8);
+        assertThat(checks).hasSize(11);
         checks.values().forEach(c -> assertThat(c.status()).as(c.check() + ": " + c.detail()).isEqualTo(Status.PASS));
     }
 
     @Test
     void missingIngredientsAreSkippedNotPassed() {
         Map<String, SanityCheck> checks = run(List.of(attack("fgsm", List.of(0.1), new int[] {5}, 0)), Double.NaN,
-                Double.NaN, null);
+                null, Double.NaN, null);
         for (String id : List.of(SanityChecks.EPS0, SanityChecks.PGD_VS_FGSM, SanityChecks.MONOTONE, SanityChecks.UNBOUNDED,
-                SanityChecks.BLACK_BOX, SanityChecks.NOISE, SanityChecks.GRADIENTS, SanityChecks.MORE_STEPS)) {
+                SanityChecks.BLACK_BOX, SanityChecks.NOISE, SanityChecks.GRADIENTS, SanityChecks.MORE_STEPS,
+                SanityChecks.DETERMINISTIC, SanityChecks.LOGITS)) {
             assertThat(checks.get(id).status()).as(id).isEqualTo(Status.SKIP);
         }
     }
@@ -160,5 +169,27 @@ class SanityChecksTest {
     @Test
     void doublingTheStepsChangingTheResultFails() {
         assertThat(run(sound(), 0, 0, doubled(1)).get(SanityChecks.MORE_STEPS).status()).isEqualTo(Status.FAIL);
+    }
+
+    @Test
+    void falseClaimsFailNamingTheAttackAndTheirNumber() {
+        List<AttackOutcome> suite = sound();
+        AttackOutcome pgd = suite.get(1);
+        suite.set(1, new AttackOutcome(pgd.attack(), pgd.traits(), pgd.norm(), pgd.epsilons(), pgd.success(), null,
+                pgd.seconds(), 120, 7));
+        SanityCheck c = run(suite, 0, 0, doubled(0)).get(SanityChecks.CLAIMS);
+        assertThat(c.status()).isEqualTo(Status.FAIL);
+        assertThat(c.value()).isEqualTo(7);
+        assertThat(c.detail()).contains("pgd Linf: 7 of 120");
+    }
+
+    @Test
+    void randomisedOrProbabilityOutputsFailTheirFlags() {
+        Map<String, SanityCheck> random = run(sound(), 0, new OutputProbe(2e-4, false), 0, doubled(0));
+        assertThat(random.get(SanityChecks.DETERMINISTIC).status()).isEqualTo(Status.FAIL);
+        assertThat(random.get(SanityChecks.LOGITS).status()).isEqualTo(Status.PASS);
+        Map<String, SanityCheck> softmax = run(sound(), 0, new OutputProbe(0, true), 0, doubled(0));
+        assertThat(softmax.get(SanityChecks.DETERMINISTIC).status()).isEqualTo(Status.PASS);
+        assertThat(softmax.get(SanityChecks.LOGITS).status()).isEqualTo(Status.FAIL);
     }
 }

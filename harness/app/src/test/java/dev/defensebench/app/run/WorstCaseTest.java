@@ -2,6 +2,7 @@ package dev.defensebench.app.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.defensebench.app.config.Plugins;
 import dev.defensebench.spi.Norm;
 import java.util.List;
 import java.util.Random;
@@ -74,14 +75,14 @@ class WorstCaseTest {
                 success[e][i] = !cleanCorrect[i] || grid.get(e) >= threshold;
             }
         }
-        return new AttackOutcome(name, norm, grid, success, null, 1.0);
+        return new AttackOutcome(name, Plugins.discover().attack(name).traits(), norm, grid, success, null, 1.0, 0, 0);
     }
 
     @Test
     void medianDistanceCountsUnfoundPointsAsInfiniteAndSkipsUnusedOnes() {
         float inf = Float.POSITIVE_INFINITY;
-        AttackOutcome o = new AttackOutcome("fmn", Norm.L2, List.of(1.0), new boolean[1][5],
-                new float[] {0.5f, 3f, inf, 0.1f, 9f}, 1);
+        AttackOutcome o = new AttackOutcome("fmn", Plugins.discover().attack("fmn").traits(), Norm.L2, List.of(1.0),
+                new boolean[1][5], new float[] {0.5f, 3f, inf, 0.1f, 9f}, 1, 0, 0);
         assertThat(o.medianDistance(new boolean[] {true, true, true, true, false})).isEqualTo(1.75);
         assertThat(o.medianDistance(new boolean[] {true, true, true, false, false})).isEqualTo(3.0);
         assertThat(o.medianDistance(new boolean[] {false, false, true, false, false})).isInfinite();
@@ -97,6 +98,6 @@ class WorstCaseTest {
                 success[e][i] = !cleanCorrect[i] || distances[i] <= grid.get(e);
             }
         }
-        return new AttackOutcome(name, norm, grid, success, distances, 2.0);
+        return new AttackOutcome(name, Plugins.discover().attack(name).traits(), norm, grid, success, distances, 2.0, 0, 0);
     }
 }
