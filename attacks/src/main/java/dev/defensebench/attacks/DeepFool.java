@@ -180,7 +180,7 @@ public final class DeepFool extends MinNormAttack {
         while (iterations < settings.maxIterations() && state.active.length > 0) {
             iterations++;
             int[] rows = state.active;
-            NDArray index = x.getManager().create(rows);
+            NDArray index = ownedIndex(x.getManager(), rows);
             NDArray step;
             try (NDScope scope = new NDScope()) {
                 NDArray xi = clip(start.get(new NDIndex("{}", index)).add(total.get(new NDIndex("{}", index))),
@@ -306,7 +306,7 @@ public final class DeepFool extends MinNormAttack {
             }
             long[][] plan = state.step(state.truthGiven == null ? null : logits.stopGradient().argMax(1).toLongArray());
             NDManager m = xi.getManager();
-            NDArray classes = m.create(plan[0], new Shape(rows, n));
+            NDArray classes = ownedIndex(m.create(plan[0], new Shape(rows, n)));
             NDArray z = logits.gather(classes, 1); // (A, N): column 0 the reference class l
             // the gradients of the differences z_k − z_l (k over columns 1..N−1) only: one pass fewer than all classes
             NDArray jacobian = fullJacobian ? tiledGradients(allLogits, classes, repeated, rows, n) : null; // with a graph
@@ -365,6 +365,22 @@ public final class DeepFool extends MinNormAttack {
         });
     }
 
+    /**
+     * {@code values} as an index array whose memory libtorch owns. DJL's {@code create} wraps a Java
+     * buffer that is freed when the array is closed, but gather and indexing save their index for the
+     * backward pass: Deep Defense's outer gradient, taken after this step's scope has closed, then read
+     * freed memory ("index 140679983723792 is out of bounds"). A libtorch copy lives as long as the graph.
+     */
+    private static NDArray ownedIndex(NDManager manager, int[] values) {
+        return ownedIndex(manager.create(values));
+    }
+
+    private static NDArray ownedIndex(NDArray wrapped) {
+        NDArray owned = wrapped.duplicate();
+        wrapped.close();
+        return owned;
+    }
+
     /** The rows {@code step} (A, D) of the samples {@code rows} placed in a (B, D) array of zeros elsewhere. */
     private static NDArray spread(NDArray step, int[] rows, int batch) {
         if (rows.length == batch) {
@@ -376,7 +392,7 @@ public final class DeepFool extends MinNormAttack {
             where[rows[a]] = a;
         }
         NDArray padded = step.concat(step.getManager().zeros(new Shape(1, step.getShape().get(1)), step.getDataType()));
-        return padded.get(new NDIndex("{}", step.getManager().create(where)));
+        return padded.get(new NDIndex("{}", ownedIndex(step.getManager(), where)));
     }
 
     private static Shape shapeOf(long rows, Shape inputShape) {
