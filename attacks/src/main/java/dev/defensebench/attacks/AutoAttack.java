@@ -21,7 +21,8 @@ import java.util.TreeSet;
  * original's standard list, APGD-CE, APGD-T (targeted DLR), FAB-T and Square, at the budgets below (whose
  * defaults are the original's: 100 steps, 1 restart, 9 targets, 5000 queries); {@code version: custom}
  * runs the comma-separated {@code stages} instead (any of apgd-ce, apgd-dlr, apgd-t, fab, fab-t,
- * square). On a model without input gradients only Square runs.
+ * square). Square runs its window schedule unstretched, as the original's ({@code resc_schedule=False}).
+ * On a model without input gradients only Square runs.
  */
 public final class AutoAttack extends FixedEpsilonAttack {
 
@@ -135,7 +136,7 @@ public final class AutoAttack extends FixedEpsilonAttack {
             int queries = params.getInt("queries");
             Square square = new Square();
             Hyperparameters squareParams = Hyperparameters.resolve("attack 'square'", square.parameters(),
-                    Map.of("queries", Math.max(queries, 1), "p_init", params.getDouble("p_init")));
+                    Map.of("queries", Math.max(queries, 1), "p_init", params.getDouble("p_init"), "rescale_schedule", false));
             return queries == 0 ? null : square.perturb(model, sub.x(), sub.y(), norm, eps, squareParams, stream);
         }
         if (!model.isDifferentiable()) {

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
-import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValue;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.List;
@@ -73,14 +72,13 @@ public final class Autograd {
                     "gradients() needs a scalar output, got shape " + output.getShape());
         }
         PtNDManager manager = (PtNDManager) inputs.get(0).getManager();
-        PtSymbolBlock helper = GradHelperModule.instance();
         PtNDArray[] in = inputs.stream().map(a -> (PtNDArray) a).toArray(PtNDArray[]::new);
         IValue out = IValue.from((PtNDArray) output.reshape());
         IValue list = IValue.listFrom(in);
         IValue flag = IValue.from(createGraph);
         IValue result = null;
         try {
-            result = GradHelperModule.forwardWithGradMode(helper, out, list, flag);
+            result = GradHelperModule.instance().run("forward", out, list, flag);
             return new NDList(result.toTensorArray(manager));
         } finally {
             out.close();
@@ -104,7 +102,7 @@ public final class Autograd {
         IValue in = IValue.from((PtNDArray) input);
         IValue result = null;
         try {
-            result = GradHelperModule.runWithGradMode(GradHelperModule.instance(), "jacobian", out, in);
+            result = GradHelperModule.instance().run("jacobian", out, in);
             return result.toTensor(manager);
         } finally {
             out.close();

@@ -7,6 +7,7 @@ import dev.defensebench.spi.AttackResult;
 import dev.defensebench.spi.Classifier;
 import dev.defensebench.spi.Hyperparameters;
 import dev.defensebench.spi.Norm;
+import dev.defensebench.spi.StageOutcome;
 import dev.defensebench.spi.ThreatModel;
 import java.io.PrintWriter;
 import java.util.List;
@@ -38,8 +39,17 @@ record AttackBench(double minSeconds, double linfEps, double l2Eps) {
 
     /** Times {@code attack} (default parameters) on {@code x}, {@code y} and prints one table row. */
     void time(PrintWriter out, String arch, Attack attack, Classifier model, NDArray x, NDArray y) {
+        time(out, arch, attack, Map.of(), model, x, y);
+    }
+
+    /**
+     * Times {@code attack} with {@code overrides} of its defaults and prints one table row; an ensemble's
+     * stages (robust points after each, seconds of each) follow it, from the last timed run.
+     */
+    void time(PrintWriter out, String arch, Attack attack, Map<String, Object> overrides, Classifier model, NDArray x,
+            NDArray y) {
         Norm norm = normOf(attack);
-        Hyperparameters params = Hyperparameters.resolve("attack '" + attack.name() + "'", attack.parameters(), Map.of());
+        Hyperparameters params = Hyperparameters.resolve("attack '" + attack.name() + "'", attack.parameters(), overrides);
         ThreatModel threat = new ThreatModel(norm, List.of(epsilon(norm)));
         runOnce(attack, model, x, y, threat, params, 0);
         long elapsed = 0;
@@ -60,6 +70,10 @@ record AttackBench(double minSeconds, double linfEps, double l2Eps) {
                 ? String.format(Locale.ROOT, "rho2 %.6g", last.meanRelativeDistance()) : "";
         out.printf(Locale.ROOT, "| %s | %s | %s | %.1f | %.3f | %.3f | %.3f | %s |%n", arch, attack.name(), norm.label(),
                 n * runs / seconds, seconds / runs, cpu / 1e9 / runs, last.outcomes().get(0).robustAccuracy(), extra);
+        for (StageOutcome stage : last.stages()) {
+            out.printf(Locale.ROOT, "  after %-8s %4d/%d robust (%.1f%%), %.2f s%n", stage.stage(), stage.robust(),
+                    stage.samples(), 100.0 * stage.robust() / stage.samples(), stage.seconds());
+        }
         out.flush();
     }
 

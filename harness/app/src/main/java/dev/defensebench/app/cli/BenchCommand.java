@@ -21,6 +21,8 @@ import dev.defensebench.data.Preprocessing;
 import dev.defensebench.data.Preprocessor;
 import dev.defensebench.defenses.DeepDefense;
 import dev.defensebench.model.BlockClassifier;
+import dev.defensebench.onnx.OnnxExporter;
+import dev.defensebench.onnx.graph.OnnxCodec;
 import dev.defensebench.spi.InputBox;
 import dev.defensebench.spi.Norm;
 import dev.defensebench.train.LossTerms;
@@ -31,6 +33,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Supplier;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -74,6 +77,15 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--ensemble-images", defaultValue = "1000", description = "attacks mode: test images for the ensemble on the robust MLP, 0 skips it (default: ${DEFAULT-VALUE})")
     int ensembleImages;
+
+    @Option(names = "--ensemble-stages", defaultValue = "apgd-ce,apgd-t,square", description = "attacks mode: the "
+            + "ensemble's stages (autoattack version custom; default: ${DEFAULT-VALUE}, the issue's reference row)")
+    String ensembleStages;
+
+    @Option(names = "--save-onnx", paramLabel = "DIR", description = "write every benchmarked network, as timed, to "
+            + "DIR/ARCH.onnx (step mode: DIR/ARCH-step.onnx; the ensemble's: DIR/robust-mlp.onnx), for timing reference "
+            + "code on the same weights (docs/bench/reference_speed.py)")
+    Path saveOnnx;
 
     @Option(names = "--robust-steps", defaultValue = "600", description = "attacks mode: PGD training steps (ℓ∞ 0.1) of the robust MLP (default: ${DEFAULT-VALUE})")
     int robustSteps;
@@ -143,6 +155,7 @@ final class BenchCommand implements Callable<Integer> {
             Engine.getInstance().setRandomSeed(0);
             try (NDManager manager = NDManager.newBaseManager(dev)) {
                 Trained trained = pretrain(arch, data, pre, prep, manager);
+                save(trained.model(), attacks ? arch : arch + "-step");
                 if (attacks) {
                     attackTable(out, trained, data, pre, manager);
                 } else if (throughputMode(arch)) {
@@ -225,9 +238,11 @@ final class BenchCommand implements Callable<Integer> {
     /**
      * The ensemble on a fixed ℓ∞-robust MLP: {@code --robust-steps} PGD training steps (ℓ∞ 0.1, 10 steps
      * of 0.025, random start; seeded) after the pre-training, then the ensemble with its default
-     * parameters on the first {@code --ensemble-images} test images at ℓ∞ 0.1, timed once.
+     * parameters but the stages ({@code --ensemble-stages}) on the first {@code --ensemble-images} test
+     * images at ℓ∞ 0.1, timed once; each stage's robust points and seconds are printed under it.
      */
-    private void ensemble(PrintWriter out, Trained trained, LoadedDataset data, Preprocessor pre, NDManager manager) {
+    private void ensemble(PrintWriter out, Trained trained, LoadedDataset data, Preprocessor pre, NDManager manager)
+            throws IOException {
         BlockClassifier model = trained.model();
         java.util.Random random = new java.util.Random(0);
         for (int s = 0; s < robustSteps; s++) {
@@ -240,11 +255,25 @@ final class BenchCommand implements Callable<Integer> {
                 trained.optimizer().update(g, 0.01f);
             }
         }
+        save(model, "robust-mlp");
         NDList test = testBatch(data, pre, ensembleImages, manager);
         out.printf(Locale.ROOT, "%nensemble on the robust MLP (%d PGD training steps at Linf 0.1), %d images, clean accuracy %.3f, "
                 + "eps Linf %.3g%n", robustSteps, ensembleImages, accuracy(model, test), linfEps);
         out.println(AttackBench.header());
-        new AttackBench(0, linfEps, l2Eps).time(out, "robust mlp", Plugins.discover().attack("autoattack"), model, test.get(0), test.get(1));
+        new AttackBench(0, linfEps, l2Eps).time(out, "robust mlp", Plugins.discover().attack("autoattack"),
+                Map.of("version", "custom", "stages", ensembleStages), model, test.get(0), test.get(1));
+    }
+
+    /** With {@code --save-onnx}: writes {@code model} as DIR/NAME.onnx. */
+    private void save(BlockClassifier model, String name) throws IOException {
+        if (saveOnnx == null) {
+            return;
+        }
+        java.nio.file.Files.createDirectories(saveOnnx);
+        Path file = saveOnnx.resolve(name + ".onnx");
+        java.nio.file.Files.write(file, OnnxCodec.encode(OnnxExporter.export(model.block(), model.sampleShape(),
+                model.numClasses(), "bench", Map.of())));
+        spec.commandLine().getErr().println("wrote " + file);
     }
 
     private static double accuracy(BlockClassifier model, NDList test) {

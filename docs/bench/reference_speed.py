@@ -1,0 +1,278 @@
+#!/usr/bin/env python3
+"""Times the original Python implementations on the very weights `defense-bench bench` times.
+
+A developer script for the README's "Attack speed" table (never a dependency of defense-bench). Run it
+with Debian's python3-torch 1.13 (/usr/bin/python3) right after the matching bench command, on the ONNX
+files that `bench --save-onnx DIR` wrote; the original code is fetched into a scratch folder, never
+copied into this repository:
+
+  git clone https://github.com/fra31/auto-attack /tmp/auto-attack
+  git clone https://github.com/ZiangYan/deepdefense.pytorch /tmp/deepdefense
+  ./defense-bench bench --mode attacks --arch mlp,lenet --save-onnx /tmp/bench-onnx
+  /usr/bin/python3 docs/bench/reference_speed.py ensemble --onnx /tmp/bench-onnx/robust-mlp.onnx \
+      --autoattack /tmp/auto-attack
+  /usr/bin/python3 docs/bench/reference_speed.py deepfool --onnx /tmp/bench-onnx/mlp.onnx \
+      --deepdefense /tmp/deepdefense --images 10000 --threads 1
+  /usr/bin/python3 docs/bench/reference_speed.py pgd --onnx /tmp/bench-onnx/mlp.onnx
+
+Modes:
+  ensemble  the original AutoAttack, version 'custom' with APGD-CE (1 restart), APGD-T (9 targets) and
+            Square (5000 queries), l-inf 0.1, on the first --images test images in one batch (as the bench);
+            prints its own per-stage log and the total seconds (wall and CPU).
+  deepfool  the Deep Defense authors' DeepFool (their `test()` path: forward_correct on the predicted
+            label, 50 iterations, overshoot 0.02, no clipping) on the first --images test images in batches
+            of 100; prints rho2 and seconds.
+  pgd       PGD-40 l-inf 0.1 (step 2.5 eps / 40, random start, cross-entropy), the textbook loop, on the first
+            --batch test images; images/s, as `bench --mode attacks --attacks pgd`.
+  step      one Deep Defense training step of the authors' code (their `train()` body: CE backward, DeepFool
+            with graph on the correct and on the wrong samples, the exp regularizer, SGD) on batches of 100
+            'paper'-preprocessed training images (raw pixels minus the mean image), 5 DeepFool iterations;
+            ms per step, as `bench --arch mlp|lenet` (step mode, --save-onnx writes ARCH-step.onnx).
+
+Pixels: [0, 1] ('unit', as `bench --mode attacks`) except in `step` ('paper'). MNIST is read from
+--data (default ~/.defense-bench/data/mnist, where defense-bench caches it).
+"""
+import argparse
+import os
+import resource
+import sys
+import time
+import types
+
+import numpy as np
+import onnx
+from onnx import numpy_helper
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+def idx(path):
+    with open(path, 'rb') as f:
+        data = f.read()
+    dims = data[3]
+    shape = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], 'big') for i in range(dims)]
+    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
+
+
+def mnist(folder, split, n):
+    prefix = 't10k' if split == 'test' else 'train'
+    x = idx(os.path.join(folder, prefix + '-images-idx3-ubyte'))[:n].astype(np.float32)
+    y = idx(os.path.join(folder, prefix + '-labels-idx1-ubyte'))[:n].astype(np.int64)
+    return torch.from_numpy(x).unsqueeze(1), torch.from_numpy(y)
+
+
+def layers(path):
+    """The (kind, weight, bias) of every Linear and Conv of an ONNX file written by OnnxExporter, in order."""
+    graph = onnx.load(path).graph
+    init = {t.name: numpy_helper.to_array(t) for t in graph.initializer}
+    out = []
+    for node in graph.node:
+        if node.op_type == 'MatMul':
+            out.append(['linear', init[node.input[1]].T.copy(), None])
+        elif node.op_type == 'Gemm':
+            out.append(['linear', init[node.input[1]].copy(), init[node.input[2]]])
+        elif node.op_type == 'Conv':
+            out.append(['conv', init[node.input[1]], init[node.input[2]] if len(node.input) > 2 else None])
+        elif node.op_type == 'Add' and node.input[1] in init and out and out[-1][2] is None:
+            out[-1][2] = init[node.input[1]].reshape(-1)
+    return out, [n.op_type for n in graph.node]
+
+
+def fill(modules, path):
+    """Copies the ONNX file's layers into `modules` (torch Linear/Conv2d, in the network's order)."""
+    found, ops = layers(path)
+    if len(found) != len(modules):
+        sys.exit('%s has %d linear/conv layers (%s), expected %d' % (path, len(found), ops, len(modules)))
+    for module, (kind, w, b) in zip(modules, found):
+        if tuple(module.weight.shape) != w.shape:
+            sys.exit('%s: weight of shape %s, expected %s' % (path, w.shape, tuple(module.weight.shape)))
+        module.weight.data.copy_(torch.from_numpy(np.ascontiguousarray(w)))
+        module.bias.data.copy_(torch.from_numpy(b))
+
+
+def sequential(path):
+    """The network of the ONNX file as a plain torch model: the MLP 784-500-150-10 or LeNet (no ReLU after the convs)."""
+    found, _ = layers(path)
+    if found[0][0] == 'linear':
+        model = nn.Sequential(nn.Flatten(), nn.Linear(784, 500), nn.ReLU(), nn.Linear(500, 150), nn.ReLU(),
+                              nn.Linear(150, 10))
+    else:
+        model = nn.Sequential(nn.Conv2d(1, 20, 5), nn.MaxPool2d(2), nn.Conv2d(20, 50, 5), nn.MaxPool2d(2), nn.Flatten(),
+                              nn.Linear(800, 500), nn.ReLU(), nn.Linear(500, 10))
+    fill([m for m in model if isinstance(m, (nn.Linear, nn.Conv2d))], path)
+    return model.eval()
+
+
+def cpu():
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def report(what, wall, cpu_s, extra=''):
+    print('%s: %.3f s wall, %.3f s CPU (torch %s, %d threads, load average %s)%s' % (
+        what, wall, cpu_s, torch.__version__, torch.get_num_threads(), ' '.join('%.2f' % v for v in os.getloadavg()),
+        extra), flush=True)
+
+
+def ensemble(args):
+    sys.path.insert(0, args.autoattack)
+    from autoattack import AutoAttack
+    model = sequential(args.onnx)
+    x, y = mnist(args.data, 'test', args.images)
+    x = x / 255.0
+    with torch.no_grad():
+        print('clean accuracy %.3f' % (model(x).argmax(1) == y).float().mean().item())
+    adversary = AutoAttack(model, norm='Linf', eps=args.eps, version='custom', device='cpu', seed=0,
+                           attacks_to_run=['apgd-ce', 'apgd-t', 'square'])
+    adversary.apgd.n_restarts = 1  # as version 'standard' sets it
+    adversary.apgd_targeted.n_target_classes = 9
+    adversary.square.n_queries = args.queries
+    t0, c0 = time.time(), cpu()
+    adversary.run_standard_evaluation(x, y, bs=args.images)
+    report('original AutoAttack (apgd-ce, apgd-t, square %d), %d images' % (args.queries, args.images),
+           time.time() - t0, cpu() - c0)
+
+
+def authors(args, arch, max_iter):
+    """The authors' DeepFool module (deepdefense.py) on CPU, with the weights of the ONNX file."""
+    sys.path.insert(0, args.deepdefense)
+    sys.modules.setdefault('glog', types.SimpleNamespace(info=lambda *a, **k: None))
+    scipy = types.ModuleType('scipy')
+    scipy.io = types.ModuleType('scipy.io')
+    sys.modules.setdefault('scipy', scipy)
+    sys.modules.setdefault('scipy.io', scipy.io)
+    if not hasattr(np, 'bool'):
+        np.bool = bool  # removed in numpy 1.24; the authors' code uses it
+    if not hasattr(np, 'int'):
+        np.int = int
+    torch.Tensor.cuda = lambda self, *a, **k: self  # their code calls .cuda() everywhere
+    nn.Module.cuda = lambda self, *a, **k: self
+    import deepdefense as dd
+    from models import mnist as nets
+    nets.MLP.load_weights = lambda self, source=None: None
+    nets.LeNet.load_weights = lambda self, source=None: None
+    dd.args = argparse.Namespace(max_iter=max_iter, dataset='mnist', arch=arch, lmbd=15.0, c=25.0, d=5.0, batch=100,
+                                 train_batch=100, test_batch=100, lr=5e-4, decay=5e-4)
+    dd.log = types.SimpleNamespace(info=lambda *a, **k: None)
+    model = dd.DeepFool()
+    names = ['fc1', 'fc2', 'fc3'] if arch == 'MLP' else ['conv1', 'conv2', 'fc1', 'fc2']
+    fill([getattr(model.net, n) for n in names], args.onnx)  # the inverse net shares these parameters
+    return dd, model
+
+
+def deepfool(args):
+    dd, model = authors(args, 'MLP', args.max_iter)
+    x, y = mnist(args.data, 'test', args.images)
+    x = x / 255.0
+    model.eval()
+    ratios = []
+    t0, c0 = time.time(), cpu()
+    for start in range(0, args.images, 100):
+        # the body of their test(): the image requires grad, DeepFool on the predicted label
+        image = x[start:start + 100].clone()
+        image.requires_grad = True
+        logits = model.net(image)
+        pred = logits.data.numpy().argmax(axis=1)
+        noise = model.forward_correct(image, label=y[start:start + 100].numpy(), pred=pred, check=False)
+        norm = torch.norm(noise, dim=1).data.numpy().flatten()
+        ratios.append(norm / torch.norm(image.view(image.size(0), -1), dim=1).data.numpy().flatten())
+    report("the authors' DeepFool, %d iterations, %d images" % (args.max_iter, args.images), time.time() - t0,
+           cpu() - c0, '; rho2 %.6f' % np.concatenate(ratios).mean())
+
+
+def pgd(args):
+    model = sequential(args.onnx)
+    x, y = mnist(args.data, 'test', args.batch)
+    x = x / 255.0
+    eps, steps = args.eps, 40
+    step = 2.5 * eps / steps
+
+    def attack():
+        adv = (x + torch.empty_like(x).uniform_(-eps, eps)).clamp(0, 1)
+        for _ in range(steps):
+            adv.requires_grad_(True)
+            loss = F.cross_entropy(model(adv), y)
+            grad, = torch.autograd.grad(loss, adv)
+            adv = torch.min(torch.max(adv.detach() + step * grad.sign(), x - eps), x + eps).clamp(0, 1)
+        return adv
+
+    attack()
+    runs, t0, c0 = 0, time.time(), cpu()
+    while runs == 0 or time.time() - t0 < args.min_seconds:
+        adv = attack()
+        runs += 1
+    wall = time.time() - t0
+    with torch.no_grad():
+        robust = (model(adv).argmax(1) == y).float().mean().item()
+    report('PGD-40 Linf %.3g, batch %d, %d runs' % (eps, args.batch, runs), wall / runs, (cpu() - c0) / runs,
+           '; %.1f images/s, robust accuracy %.3f' % (args.batch * runs / wall, robust))
+
+
+def step(args):
+    arch = args.arch
+    dd, model = authors(args, 'MLP' if arch == 'mlp' else 'LeNet', 5)
+    train, labels = mnist(args.data, 'train', 60000)
+    mean = train.mean(0, keepdim=True)
+    n = (args.steps + args.warmup) * 100
+    x, y = (train[:n] - mean), labels[:n]
+    optimizer = torch.optim.SGD(model.parameters(), lr=5e-4, weight_decay=5e-4, momentum=0.9)
+    model.train()
+    a = dd.args
+    times = []
+    for index in range(args.steps + args.warmup):
+        image = x[index * 100:(index + 1) * 100].clone()
+        label = y[index * 100:(index + 1) * 100]
+        t0 = time.time()
+        # the body of their train() for train_batch == batch == 100
+        optimizer.zero_grad()
+        image.requires_grad = True
+        out = model.net(image)
+        pred = out.data.numpy().argmax(axis=1)
+        pos = np.where(pred == label.numpy())[0]
+        neg = np.where(pred != label.numpy())[0]
+        F.cross_entropy(out, label).backward(retain_graph=True)
+        if pos.size > 0:
+            img = image.index_select(0, torch.from_numpy(pos))
+            noise = model.forward_correct(input_image=img, label=label.numpy()[pos], pred=pred[pos], check=True)
+            ratio = torch.norm(noise, dim=1) / torch.norm(img.view(pos.size, -1), dim=1)
+            (a.lmbd * torch.exp(-a.c * ratio)).sum().div(100).backward()
+        if neg.size > 0:
+            img = image.index_select(0, torch.from_numpy(neg))
+            noise = model.forward_wrong(input_image=img, label=label.numpy()[neg], pred=pred[neg], check=True)
+            ratio = torch.norm(noise, dim=1) / torch.norm(img.view(neg.size, -1), dim=1)
+            (a.lmbd * torch.exp(a.d * ratio)).sum().div(100).backward()
+        optimizer.step()
+        times.append(time.time() - t0)
+    timed = times[args.warmup:]
+    print("the authors' Deep Defense step, %s, batch 100, 5 DeepFool iterations: %.1f ms per step over %d steps "
+          "(torch %s, %d threads, load average %s)" % (arch, 1000 * sum(timed) / len(timed), len(timed), torch.__version__,
+                                                      torch.get_num_threads(),
+                                                      ' '.join('%.2f' % v for v in os.getloadavg())), flush=True)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument('mode', choices=['ensemble', 'deepfool', 'pgd', 'step'])
+    p.add_argument('--onnx', required=True, help='a network written by bench --save-onnx')
+    p.add_argument('--data', default=os.path.expanduser('~/.defense-bench/data/mnist'))
+    p.add_argument('--autoattack', default='/tmp/auto-attack', help='a checkout of fra31/auto-attack')
+    p.add_argument('--deepdefense', default='/tmp/deepdefense', help='a checkout of ZiangYan/deepdefense.pytorch')
+    p.add_argument('--threads', type=int, default=2)
+    p.add_argument('--images', type=int, default=1000)
+    p.add_argument('--batch', type=int, default=100)
+    p.add_argument('--eps', type=float, default=0.1)
+    p.add_argument('--queries', type=int, default=5000)
+    p.add_argument('--max-iter', type=int, default=50)
+    p.add_argument('--min-seconds', type=float, default=3)
+    p.add_argument('--arch', choices=['mlp', 'lenet'], default='mlp')
+    p.add_argument('--steps', type=int, default=100)
+    p.add_argument('--warmup', type=int, default=5)
+    args = p.parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    globals()[args.mode](args)
+
+
+if __name__ == '__main__':
+    main()
