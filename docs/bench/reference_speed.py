@@ -146,7 +146,9 @@ def authors(args, arch, max_iter):
         np.bool = bool  # removed in numpy 1.24; the authors' code uses it
     if not hasattr(np, 'int'):
         np.int = int
-    torch.Tensor.cuda = lambda self, *a, **k: self  # their code calls .cuda() everywhere
+    # their code calls .cuda() everywhere; on CPU a contiguous tensor stands in for the device copy (which was
+    # contiguous in the PyTorch of their time: forward_wrong views a transposed label table)
+    torch.Tensor.cuda = lambda self, *a, **k: self.contiguous()
     nn.Module.cuda = lambda self, *a, **k: self
     import deepdefense as dd
     from models import mnist as nets

@@ -173,6 +173,7 @@ public final class Square extends FixedEpsilonAttack {
                 state[SquareScript.COUNTER] = m.create(new long[] {0, 0, schedule.queries()});
                 state[SquareScript.EPS] = m.create(new double[] {eps});
                 state[SquareScript.WINDOW] = m.zeros(new Shape(3), DataType.INT64);
+                state[SquareScript.BEFORE] = m.zeros(new Shape(0), type);
                 try (IValue list = IValue.listFrom(Arrays.stream(state).map(a -> (PtNDArray) a)
                                 .toArray(PtNDArray[]::new));
                         IValue linf = IValue.from(norm == Norm.LINF)) {

@@ -28,7 +28,10 @@ final class SquareScript {
     static final int HI = 5;
     /** Rows of the samples the pending proposals belong to (M), int64. */
     static final int ACTIVE = 6;
-    /** The pending proposals (M, C, H, W). */
+    /**
+     * The pending proposals (M, C, H, W). ℓ∞ changes them in place: they are the robust samples' best
+     * points with the last window proposed, restored where rejected, written back when the set changes.
+     */
     static final int PENDING = 7;
     /** Per round of the current chunk: s, vh, vw (and vh2, vw2 for ℓ2), then (ℓ∞) the C channel signs. */
     static final int TABLE = 8;
@@ -42,8 +45,10 @@ final class SquareScript {
     static final int EPS = 12;
     /** int64 (3): the window (s, vh, vw) of the pending ℓ∞ proposals; s = 0 before the first round. */
     static final int WINDOW = 13;
+    /** ℓ∞: the content of the pending proposals' window before the proposal (M, C, s, s). */
+    static final int BEFORE = 14;
     /** Number of state entries. */
-    static final int SIZE = 14;
+    static final int SIZE = 15;
 
     static final String SOURCE = String.join("\n",
             "class SquareSearch(Module):",
@@ -64,34 +69,43 @@ final class SquareScript {
             "    rows = active[improved]",
             "    margin.index_copy_(0, rows, m[improved])",
             "    best = state[1]",
-            "    window = state[13]",
-            "    s0 = int(window[0])",
-            "    if linf and s0 > 0:",
-            "      # an ℓ∞ proposal differs from its sample's best point only inside its window",
-            "      vh0 = int(window[1])",
-            "      vw0 = int(window[2])",
-            "      inside = state[7][:, :, vh0:vh0 + s0, vw0:vw0 + s0][improved]",
-            "      best[:, :, vh0:vh0 + s0, vw0:vw0 + s0].index_copy_(0, rows, inside)",
+            "    if linf:",
+            "      self.keepOrRestore(state, improved)",
             "    else:",
             "      best.index_copy_(0, rows, state[7][improved])",
-            "    active = (margin > 0.0).nonzero().squeeze(1)",
+            "    following = (margin > 0.0).nonzero().squeeze(1)",
             "    counter = state[11]",
             "    it = int(counter[0])",
-            "    if active.size(0) == 0 or it >= int(counter[2]):",
+            "    done = following.size(0) == 0 or it >= int(counter[2])",
+            "    if linf and (done or following.size(0) != active.size(0)):",
+            "      # the compact rows go back to the batch; the samples still robust are gathered again",
+            "      best.index_copy_(0, active, state[7])",
+            "      state[7] = best.index_select(0, following)",
+            "    if done:",
             "      empty = best[0:0]",
-            "      state[6] = active[0:0]",
+            "      state[6] = following[0:0]",
             "      state[7] = empty",
             "      return empty",
             "    counter[0] = it + 1",
             "    r = it - int(counter[1])",
+            "    state[6] = following",
             "    if linf:",
-            "      proposal = self.linf(state, active, r)",
+            "      proposal = self.linf(state, following, r)",
             "    else:",
-            "      proposal = self.l2(state, active, r)",
-            "    state[6] = active",
-            "    state[7] = proposal",
+            "      proposal = self.l2(state, following, r)",
+            "      state[7] = proposal",
             "    return proposal",
-            // ℓ∞: one s×s window for the batch, each channel moved to its ±ε vertex there
+            // ℓ∞: the rows of the robust samples (state[7]) are their best points but for the window of the
+            // last proposal: a rejected proposal's window gets its old content back
+            "  def keepOrRestore(self: __torch__.SquareSearch, state: List[Tensor], improved: Tensor):",
+            "    window = state[13]",
+            "    s = int(window[0])",
+            "    if s > 0:",
+            "      vh = int(window[1])",
+            "      vw = int(window[2])",
+            "      w = state[7][:, :, vh:vh + s, vw:vw + s]",
+            "      w.copy_(torch.where(improved.view(-1, 1, 1, 1), w, state[14]))",
+            // ℓ∞: one s×s window for the batch, each channel moved to its ±ε vertex there, written in place
             "  def linf(self: __torch__.SquareSearch, state: List[Tensor], active: Tensor, r: int) -> Tensor:",
             "    row = state[8][r]",
             "    s = int(row[0])",
@@ -101,16 +115,16 @@ final class SquareScript {
             "    window[0] = s",
             "    window[1] = vh",
             "    window[2] = vw",
-            "    best = state[1].index_select(0, active)",
+            "    current = state[7]",
+            "    w = current[:, :, vh:vh + s, vw:vw + s]",
+            "    state[14] = w.clone()",
             "    xw = state[0][:, :, vh:vh + s, vw:vw + s].index_select(0, active)",
             "    c = xw.size(1)",
             "    eps = float(state[12])",
             "    signs = row[3:3 + c].to(xw.dtype).view(1, c, 1, 1)",
-            "    w = best[:, :, vh:vh + s, vw:vw + s] + 2.0 * eps * signs",
-            "    w = torch.min(torch.max(w, xw - eps), xw + eps)",
-            "    w = torch.max(torch.min(w, state[5][:, vh:vh + s, vw:vw + s]), state[4][:, vh:vh + s, vw:vw + s])",
-            "    best[:, :, vh:vh + s, vw:vw + s] = w",
-            "    return best",
+            "    proposed = torch.min(torch.max(w + 2.0 * eps * signs, xw - eps), xw + eps)",
+            "    w.copy_(torch.max(torch.min(proposed, state[5][:, vh:vh + s, vw:vw + s]), state[4][:, vh:vh + s, vw:vw + s]))",
+            "    return current",
             // ℓ2: a new block in window 1 on top of its old content, window 2 emptied, renormalised to ε
             "  def l2(self: __torch__.SquareSearch, state: List[Tensor], active: Tensor, r: int) -> Tensor:",
             "    row = state[8][r]",

@@ -37,45 +37,44 @@ record AttackBench(double minSeconds, double linfEps, double l2Eps) {
                 : attack.norms().contains(Norm.L2) ? Norm.L2 : attack.norms().iterator().next();
     }
 
-    /** Times {@code attack} (default parameters) on {@code x}, {@code y} and prints one table row. */
-    void time(PrintWriter out, String arch, Attack attack, Classifier model, NDArray x, NDArray y) {
-        time(out, arch, attack, Map.of(), model, x, y);
-    }
-
     /**
-     * Times {@code attack} with {@code overrides} of its defaults and prints one table row; an ensemble's
-     * stages (robust points after each, seconds of each) follow it, from the last timed run.
+     * Times {@code attack} with {@code overrides} of its defaults on {@code x}, {@code y} in batches of {@code
+     * batch} rows (one after the other, all in each timed run) and prints one table row: images/s, seconds
+     * and CPU seconds per run, robust accuracy (and ρ2) over all rows; an ensemble's stages (robust points
+     * after each, seconds of each) follow it, from the last timed run.
      */
     void time(PrintWriter out, String arch, Attack attack, Map<String, Object> overrides, Classifier model, NDArray x,
-            NDArray y) {
+            NDArray y, int batch) {
         Norm norm = normOf(attack);
         Hyperparameters params = Hyperparameters.resolve("attack '" + attack.name() + "'", attack.parameters(), overrides);
         ThreatModel threat = new ThreatModel(norm, List.of(epsilon(norm)));
-        runOnce(attack, model, x, y, threat, params, 0);
+        runAll(attack, model, x, y, batch, threat, params, 0);
         long elapsed = 0;
         long cpu = 0;
         int runs = 0;
-        AttackResult last = null;
+        Totals last = null;
         while (runs == 0 || elapsed / 1e9 < minSeconds) {
             long t0 = System.nanoTime();
             long c0 = cpuNanos();
-            last = runOnce(attack, model, x, y, threat, params, runs + 1);
+            last = runAll(attack, model, x, y, batch, threat, params, runs + 1);
             elapsed += System.nanoTime() - t0;
             cpu += cpuNanos() - c0;
             runs++;
         }
         double seconds = elapsed / 1e9;
         long n = x.getShape().get(0);
-        String extra = last.hasDistances() && norm == Norm.L2
-                ? String.format(Locale.ROOT, "rho2 %.6g", last.meanRelativeDistance()) : "";
+        String extra = last.rho2() >= 0 && norm == Norm.L2 ? String.format(Locale.ROOT, "rho2 %.6g", last.rho2()) : "";
         out.printf(Locale.ROOT, "| %s | %s | %s | %.1f | %.3f | %.3f | %.3f | %s |%n", arch, attack.name(), norm.label(),
-                n * runs / seconds, seconds / runs, cpu / 1e9 / runs, last.outcomes().get(0).robustAccuracy(), extra);
+                n * runs / seconds, seconds / runs, cpu / 1e9 / runs, last.robust(), extra);
         for (StageOutcome stage : last.stages()) {
             out.printf(Locale.ROOT, "  after %-8s %4d/%d robust (%.1f%%), %.2f s%n", stage.stage(), stage.robust(),
                     stage.samples(), 100.0 * stage.robust() / stage.samples(), stage.seconds());
         }
         out.flush();
     }
+
+    /** Robust accuracy and ρ2 (−1 without distances) over all rows; the stages of the last batch. */
+    private record Totals(double robust, double rho2, List<StageOutcome> stages) {}
 
     /** The header of the table {@link #time} prints rows of. */
     static String header() {
@@ -89,12 +88,24 @@ record AttackBench(double minSeconds, double linfEps, double l2Eps) {
                 .getProcessCpuTime();
     }
 
-    private static AttackResult runOnce(Attack attack, Classifier model, NDArray x, NDArray y, ThreatModel threat,
+    private static Totals runAll(Attack attack, Classifier model, NDArray x, NDArray y, int batch, ThreatModel threat,
             Hyperparameters params, long seed) {
-        try (NDScope scope = new NDScope()) {
-            AttackResult r = attack.run(model, x, y, threat, params, seed);
-            scope.suppressNotUsedWarning();
-            return r;
+        long n = x.getShape().get(0);
+        double robust = 0;
+        double rho = 0;
+        boolean distances = true;
+        List<StageOutcome> stages = List.of();
+        for (long from = 0; from < n; from += batch) {
+            long to = Math.min(n, from + batch);
+            try (NDScope scope = new NDScope()) {
+                AttackResult r = attack.run(model, x.get(from + ":" + to), y.get(from + ":" + to), threat, params, seed);
+                robust += r.outcomes().get(0).robustAccuracy() * (to - from);
+                distances &= r.hasDistances();
+                rho += distances ? r.meanRelativeDistance() * (to - from) : 0;
+                stages = r.stages();
+                scope.suppressNotUsedWarning();
+            }
         }
+        return new Totals(robust / n, distances ? rho / n : -1, stages);
     }
 }

@@ -75,6 +75,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--l2-eps", defaultValue = "1.0", description = "attacks mode: eps of the L2 attacks (default: ${DEFAULT-VALUE})")
     double l2Eps;
 
+    @Option(names = "--images", description = "attacks mode: test images each attack is timed on, in batches of "
+            + "--batch run one after the other (default: one batch)")
+    Integer images;
+
     @Option(names = "--ensemble-images", defaultValue = "1000", description = "attacks mode: test images for the ensemble on the robust MLP, 0 skips it (default: ${DEFAULT-VALUE})")
     int ensembleImages;
 
@@ -221,17 +225,20 @@ final class BenchCommand implements Callable<Integer> {
         return new NDList(manager.create(xs, new Shape(n, test.channels(), test.height(), test.width())), manager.create(ys));
     }
 
-    /** Images/s of every attack (default parameters) on the first {@code --batch} test images. */
+    /** Images/s of every attack (default parameters) on the first {@code --images} test images, in batches of {@code --batch}. */
     private void attackTable(PrintWriter out, Trained trained, LoadedDataset data, Preprocessor pre, NDManager manager) {
-        NDList test = testBatch(data, pre, batch, manager);
-        out.printf(Locale.ROOT, "%n%s, batch %d, clean accuracy %.2f; attacks with default parameters, eps Linf %.3g / L2 %.3g%n",
-                trained.architecture(), batch, accuracy(trained.model(), test), linfEps, l2Eps);
+        int count = images == null ? batch : images;
+        NDList test = testBatch(data, pre, count, manager);
+        out.printf(Locale.ROOT, "%n%s, %d images in batches of %d, clean accuracy %.3f; attacks with default parameters, "
+                + "eps Linf %.3g / L2 %.3g%n", trained.architecture(), count, batch, accuracy(trained.model(), test), linfEps,
+                l2Eps);
         out.println(AttackBench.header());
         AttackBench bench = new AttackBench(minSeconds, linfEps, l2Eps);
         Plugins plugins = Plugins.discover();
         List<String> names = attackNames != null ? attackNames : plugins.attacks().keySet().stream().sorted().toList();
         for (String name : names) {
-            bench.time(out, trained.architecture(), plugins.attack(name), trained.model(), test.get(0), test.get(1));
+            bench.time(out, trained.architecture(), plugins.attack(name), Map.of(), trained.model(), test.get(0), test.get(1),
+                    batch);
         }
     }
 
@@ -261,7 +268,7 @@ final class BenchCommand implements Callable<Integer> {
                 + "eps Linf %.3g%n", robustSteps, ensembleImages, accuracy(model, test), linfEps);
         out.println(AttackBench.header());
         new AttackBench(0, linfEps, l2Eps).time(out, "robust mlp", Plugins.discover().attack("autoattack"),
-                Map.of("version", "custom", "stages", ensembleStages), model, test.get(0), test.get(1));
+                Map.of("version", "custom", "stages", ensembleStages), model, test.get(0), test.get(1), ensembleImages);
     }
 
     /** With {@code --save-onnx}: writes {@code model} as DIR/NAME.onnx. */
