@@ -187,20 +187,25 @@ public final class Pgd extends FixedEpsilonAttack {
                 done[i] = !cleanWrong[i] && startWrong[i];
             }
         }
+        long[] truth = labels == null ? null : labels.toType(DataType.INT64, false).toLongArray();
+        NDArray[] predicted = new NDArray[1];
         for (int step = 0; step < settings.steps(); step++) {
-            NDArray gradient = model.inputGradient(adversarial, logits -> objective.apply(logits).sum());
+            NDArray gradient = model.inputGradient(adversarial, logits -> {
+                predicted[0] = logits.stopGradient().argMax(1);
+                return objective.apply(logits).sum();
+            });
+            if (done != null && step > 0) {
+                // the forward of this gradient classifies the previous step's point: no forward of its own
+                long[] label = predicted[0].toType(DataType.INT64, false).toLongArray();
+                for (int i = 0; i < done.length; i++) {
+                    done[i] |= label[i] != truth[i] && !cleanWrong[i];
+                }
+            }
             NDArray moved = Autograd.notRecording(() -> adversarialStep(clean, gradient, norm, alpha));
             NDArray current = adversarial;
             NDArray next = Autograd.notRecording(() -> model.box().clip(
                     Perturbations.projectToBall(clean, current.add(moved), norm, eps)));
-            if (done != null) {
-                next = Checks.select(done, current, next);
-                boolean[] wrong = Checks.misclassified(model, next, labels);
-                for (int i = 0; i < done.length; i++) {
-                    done[i] |= wrong[i] && !cleanWrong[i];
-                }
-            }
-            adversarial = next;
+            adversarial = done == null ? next : Checks.select(done, current, next);
         }
         return adversarial;
     }
