@@ -172,7 +172,7 @@ final class SquareScript {
             "    start = x + float(state[12]) * signs.to(x.dtype)",
             "    return self.start(state, torch.max(torch.min(start, state[5]), state[4]))",
             "  def start(self: __torch__.SquareSearch, state: List[Tensor], points: Tensor) -> Tensor:",
-            "    state[6] = torch.arange(points.size(0))",
+            "    state[6] = torch.arange(points.size(0), device=points.device)",
             "    state[7] = points",
             "    return points",
             // a new chunk of random numbers, starting at the next round
@@ -184,22 +184,10 @@ final class SquareScript {
             "    return int(state[11][0])",
             "");
 
-    private static volatile TorchScript instance;
-
     private SquareScript() {}
 
     /** The compiled module (compiled once per JVM). */
     static TorchScript module() {
-        TorchScript module = instance;
-        if (module == null) {
-            synchronized (SquareScript.class) {
-                module = instance;
-                if (module == null) {
-                    module = TorchScript.compile("SquareSearch", SOURCE);
-                    instance = module;
-                }
-            }
-        }
-        return module;
+        return TorchScript.compiledOnce("SquareSearch", SOURCE);
     }
 }

@@ -41,21 +41,9 @@ final class GradHelperModule {
                     "    return torch.stack(rows)",
                     "");
 
-    private static volatile TorchScript instance;
-
     private GradHelperModule() {}
 
     static TorchScript instance() {
-        TorchScript module = instance;
-        if (module == null) {
-            synchronized (GradHelperModule.class) {
-                module = instance;
-                if (module == null) {
-                    module = TorchScript.compile("GradHelper", SOURCE);
-                    instance = module;
-                }
-            }
-        }
-        return module;
+        return TorchScript.compiledOnce("GradHelper", SOURCE);
     }
 }

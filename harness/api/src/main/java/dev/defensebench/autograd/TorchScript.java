@@ -36,8 +36,15 @@ public final class TorchScript {
         this.module = module;
     }
 
+    private static final java.util.Map<String, TorchScript> COMPILED = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The module of class {@code className} from {@code source}, compiled on first use, once per JVM. */
+    public static TorchScript compiledOnce(String className, String source) {
+        return COMPILED.computeIfAbsent(className, name -> compile(name, source));
+    }
+
     /** Compiles {@code source}, which defines the module class {@code className}. */
-    public static TorchScript compile(String className, String source) {
+    private static TorchScript compile(String className, String source) {
         try {
             Path file = Files.createTempFile("defense-bench-" + className, ".pt");
             file.toFile().deleteOnExit();
