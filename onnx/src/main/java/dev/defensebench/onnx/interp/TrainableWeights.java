@@ -52,7 +52,7 @@ final class TrainableWeights {
                 }
                 case "Add" -> {
                     for (int i = 0; i < Math.min(2, n.inputs().size()); i++) {
-                        if (PRODUCES_BIASED.contains(producer.get(n.inputs().get(1 - i)))) {
+                        if (PRODUCES_BIASED.contains(producer.getOrDefault(n.inputs().get(1 - i), ""))) {
                             mark(found, alias, n, i, Parameter.Type.BIAS);
                         }
                     }

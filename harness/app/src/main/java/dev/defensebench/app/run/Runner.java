@@ -26,6 +26,7 @@ import dev.defensebench.model.Architecture;
 import dev.defensebench.model.BlockClassifier;
 import dev.defensebench.model.ModelCard;
 import dev.defensebench.model.ModelFiles;
+import dev.defensebench.onnx.OnnxFile;
 import dev.defensebench.onnx.OnnxRuntimeSettings;
 import dev.defensebench.app.timing.EntryTimer;
 import dev.defensebench.report.FailedEntry;
@@ -71,7 +72,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * OUT/models/&lt;cell&gt;/model.params, card.json (and model.onnx with export_onnx: true)
- * OUT/models/&lt;entry&gt;-onnx-&lt;sha&gt;/card.json   for an imported ONNX entry
+ * OUT/models/&lt;entry&gt;-onnx-&lt;hash&gt;/card.json (+ model.params when interpreted)   for an imported ONNX entry
  * OUT/evaluations/&lt;cell&gt;/&lt;evaluation hash&gt;.json
  * OUT/gallery/&lt;cell&gt;/&lt;evaluation hash&gt;.json (adversarial examples of that evaluation)
  * OUT/timing/&lt;cell&gt;/measurements-&lt;hash&gt;.json (JMH, unless timing is off)
@@ -111,7 +112,7 @@ public final class Runner {
 
     /**
      * Runs the cells of {@code shard} only ({@code run --shard I/N}); the shards of a run are merged with
-     * {@link ShardMerge}. An imported ONNX entry runs in the shard that trains its surrogate, else in shard 1.
+     * {@link ShardMerge}. An imported ONNX entry is a cell like the others, in the shard of its surrogate.
      */
     public Summary run(Experiment experiment, Path out, Device device, Shard shard) throws IOException {
         RunContext context = prepare(experiment);
@@ -147,8 +148,10 @@ public final class Runner {
                 preprocessing.id(), preprocessor.describe());
         String version = Versions.harness();
         CodeIdentity code = CodeIdentity.current(version);
-        Plan plan = Plan.of(experiment, plugins, data.sha256(), train.size(), code);
-        return new RunContext(experiment, data, preprocessing, preprocessor, train, test, identity, version, code, plan);
+        Map<String, OnnxFile> imports = ImportedCell.inspect(experiment, sampleShape, data.numClasses(), data.name());
+        Plan plan = Plan.of(experiment, plugins, data.sha256(), train.size(), code, imports);
+        return new RunContext(experiment, data, preprocessing, preprocessor, train, test, identity, version, code, plan,
+                imports);
     }
 
     /** The cells of {@code shard}, logging the plan. */
@@ -171,13 +174,18 @@ public final class Runner {
      * already be in {@code out}.
      */
     public CellOutcome runCell(RunContext context, Cell cell, Path out, Device device) throws IOException {
+        if (cell.imported()) {
+            int batchSize = context.experiment().evalBatchSize();
+            OnnxRuntimeSettings runtime = new OnnxRuntimeSettings(0, device.isGpu() ? "auto" : "cpu", batchSize);
+            return new ImportedCell(plugins, batchSize, progress, runtime).run(context, cell, out, device);
+        }
         Experiment experiment = context.experiment();
         Examples train = context.train();
         Examples test = context.test();
         Shape sampleShape = train.sampleShape();
         int numClasses = context.data().numClasses();
         Path modelDir = OutputLayout.of(out).model(cell.directoryName());
-        Architecture architecture = plugins.architecture(cell.architecture());
+        Architecture architecture = context.architecture(cell, plugins);
         StoredModel stored = readStored(modelDir, cell);
         boolean trainedNow = stored == null;
         boolean evaluatedNow;
@@ -193,6 +201,10 @@ public final class Runner {
             } else {
                 Path parentParams = cell.parent() == null ? null
                         : OutputLayout.of(out).model(cell.parent().directoryName()).resolve(OutputLayout.PARAMS);
+                if (parentParams != null && !Files.isRegularFile(parentParams) && cell.parent().imported()) {
+                    return failed(cell, false, "it fine-tunes " + cell.parent().id() + ", which is scored through ONNX "
+                            + "Runtime (see its card's why_not_white_box), so there are no interpreted weights to start from");
+                }
                 if (parentParams != null && !Files.isRegularFile(parentParams)) {
                     throw new IOException(cell.id() + " fine-tunes from " + cell.parent().id() + ", but " + parentParams
                             + " does not exist; the parent cell must run first");
@@ -259,7 +271,9 @@ public final class Runner {
         }
         List<TimingMeasurement> timings = List.of();
         Machine machine = null;
-        if (experiment.timing().enabled()) {
+        if (experiment.timing().enabled() && cell.importedRoot() != null) {
+            LOG.info("{}: not timed (the timing benchmarks build registered architectures only)", cell.id());
+        } else if (experiment.timing().enabled()) {
             EntryTimer timer = new EntryTimer(experiment.timing(), experiment.attacks(), plugins, device);
             machine = timer.machine();
             timings = timer.time(cell.id(), cell.hash(), cell.architecture(), numClasses, modelDir.resolve(OutputLayout.PARAMS),
@@ -298,8 +312,8 @@ public final class Runner {
     }
 
     /**
-     * Scores the imported ONNX entries that belong to {@code shard}, then writes {@code results.csv},
-     * {@code run.json}, {@code sanity.csv}, the gallery, the timings and the site from the cells' outcomes.
+     * Writes {@code results.csv}, {@code run.json}, {@code sanity.csv}, the gallery, the timings and the site from
+     * the cells' outcomes.
      */
     public Summary finish(RunContext context, Path out, Device device, Shard shard, List<Cell> cells,
             List<CellOutcome> outcomes) throws IOException {
@@ -335,23 +349,6 @@ public final class Runner {
                         outcome.cellId(), outcome.timingMachine());
             }
         }
-        Plan plan = context.plan();
-        List<ModelEntry> importedHere = experiment.models().stream()
-                .filter(e -> e.isImported() && importsRunIn(e, plan, cells, shard)).toList();
-        if (!importedHere.isEmpty()) {
-            List<ModelEntry> entries = new ArrayList<>(experiment.models().stream().filter(e -> !e.isImported()).toList());
-            entries.addAll(importedHere);
-            Experiment forImports = new Experiment(experiment.name(), experiment.dataset(), experiment.preprocessing(),
-                    experiment.trainSize(), experiment.testSize(), experiment.seeds(), experiment.device(),
-                    experiment.evalBatchSize(), entries, experiment.attacks(), experiment.exportOnnx(), experiment.timing(),
-                    experiment.headline());
-            OnnxRuntimeSettings runtime = new OnnxRuntimeSettings(0, device.isGpu() ? "auto" : "cpu", experiment.evalBatchSize());
-            Evaluator evaluator = new Evaluator(plugins, experiment.evalBatchSize(), progress,
-                    new GalleryRecorder(GALLERY_PER_ATTACK));
-            new ImportedEntries(plugins, evaluator, runtime).run(forImports, plan, out, device,
-                    new ImportedEntries.Scoring(context.test(), context.data().name(), context.preprocessing().id(),
-                            context.code().evaluation(experiment.attacks(), plugins, Evaluator.class)), rows, sanity, summary);
-        }
         ResultsCsv.write(summary.results(), rows);
         new RunManifest(experiment.name(), Plan.sha256(Json.MAPPER.convertValue(experiment, Map.class)), context.version(),
                 shard.index(), shard.count(), cells.stream().map(Cell::id).toList()).write(out);
@@ -380,15 +377,6 @@ public final class Runner {
 
     private static Path galleryFile(Path out, Cell cell, Path evaluationFile) {
         return OutputLayout.of(out).cellGallery(cell.directoryName()).resolve(evaluationFile.getFileName());
-    }
-
-    /** Whether imported {@code entry} is scored in {@code shard}: with its surrogate's tree, else in shard 1. */
-    private static boolean importsRunIn(ModelEntry entry, Plan plan, List<Cell> mine, Shard shard) {
-        if (entry.surrogate() == null) {
-            return shard.index() == 1;
-        }
-        return mine.stream().anyMatch(c -> c.entry().name().equals(entry.surrogate()))
-                || plan.cells().stream().noneMatch(c -> c.entry().name().equals(entry.surrogate())) && shard.index() == 1;
     }
 
     /**
