@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.defensebench.app.config.Experiment;
@@ -17,6 +21,7 @@ import dev.defensebench.app.plan.CodeIdentity;
 import dev.defensebench.app.plan.Plan;
 import dev.defensebench.data.ImageSplit;
 import dev.defensebench.data.Preprocessing;
+import dev.defensebench.model.ModelFiles;
 import dev.defensebench.onnx.FixtureModels;
 import dev.defensebench.onnx.OnnxExporter;
 import dev.defensebench.onnx.OnnxMetadata;
@@ -254,6 +259,23 @@ class OnnxEntriesTest {
         List<Tensor> weights = original.graph().initializers().stream().filter(t -> t.floats() != null).toList();
         assertThat(weights).isNotEmpty().allSatisfy(before -> assertThat(back.graph().initializer(before.name()).floats())
                 .as("trained %s", before.name()).isNotEqualTo(before.floats()));
+
+        // 'export' finds the file the fine-tune started from through the cards, and refuses a changed file
+        Path pgdDir = tuned.getParent();
+        StoredModel pgd = StoredModel.read(pgdDir);
+        Shape sample = new Shape(1, 8, 8);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Block block = ImportedOrigin.architecture(pgdDir, pgd.card(), sample, 10).build(sample, 10);
+            block.initialize(manager, DataType.FLOAT32, new Shape(1).addAll(sample));
+            ModelFiles.loadParameters(block, manager, pgd.params());
+        }
+        Path copy = temp.resolve("copy.onnx");
+        Files.copy(exported, copy);
+        Files.write(exported, OnnxCodec.encode(FixtureModels.mlp(FixtureModels.Weights.random(64, 10, 3), new long[] {1, 8, 8},
+                "Relu", "")));
+        assertThatThrownBy(() -> ImportedOrigin.architecture(pgdDir, pgd.card(), sample, 10))
+                .hasMessageContaining("onnx-pgd/onnx/s0 was fine-tuned from a file with");
+        Files.copy(copy, exported, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 
         // a rerun trains nothing
         Runner.Summary again = runner.run(experiment(fineTunes), out, Device.cpu());
