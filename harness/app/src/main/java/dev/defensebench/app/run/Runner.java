@@ -177,7 +177,8 @@ public final class Runner {
         if (cell.imported()) {
             int batchSize = context.experiment().evalBatchSize();
             OnnxRuntimeSettings runtime = new OnnxRuntimeSettings(0, device.isGpu() ? "auto" : "cpu", batchSize);
-            return new ImportedCell(plugins, batchSize, progress, runtime).run(context, cell, out, device);
+            return timed(context, cell, out, device, new ImportedCell(plugins, batchSize, progress, runtime).run(context, cell, out,
+                    device));
         }
         Experiment experiment = context.experiment();
         Examples train = context.train();
@@ -269,17 +270,27 @@ public final class Runner {
                     .filter(c -> c.status() == SanityCheck.Status.FAIL || c.status() == SanityCheck.Status.WARN)
                     .forEach(c -> LOG.warn("{}: sanity check {} {}: {}", cell.id(), c.check(), c.status().label(), c.detail()));
         }
-        List<TimingMeasurement> timings = List.of();
-        Machine machine = null;
-        if (experiment.timing().enabled() && cell.importedRoot() != null) {
-            LOG.info("{}: not timed (the timing benchmarks build registered architectures only)", cell.id());
-        } else if (experiment.timing().enabled()) {
-            EntryTimer timer = new EntryTimer(experiment.timing(), experiment.attacks(), plugins, device);
-            machine = timer.machine();
-            timings = timer.time(cell.id(), cell.hash(), cell.architecture(), numClasses, modelDir.resolve(OutputLayout.PARAMS),
-                    test, OutputLayout.of(out).cellTiming(cell.directoryName()));
+        CellOutcome outcome = new CellOutcome(cell.id(), trainedNow, evaluatedNow, evaluation, gallery, List.of(), null, null);
+        return timed(context, cell, out, device, outcome);
+    }
+
+    /**
+     * {@code outcome} with the cell's JMH timings when the experiment asks for them and the cell has weights of ours
+     * (an imported model scored through ONNX Runtime has none, and is not timed).
+     */
+    private CellOutcome timed(RunContext context, Cell cell, Path out, Device device, CellOutcome outcome) throws IOException {
+        Experiment experiment = context.experiment();
+        Path params = OutputLayout.of(out).model(cell.directoryName()).resolve(OutputLayout.PARAMS);
+        if (!experiment.timing().enabled() || !Files.isRegularFile(params)) {
+            return outcome;
         }
-        return new CellOutcome(cell.id(), trainedNow, evaluatedNow, evaluation, gallery, timings, machine, null);
+        Cell root = cell.importedRoot();
+        Path onnxFile = root == null ? null : context.imports().get(root.entry().name()).file();
+        EntryTimer timer = new EntryTimer(experiment.timing(), experiment.attacks(), plugins, device);
+        List<TimingMeasurement> timings = timer.time(cell.id(), cell.hash(), cell.architecture(), onnxFile,
+                context.test().numClasses(), params, context.test(), OutputLayout.of(out).cellTiming(cell.directoryName()));
+        return new CellOutcome(outcome.cellId(), outcome.trained(), outcome.evaluated(), outcome.evaluation(),
+                outcome.gallery(), timings, timer.machine(), null);
     }
 
     /**

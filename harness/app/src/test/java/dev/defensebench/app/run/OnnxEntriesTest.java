@@ -32,6 +32,8 @@ import dev.defensebench.onnx.graph.OnnxCodec;
 import dev.defensebench.report.ResultRow;
 import dev.defensebench.report.SanityCheck;
 import dev.defensebench.report.SanityCsv;
+import dev.defensebench.report.TimingMeasurement;
+import dev.defensebench.report.TimingReport;
 import dev.defensebench.spi.ProgressListener;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -229,7 +231,10 @@ class OnnxEntriesTest {
                 "    defense: pgd-adversarial",
                 "    init_from: back",
                 "    params: {epochs: 1, batch_size: 20, lr: 0.05, eps: 0.1, steps: 3, step_size: 0.05}",
-                "") + ATTACKS;
+                "") + ATTACKS + String.join("\n",
+                "timing: {preset: quick, warmup_iterations: 1, warmup_seconds: 0.05, iterations: 1, iteration_seconds: 0.05,",
+                "         throughput_batch: 8, attack_batch: 4}",
+                "");
         Runner.Summary summary = runner.run(experiment(fineTunes), out, Device.cpu());
         assertThat(summary.trained()).containsExactly("native-tune/mlp/s0", "onnx-tune/onnx/s0", "onnx-pgd/onnx/s0");
         assertThat(summary.failures()).isEmpty();
@@ -276,6 +281,10 @@ class OnnxEntriesTest {
         assertThatThrownBy(() -> ImportedOrigin.architecture(pgdDir, pgd.card(), sample, 10))
                 .hasMessageContaining("onnx-pgd/onnx/s0 was fine-tuned from a file with");
         Files.copy(copy, exported, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+        // the imported graph is timed like an architecture, with its own weights and with the fine-tuned ones
+        assertThat(TimingReport.read(out.resolve(OutputLayout.TIMING)).measurements()).extracting(TimingMeasurement::model)
+                .contains("back/onnx", "onnx-tune/onnx/s0", "onnx-pgd/onnx/s0", "native-tune/mlp/s0");
 
         // a rerun trains nothing
         Runner.Summary again = runner.run(experiment(fineTunes), out, Device.cpu());
