@@ -9,7 +9,6 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.defensebench.app.config.Experiment;
 import dev.defensebench.app.config.ExperimentException;
-import dev.defensebench.app.config.ModelEntry;
 import dev.defensebench.app.config.Plugins;
 import dev.defensebench.app.plan.Cell;
 import dev.defensebench.app.plan.CodeIdentity;
@@ -60,7 +59,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,7 +85,7 @@ public final class Runner {
     private static final Logger LOG = LoggerFactory.getLogger(Runner.class);
 
     /**
-     * What a run did, for the command line and the tests: the cells trained and reused, evaluated and whose
+     * What a run did, for the command line and the tests: the cells trained and reused (imported models are neither), evaluated and whose
      * evaluations were reused (cells with results only), and the cells without results ({@code failures}).
      */
     public record Summary(List<String> trained, List<String> reused, List<String> evaluated, List<String> evaluationsReused,
@@ -336,12 +337,15 @@ public final class Runner {
         List<GalleryExample> gallery = new ArrayList<>();
         List<TimingMeasurement> timings = new ArrayList<>();
         Machine timingMachine = null;
+        Set<String> importedIds = cells.stream().filter(Cell::imported).map(Cell::id).collect(Collectors.toSet());
         for (CellOutcome outcome : outcomes) {
             if (outcome.failure() != null) {
                 summary.failures().add(outcome.failure());
                 continue;
             }
-            (outcome.trained() ? summary.trained() : summary.reused()).add(outcome.cellId());
+            if (!importedIds.contains(outcome.cellId())) { // an imported model is neither trained nor reused
+                (outcome.trained() ? summary.trained() : summary.reused()).add(outcome.cellId());
+            }
             (outcome.evaluated() ? summary.evaluated() : summary.evaluationsReused()).add(outcome.cellId());
             rows.addAll(outcome.evaluation().rows());
             sanity.addAll(outcome.evaluation().sanity());
