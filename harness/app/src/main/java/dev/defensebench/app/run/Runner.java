@@ -85,8 +85,9 @@ public final class Runner {
     private static final Logger LOG = LoggerFactory.getLogger(Runner.class);
 
     /**
-     * What a run did, for the command line and the tests: the cells trained and reused (imported models are neither), evaluated and whose
-     * evaluations were reused (cells with results only), and the cells without results ({@code failures}).
+     * What a run did, for the command line and the tests: the cells trained and reused (imported models are
+     * neither), evaluated and whose evaluations were reused (cells with results only), and the cells without
+     * results ({@code failures}).
      */
     public record Summary(List<String> trained, List<String> reused, List<String> evaluated, List<String> evaluationsReused,
             List<FailedEntry> failures, Path results, Path site) {}
