@@ -34,11 +34,11 @@ import java.util.function.Function;
 public final class OnnxCodec {
 
     /**
-     * The deepest message nesting a file may have. The schema itself needs 6 (model, graph, value info,
-     * type, tensor type, shape, dimension); only unknown groups can nest deeper, and they are refused here
+     * The deepest message nesting a file may have. The schema nests 6 deep (model > graph > value info > type
+     * > tensor type > shape > dimension); only unknown groups can nest deeper, and they are refused here
      * rather than at protobuf's default of 100.
      */
-    public static final int MAX_NESTING = 16;
+    static final int MAX_NESTING = 16;
 
     private static final String EXTERNAL = "keeps its data in an external file; only self-contained models are imported";
 
