@@ -134,7 +134,7 @@ final class ImportedCell {
             Path evaluationFile = OutputLayout.of(out).evaluations(cell.directoryName()).resolve(hash.substring(0, 16) + ".json");
             Path galleryFile = OutputLayout.of(out).cellGallery(cell.directoryName()).resolve(evaluationFile.getFileName());
             Evaluation evaluation = Runner.readEvaluation(evaluationFile);
-            List<GalleryExample> gallery = evaluation == null || !Files.exists(galleryFile) ? null : GalleryFile.read(galleryFile);
+            List<GalleryExample> gallery = evaluation == null ? null : Runner.readGallery(galleryFile);
             if (evaluation != null && gallery != null) {
                 LOG.info("{}: reusing the stored evaluation {}", cell.id(), evaluationFile);
                 return new CellOutcome(cell.id(), false, false, evaluation, gallery, List.of(), null, null);

@@ -422,7 +422,7 @@ public final class Runner {
     }
 
     /** The stored gallery examples of an evaluation, or null when the file is damaged (one line naming it). */
-    private static List<GalleryExample> readGallery(Path file) {
+    static List<GalleryExample> readGallery(Path file) {
         try {
             return GalleryFile.read(file);
         } catch (IOException e) {
