@@ -17,6 +17,7 @@ import dev.defensebench.onnx.graph.Node;
 import dev.defensebench.onnx.graph.OpsetId;
 import dev.defensebench.onnx.graph.Tensor;
 import dev.defensebench.onnx.graph.ValueInfo;
+import dev.defensebench.onnx.interp.OnnxGraphBlock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +51,9 @@ public final class OnnxExporter {
     private OnnxExporter() {}
 
     /**
-     * The ONNX model of {@code block} for samples of {@code sampleShape} and {@code numClasses} outputs.
+     * The ONNX model of {@code block} for samples of {@code sampleShape} and {@code numClasses} outputs. An
+     * imported graph (a fine-tuned {@link OnnxGraphBlock}) is written back as it was read, with its trained weights
+     * and the metadata added.
      *
      * @param producerVersion recorded as the producer's version
      * @param metadata key/value pairs stored as metadata_props (e.g. the preprocessing)
@@ -59,6 +62,9 @@ public final class OnnxExporter {
             Map<String, String> metadata) {
         if (!block.isInitialized()) {
             throw new IllegalArgumentException("the network is not initialised: nothing to export");
+        }
+        if (block instanceof OnnxGraphBlock imported) {
+            return imported.withCurrentWeights(metadata);
         }
         OnnxExporter exporter = new OnnxExporter();
         String last = exporter.walk(block, INPUT, "");

@@ -51,10 +51,12 @@ public final class OnnxImporter {
 
     private OnnxImporter() {}
 
-    /** Checks and loads {@code request.file()}; DJL arrays live on {@code manager}. */
-    public static ImportedModel load(ImportRequest request, NDManager manager) {
-        Path file = request.file();
-        byte[] bytes = read(file, request.maxBytes());
+    /**
+     * The checks that need no runtime, made when an experiment loads: the size limit, the strict parse, standard
+     * operators only, and an input and output that fit samples of {@code sampleShape} and {@code numClasses}.
+     */
+    public static OnnxFile inspect(Path file, long maxBytes, Shape sampleShape, int numClasses) {
+        byte[] bytes = read(file, maxBytes);
         Model model;
         try {
             model = OnnxCodec.decode(bytes);
@@ -62,9 +64,19 @@ public final class OnnxImporter {
             throw new OnnxImportException(file + ": not a valid ONNX model (truncated, corrupted or another format): "
                     + e.getMessage(), e);
         }
+        ValueInfo input = checkGraph(file, model, sampleShape, numClasses);
+        return new OnnxFile(file, bytes, sha256(bytes), model, input, InputLayout.detect(input.dims(), sampleShape.getShape()));
+    }
+
+    /** Checks and loads {@code request.file()}; DJL arrays live on {@code manager}. */
+    public static ImportedModel load(ImportRequest request, NDManager manager) {
         InputBox box = request.box();
-        ValueInfo input = checkGraph(file, model, box.sampleShape(), request.numClasses());
-        InputLayout layout = InputLayout.detect(input.dims(), box.sampleShape().getShape());
+        OnnxFile checked = inspect(request.file(), request.maxBytes(), box.sampleShape(), request.numClasses());
+        Path file = checked.file();
+        byte[] bytes = checked.bytes();
+        Model model = checked.model();
+        ValueInfo input = checked.input();
+        InputLayout layout = checked.layout();
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         OrtSession session;
         try (OrtSession.SessionOptions options = request.runtime().sessionOptions()) {
@@ -78,7 +90,7 @@ public final class OnnxImporter {
             checkSession(file, session, input.name());
             float[] probe = probe(box, 8);
             float[] reference = runtime.run(probe, 8, (int) box.sampleShape().size(), new float[8 * request.numClasses()]);
-            String sha = sha256(bytes);
+            String sha = checked.sha256();
             if (!request.tryDjl()) {
                 return new ImportedModel(runtime, ImportedModel.ONNX_RUNTIME, "DJL import not requested", null, model, sha,
                         bytes.length, Double.NaN);

@@ -21,7 +21,7 @@ final class CellWaves {
         Map<String, Integer> level = new HashMap<>();
         List<List<Cell>> waves = new ArrayList<>();
         for (Cell cell : cells) {
-            Integer parentLevel = cell.parent() == null ? null : level.get(cell.parent().hash());
+            Integer parentLevel = cell.upstream() == null ? null : level.get(cell.upstream().hash());
             int mine = parentLevel == null ? 0 : parentLevel + 1;
             level.put(cell.hash(), mine);
             while (waves.size() <= mine) {

@@ -65,8 +65,8 @@ record SharedStore(String location, Map<String, String> hadoop) implements Seria
         Path scratch = Files.createTempDirectory("defense-bench-cell-");
         try {
             List<String> needed = new ArrayList<>(Runner.cellDirectories(cell));
-            if (cell.parent() != null) {
-                needed.add(Runner.cellDirectories(cell.parent()).get(0)); // the parent's weights
+            if (cell.upstream() != null) {
+                needed.add(Runner.cellDirectories(cell.upstream()).get(0)); // the parent's (or surrogate's) weights
             }
             for (String dir : needed) {
                 download(dir, scratch);

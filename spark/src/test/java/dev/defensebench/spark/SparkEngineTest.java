@@ -119,6 +119,31 @@ class SparkEngineTest {
     }
 
     @Test
+    void importedEntriesAndTheirFineTunesRunAsTasksWithThePlainEnginesResults() throws IOException {
+        Path raw = temp.resolve("raw");
+        TinyMnist.write(raw, 120, 40, 7);
+        Path data = temp.resolve("data");
+        String exporting = EXPERIMENT.replace("device: cpu\n", "device: cpu\nexport_onnx: true\n");
+        new PlainEngine().run(job(exporting, raw, temp.resolve("first"), data, null));
+        Path exported;
+        try (Stream<Path> dirs = Files.list(temp.resolve("first").resolve("models"))) {
+            exported = dirs.filter(d -> d.getFileName().toString().startsWith("vanilla-mlp-s0-")).findFirst().orElseThrow()
+                    .resolve("model.onnx");
+        }
+        String imports = EXPERIMENT.replace("attacks:\n", String.join("\n",
+                "  - {name: theirs, onnx: " + exported + ", surrogate: vanilla}",
+                "  - {name: tuned, defense: vanilla, init_from: theirs, params: {epochs: 1, batch_size: 20, lr: 0.05}}",
+                "attacks:", ""));
+        Runner.Summary plain = new PlainEngine().run(job(imports, raw, temp.resolve("plain"), data, null));
+        Runner.Summary spark = new SparkEngine(SparkEngineTest.spark).run(job(imports, raw, temp.resolve("spark"), data, null));
+        assertThat(spark.trained()).containsExactlyElementsOf(plain.trained()).contains("tuned/onnx/s0", "tuned/onnx/s1");
+        assertThat(spark.evaluated()).contains("theirs/onnx", "tuned/onnx/s0");
+        List<String> scores = scores(temp.resolve("spark").resolve("results.csv"));
+        assertThat(scores).isEqualTo(scores(temp.resolve("plain").resolve("results.csv")));
+        assertThat(scores).anyMatch(line -> line.contains("theirs/onnx") && line.contains("transfer"));
+    }
+
+    @Test
     void theCommandLineFindsTheSparkEngine() {
         assertThat(RunEngines.find("spark")).isInstanceOf(SparkEngine.class);
         assertThat(RunEngines.find("plain")).isInstanceOf(PlainEngine.class);

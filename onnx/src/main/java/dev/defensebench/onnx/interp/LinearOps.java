@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.nn.norm.BatchNorm;
 import java.util.Map;
 
-/** MatMul, Gemm and BatchNormalization (inference form: running statistics). */
+/** MatMul, Gemm and BatchNormalization. */
 final class LinearOps {
 
     private LinearOps() {}
@@ -32,12 +32,19 @@ final class LinearOps {
         return OpCall.of(y);
     }
 
-    /** Inference-mode batch normalisation over axis 1; training-mode outputs (running statistics) are refused. */
+    /**
+     * Batch normalisation over axis 1: with the running statistics, or (in a training pass of a trainable block) with
+     * the batch's, the running ones updated in place by the node's {@code momentum} (ONNX's rule
+     * {@code r ← momentum·r + (1 − momentum)·batch} is DJL's). A node that itself asks for training mode (running
+     * statistics as outputs) is refused.
+     */
     private static NDList batchNorm(OpCall call) {
         if (call.attrInt("training_mode", 0) == 1 || call.node().outputs().stream().skip(1).anyMatch(o -> !o.isEmpty())) {
             throw call.unsupported("training-mode BatchNormalization (with running-statistics outputs) is not supported");
         }
         float eps = call.attrFloat("epsilon", 1e-5f);
-        return BatchNorm.batchNorm(call.in(0), call.in(3), call.in(4), call.in(1), call.in(2), 1, 0.9f, eps, false);
+        float momentum = call.attrFloat("momentum", 0.9f);
+        return BatchNorm.batchNorm(call.in(0), call.in(3), call.in(4), call.in(1), call.in(2), 1, momentum, eps,
+                call.training());
     }
 }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.defensebench.onnx.graph.Graph;
@@ -19,6 +20,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,31 +31,37 @@ import java.util.function.UnaryOperator;
  * its output to its input. Weights (initializers) and every node computable from constants alone
  * (Constant, shape arithmetic on constants) are evaluated once when the block is built; the rest runs
  * in topological order on each forward pass. The graph's single data input and output are used.
+ *
+ * <p>Two kinds: {@link #build} makes a frozen block for scoring an imported file (every initializer a constant,
+ * BatchNormalization on its running statistics); {@link #trainable} makes an uninitialised block, as an
+ * architecture does, whose layer weights ({@link TrainableWeights}) are DJL parameters, initialised from the
+ * file, trained by any defense, saved and loaded like any block's, and whose BatchNormalization runs on batch
+ * statistics in training passes. {@link #withCurrentWeights} writes the weights back into the graph.
  */
 public final class OnnxGraphBlock extends AbstractBlock {
 
-    private final NDManager manager;
-    private final DataType floatType;
-    private final long opset;
-    private final String input;
-    private final String output;
-    private final Map<String, NDArray> constants;
-    private final Set<NDArray> constantArrays;
-    private final List<Node> plan;
+    private final Model model;
     private final UnaryOperator<NDArray> adapter;
+    private final Map<String, Parameter> weights = new LinkedHashMap<>();
+    private NDManager manager;
+    private DataType floatType;
+    private Map<String, NDArray> constants;
+    private Set<NDArray> constantArrays;
+    private List<Node> plan;
 
-    private OnnxGraphBlock(NDManager manager, DataType floatType, long opset, String input, String output,
-            Map<String, NDArray> constants, List<Node> plan, UnaryOperator<NDArray> adapter) {
-        this.manager = manager;
+    private OnnxGraphBlock(Model model, UnaryOperator<NDArray> adapter) {
+        this.model = model;
         this.adapter = adapter;
-        this.floatType = floatType;
-        this.opset = opset;
-        this.input = input;
-        this.output = output;
-        this.constants = constants;
-        this.constantArrays = Collections.newSetFromMap(new IdentityHashMap<>());
-        this.constantArrays.addAll(constants.values());
-        this.plan = plan;
+        Graph g = model.graph();
+        Node unsupported = firstUnsupported(g);
+        if (unsupported != null) {
+            throw new UnsupportedNodeException(unsupported, "operator " + unsupported.opType()
+                    + " is not among the interpreter's operators");
+        }
+        if (g.dataInputs().size() != 1 || g.outputs().size() != 1) {
+            throw new IllegalArgumentException("the graph has " + g.dataInputs().size() + " data inputs and "
+                    + g.outputs().size() + " outputs; the interpreter needs one of each");
+        }
     }
 
     /**
@@ -69,34 +77,78 @@ public final class OnnxGraphBlock extends AbstractBlock {
      * graph sees it (e.g. channels first to channels last).
      */
     public static OnnxGraphBlock build(Model model, NDManager manager, DataType floatType, UnaryOperator<NDArray> adapter) {
+        OnnxGraphBlock block = new OnnxGraphBlock(model, adapter);
+        block.fold(manager, floatType);
+        return block;
+    }
+
+    /**
+     * An uninitialised block whose layer weights are trainable parameters holding the file's values once
+     * {@link #initialize} ran (in FLOAT32 or FLOAT64); {@code adapter} as in {@link #build}.
+     */
+    public static OnnxGraphBlock trainable(Model model, UnaryOperator<NDArray> adapter) {
+        OnnxGraphBlock block = new OnnxGraphBlock(model, adapter);
         Graph g = model.graph();
-        Node unsupported = firstUnsupported(g);
-        if (unsupported != null) {
-            throw new UnsupportedNodeException(unsupported, "operator " + unsupported.opType()
-                    + " is not among the interpreter's operators");
+        for (Map.Entry<String, Parameter.Type> w : TrainableWeights.of(g).entrySet()) {
+            Tensor t = g.initializer(w.getKey());
+            Parameter p = Parameter.builder().setName(w.getKey()).setType(w.getValue())
+                    .optRequiresGrad(TrainableWeights.learned(w.getValue()))
+                    .optShape(new Shape(t.dims()))
+                    .optInitializer((m, shape, type) -> Constants.toArray(t, m, type, null))
+                    .build();
+            block.weights.put(w.getKey(), block.addParameter(p));
         }
-        if (g.dataInputs().size() != 1 || g.outputs().size() != 1) {
-            throw new IllegalArgumentException("the graph has " + g.dataInputs().size() + " data inputs and "
-                    + g.outputs().size() + " outputs; the interpreter needs one of each");
-        }
-        Map<String, NDArray> constants = new HashMap<>();
+        return block;
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        fold(manager, dataType);
+    }
+
+    /**
+     * The graph with its trained initializers replaced by the parameters' current values (float32) and
+     * {@code metadata} added to the file's; everything else as read.
+     */
+    public Model withCurrentWeights(Map<String, String> metadata) {
+        Graph g = model.graph();
+        List<Tensor> initializers = new ArrayList<>(g.initializers().size());
         for (Tensor t : g.initializers()) {
-            if (t.floats() != null || t.longs() != null) {
-                constants.put(t.name(), Constants.toArray(t, manager, floatType, null));
+            Parameter p = weights.get(t.name());
+            initializers.add(p == null ? t : Tensor.ofFloats(t.name(), t.dims(),
+                    p.getArray().toType(DataType.FLOAT32, false).toFloatArray()).asRaw());
+        }
+        Map<String, String> merged = new LinkedHashMap<>(model.metadata());
+        merged.putAll(metadata);
+        return new Model(model.irVersion(), model.opsets(), model.producerName(), model.producerVersion(),
+                new Graph(g.name(), g.nodes(), initializers, g.inputs(), g.outputs()), merged);
+    }
+
+    /** Evaluates the constants (initializers that are not parameters, and the nodes computable from them alone). */
+    private void fold(NDManager on, DataType type) {
+        Graph g = model.graph();
+        Map<String, NDArray> values = new HashMap<>();
+        for (Tensor t : g.initializers()) {
+            if (!weights.containsKey(t.name()) && (t.floats() != null || t.longs() != null)) {
+                values.put(t.name(), Constants.toArray(t, on, type, null));
             }
         }
-        List<Node> plan = new ArrayList<>();
+        List<Node> live = new ArrayList<>();
         for (Node n : topological(g)) {
-            if (n.inputs().stream().allMatch(i -> i.isEmpty() || constants.containsKey(i))) {
-                store(n, run(n, constants, manager, model.defaultOpset(), floatType), constants);
+            if (n.inputs().stream().allMatch(i -> i.isEmpty() || values.containsKey(i))) {
+                store(n, run(n, values, on, model.defaultOpset(), type, false), values);
             } else {
-                plan.add(n);
+                live.add(n);
             }
         }
-        // the weights live as long as their manager, even when the block is built inside a caller's NDScope
-        constants.values().forEach(NDScope::unregister);
-        return new OnnxGraphBlock(manager, floatType, model.defaultOpset(), g.dataInputs().get(0).name(),
-                g.outputs().get(0).name(), constants, plan, adapter);
+        // the constants live as long as their manager, even when the block is built inside a caller's NDScope
+        values.values().forEach(NDScope::unregister);
+        this.manager = on;
+        this.floatType = type;
+        this.constants = values;
+        this.constantArrays = Collections.newSetFromMap(new IdentityHashMap<>());
+        this.constantArrays.addAll(values.values());
+        this.plan = live;
     }
 
     /** The first node whose operator the interpreter lacks (or that is outside the default domain), or null. */
@@ -124,12 +176,18 @@ public final class OnnxGraphBlock extends AbstractBlock {
             PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         NDManager owner = x.getManager();
+        Graph g = model.graph();
+        String output = g.outputs().get(0).name();
+        boolean trains = training && !weights.isEmpty();
         NDArray y;
         try (NDScope scope = new NDScope()) {
             Map<String, NDArray> values = new HashMap<>(constants);
-            values.put(input, adapter.apply(x));
+            for (Map.Entry<String, Parameter> w : weights.entrySet()) {
+                values.put(w.getKey(), parameterStore.getValue(w.getValue(), x.getDevice(), training));
+            }
+            values.put(g.dataInputs().get(0).name(), adapter.apply(x));
             for (Node n : plan) {
-                store(n, run(n, values, owner, opset, floatType), values);
+                store(n, run(n, values, owner, model.defaultOpset(), floatType, trains), values);
             }
             y = values.get(output);
             if (y == null) {
@@ -154,7 +212,8 @@ public final class OnnxGraphBlock extends AbstractBlock {
         }
     }
 
-    private static NDList run(Node n, Map<String, NDArray> values, NDManager owner, long opset, DataType floatType) {
+    private static NDList run(Node n, Map<String, NDArray> values, NDManager owner, long opset, DataType floatType,
+            boolean training) {
         List<NDArray> in = new ArrayList<>(n.inputs().size());
         for (String name : n.inputs()) {
             if (name.isEmpty()) {
@@ -168,7 +227,7 @@ public final class OnnxGraphBlock extends AbstractBlock {
             }
             in.add(a);
         }
-        NDList out = Operators.get(n.opType()).apply(new OpCall(n, in, opset, floatType, owner));
+        NDList out = Operators.get(n.opType()).apply(new OpCall(n, in, opset, floatType, owner, training));
         if (out.size() < n.outputs().stream().filter(o -> !o.isEmpty()).count()) {
             throw new UnsupportedNodeException(n, "produced " + out.size() + " outputs for " + n.outputs().size() + " names");
         }

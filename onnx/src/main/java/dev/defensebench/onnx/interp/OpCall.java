@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * One application of an operator: the node, its input arrays (null for an omitted optional input), the
- * model's opset and the float type the graph runs in.
+ * model's opset, the float type the graph runs in and whether the pass trains the weights.
  */
 public final class OpCall {
 
@@ -20,13 +20,24 @@ public final class OpCall {
     private final long opset;
     private final DataType floatType;
     private final NDManager manager;
+    private final boolean training;
 
-    OpCall(Node node, List<NDArray> inputs, long opset, DataType floatType, NDManager manager) {
+    OpCall(Node node, List<NDArray> inputs, long opset, DataType floatType, NDManager manager, boolean training) {
         this.node = node;
         this.inputs = inputs;
         this.opset = opset;
         this.floatType = floatType;
         this.manager = manager;
+        this.training = training;
+    }
+
+    /**
+     * Whether the pass trains the graph's weights (a trainable block's forward in training mode): BatchNormalization
+     * then normalises with the batch's statistics and updates its running ones. Always false for an imported model
+     * that is only scored.
+     */
+    public boolean training() {
+        return training;
     }
 
     /** The node being run. */

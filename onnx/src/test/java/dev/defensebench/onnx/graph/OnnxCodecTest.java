@@ -3,13 +3,27 @@ package dev.defensebench.onnx.graph;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.WireFormat;
+import dev.defensebench.onnx.proto.AttributeProto;
+import dev.defensebench.onnx.proto.GraphProto;
+import dev.defensebench.onnx.proto.ModelProto;
+import dev.defensebench.onnx.proto.NodeProto;
+import dev.defensebench.onnx.proto.OperatorSetIdProto;
 import dev.defensebench.onnx.proto.ProtoFormatException;
-import dev.defensebench.onnx.proto.ProtoWriter;
+import dev.defensebench.onnx.proto.StringStringEntryProto;
+import dev.defensebench.onnx.proto.TensorProto;
+import java.io.IOException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The codec writes what it reads, accepts packed and unpacked repeated fields, and refuses external data. */
+/**
+ * The codec writes what it reads, accepts packed and unpacked repeated fields and fields it does not know,
+ * and refuses external data, malformed text, trailing bytes and nesting past its limit.
+ */
 class OnnxCodecTest {
 
     private static Model model(List<Attribute> attributes, List<Tensor> initializers) {
@@ -17,6 +31,26 @@ class OnnxCodecTest {
                 List.of(new ValueInfo("x", Tensor.FLOAT, List.of(Dimension.named("batch"), Dimension.of(3)))),
                 List.of(new ValueInfo("y", Tensor.FLOAT, null)));
         return new Model(7, List.of(new OpsetId("", 13)), "p", "1", g, Map.of("k", "v", "ü", "ß"));
+    }
+
+    /** A model whose {@code graph} gets one MaxPool node. */
+    private static ModelProto.Builder maxPool(GraphProto.Builder graph) {
+        return ModelProto.newBuilder().setIrVersion(7).addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(13))
+                .setGraph(graph.addNode(NodeProto.newBuilder().addInput("x").addOutput("y").setOpType("MaxPool")));
+    }
+
+    /** Field {@code number} as written on the wire, with {@code write} putting its value (or body) after the tag. */
+    private static ByteString field(int number, int wireType, IoConsumer write) throws IOException {
+        ByteString.Output out = ByteString.newOutput();
+        CodedOutputStream c = CodedOutputStream.newInstance(out);
+        c.writeTag(number, wireType);
+        write.accept(c);
+        c.flush();
+        return out.toByteString();
+    }
+
+    private interface IoConsumer {
+        void accept(CodedOutputStream c) throws IOException;
     }
 
     @Test
@@ -45,19 +79,33 @@ class OnnxCodecTest {
     }
 
     @Test
-    void readsPackedIntsAndRefusesExternalData() {
-        byte[] attribute = new ProtoWriter().string(1, "pads").packedVarints(8, new long[] {1, 2, 3, 4}).varint(20, 7).toByteArray();
-        byte[] node = new ProtoWriter().string(1, "x").string(2, "y").string(4, "MaxPool").bytes(5, attribute).toByteArray();
-        byte[] graph = new ProtoWriter().bytes(1, node).toByteArray();
-        byte[] opset = new ProtoWriter().varint(2, 13).toByteArray();
-        byte[] bytes = new ProtoWriter().varint(1, 7).bytes(7, graph).bytes(8, opset).toByteArray();
+    void readsPackedIntsAndRefusesExternalData() throws IOException {
+        // the official schema leaves AttributeProto.ints unpacked; some writers pack it anyway
+        ByteString packed = field(8, WireFormat.WIRETYPE_LENGTH_DELIMITED, c -> {
+            c.writeUInt32NoTag(4);
+            for (long v : new long[] {1, 2, 3, 4}) {
+                c.writeInt64NoTag(v);
+            }
+        });
+        ByteString attribute = AttributeProto.newBuilder().setName("pads").setType(AttributeProto.AttributeType.INTS).build()
+                .toByteString().concat(packed);
+        ByteString node = NodeProto.newBuilder().addInput("x").addOutput("y").setOpType("MaxPool").build().toByteString()
+                .concat(field(5, WireFormat.WIRETYPE_LENGTH_DELIMITED, c -> c.writeBytesNoTag(attribute)));
+        byte[] bytes = ModelProto.newBuilder().setIrVersion(7).addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(13))
+                .build().toByteString().concat(field(7, WireFormat.WIRETYPE_LENGTH_DELIMITED,
+                        c -> c.writeBytesNoTag(field(1, WireFormat.WIRETYPE_LENGTH_DELIMITED, g -> g.writeBytesNoTag(node)))))
+                .toByteArray();
         assertThat(OnnxCodec.decode(bytes).graph().nodes().get(0).attribute("pads").ints()).containsExactly(1, 2, 3, 4);
 
-        byte[] external = new ProtoWriter().varint(1, 2).varint(2, Tensor.FLOAT).string(8, "w").varint(14, 1).toByteArray();
-        byte[] g2 = new ProtoWriter().bytes(5, external).toByteArray();
-        byte[] m2 = new ProtoWriter().varint(1, 7).bytes(7, g2).bytes(8, opset).toByteArray();
-        assertThatThrownBy(() -> OnnxCodec.decode(m2)).isInstanceOf(ProtoFormatException.class)
-                .hasMessageContaining("tensor 'w' keeps its data in an external file");
+        TensorProto.Builder w = TensorProto.newBuilder().addDims(2).setDataType(Tensor.FLOAT).setName("w");
+        byte[] located = maxPool(GraphProto.newBuilder().addInitializer(w.clone()
+                .setDataLocation(TensorProto.DataLocation.EXTERNAL))).build().toByteArray();
+        byte[] described = maxPool(GraphProto.newBuilder().addInitializer(w.clone()
+                .addExternalData(StringStringEntryProto.newBuilder().setKey("location").setValue("w.bin")))).build().toByteArray();
+        for (byte[] external : List.of(located, described)) {
+            assertThatThrownBy(() -> OnnxCodec.decode(external)).isInstanceOf(ProtoFormatException.class)
+                    .hasMessageContaining("tensor 'w' keeps its data in an external file");
+        }
     }
 
     @Test
@@ -65,7 +113,60 @@ class OnnxCodecTest {
         Model m = model(List.of(), List.of(new Tensor("w", Tensor.FLOAT, new long[] {2, 3}, new float[] {1, 2}, null, false)));
         assertThatThrownBy(() -> OnnxCodec.decode(OnnxCodec.encode(m))).isInstanceOf(ProtoFormatException.class)
                 .hasMessageContaining("tensor 'w' has dims [2, 3] (6 values) but holds 2");
-        byte[] noGraph = new ProtoWriter().varint(1, 7).toByteArray();
+        Model raw = model(List.of(), List.of(new Tensor("r", Tensor.FLOAT, new long[] {2, 3}, new float[] {1, 2}, null, true)));
+        assertThatThrownBy(() -> OnnxCodec.decode(OnnxCodec.encode(raw))).isInstanceOf(ProtoFormatException.class)
+                .hasMessageContaining("tensor 'r' needs 24 bytes of raw data, found 8");
+        byte[] noGraph = ModelProto.newBuilder().setIrVersion(7).build().toByteArray();
         assertThatThrownBy(() -> OnnxCodec.decode(noGraph)).hasMessageContaining("not an ONNX model: no graph");
+    }
+
+    @Test
+    void skipsFieldsItDoesNotKnowOfEveryWireType() throws IOException {
+        byte[] plain = maxPool(GraphProto.newBuilder()).build().toByteArray();
+        ByteString unknown = field(6, WireFormat.WIRETYPE_LENGTH_DELIMITED, c -> c.writeStringNoTag("doc string"))
+                .concat(field(5, WireFormat.WIRETYPE_VARINT, c -> c.writeInt64NoTag(-3)))
+                .concat(field(40, WireFormat.WIRETYPE_FIXED64, c -> c.writeFixed64NoTag(1)))
+                .concat(field(41, WireFormat.WIRETYPE_FIXED32, c -> c.writeFixed32NoTag(1)))
+                .concat(nestedGroups(42, 3));
+        byte[] padded = ByteString.copyFrom(plain).concat(unknown).toByteArray();
+        assertThat(OnnxCodec.encode(OnnxCodec.decode(padded))).isEqualTo(OnnxCodec.encode(OnnxCodec.decode(plain)));
+    }
+
+    @Test
+    void refusesNestingPastTheLimitTrailingBytesAndMalformedText() throws IOException {
+        byte[] plain = maxPool(GraphProto.newBuilder()).build().toByteArray();
+        OnnxCodec.decode(ByteString.copyFrom(plain).concat(nestedGroups(42, OnnxCodec.MAX_NESTING - 1)).toByteArray());
+        byte[] deep = ByteString.copyFrom(plain).concat(nestedGroups(42, OnnxCodec.MAX_NESTING + 1)).toByteArray();
+        assertThatThrownBy(() -> OnnxCodec.decode(deep)).isInstanceOf(ProtoFormatException.class)
+                .hasMessageContaining("messages nested more than " + OnnxCodec.MAX_NESTING + " deep");
+
+        // a stray end-group tag would end a lenient parse early and ignore the rest of the file
+        byte[] cut = ByteString.copyFrom(plain).concat(field(3, WireFormat.WIRETYPE_END_GROUP, c -> { }))
+                .concat(ByteString.copyFrom(plain)).toByteArray();
+        assertThatThrownBy(() -> OnnxCodec.decode(cut)).isInstanceOf(ProtoFormatException.class).hasMessageContaining("end-group");
+
+        // producer_name (field 2) in Latin-1, not UTF-8
+        byte[] latin1 = ByteString.copyFrom(plain).concat(field(2, WireFormat.WIRETYPE_LENGTH_DELIMITED,
+                c -> c.writeBytesNoTag(ByteString.copyFrom(new byte[] {'f', (byte) 0xFC, 'r'})))).toByteArray();
+        assertThatThrownBy(() -> OnnxCodec.decode(latin1)).isInstanceOf(ProtoFormatException.class).hasMessageContaining("UTF-8");
+
+        byte[] truncated = Arrays.copyOf(plain, plain.length - 1);
+        assertThatThrownBy(() -> OnnxCodec.decode(truncated)).isInstanceOf(ProtoFormatException.class)
+                .hasMessageContaining("truncated");
+    }
+
+    /** An unknown field {@code number} holding {@code depth} groups nested in one another. */
+    private static ByteString nestedGroups(int number, int depth) throws IOException {
+        ByteString.Output out = ByteString.newOutput();
+        CodedOutputStream c = CodedOutputStream.newInstance(out);
+        for (int k = 0; k < depth; k++) {
+            c.writeTag(number, WireFormat.WIRETYPE_START_GROUP);
+        }
+        c.writeInt32(1, 7);
+        for (int k = 0; k < depth; k++) {
+            c.writeTag(number, WireFormat.WIRETYPE_END_GROUP);
+        }
+        c.flush();
+        return out.toByteString();
     }
 }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import dev.defensebench.app.run.ImportedOrigin;
 import dev.defensebench.app.run.ModelExport;
 import dev.defensebench.app.run.WriteTarget;
 import dev.defensebench.app.run.StoredModel;
@@ -17,6 +18,7 @@ import dev.defensebench.model.Architecture;
 import dev.defensebench.model.Architectures;
 import dev.defensebench.model.ModelCard;
 import dev.defensebench.model.ModelFiles;
+import dev.defensebench.onnx.OnnxArchitecture;
 import dev.defensebench.report.OutputLayout;
 import dev.defensebench.spi.InputBox;
 import java.io.PrintWriter;
@@ -77,7 +79,9 @@ final class ExportCommand implements Callable<Integer> {
         ImageSplit check = data.test().first(Math.min(checkImages, data.test().count()));
         Shape sampleShape = new Shape(check.channels(), check.height(), check.width());
         InputBox box = new InputBox(preprocessor.lowerBound(), preprocessor.upperBound(), sampleShape);
-        Architecture architecture = Architectures.get(card.architecture());
+        Architecture architecture = card.architecture().equals(OnnxArchitecture.NAME)
+                ? ImportedOrigin.architecture(modelDir, card, sampleShape, data.numClasses())
+                : Architectures.get(card.architecture());
         try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
             Block block = architecture.build(sampleShape, data.numClasses());
             block.initialize(manager, DataType.FLOAT32, new Shape(1).addAll(sampleShape));

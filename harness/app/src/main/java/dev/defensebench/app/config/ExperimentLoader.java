@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.defensebench.data.Preprocessing;
+import dev.defensebench.onnx.OnnxArchitecture;
 import dev.defensebench.spi.Attack;
 import dev.defensebench.spi.Defense;
 import dev.defensebench.spi.Hyperparameters;
@@ -296,10 +297,16 @@ public final class ExperimentLoader {
             requireNoOnnxKeys(source, at, m);
             require(source, m.defense() != null, at + ": 'defense' is required; known: " + plugins.defenses().keySet());
             Defense defense = wrap(source, at, () -> plugins.defense(m.defense()));
-            require(source, !m.architectures().isEmpty(),
-                    at + ": 'architectures' must list at least one of " + plugins.architectures().keySet());
-            for (String a : m.architectures()) {
-                wrap(source, at, () -> plugins.architecture(a));
+            if (importedRoot(m, e) != null) {
+                require(source, m.architectures().isEmpty() || m.architectures().equals(List.of(OnnxArchitecture.NAME)),
+                        at + ": it fine-tunes the imported model '" + importedRoot(m, e).name() + "', whose graph is its "
+                                + "architecture; remove 'architectures' (found " + m.architectures() + ")");
+            } else {
+                require(source, !m.architectures().isEmpty(),
+                        at + ": 'architectures' must list at least one of " + plugins.architectures().keySet());
+                for (String a : m.architectures()) {
+                    wrap(source, at, () -> plugins.architecture(a));
+                }
             }
             String owner = at + " (defense '" + defense.name() + "')";
             Hyperparameters resolved = wrap(source, "", () -> Hyperparameters.resolve(owner, defense.parameters(), m.params()));
@@ -317,10 +324,12 @@ public final class ExperimentLoader {
             ModelEntry parent = byName.get(m.initFrom());
             require(source, parent != null, at + ": 'init_from' names '" + m.initFrom() + "', which is not an entry; entries: "
                     + e.models().stream().map(ModelEntry::name).collect(Collectors.toList()));
-            require(source, !parent.isImported(), at + ": 'init_from' names the ONNX entry '" + parent.name()
-                    + "'; only trained entries can be fine-tuned from");
-            require(source, parent.architectures().containsAll(m.architectures()), at + ": 'init_from' entry '"
-                    + parent.name() + "' is trained on " + parent.architectures() + " but this entry needs " + m.architectures());
+            require(source, !parent.isImported() || parent.rebuildInDjl(), at + ": 'init_from' names the ONNX entry '"
+                    + parent.name() + "', which has 'white_box: false'; a model scored only through ONNX Runtime cannot be "
+                    + "fine-tuned (remove 'white_box: false' so that the graph interpreter runs it)");
+            require(source, parent.isImported() || importedRoot(m, e) != null || parent.architectures().containsAll(m.architectures()),
+                    at + ": 'init_from' entry '" + parent.name() + "' is trained on " + parent.architectures()
+                            + " but this entry needs " + m.architectures());
             Set<String> seen = new HashSet<>();
             for (ModelEntry p = m; p != null && p.initFrom() != null; p = byName.get(p.initFrom())) {
                 require(source, seen.add(p.name()), at + ": 'init_from' forms a cycle through " + seen);
@@ -442,7 +451,20 @@ public final class ExperimentLoader {
         }
     }
 
-    /** The entries in an order where every entry comes after the one it is fine-tuned from. */
+    /**
+     * The imported ({@code onnx:}) entry at the root of {@code m}'s {@code init_from} chain, or null when the chain
+     * starts from scratch (or names an unknown entry, or loops: reported elsewhere).
+     */
+    public static ModelEntry importedRoot(ModelEntry m, Experiment e) {
+        ModelEntry c = m;
+        for (int hops = 0; c != null && c.initFrom() != null && hops <= e.models().size(); hops++) {
+            String name = c.initFrom();
+            c = e.models().stream().filter(x -> x.name().equals(name)).findFirst().orElse(null);
+        }
+        return c != null && c != m && c.isImported() ? c : null;
+    }
+
+    /** The entries in an order where every entry comes after the one it is fine-tuned from and its surrogate. */
     public static List<ModelEntry> dependencyOrder(Experiment e) {
         Map<String, ModelEntry> byName = e.models().stream().collect(Collectors.toMap(ModelEntry::name, m -> m));
         List<ModelEntry> ordered = new java.util.ArrayList<>();
@@ -459,6 +481,9 @@ public final class ExperimentLoader {
         }
         if (m.initFrom() != null) {
             visit(byName.get(m.initFrom()), byName, done, out);
+        }
+        if (m.surrogate() != null && byName.containsKey(m.surrogate())) {
+            visit(byName.get(m.surrogate()), byName, done, out);
         }
         done.add(m.name());
         out.add(m);

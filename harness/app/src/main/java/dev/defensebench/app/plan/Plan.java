@@ -5,6 +5,10 @@ import dev.defensebench.app.config.ExperimentLoader;
 import dev.defensebench.app.config.ModelEntry;
 import dev.defensebench.app.config.Plugins;
 import dev.defensebench.data.Preprocessing;
+import dev.defensebench.model.Architecture;
+import dev.defensebench.onnx.OnnxArchitecture;
+import dev.defensebench.onnx.OnnxFile;
+import dev.defensebench.onnx.OnnxImporter;
 import dev.defensebench.files.Json;
 import dev.defensebench.spi.Hyperparameters;
 import dev.defensebench.spi.ParamSpec;
@@ -19,35 +23,51 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The cells of an experiment (entries × architectures × seeds) in dependency order: a fine-tuned
- * cell comes after the cell of the same architecture and seed that it starts from.
+ * The cells of an experiment (entries × architectures × seeds, and one cell per imported {@code onnx:} entry) in
+ * dependency order: a fine-tuned cell comes after the cell of the same architecture and seed that it starts from,
+ * an imported entry after its surrogate. A cell fine-tuned from an imported entry has the architecture
+ * {@value OnnxArchitecture#NAME}: the imported graph, trained.
  */
 public record Plan(List<Cell> cells) {
+
+    /** {@link #of(Experiment, Plugins, String, int, CodeIdentity, Map)} for an experiment without {@code onnx:} entries. */
+    public static Plan of(Experiment experiment, Plugins plugins, String dataIdentity, int trainSize, CodeIdentity code) {
+        return of(experiment, plugins, dataIdentity, trainSize, code, Map.of());
+    }
 
     /**
      * Expands {@code experiment}; {@code dataIdentity} is the data set's SHA-256 and {@code code} the code
      * that trains (versions and the fingerprints of the defense, architecture and preprocessing), both part
-     * of every cell's hash.
+     * of every cell's hash; {@code imports} holds the checked file of every {@code onnx:} entry, by entry name.
      */
-    public static Plan of(Experiment experiment, Plugins plugins, String dataIdentity, int trainSize, CodeIdentity code) {
+    public static Plan of(Experiment experiment, Plugins plugins, String dataIdentity, int trainSize, CodeIdentity code,
+            Map<String, OnnxFile> imports) {
         Map<String, Cell> byKey = new HashMap<>();
+        Map<String, String> importedRoot = new HashMap<>();
         List<Cell> cells = new ArrayList<>();
+        Preprocessing preprocessing = Preprocessing.parse(experiment.preprocessing());
         for (ModelEntry entry : ExperimentLoader.dependencyOrder(experiment)) {
             if (entry.isImported()) {
-                continue; // imported ONNX entries are not trained: the runner scores them after the cells
+                Cell cell = importedCell(experiment, entry, imports, byKey, dataIdentity, code);
+                importedRoot.put(entry.name(), entry.name());
+                experiment.seeds().forEach(seed -> byKey.put(key(entry.name(), OnnxArchitecture.NAME, seed), cell));
+                cells.add(cell);
+                continue;
+            }
+            String root = entry.initFrom() == null ? null : importedRoot.get(entry.initFrom());
+            if (root != null) {
+                importedRoot.put(entry.name(), root);
             }
             List<ParamSpec> specs = plugins.defense(entry.defense()).parameters();
-            Preprocessing preprocessing = Preprocessing.parse(experiment.preprocessing());
-            for (String architecture : entry.architectures()) {
+            for (String architecture : root != null ? List.of(OnnxArchitecture.NAME) : entry.architectures()) {
+                Architecture built = root != null ? imports.get(root).architecture() : plugins.architecture(architecture);
                 Hyperparameters params = Hyperparameters.resolve("models '" + entry.name() + "'", specs,
-                        TrainingDefaults.apply(entry.params(), specs, plugins.architecture(architecture), preprocessing,
-                                entry.initFrom() == null));
+                        TrainingDefaults.apply(entry.params(), specs, built, preprocessing, entry.initFrom() == null));
                 for (long seed : experiment.seeds()) {
                     Cell parent = entry.initFrom() == null ? null : byKey.get(key(entry.initFrom(), architecture, seed));
                     Map<String, Object> config = new TreeMap<>();
                     config.put("format", 1);
-                    config.put("code", code.model(plugins.defense(entry.defense()).getClass(),
-                            plugins.architecture(architecture).getClass()));
+                    config.put("code", code.model(plugins.defense(entry.defense()).getClass(), built.getClass()));
                     config.put("dataset", experiment.dataset());
                     config.put("data_sha256", dataIdentity);
                     config.put("train_size", trainSize);
@@ -58,13 +78,46 @@ public record Plan(List<Cell> cells) {
                     config.put("seed", seed);
                     config.put("parent", parent == null ? null : parent.hash());
                     String id = entry.name() + "/" + architecture + "/s" + seed;
-                    Cell cell = new Cell(id, entry, architecture, seed, params, parent, sha256(config));
+                    Cell cell = new Cell(id, entry, architecture, seed, params, parent, null, sha256(config));
                     byKey.put(key(entry.name(), architecture, seed), cell);
                     cells.add(cell);
                 }
             }
         }
         return new Plan(List.copyOf(cells));
+    }
+
+    /**
+     * The cell of an imported entry: its hash covers the file's content, how it may be scored ({@code white_box}),
+     * the data it is scored on, the import code and its surrogate (the first seed's cell of the surrogate entry's
+     * first architecture).
+     */
+    private static Cell importedCell(Experiment experiment, ModelEntry entry, Map<String, OnnxFile> imports,
+            Map<String, Cell> byKey, String dataIdentity, CodeIdentity code) {
+        OnnxFile file = imports.get(entry.name());
+        if (file == null) {
+            throw new IllegalArgumentException("models '" + entry.name() + "': its ONNX file " + entry.onnx()
+                    + " was not checked before planning");
+        }
+        long seed = experiment.seeds().get(0);
+        Cell surrogate = null;
+        if (entry.surrogate() != null) {
+            ModelEntry s = experiment.models().stream().filter(m -> m.name().equals(entry.surrogate())).findFirst().orElseThrow();
+            String architecture = s.isImported() ? OnnxArchitecture.NAME
+                    : s.architectures().isEmpty() ? OnnxArchitecture.NAME : s.architectures().get(0);
+            surrogate = byKey.get(key(s.name(), architecture, seed));
+        }
+        Map<String, Object> config = new TreeMap<>();
+        config.put("format", 1);
+        config.put("onnx_sha256", file.sha256());
+        config.put("white_box", entry.rebuildInDjl());
+        config.put("code", code.model(OnnxImporter.class, OnnxArchitecture.class));
+        config.put("dataset", experiment.dataset());
+        config.put("data_sha256", dataIdentity);
+        config.put("preprocessing", experiment.preprocessing());
+        config.put("surrogate", surrogate == null ? null : surrogate.hash());
+        return new Cell(entry.name() + "/" + OnnxArchitecture.NAME, entry, OnnxArchitecture.NAME, seed,
+                Hyperparameters.resolve("models '" + entry.name() + "'", List.of(), Map.of()), null, surrogate, sha256(config));
     }
 
     private static String key(String entry, String architecture, long seed) {

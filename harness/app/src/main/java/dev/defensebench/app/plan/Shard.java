@@ -10,8 +10,9 @@ import java.util.regex.Pattern;
 
 /**
  * One of {@code count} deterministic, balanced parts of a plan ({@code --shard index/count}). A cell
- * always lands in the same shard as the cell it fine-tunes from: the plan is cut into trees (a
- * from-scratch cell and everything fine-tuned from it, directly or not), and whole trees are dealt
+ * always lands in the same shard as the cell it fine-tunes from (an imported entry with its surrogate): the plan
+ * is cut into trees (a from-scratch cell and everything fine-tuned from it or using it as a surrogate, directly
+ * or not), and whole trees are dealt
  * to the least-loaded shard, heaviest first, ties broken by the root's id. The assignment depends
  * only on the plan, so every machine of a sharded run computes the same split, and the shards'
  * union is the whole plan.
@@ -88,8 +89,8 @@ public record Shard(int index, int count) {
 
     private static Cell root(Cell cell) {
         Cell c = cell;
-        while (c.parent() != null) {
-            c = c.parent();
+        while (c.upstream() != null) {
+            c = c.upstream();
         }
         return c;
     }

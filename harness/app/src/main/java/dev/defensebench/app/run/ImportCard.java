@@ -1,6 +1,8 @@
 package dev.defensebench.app.run;
 
+import dev.defensebench.app.plan.Cell;
 import dev.defensebench.model.ModelCard;
+import dev.defensebench.onnx.OnnxRuntimeSettings;
 import dev.defensebench.onnx.ImportedModel;
 import dev.defensebench.onnx.graph.Node;
 import java.time.Instant;
@@ -20,14 +22,15 @@ final class ImportCard {
 
     private ImportCard() {}
 
-    /** What the run knows about an imported entry besides the file itself. */
-    record Context(String entryId, String experiment, String file, String dataset, String preprocessing, String runtime,
-            String surrogate, List<String> skippedAttacks) {}
-
-    /** The card of {@code imported}, scored as {@code context} says. */
-    static ModelCard of(ImportedModel imported, Context context) {
+    /**
+     * The card of {@code imported}, the file of {@code cell}, scored with {@code skippedAttacks} left out;
+     * {@code paramsSha256} is that of the interpreted weights written beside it (null when ONNX Runtime scores it).
+     */
+    static ModelCard of(ImportedModel imported, Cell cell, RunContext context, OnnxRuntimeSettings runtime,
+            List<String> skippedAttacks, String paramsSha256) {
         Map<String, Object> params = new TreeMap<>();
-        params.put("onnx_file", context.file());
+        params.put("onnx_file", cell.entry().onnx());
+        params.put("onnx_sha256", imported.sha256());
         params.put("onnx_bytes", imported.bytes());
         params.put("onnx_producer", (imported.model().producerName() + " " + imported.model().producerVersion()).strip());
         params.put("onnx_opset", imported.model().defaultOpset());
@@ -44,17 +47,16 @@ final class ImportCard {
         if (!Double.isNaN(imported.maxDifference())) {
             notes.put("interpreter_vs_onnx_runtime", imported.maxDifference());
         }
-        notes.put("onnx_runtime", context.runtime());
-        putIfPresent(notes, "surrogate", context.surrogate());
-        notes.put("skipped_attacks", context.skippedAttacks());
+        notes.put("onnx_runtime", runtime.providerLabel() + ", " + (runtime.threads() == 0 ? "all cores" : runtime.threads() + " threads"));
+        putIfPresent(notes, "surrogate", cell.surrogate() == null ? null : cell.surrogate().id());
+        notes.put("skipped_attacks", skippedAttacks);
         if (!imported.model().metadata().isEmpty()) {
             notes.put("onnx_metadata", imported.model().metadata());
         }
-        ModelCard.DataIdentity data = new ModelCard.DataIdentity(context.dataset(), "", 0, context.preprocessing(),
+        ModelCard.DataIdentity data = new ModelCard.DataIdentity(context.data().name(), "", 0, context.preprocessing().id(),
                 "trained elsewhere; scored on this data set's test images");
-        return new ModelCard(context.entryId(), imported.sha256(), context.experiment(), ImportedEntries.DEFENSE,
-                ImportedEntries.ARCHITECTURE, params, 0, null, data, null, null, null, null, null, notes, Instant.now().toString(),
-                null); // no weights file of ours: the ONNX file's own SHA-256 is the card's hash
+        return new ModelCard(cell.id(), cell.hash(), context.experiment().name(), ImportedCell.DEFENSE, cell.architecture(),
+                params, 0, null, data, null, null, null, null, null, notes, Instant.now().toString(), paramsSha256);
     }
 
     private static void putIfPresent(Map<String, Object> notes, String key, Object value) {

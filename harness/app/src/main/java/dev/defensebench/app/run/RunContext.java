@@ -1,13 +1,18 @@
 package dev.defensebench.app.run;
 
 import dev.defensebench.app.config.Experiment;
+import dev.defensebench.app.config.Plugins;
+import dev.defensebench.app.plan.Cell;
 import dev.defensebench.app.plan.CodeIdentity;
 import dev.defensebench.app.plan.Plan;
 import dev.defensebench.data.LoadedDataset;
 import dev.defensebench.data.Preprocessing;
 import dev.defensebench.data.Preprocessor;
+import dev.defensebench.model.Architecture;
 import dev.defensebench.model.ModelCard;
+import dev.defensebench.onnx.OnnxFile;
 import dev.defensebench.spi.Examples;
+import java.util.Map;
 
 /**
  * What every cell of a run shares, computed once by {@link Runner#prepare}: the loaded and preprocessed
@@ -24,7 +29,15 @@ import dev.defensebench.spi.Examples;
  * @param version the harness version
  * @param code the code identity, part of every hash
  * @param plan the experiment's cells in dependency order
+ * @param imports the checked file of every {@code onnx:} entry, by entry name
  */
 public record RunContext(Experiment experiment, LoadedDataset data, Preprocessing preprocessing,
         Preprocessor preprocessor, Examples train, Examples test, ModelCard.DataIdentity identity, String version,
-        CodeIdentity code, Plan plan) {}
+        CodeIdentity code, Plan plan, Map<String, OnnxFile> imports) {
+
+    /** The architecture {@code cell} is built with: a registered one, or the imported graph it fine-tunes. */
+    public Architecture architecture(Cell cell, Plugins plugins) {
+        Cell root = cell.importedRoot();
+        return root == null ? plugins.architecture(cell.architecture()) : imports.get(root.entry().name()).architecture();
+    }
+}

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.defensebench.app.config.Experiment;
 import dev.defensebench.app.config.ExperimentException;
-import dev.defensebench.app.config.ModelEntry;
 import dev.defensebench.app.config.Plugins;
 import dev.defensebench.app.plan.Cell;
 import dev.defensebench.app.plan.CodeIdentity;
@@ -26,6 +25,7 @@ import dev.defensebench.model.Architecture;
 import dev.defensebench.model.BlockClassifier;
 import dev.defensebench.model.ModelCard;
 import dev.defensebench.model.ModelFiles;
+import dev.defensebench.onnx.OnnxFile;
 import dev.defensebench.onnx.OnnxRuntimeSettings;
 import dev.defensebench.app.timing.EntryTimer;
 import dev.defensebench.report.FailedEntry;
@@ -59,7 +59,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,7 +73,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * OUT/models/&lt;cell&gt;/model.params, card.json (and model.onnx with export_onnx: true)
- * OUT/models/&lt;entry&gt;-onnx-&lt;sha&gt;/card.json   for an imported ONNX entry
+ * OUT/models/&lt;entry&gt;-onnx-&lt;hash&gt;/card.json (+ model.params when interpreted)   for an imported ONNX entry
  * OUT/evaluations/&lt;cell&gt;/&lt;evaluation hash&gt;.json
  * OUT/gallery/&lt;cell&gt;/&lt;evaluation hash&gt;.json (adversarial examples of that evaluation)
  * OUT/timing/&lt;cell&gt;/measurements-&lt;hash&gt;.json (JMH, unless timing is off)
@@ -83,8 +85,9 @@ public final class Runner {
     private static final Logger LOG = LoggerFactory.getLogger(Runner.class);
 
     /**
-     * What a run did, for the command line and the tests: the cells trained and reused, evaluated and whose
-     * evaluations were reused (cells with results only), and the cells without results ({@code failures}).
+     * What a run did, for the command line and the tests: the cells trained and reused (imported models are
+     * neither), evaluated and whose evaluations were reused (cells with results only), and the cells without
+     * results ({@code failures}).
      */
     public record Summary(List<String> trained, List<String> reused, List<String> evaluated, List<String> evaluationsReused,
             List<FailedEntry> failures, Path results, Path site) {}
@@ -111,7 +114,7 @@ public final class Runner {
 
     /**
      * Runs the cells of {@code shard} only ({@code run --shard I/N}); the shards of a run are merged with
-     * {@link ShardMerge}. An imported ONNX entry runs in the shard that trains its surrogate, else in shard 1.
+     * {@link ShardMerge}. An imported ONNX entry is a cell like the others, in the shard of its surrogate.
      */
     public Summary run(Experiment experiment, Path out, Device device, Shard shard) throws IOException {
         RunContext context = prepare(experiment);
@@ -147,8 +150,10 @@ public final class Runner {
                 preprocessing.id(), preprocessor.describe());
         String version = Versions.harness();
         CodeIdentity code = CodeIdentity.current(version);
-        Plan plan = Plan.of(experiment, plugins, data.sha256(), train.size(), code);
-        return new RunContext(experiment, data, preprocessing, preprocessor, train, test, identity, version, code, plan);
+        Map<String, OnnxFile> imports = ImportedCell.inspect(experiment, sampleShape, data.numClasses(), data.name());
+        Plan plan = Plan.of(experiment, plugins, data.sha256(), train.size(), code, imports);
+        return new RunContext(experiment, data, preprocessing, preprocessor, train, test, identity, version, code, plan,
+                imports);
     }
 
     /** The cells of {@code shard}, logging the plan. */
@@ -171,13 +176,19 @@ public final class Runner {
      * already be in {@code out}.
      */
     public CellOutcome runCell(RunContext context, Cell cell, Path out, Device device) throws IOException {
+        if (cell.imported()) {
+            int batchSize = context.experiment().evalBatchSize();
+            OnnxRuntimeSettings runtime = new OnnxRuntimeSettings(0, device.isGpu() ? "auto" : "cpu", batchSize);
+            return timed(context, cell, out, device, new ImportedCell(plugins, batchSize, progress, runtime).run(context, cell, out,
+                    device));
+        }
         Experiment experiment = context.experiment();
         Examples train = context.train();
         Examples test = context.test();
         Shape sampleShape = train.sampleShape();
         int numClasses = context.data().numClasses();
         Path modelDir = OutputLayout.of(out).model(cell.directoryName());
-        Architecture architecture = plugins.architecture(cell.architecture());
+        Architecture architecture = context.architecture(cell, plugins);
         StoredModel stored = readStored(modelDir, cell);
         boolean trainedNow = stored == null;
         boolean evaluatedNow;
@@ -193,6 +204,10 @@ public final class Runner {
             } else {
                 Path parentParams = cell.parent() == null ? null
                         : OutputLayout.of(out).model(cell.parent().directoryName()).resolve(OutputLayout.PARAMS);
+                if (parentParams != null && !Files.isRegularFile(parentParams) && cell.parent().imported()) {
+                    return failed(cell, false, "it fine-tunes " + cell.parent().id() + ", which is scored through ONNX "
+                            + "Runtime (see its card's why_not_white_box), so there are no interpreted weights to start from");
+                }
                 if (parentParams != null && !Files.isRegularFile(parentParams)) {
                     throw new IOException(cell.id() + " fine-tunes from " + cell.parent().id() + ", but " + parentParams
                             + " does not exist; the parent cell must run first");
@@ -257,15 +272,27 @@ public final class Runner {
                     .filter(c -> c.status() == SanityCheck.Status.FAIL || c.status() == SanityCheck.Status.WARN)
                     .forEach(c -> LOG.warn("{}: sanity check {} {}: {}", cell.id(), c.check(), c.status().label(), c.detail()));
         }
-        List<TimingMeasurement> timings = List.of();
-        Machine machine = null;
-        if (experiment.timing().enabled()) {
-            EntryTimer timer = new EntryTimer(experiment.timing(), experiment.attacks(), plugins, device);
-            machine = timer.machine();
-            timings = timer.time(cell.id(), cell.hash(), cell.architecture(), numClasses, modelDir.resolve(OutputLayout.PARAMS),
-                    test, OutputLayout.of(out).cellTiming(cell.directoryName()));
+        CellOutcome outcome = new CellOutcome(cell.id(), trainedNow, evaluatedNow, evaluation, gallery, List.of(), null, null);
+        return timed(context, cell, out, device, outcome);
+    }
+
+    /**
+     * {@code outcome} with the cell's JMH timings when the experiment asks for them and the cell has weights of ours
+     * (an imported model scored through ONNX Runtime has none, and is not timed).
+     */
+    private CellOutcome timed(RunContext context, Cell cell, Path out, Device device, CellOutcome outcome) throws IOException {
+        Experiment experiment = context.experiment();
+        Path params = OutputLayout.of(out).model(cell.directoryName()).resolve(OutputLayout.PARAMS);
+        if (!experiment.timing().enabled() || !Files.isRegularFile(params)) {
+            return outcome;
         }
-        return new CellOutcome(cell.id(), trainedNow, evaluatedNow, evaluation, gallery, timings, machine, null);
+        Cell root = cell.importedRoot();
+        Path onnxFile = root == null ? null : context.imports().get(root.entry().name()).file();
+        EntryTimer timer = new EntryTimer(experiment.timing(), experiment.attacks(), plugins, device);
+        List<TimingMeasurement> timings = timer.time(cell.id(), cell.hash(), cell.architecture(), onnxFile,
+                context.test().numClasses(), params, context.test(), OutputLayout.of(out).cellTiming(cell.directoryName()));
+        return new CellOutcome(outcome.cellId(), outcome.trained(), outcome.evaluated(), outcome.evaluation(),
+                outcome.gallery(), timings, timer.machine(), null);
     }
 
     /**
@@ -298,8 +325,8 @@ public final class Runner {
     }
 
     /**
-     * Scores the imported ONNX entries that belong to {@code shard}, then writes {@code results.csv},
-     * {@code run.json}, {@code sanity.csv}, the gallery, the timings and the site from the cells' outcomes.
+     * Writes {@code results.csv}, {@code run.json}, {@code sanity.csv}, the gallery, the timings and the site from
+     * the cells' outcomes.
      */
     public Summary finish(RunContext context, Path out, Device device, Shard shard, List<Cell> cells,
             List<CellOutcome> outcomes) throws IOException {
@@ -311,12 +338,15 @@ public final class Runner {
         List<GalleryExample> gallery = new ArrayList<>();
         List<TimingMeasurement> timings = new ArrayList<>();
         Machine timingMachine = null;
+        Set<String> importedIds = cells.stream().filter(Cell::imported).map(Cell::id).collect(Collectors.toSet());
         for (CellOutcome outcome : outcomes) {
             if (outcome.failure() != null) {
                 summary.failures().add(outcome.failure());
                 continue;
             }
-            (outcome.trained() ? summary.trained() : summary.reused()).add(outcome.cellId());
+            if (!importedIds.contains(outcome.cellId())) { // an imported model is neither trained nor reused
+                (outcome.trained() ? summary.trained() : summary.reused()).add(outcome.cellId());
+            }
             (outcome.evaluated() ? summary.evaluated() : summary.evaluationsReused()).add(outcome.cellId());
             rows.addAll(outcome.evaluation().rows());
             sanity.addAll(outcome.evaluation().sanity());
@@ -334,23 +364,6 @@ public final class Runner {
                 LOG.warn("{}: timed on another machine ({}) than the first timed cell; its timings are left off the board",
                         outcome.cellId(), outcome.timingMachine());
             }
-        }
-        Plan plan = context.plan();
-        List<ModelEntry> importedHere = experiment.models().stream()
-                .filter(e -> e.isImported() && importsRunIn(e, plan, cells, shard)).toList();
-        if (!importedHere.isEmpty()) {
-            List<ModelEntry> entries = new ArrayList<>(experiment.models().stream().filter(e -> !e.isImported()).toList());
-            entries.addAll(importedHere);
-            Experiment forImports = new Experiment(experiment.name(), experiment.dataset(), experiment.preprocessing(),
-                    experiment.trainSize(), experiment.testSize(), experiment.seeds(), experiment.device(),
-                    experiment.evalBatchSize(), entries, experiment.attacks(), experiment.exportOnnx(), experiment.timing(),
-                    experiment.headline());
-            OnnxRuntimeSettings runtime = new OnnxRuntimeSettings(0, device.isGpu() ? "auto" : "cpu", experiment.evalBatchSize());
-            Evaluator evaluator = new Evaluator(plugins, experiment.evalBatchSize(), progress,
-                    new GalleryRecorder(GALLERY_PER_ATTACK));
-            new ImportedEntries(plugins, evaluator, runtime).run(forImports, plan, out, device,
-                    new ImportedEntries.Scoring(context.test(), context.data().name(), context.preprocessing().id(),
-                            context.code().evaluation(experiment.attacks(), plugins, Evaluator.class)), rows, sanity, summary);
         }
         ResultsCsv.write(summary.results(), rows);
         new RunManifest(experiment.name(), Plan.sha256(Json.MAPPER.convertValue(experiment, Map.class)), context.version(),
@@ -382,15 +395,6 @@ public final class Runner {
         return OutputLayout.of(out).cellGallery(cell.directoryName()).resolve(evaluationFile.getFileName());
     }
 
-    /** Whether imported {@code entry} is scored in {@code shard}: with its surrogate's tree, else in shard 1. */
-    private static boolean importsRunIn(ModelEntry entry, Plan plan, List<Cell> mine, Shard shard) {
-        if (entry.surrogate() == null) {
-            return shard.index() == 1;
-        }
-        return mine.stream().anyMatch(c -> c.entry().name().equals(entry.surrogate()))
-                || plan.cells().stream().noneMatch(c -> c.entry().name().equals(entry.surrogate())) && shard.index() == 1;
-    }
-
     /**
      * The stored evaluation, or null when there is none, it predates the sanity checks (a bare list of
      * rows), or it cannot be read (one line naming the file), so that it is scored again.
@@ -418,7 +422,7 @@ public final class Runner {
     }
 
     /** The stored gallery examples of an evaluation, or null when the file is damaged (one line naming it). */
-    private static List<GalleryExample> readGallery(Path file) {
+    static List<GalleryExample> readGallery(Path file) {
         try {
             return GalleryFile.read(file);
         } catch (IOException e) {

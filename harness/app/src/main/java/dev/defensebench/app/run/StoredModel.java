@@ -18,7 +18,15 @@ import java.nio.file.Path;
  */
 public record StoredModel(ModelCard card, byte[] params) {
 
-    /** The model card's file name in a model directory. */
+    /** The card in {@code modelDir}, or null when there is none or it cannot be read. */
+    static ModelCard readCard(Path modelDir) {
+        Path cardFile = modelDir.resolve(OutputLayout.CARD);
+        try {
+            return Files.isRegularFile(cardFile) ? Json.MAPPER.readValue(cardFile.toFile(), ModelCard.class) : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
 
     /**
      * Reads and verifies the model in {@code modelDir}.

@@ -1,6 +1,10 @@
 package dev.defensebench.app.timing;
 
+import ai.djl.ndarray.types.Shape;
+import dev.defensebench.app.config.Plugins;
 import dev.defensebench.files.Json;
+import dev.defensebench.model.Architecture;
+import dev.defensebench.onnx.OnnxImporter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -10,6 +14,7 @@ import java.util.Map;
  * whose path is passed as the benchmark's {@code setup} parameter (so it works in a forked JVM too).
  *
  * @param architecture the architecture id
+ * @param onnxFile     for architecture "onnx" (an imported graph), its ONNX file; else null
  * @param sampleShape  the shape of one sample (channels, height, width)
  * @param numClasses   the number of classes
  * @param parameters   the model.params file
@@ -24,7 +29,7 @@ import java.util.Map;
  * @param attackParams the attack's parameters
  * @param seed         the attack's seed
  */
-public record BenchmarkSetup(String architecture, long[] sampleShape, int numClasses, String parameters, String device,
+public record BenchmarkSetup(String architecture, String onnxFile, long[] sampleShape, int numClasses, String parameters, String device,
         float[] lower, float[] upper, float[] inputs, long[] labels, String attack, String norm, double epsilon,
         Map<String, Object> attackParams, long seed) {
 
@@ -38,6 +43,13 @@ public record BenchmarkSetup(String architecture, long[] sampleShape, int numCla
         return Json.MAPPER.readValue(Path.of(file).toFile(), BenchmarkSetup.class);
     }
 
+    /** The network the setup's parameters belong to: a registered architecture, or the imported graph. */
+    public Architecture network(Plugins plugins) {
+        Shape shape = new Shape(sampleShape);
+        return onnxFile == null ? plugins.architecture(architecture)
+                : OnnxImporter.inspect(Path.of(onnxFile), Long.MAX_VALUE, shape, numClasses).architecture();
+    }
+
     /** The number of images in {@link #inputs}. */
     public int count() {
         return labels.length;
@@ -46,7 +58,7 @@ public record BenchmarkSetup(String architecture, long[] sampleShape, int numCla
     /** This setup for another attack (or none). */
     public BenchmarkSetup withAttack(String attackName, String attackNorm, double eps, Map<String, Object> params,
             long attackSeed) {
-        return new BenchmarkSetup(architecture, sampleShape, numClasses, parameters, device, lower, upper, inputs, labels,
+        return new BenchmarkSetup(architecture, onnxFile, sampleShape, numClasses, parameters, device, lower, upper, inputs, labels,
                 attackName, attackNorm, eps, params, attackSeed);
     }
 }

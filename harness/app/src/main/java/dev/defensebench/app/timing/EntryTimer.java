@@ -80,9 +80,10 @@ public final class EntryTimer {
      * same settings on the same hardware.
      *
      * @param dir        {@code OUT/timing/<cell>}
+     * @param onnxFile   for a model built on an imported graph (architecture "onnx"), the ONNX file; else null
      * @param parameters the entry's model.params file
      */
-    public List<TimingMeasurement> time(String cellId, String cellHash, String architecture, int numClasses,
+    public List<TimingMeasurement> time(String cellId, String cellHash, String architecture, Path onnxFile, int numClasses,
             Path parameters, Examples test, Path dir) throws IOException {
         Map<String, Object> key = new TreeMap<>();
         key.put("cell", cellHash);
@@ -102,7 +103,8 @@ public final class EntryTimer {
         for (int i = 0; i < count; i++) {
             labels[i] = test.labels()[i];
         }
-        BenchmarkSetup setup = new BenchmarkSetup(architecture, test.sampleShape().getShape(), numClasses,
+        BenchmarkSetup setup = new BenchmarkSetup(architecture, onnxFile == null ? null : onnxFile.toAbsolutePath().toString(),
+                test.sampleShape().getShape(), numClasses,
                 parameters.toAbsolutePath().toString(), device.isGpu() ? "gpu" : "cpu", test.box().lower(),
                 test.box().upper(), Arrays.copyOf(test.inputs(), count * per), labels, null, null, 0, Map.of(), 0);
         Files.createDirectories(dir);

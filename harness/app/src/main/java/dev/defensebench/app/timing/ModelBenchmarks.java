@@ -66,7 +66,7 @@ public class ModelBenchmarks {
         manager = NDManager.newBaseManager(device);
         Shape sampleShape = new Shape(s.sampleShape());
         Plugins plugins = Plugins.discover();
-        Block block = plugins.architecture(s.architecture()).build(sampleShape, s.numClasses());
+        Block block = s.network(plugins).build(sampleShape, s.numClasses());
         block.initialize(manager, DataType.FLOAT32, new Shape(1).addAll(sampleShape));
         ModelFiles.loadParameters(block, manager, Files.readAllBytes(Path.of(s.parameters())));
         model = new BlockClassifier(block, s.numClasses(), new InputBox(s.lower(), s.upper(), sampleShape));

@@ -6,9 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.defensebench.app.config.Experiment;
+import dev.defensebench.app.config.ExperimentException;
 import dev.defensebench.app.config.ExperimentLoader;
 import dev.defensebench.app.config.Plugins;
 import dev.defensebench.app.plan.Cell;
@@ -16,15 +21,19 @@ import dev.defensebench.app.plan.CodeIdentity;
 import dev.defensebench.app.plan.Plan;
 import dev.defensebench.data.ImageSplit;
 import dev.defensebench.data.Preprocessing;
+import dev.defensebench.model.ModelFiles;
 import dev.defensebench.onnx.FixtureModels;
 import dev.defensebench.onnx.OnnxExporter;
-import dev.defensebench.onnx.OnnxImportException;
 import dev.defensebench.onnx.OnnxMetadata;
 import dev.defensebench.onnx.graph.Model;
+import dev.defensebench.onnx.graph.Node;
+import dev.defensebench.onnx.graph.Tensor;
 import dev.defensebench.onnx.graph.OnnxCodec;
 import dev.defensebench.report.ResultRow;
 import dev.defensebench.report.SanityCheck;
 import dev.defensebench.report.SanityCsv;
+import dev.defensebench.report.TimingMeasurement;
+import dev.defensebench.report.TimingReport;
 import dev.defensebench.spi.ProgressListener;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -203,19 +212,102 @@ class OnnxEntriesTest {
     }
 
     @Test
+    void anImportedModelFineTunesWithAnyDefenseAndExportsBack() throws Exception {
+        runner.run(experiment(HEADER + ATTACKS), out, Device.cpu());
+        Path exported = exportedFile();
+        String fineTunes = HEADER + String.join("\n",
+                "  - name: native-tune",                     // the original network, fine-tuned here
+                "    defense: vanilla",
+                "    architectures: [mlp]",
+                "    init_from: vanilla",
+                "    params: {epochs: 1, batch_size: 20, lr: 0.05}",
+                "  - name: back",                            // its ONNX export, imported
+                "    onnx: " + exported,
+                "  - name: onnx-tune",                       // the import, fine-tuned the same way
+                "    defense: vanilla",
+                "    init_from: back",
+                "    params: {epochs: 1, batch_size: 20, lr: 0.05}",
+                "  - name: onnx-pgd",
+                "    defense: pgd-adversarial",
+                "    init_from: back",
+                "    params: {epochs: 1, batch_size: 20, lr: 0.05, eps: 0.1, steps: 3, step_size: 0.05}",
+                "") + ATTACKS + String.join("\n",
+                "timing: {preset: quick, warmup_iterations: 1, warmup_seconds: 0.05, iterations: 1, iteration_seconds: 0.05,",
+                "         throughput_batch: 8, attack_batch: 4}",
+                "");
+        Runner.Summary summary = runner.run(experiment(fineTunes), out, Device.cpu());
+        assertThat(summary.trained()).containsExactly("native-tune/mlp/s0", "onnx-tune/onnx/s0", "onnx-pgd/onnx/s0");
+        assertThat(summary.failures()).isEmpty();
+        List<ResultRow> rows = ResultsFile.read(summary.results());
+
+        // the imported copy trains exactly as the original does: same start, same data order, same updates
+        List<ResultRow> nativeTune = rowsOf(rows, "native-tune/mlp/s0");
+        List<ResultRow> onnxTune = rowsOf(rows, "onnx-tune/onnx/s0");
+        assertThat(onnxTune).extracting(r -> r.defense() + " " + r.architecture() + " " + r.access())
+                .containsOnly("vanilla onnx white-box");
+        for (int i = 0; i < nativeTune.size(); i++) {
+            assertThat(onnxTune.get(i).robustAccuracy()).as(nativeTune.get(i).attack() + " " + nativeTune.get(i).epsilon())
+                    .isCloseTo(nativeTune.get(i).robustAccuracy(), within(1.0 / TEST + 1e-9));
+        }
+        JsonNode card = JSON.readTree(findCard("onnx-pgd-onnx-").toFile());
+        assertThat(card.at("/initFrom/cell").asText()).isEqualTo("back/onnx");
+        assertThat(card.get("defense").asText()).isEqualTo("pgd-adversarial");
+
+        // exported back: the same graph with trained weights, checked against ONNX Runtime before it was written
+        Model original = OnnxCodec.decode(Files.readAllBytes(exported));
+        Path tuned = findCard("onnx-pgd-onnx-").resolveSibling(OutputLayout.ONNX);
+        Model back = OnnxCodec.decode(Files.readAllBytes(tuned));
+        assertThat(back.graph().nodes()).extracting(Node::opType)
+                .containsExactlyElementsOf(original.graph().nodes().stream().map(Node::opType).toList());
+        assertThat(back.metadata()).containsEntry(OnnxMetadata.DEFENSE, "pgd-adversarial")
+                .containsEntry(OnnxMetadata.CELL, "onnx-pgd/onnx/s0");
+        List<Tensor> weights = original.graph().initializers().stream().filter(t -> t.floats() != null).toList();
+        assertThat(weights).isNotEmpty().allSatisfy(before -> assertThat(back.graph().initializer(before.name()).floats())
+                .as("trained %s", before.name()).isNotEqualTo(before.floats()));
+
+        // 'export' finds the file the fine-tune started from through the cards, and refuses a changed file
+        Path pgdDir = tuned.getParent();
+        StoredModel pgd = StoredModel.read(pgdDir);
+        Shape sample = new Shape(1, 8, 8);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Block block = ImportedOrigin.architecture(pgdDir, pgd.card(), sample, 10).build(sample, 10);
+            block.initialize(manager, DataType.FLOAT32, new Shape(1).addAll(sample));
+            ModelFiles.loadParameters(block, manager, pgd.params());
+        }
+        Path copy = temp.resolve("copy.onnx");
+        Files.copy(exported, copy);
+        Files.write(exported, OnnxCodec.encode(FixtureModels.mlp(FixtureModels.Weights.random(64, 10, 3), new long[] {1, 8, 8},
+                "Relu", "")));
+        assertThatThrownBy(() -> ImportedOrigin.architecture(pgdDir, pgd.card(), sample, 10))
+                .hasMessageContaining("onnx-pgd/onnx/s0 was fine-tuned from a file with");
+        Files.copy(copy, exported, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+        // the imported graph is timed like an architecture, with its own weights and with the fine-tuned ones
+        assertThat(TimingReport.read(out.resolve(OutputLayout.TIMING)).measurements()).extracting(TimingMeasurement::model)
+                .contains("back/onnx", "onnx-tune/onnx/s0", "onnx-pgd/onnx/s0", "native-tune/mlp/s0");
+
+        // a rerun trains nothing
+        Runner.Summary again = runner.run(experiment(fineTunes), out, Device.cpu());
+        assertThat(again.trained()).isEmpty();
+        assertThat(again.evaluated()).isEmpty();
+    }
+
+    @Test
     void aBrokenOrMismatchedFileStopsTheRunWithItsName() throws Exception {
         Path truncated = temp.resolve("truncated.onnx");
         FixtureModels.Weights weights = FixtureModels.Weights.random(64, 10, 21);
         byte[] bytes = OnnxCodec.encode(FixtureModels.mlp(weights, new long[] {1, 8, 8}, "Relu", ""));
         Files.write(truncated, Arrays.copyOf(bytes, bytes.length / 3));
         String text = HEADER.replace("export_onnx: true\n", "") + "  - name: broken\n    onnx: " + truncated + "\n" + ATTACKS;
-        assertThatThrownBy(() -> runner.run(experiment(text), out, Device.cpu())).isInstanceOf(OnnxImportException.class)
-                .hasMessageContaining(truncated.toString()).hasMessageContaining("not a valid ONNX model");
+        assertThatThrownBy(() -> runner.run(experiment(text), out, Device.cpu())).isInstanceOf(ExperimentException.class)
+                .hasMessageContaining("models 'broken'").hasMessageContaining(truncated.toString())
+                .hasMessageContaining("not a valid ONNX model");
+        assertThat(out.resolve("models")).as("checked before any training").doesNotExist();
         Path wrongClasses = temp.resolve("five.onnx");
         Files.write(wrongClasses, OnnxCodec.encode(FixtureModels.mlp(FixtureModels.Weights.random(64, 5, 1),
                 new long[] {1, 8, 8}, "Relu", "")));
         String five = HEADER.replace("export_onnx: true\n", "") + "  - name: five\n    onnx: " + wrongClasses + "\n" + ATTACKS;
-        assertThatThrownBy(() -> runner.run(experiment(five), out, Device.cpu())).isInstanceOf(OnnxImportException.class)
+        assertThatThrownBy(() -> runner.run(experiment(five), out, Device.cpu())).isInstanceOf(ExperimentException.class)
                 .hasMessageContaining("the data set has 10 classes");
         String shape = HEADER.replace("export_onnx: true\n", "") + "  - name: s\n    onnx: " + wrongClasses
                 + "\n    input_shape: [1, 28, 28]\n" + ATTACKS;
@@ -238,7 +330,10 @@ class OnnxEntriesTest {
                 .hasMessageContaining("apply only to an 'onnx' entry");
         assertThatThrownBy(() -> experiment(base + "  - name: x\n    onnx: m.onnx\n  - name: z\n    defense: vanilla\n"
                 + "    architectures: [mlp]\n    init_from: x\n" + ATTACKS))
-                .hasMessageContaining("'init_from' names the ONNX entry 'x'");
+                .hasMessageContaining("it fine-tunes the imported model 'x', whose graph is its architecture; remove 'architectures'");
+        assertThatThrownBy(() -> experiment(base + "  - name: x\n    onnx: m.onnx\n    white_box: false\n  - name: z\n"
+                + "    defense: vanilla\n    init_from: x\n" + ATTACKS))
+                .hasMessageContaining("'init_from' names the ONNX entry 'x', which has 'white_box: false'");
     }
 
     private Path findCard(String prefix) throws IOException {
