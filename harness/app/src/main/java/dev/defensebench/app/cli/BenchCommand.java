@@ -11,6 +11,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import dev.defensebench.app.config.Plugins;
 import dev.defensebench.app.run.Devices;
+import dev.defensebench.attacks.AutoAttack;
 import dev.defensebench.attacks.DeepFool;
 import dev.defensebench.attacks.Pgd;
 import dev.defensebench.autograd.Autograd;
@@ -23,6 +24,7 @@ import dev.defensebench.defenses.DeepDefense;
 import dev.defensebench.model.BlockClassifier;
 import dev.defensebench.onnx.OnnxExporter;
 import dev.defensebench.onnx.graph.OnnxCodec;
+import dev.defensebench.spi.Hyperparameters;
 import dev.defensebench.spi.InputBox;
 import dev.defensebench.spi.Norm;
 import dev.defensebench.train.LossTerms;
@@ -138,6 +140,9 @@ final class BenchCommand implements Callable<Integer> {
             default -> throw new CommandLine.ParameterException(spec.commandLine(),
                     "--mode must be step or attacks, found '" + mode + "'");
         };
+        if (attacks) {
+            checkAttackOptions();
+        }
         String prep = preprocessing != null ? preprocessing : attacks ? "unit" : "paper";
         List<String> archs = architectures != null ? architectures : attacks ? List.of("mlp", "lenet") : List.of("mlp");
         PrintWriter out = spec.commandLine().getOut();
@@ -176,6 +181,24 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** Fails on attack-mode options that could only fail later (image counts, the ensemble's stages). */
+    private void checkAttackOptions() {
+        int test = 10000; // MNIST's test split
+        if (images != null && (images < 1 || images > test)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--images must be in [1, " + test + "], found " + images);
+        }
+        if (ensembleImages < 0 || ensembleImages > test) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--ensemble-images must be in [0, " + test + "], found " + ensembleImages);
+        }
+        try {
+            AutoAttack.stages(Hyperparameters.resolve("--ensemble-stages", new AutoAttack().parameters(),
+                    Map.of("version", "custom", "stages", ensembleStages)));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--ensemble-stages: " + e.getMessage());
+        }
     }
 
     /** Builds {@code arch} and trains it for {@code --pretrain-steps} plain SGD steps. */
