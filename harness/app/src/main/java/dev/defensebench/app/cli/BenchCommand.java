@@ -24,6 +24,7 @@ import dev.defensebench.defenses.DeepDefense;
 import dev.defensebench.model.BlockClassifier;
 import dev.defensebench.onnx.OnnxExporter;
 import dev.defensebench.onnx.graph.OnnxCodec;
+import dev.defensebench.spi.Attack;
 import dev.defensebench.spi.Hyperparameters;
 import dev.defensebench.spi.InputBox;
 import dev.defensebench.spi.Norm;
@@ -80,6 +81,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--images", description = "attacks mode: test images each attack is timed on, in batches of "
             + "--batch run one after the other (default: one batch)")
     Integer images;
+
+    @Option(names = "--attack-param", paramLabel = "KEY=VALUE", description = "attacks mode: a parameter for every "
+            + "timed attack that has it (repeatable), e.g. clip=false")
+    Map<String, String> attackParams = Map.of();
 
     @Option(names = "--ensemble-images", defaultValue = "1000", description = "attacks mode: test images for the ensemble on the robust MLP, 0 skips it (default: ${DEFAULT-VALUE})")
     int ensembleImages;
@@ -183,6 +188,22 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** A command-line value as the parameter types want it: true/false, an integer, a number, else the text. */
+    private static Object typed(String value) {
+        if (value.equals("true") || value.equals("false")) {
+            return Boolean.parseBoolean(value);
+        }
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException notInt) {
+            try {
+                return Double.parseDouble(value);
+            } catch (NumberFormatException notNumber) {
+                return value;
+            }
+        }
+    }
+
     /** Fails on attack-mode options that could only fail later (image counts, the ensemble's stages). */
     private void checkAttackOptions() {
         int test = 10000; // MNIST's test split
@@ -192,6 +213,16 @@ final class BenchCommand implements Callable<Integer> {
         if (ensembleImages < 0 || ensembleImages > test) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--ensemble-images must be in [0, " + test + "], found " + ensembleImages);
+        }
+        Plugins plugins = Plugins.discover();
+        List<String> names = attackNames != null ? attackNames : List.copyOf(plugins.attacks().keySet());
+        java.util.Set<String> known = new java.util.TreeSet<>();
+        names.forEach(name -> plugins.attack(name).parameters().forEach(p -> known.add(p.name())));
+        for (String key : attackParams.keySet()) {
+            if (!known.contains(key)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--attack-param " + key + ": none of the timed "
+                        + "attacks " + names + " has it; their parameters: " + known);
+            }
         }
         try {
             AutoAttack.stages(Hyperparameters.resolve("--ensemble-stages", new AutoAttack().parameters(),
@@ -252,16 +283,19 @@ final class BenchCommand implements Callable<Integer> {
     private void attackTable(PrintWriter out, Trained trained, LoadedDataset data, Preprocessor pre, NDManager manager) {
         int count = images == null ? batch : images;
         NDList test = testBatch(data, pre, count, manager);
-        out.printf(Locale.ROOT, "%n%s, %d images in batches of %d, clean accuracy %.3f; attacks with default parameters, "
-                + "eps Linf %.3g / L2 %.3g%n", trained.architecture(), count, batch, accuracy(trained.model(), test), linfEps,
-                l2Eps);
+        out.printf(Locale.ROOT, "%n%s, %d images in batches of %d, clean accuracy %.3f; attacks with default parameters%s, "
+                + "eps Linf %.3g / L2 %.3g%n", trained.architecture(), count, batch, accuracy(trained.model(), test),
+                attackParams.isEmpty() ? "" : " but " + new java.util.TreeMap<>(attackParams), linfEps, l2Eps);
         out.println(AttackBench.header());
         AttackBench bench = new AttackBench(minSeconds, linfEps, l2Eps);
         Plugins plugins = Plugins.discover();
         List<String> names = attackNames != null ? attackNames : plugins.attacks().keySet().stream().sorted().toList();
         for (String name : names) {
-            bench.time(out, trained.architecture(), plugins.attack(name), Map.of(), trained.model(), test.get(0), test.get(1),
-                    batch);
+            Attack attack = plugins.attack(name);
+            Map<String, Object> overrides = new java.util.TreeMap<>();
+            attack.parameters().stream().filter(p -> attackParams.containsKey(p.name()))
+                    .forEach(p -> overrides.put(p.name(), typed(attackParams.get(p.name()))));
+            bench.time(out, trained.architecture(), attack, overrides, trained.model(), test.get(0), test.get(1), batch);
         }
     }
 
