@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Times the original Python implementations on the very weights `defense-bench bench` times.
+r"""Times the original Python implementations on the very weights `defense-bench bench` times.
 
 A developer script for the README's "Attack speed" table (never a dependency of defense-bench). Run it
 with Debian's python3-torch 1.13 (/usr/bin/python3) right after the matching bench command, on the ONNX
@@ -9,6 +9,9 @@ copied into this repository:
   git clone https://github.com/fra31/auto-attack /tmp/auto-attack
   git clone https://github.com/ZiangYan/deepdefense.pytorch /tmp/deepdefense
   ./defense-bench bench --mode attacks --arch mlp,lenet --save-onnx /tmp/bench-onnx
+  # Debian's python3-torch links the reference BLAS; OpenBLAS without touching the system:
+  apt-get download libopenblas0-openmp && dpkg -x libopenblas0-openmp_*.deb /tmp/openblas
+  export LD_LIBRARY_PATH=/tmp/openblas/usr/lib/x86_64-linux-gnu/openblas-openmp
   /usr/bin/python3 docs/bench/reference_speed.py ensemble --onnx /tmp/bench-onnx/robust-mlp.onnx \
       --autoattack /tmp/auto-attack
   /usr/bin/python3 docs/bench/reference_speed.py deepfool --onnx /tmp/bench-onnx/mlp.onnx \
@@ -21,7 +24,8 @@ Modes:
             prints its own per-stage log and the total seconds (wall and CPU).
   deepfool  the Deep Defense authors' DeepFool (their `test()` path: forward_correct on the predicted
             label, 50 iterations, overshoot 0.02, no clipping) on the first --images test images in batches
-            of 100; prints rho2 and seconds.
+            of 100; prints rho2 and seconds. Compare with `bench --attacks deepfool --images 10000
+            --attack-param clip=false` (defense-bench's default keeps every iterate in the box).
   pgd       PGD-40 l-inf 0.1 (step 2.5 eps / 40, random start, cross-entropy), the textbook loop, on the first
             --batch test images; images/s, as `bench --mode attacks --attacks pgd`.
   step      one Deep Defense training step of the authors' code (their `train()` body: CE backward, DeepFool
