@@ -191,7 +191,9 @@ public final class Pgd extends FixedEpsilonAttack {
         NDArray[] predicted = new NDArray[1];
         for (int step = 0; step < settings.steps(); step++) {
             NDArray gradient = model.inputGradient(adversarial, logits -> {
-                predicted[0] = logits.stopGradient().argMax(1);
+                if (labels != null) {
+                    predicted[0] = logits.stopGradient().argMax(1);
+                }
                 return objective.apply(logits).sum();
             });
             if (done != null && step > 0) {
