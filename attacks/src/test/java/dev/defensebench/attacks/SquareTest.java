@@ -4,13 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.defensebench.model.BlockClassifier;
 import dev.defensebench.spi.AttackResult;
 import dev.defensebench.spi.Classifier;
 import dev.defensebench.spi.Hyperparameters;
+import dev.defensebench.spi.InputBox;
 import dev.defensebench.spi.Norm;
 import dev.defensebench.spi.ThreatModel;
 import dev.defensebench.testing.ClassifierWrapper;
+import dev.defensebench.testing.TinyNets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -58,6 +62,32 @@ class SquareTest {
             // (the last forward of run() checks success on all 16)
             long farRows = 8L * (queries + 1);
             assertThat(model.rows - 16).isGreaterThanOrEqualTo(farRows + 8).isLessThan(farRows + 8 * 20);
+        }
+    }
+
+    @Test
+    void colourImagesStayInTheBallAndTheBoxAndGetBroken() {
+        Shape sample = new Shape(3, 8, 8);
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(3);
+            BlockClassifier model = new BlockClassifier(
+                    TinyNets.initialise(TinyNets.mlp(4), m, DataType.FLOAT32, sample, 3), 4, InputBox.uniform(0, 1, sample));
+            NDArray x = m.randomUniform(0, 1, new Shape(12, 3, 8, 8));
+            NDArray y = model.predict(x);
+            Square square = new Square();
+            for (Norm norm : List.of(Norm.LINF, Norm.L2)) {
+                double eps = norm == Norm.LINF ? 0.3 : 3.0;
+                Hyperparameters params = Hyperparameters.resolve("square", square.parameters(), Map.of("queries", 200));
+                AttackResult result = square.run(new BlackBox(model), x, y, new ThreatModel(norm, List.of(eps)), params, 5);
+                NDArray adv = result.outcomes().get(0).adversarial();
+                for (double size : Batches.doubles(norm.perSample(adv.sub(x)))) {
+                    assertThat(size).as(norm.label()).isLessThanOrEqualTo(eps + 1e-5);
+                }
+                assertThat(adv.min().getFloat()).isGreaterThanOrEqualTo(0f);
+                assertThat(adv.max().getFloat()).isLessThanOrEqualTo(1f);
+                // a large budget against an untrained net: most points broken
+                assertThat(result.outcomes().get(0).robustAccuracy()).as(norm.label()).isLessThan(0.5);
+            }
         }
     }
 
