@@ -41,6 +41,8 @@ import java.util.function.UnaryOperator;
 public final class OnnxGraphBlock extends AbstractBlock {
 
     private final Model model;
+    private final String input;
+    private final String output;
     private final UnaryOperator<NDArray> adapter;
     private final Map<String, Parameter> weights = new LinkedHashMap<>();
     private NDManager manager;
@@ -62,6 +64,8 @@ public final class OnnxGraphBlock extends AbstractBlock {
             throw new IllegalArgumentException("the graph has " + g.dataInputs().size() + " data inputs and "
                     + g.outputs().size() + " outputs; the interpreter needs one of each");
         }
+        this.input = g.dataInputs().get(0).name();
+        this.output = g.outputs().get(0).name();
     }
 
     /**
@@ -176,8 +180,6 @@ public final class OnnxGraphBlock extends AbstractBlock {
             PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         NDManager owner = x.getManager();
-        Graph g = model.graph();
-        String output = g.outputs().get(0).name();
         boolean trains = training && !weights.isEmpty();
         NDArray y;
         try (NDScope scope = new NDScope()) {
@@ -185,7 +187,7 @@ public final class OnnxGraphBlock extends AbstractBlock {
             for (Map.Entry<String, Parameter> w : weights.entrySet()) {
                 values.put(w.getKey(), parameterStore.getValue(w.getValue(), x.getDevice(), training));
             }
-            values.put(g.dataInputs().get(0).name(), adapter.apply(x));
+            values.put(input, adapter.apply(x));
             for (Node n : plan) {
                 store(n, run(n, values, owner, model.defaultOpset(), floatType, trains), values);
             }
