@@ -102,9 +102,9 @@ public record Plan(List<Cell> cells) {
         long seed = experiment.seeds().get(0);
         Cell surrogate = null;
         if (entry.surrogate() != null) {
+            // a trained entry (the loader checks it); one fine-tuned from an import has no 'architectures'
             ModelEntry s = experiment.models().stream().filter(m -> m.name().equals(entry.surrogate())).findFirst().orElseThrow();
-            String architecture = s.isImported() ? OnnxArchitecture.NAME
-                    : s.architectures().isEmpty() ? OnnxArchitecture.NAME : s.architectures().get(0);
+            String architecture = s.architectures().isEmpty() ? OnnxArchitecture.NAME : s.architectures().get(0);
             surrogate = byKey.get(key(s.name(), architecture, seed));
         }
         Map<String, Object> config = new TreeMap<>();

@@ -12,7 +12,6 @@ import dev.defensebench.app.config.ExperimentLoader;
 import dev.defensebench.app.config.ModelEntry;
 import dev.defensebench.app.config.Plugins;
 import dev.defensebench.app.plan.Cell;
-import dev.defensebench.app.plan.Plan;
 import dev.defensebench.files.AtomicFiles;
 import dev.defensebench.files.Json;
 import dev.defensebench.model.BlockClassifier;
@@ -26,7 +25,6 @@ import dev.defensebench.onnx.OnnxImporter;
 import dev.defensebench.onnx.OnnxMetadata;
 import dev.defensebench.onnx.OnnxRuntimeSettings;
 import dev.defensebench.report.GalleryExample;
-import dev.defensebench.report.GalleryFile;
 import dev.defensebench.report.OutputLayout;
 import dev.defensebench.report.ResultRow;
 import dev.defensebench.spi.Attack;
@@ -130,14 +128,11 @@ final class ImportedCell {
             config.put("attacks", experiment.attacks());
             config.put("surrogate_used", surrogate != null);
             config.put("code", context.code().evaluation(experiment.attacks(), plugins, Evaluator.class));
-            String hash = Plan.sha256(Json.MAPPER.convertValue(config, Map.class));
-            Path evaluationFile = OutputLayout.of(out).evaluations(cell.directoryName()).resolve(hash.substring(0, 16) + ".json");
-            Path galleryFile = OutputLayout.of(out).cellGallery(cell.directoryName()).resolve(evaluationFile.getFileName());
-            Evaluation evaluation = Runner.readEvaluation(evaluationFile);
-            List<GalleryExample> gallery = evaluation == null ? null : Runner.readGallery(galleryFile);
-            if (evaluation != null && gallery != null) {
-                LOG.info("{}: reusing the stored evaluation {}", cell.id(), evaluationFile);
-                return new CellOutcome(cell.id(), false, false, evaluation, gallery, List.of(), null, null);
+            StoredEvaluation stored = StoredEvaluation.of(out, cell, config);
+            StoredEvaluation.Found found = stored.read();
+            if (found != null) {
+                LOG.info("{}: reusing the stored evaluation {}", cell.id(), stored.evaluationFile());
+                return new CellOutcome(cell.id(), false, false, found.evaluation(), found.gallery(), List.of(), null, null);
             }
             GalleryRecorder recorder = new GalleryRecorder(Runner.GALLERY_PER_ATTACK);
             Evaluator evaluator = new Evaluator(plugins, batchSize, progress, recorder);
@@ -150,10 +145,9 @@ final class ImportedCell {
                         new BlockClassifier(surrogate, test.numClasses(), test.box()), cell.surrogate().id(), manager, test,
                         experiment.attacks()));
             }
-            evaluation = new Evaluation(rows, own.sanity());
-            gallery = recorder.drain();
-            GalleryFile.write(galleryFile, gallery);
-            AtomicFiles.write(evaluationFile, Json.PRETTY.writeValueAsBytes(evaluation));
+            Evaluation evaluation = new Evaluation(rows, own.sanity());
+            List<GalleryExample> gallery = recorder.drain();
+            stored.write(evaluation, gallery);
             return new CellOutcome(cell.id(), false, true, evaluation, gallery, List.of(), null, null);
         }
     }

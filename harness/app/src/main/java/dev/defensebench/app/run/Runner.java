@@ -6,7 +6,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.defensebench.app.config.Experiment;
 import dev.defensebench.app.config.ExperimentException;
 import dev.defensebench.app.config.Plugins;
@@ -249,14 +248,13 @@ public final class Runner {
             evaluationConfig.put("test_size", test.size());
             evaluationConfig.put("attacks", experiment.attacks());
             evaluationConfig.put("code", context.code().evaluation(experiment.attacks(), plugins, Evaluator.class));
-            String evaluationHash = Plan.sha256(Json.MAPPER.convertValue(evaluationConfig, Map.class));
-            Path evaluationFile = OutputLayout.of(out).evaluations(cell.directoryName())
-                    .resolve(evaluationHash.substring(0, 16) + ".json");
-            evaluation = readEvaluation(evaluationFile);
-            gallery = evaluation == null ? null : readGallery(galleryFile(out, cell, evaluationFile));
-            evaluatedNow = evaluation == null || gallery == null;
+            StoredEvaluation storedEvaluation = StoredEvaluation.of(out, cell, evaluationConfig);
+            StoredEvaluation.Found found = storedEvaluation.read();
+            evaluatedNow = found == null;
             if (!evaluatedNow) {
-                LOG.info("{}: reusing the stored evaluation {}", cell.id(), evaluationFile);
+                LOG.info("{}: reusing the stored evaluation {}", cell.id(), storedEvaluation.evaluationFile());
+                evaluation = found.evaluation();
+                gallery = found.gallery();
             } else {
                 GalleryRecorder recorder = new GalleryRecorder(GALLERY_PER_ATTACK);
                 Evaluator evaluator = new Evaluator(plugins, experiment.evalBatchSize(), progress, recorder);
@@ -265,8 +263,7 @@ public final class Runner {
                         card.trainSeconds());
                 evaluation = evaluator.evaluate(subject, model, manager, test, experiment.attacks());
                 gallery = recorder.drain();
-                GalleryFile.write(galleryFile(out, cell, evaluationFile), gallery);
-                AtomicFiles.write(evaluationFile, Json.PRETTY.writeValueAsBytes(evaluation));
+                storedEvaluation.write(evaluation, gallery);
             }
             evaluation.sanity().stream()
                     .filter(c -> c.status() == SanityCheck.Status.FAIL || c.status() == SanityCheck.Status.WARN)
@@ -389,46 +386,6 @@ public final class Runner {
      */
     public static List<String> cellDirectories(Cell cell) {
         return OutputLayout.cellDirectories(cell.directoryName());
-    }
-
-    private static Path galleryFile(Path out, Cell cell, Path evaluationFile) {
-        return OutputLayout.of(out).cellGallery(cell.directoryName()).resolve(evaluationFile.getFileName());
-    }
-
-    /**
-     * The stored evaluation, or null when there is none, it predates the sanity checks (a bare list of
-     * rows), or it cannot be read (one line naming the file), so that it is scored again.
-     */
-    static Evaluation readEvaluation(Path file) throws IOException {
-        if (!Files.exists(file)) {
-            return null;
-        }
-        try {
-            JsonNode tree = Json.MAPPER.readTree(file.toFile());
-            if (tree != null && tree.isArray()) {
-                LOG.info("{} has no sanity checks (older format); scoring again", file);
-                return null;
-            }
-            if (tree == null || !tree.isObject() || !tree.has("rows") || !tree.has("sanity")) {
-                LOG.warn("{} is damaged (not an evaluation: no rows and sanity checks); scoring again", file);
-                return null;
-            }
-            // the rows carry their derived "clean" flag (ResultRow.isClean()): Json ignores such properties
-            return Json.MAPPER.treeToValue(tree, Evaluation.class);
-        } catch (JacksonException | RuntimeException e) {
-            LOG.warn("{} is damaged ({}); scoring again", file, oneLine(e));
-            return null;
-        }
-    }
-
-    /** The stored gallery examples of an evaluation, or null when the file is damaged (one line naming it). */
-    static List<GalleryExample> readGallery(Path file) {
-        try {
-            return GalleryFile.read(file);
-        } catch (IOException e) {
-            LOG.warn("{} is damaged ({}); scoring again", file, oneLine(e.getCause() != null ? e.getCause() : e));
-            return null;
-        }
     }
 
     /**
