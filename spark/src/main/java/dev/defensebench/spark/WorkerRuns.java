@@ -52,7 +52,7 @@ final class WorkerRuns {
         try {
             Device device = taskDevice(spec.device());
             if (CHECKED_DEVICES.add(device.toString())) {
-                NumericsCheck.requireSoundConvolutions(device);
+                NumericsCheck.requireSoundKernels(device);
             }
             Plugins plugins = Plugins.discover();
             DatasetRegistry datasets = spec.datasets().get();

@@ -119,6 +119,6 @@ class KernelChoiceTest {
     /** The real probe once, in a child JVM limited to SSE4.1 (exact everywhere): a few seconds. */
     @Test
     void theChildJvmCheckMeasuresTheConvolution() throws Exception {
-        assertThat(IsaProbe.checkInChild("SSE41")).isBetween(0.0, NumericsCheck.TOLERANCE);
+        assertThat(KernelProbe.checkInChild("SSE41")).isBetween(0.0, NumericsCheck.TOLERANCE);
     }
 }

@@ -22,6 +22,7 @@ import dev.defensebench.data.Preprocessing;
 import dev.defensebench.data.Preprocessor;
 import dev.defensebench.defenses.DeepDefense;
 import dev.defensebench.model.BlockClassifier;
+import dev.defensebench.model.MklDispatch;
 import dev.defensebench.onnx.OnnxExporter;
 import dev.defensebench.onnx.graph.OnnxCodec;
 import dev.defensebench.spi.Attack;
@@ -51,7 +52,7 @@ import picocli.CommandLine.Option;
  * instead ({@link TrainingThroughput}). {@code --mode attacks}: images per second of every registered
  * attack (default parameters) on a fixed test batch, per architecture, then the ensemble on a fixed
  * ℓ∞-robust MLP (PGD-trained here, seeded). Networks are pre-trained briefly with plain SGD first, so the
- * attacks meet a real classifier. The MNIST modes print the oneDNN ISA in use.
+ * attacks meet a real classifier. The MNIST modes print the oneDNN ISA and MKL dispatch in use.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, subcommands = OnnxBenchCommand.class,
         description = "Benchmark the Deep Defense training step, training throughput, or the attacks (images/s).")
@@ -162,8 +163,9 @@ final class BenchCommand implements Callable<Integer> {
         Device dev = Devices.resolve(device);
         EnvironmentException.requireSoundNumerics(dev);
         String isa = System.getenv("DNNL_MAX_CPU_ISA");
-        out.printf(Locale.ROOT, "oneDNN ISA: %s; device %s, %d threads (torch intra-op)%n",
-                isa == null || isa.isBlank() ? "(DNNL_MAX_CPU_ISA unset: all the CPU has)" : "DNNL_MAX_CPU_ISA=" + isa, dev,
+        out.printf(Locale.ROOT, "oneDNN ISA: %s; MKL: %s; device %s, %d threads (torch intra-op)%n",
+                isa == null || isa.isBlank() ? "(DNNL_MAX_CPU_ISA unset: all the CPU has)" : "DNNL_MAX_CPU_ISA=" + isa,
+                MklDispatch.activeShim().map(f -> "Intel code path (" + f + " preloaded)").orElse("its own dispatch"), dev,
                 ai.djl.pytorch.jni.JniUtils.getNumThreads());
         for (String arch : archs) {
             Engine.getInstance().setRandomSeed(0);

@@ -15,7 +15,7 @@ final class EnvironmentException extends RuntimeException {
     /** Runs {@link NumericsCheck} on {@code device} before any training or attack. */
     static void requireSoundNumerics(Device device) {
         try {
-            NumericsCheck.requireSoundConvolutions(device);
+            NumericsCheck.requireSoundKernels(device);
         } catch (IllegalStateException e) {
             throw new EnvironmentException(e.getMessage(), e);
         }
