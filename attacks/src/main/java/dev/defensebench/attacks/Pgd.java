@@ -1,12 +1,14 @@
 package dev.defensebench.attacks;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.defensebench.autograd.Autograd;
 import dev.defensebench.spi.AttackTraits;
 import dev.defensebench.spi.Classifier;
 import dev.defensebench.spi.Hyperparameters;
+import dev.defensebench.spi.InputBox;
 import dev.defensebench.spi.Norm;
 import dev.defensebench.spi.ParamSpec;
 import dev.defensebench.train.Losses;
@@ -177,15 +179,20 @@ public final class Pgd extends FixedEpsilonAttack {
                 ? model.box().clip(clean.add(randomInBall(clean, norm, eps, random)))
                 : clean;
         float alpha = (float) settings.stepSize();
-        // per sample: fooled already (kept where it is); null when no labels were given
+        // ℓ∞: the ε-ball around the clean point within the box, as element-wise bounds, so a step is one clamp
+        NDList linfBounds = norm == Norm.LINF ? linfFeasibleSet(model.box(), clean, eps) : null;
+        // per sample: fooled already; null when no labels were given. A fooled sample keeps being stepped (the
+        // samples are independent), and its first misclassified iterate is kept in fooledAt instead.
         boolean[] done = null;
         boolean[] cleanWrong = labels == null ? null : Checks.misclassified(model, clean, labels);
+        NDArray fooledAt = null;
         if (labels != null) {
             boolean[] startWrong = Checks.misclassified(model, adversarial, labels);
             done = new boolean[cleanWrong.length];
             for (int i = 0; i < done.length; i++) {
                 done[i] = !cleanWrong[i] && startWrong[i];
             }
+            fooledAt = adversarial;
         }
         long[] truth = labels == null ? null : labels.toType(DataType.INT64, false).toLongArray();
         NDArray[] predicted = new NDArray[1];
@@ -199,17 +206,30 @@ public final class Pgd extends FixedEpsilonAttack {
             if (done != null && step > 0) {
                 // the forward of this gradient classifies the previous step's point: no forward of its own
                 long[] label = predicted[0].toType(DataType.INT64, false).toLongArray();
+                boolean[] newly = new boolean[done.length];
+                boolean any = false;
                 for (int i = 0; i < done.length; i++) {
-                    done[i] |= label[i] != truth[i] && !cleanWrong[i];
+                    newly[i] = !done[i] && !cleanWrong[i] && label[i] != truth[i];
+                    done[i] |= newly[i];
+                    any |= newly[i];
+                }
+                if (any) {
+                    fooledAt = Checks.select(newly, adversarial, fooledAt);
                 }
             }
             NDArray moved = Autograd.notRecording(() -> adversarialStep(clean, gradient, norm, alpha));
             NDArray current = adversarial;
-            NDArray next = Autograd.notRecording(() -> model.box().clip(
-                    Perturbations.projectToBall(clean, current.add(moved), norm, eps)));
-            adversarial = done == null ? next : Checks.select(done, current, next);
+            adversarial = Autograd.notRecording(() -> linfBounds != null
+                    ? current.add(moved).maximum(linfBounds.get(0)).minimum(linfBounds.get(1))
+                    : model.box().clip(Perturbations.projectToBall(clean, current.add(moved), norm, eps)));
         }
-        return adversarial;
+        return done == null ? adversarial : Checks.select(done, fooledAt, adversarial);
+    }
+
+    /** The points within ℓ∞ distance {@code eps} of {@code clean} and inside {@code box}: their lower and upper bounds. */
+    private static NDList linfFeasibleSet(InputBox box, NDArray clean, double eps) {
+        NDList bounds = box.bounds(clean);
+        return new NDList(clean.sub(eps).maximum(bounds.get(0)), clean.add(eps).minimum(bounds.get(1)));
     }
 
     /** The step for one iteration: α·sign(g) (Linf) or α·g/‖g‖₂ per sample (L2). */

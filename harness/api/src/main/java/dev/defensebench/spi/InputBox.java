@@ -1,6 +1,7 @@
 package dev.defensebench.spi;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
@@ -29,10 +30,15 @@ public record InputBox(float[] lower, float[] upper, Shape sampleShape) {
 
     /** {@code x} clipped element-wise into the box; {@code x} has shape {@code (N, sampleShape...)}. */
     public NDArray clip(NDArray x) {
-        NDManager m = x.getManager();
+        NDList bounds = bounds(x);
+        return x.maximum(bounds.get(0)).minimum(bounds.get(1));
+    }
+
+    /** The lower and upper bounds, each of shape {@code (1, sampleShape...)}, of {@code like}'s type and device. */
+    public NDList bounds(NDArray like) {
+        NDManager m = like.getManager();
         Shape batched = new Shape(1).addAll(sampleShape);
-        NDArray lo = m.create(lower, batched).toType(x.getDataType(), false).toDevice(x.getDevice(), false);
-        NDArray hi = m.create(upper, batched).toType(x.getDataType(), false).toDevice(x.getDevice(), false);
-        return x.maximum(lo).minimum(hi);
+        return new NDList(m.create(lower, batched).toType(like.getDataType(), false).toDevice(like.getDevice(), false),
+                m.create(upper, batched).toType(like.getDataType(), false).toDevice(like.getDevice(), false));
     }
 }
