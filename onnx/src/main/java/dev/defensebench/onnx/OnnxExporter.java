@@ -17,6 +17,7 @@ import dev.defensebench.onnx.graph.Node;
 import dev.defensebench.onnx.graph.OpsetId;
 import dev.defensebench.onnx.graph.Tensor;
 import dev.defensebench.onnx.graph.ValueInfo;
+import dev.defensebench.model.ChannelsLast;
 import dev.defensebench.onnx.interp.OnnxGraphBlock;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +43,7 @@ public final class OnnxExporter {
     /** The symbolic name of the batch dimension. */
     public static final String BATCH = "batch";
     /** The blocks the exporter understands, for error messages. */
-    public static final String SUPPORTED = "SequentialBlock, Linear, Conv2d, maxPool2d, avgPool2d, ReLU, batchFlatten";
+    public static final String SUPPORTED = "SequentialBlock, Linear, Conv2d, maxPool2d, avgPool2d, ReLU, batchFlatten, ChannelsLast";
 
     private final List<Node> nodes = new ArrayList<>();
     private final List<Tensor> initializers = new ArrayList<>();
@@ -94,6 +95,9 @@ public final class OnnxExporter {
         }
         if (block instanceof Conv2d conv) {
             return conv(conv, in, path);
+        }
+        if (block instanceof ChannelsLast) {
+            return in; // a memory layout, not an operation
         }
         if (block instanceof LambdaBlock lambda) {
             return lambda(lambda, in, path);

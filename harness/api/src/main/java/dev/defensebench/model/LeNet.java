@@ -38,6 +38,7 @@ public final class LeNet implements Architecture {
     public Block build(Shape sampleShape, int numClasses) {
         return new SequentialBlock()
                 .add(Conv2d.builder().setKernelShape(new Shape(5, 5)).setFilters(20).build())
+                .add(new ChannelsLast())
                 .add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)))
                 .add(Conv2d.builder().setKernelShape(new Shape(5, 5)).setFilters(50).build())
                 .add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)))
