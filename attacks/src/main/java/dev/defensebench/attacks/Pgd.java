@@ -179,7 +179,8 @@ public final class Pgd extends FixedEpsilonAttack {
                 ? model.box().clip(clean.add(randomInBall(clean, norm, eps, random)))
                 : clean;
         float alpha = (float) settings.stepSize();
-        // ℓ∞: the ε-ball around the clean point within the box, as element-wise bounds, so a step is one clamp
+        // ℓ∞: the ε-ball around the clean point within the box, as element-wise bounds, so a step is one clamp,
+        // taken with the backward pass in one native call (PgdLinfStep)
         NDList linfBounds = norm == Norm.LINF ? linfFeasibleSet(model.box(), clean, eps) : null;
         // per sample: fooled already; null when no labels were given. A fooled sample keeps being stepped (the
         // samples are independent), and its first misclassified iterate is kept in fooledAt instead.
@@ -197,12 +198,23 @@ public final class Pgd extends FixedEpsilonAttack {
         long[] truth = labels == null ? null : labels.toType(DataType.INT64, false).toLongArray();
         NDArray[] predicted = new NDArray[1];
         for (int step = 0; step < settings.steps(); step++) {
-            NDArray gradient = model.inputGradient(adversarial, logits -> {
+            Function<NDArray, NDArray> value = logits -> {
                 if (labels != null) {
                     predicted[0] = logits.stopGradient().argMax(1);
                 }
                 return objective.apply(logits).sum();
-            });
+            };
+            NDArray current = adversarial;
+            NDArray gradient = null;
+            NDArray next = null;
+            if (linfBounds != null && model.isDifferentiable()) { // the backward pass and the step in one call
+                next = Autograd.recording(() -> {
+                    NDArray leaf = Autograd.leaf(current);
+                    return PgdLinfStep.apply(value.apply(model.logits(leaf)), leaf, alpha, linfBounds.get(0), linfBounds.get(1));
+                });
+            } else {
+                gradient = model.inputGradient(current, value);
+            }
             if (done != null && step > 0) {
                 // the forward of this gradient classifies the previous step's point: no forward of its own
                 long[] label = predicted[0].toType(DataType.INT64, false).toLongArray();
@@ -217,11 +229,12 @@ public final class Pgd extends FixedEpsilonAttack {
                     fooledAt = Checks.select(newly, adversarial, fooledAt);
                 }
             }
-            NDArray moved = Autograd.notRecording(() -> adversarialStep(clean, gradient, norm, alpha));
-            NDArray current = adversarial;
-            adversarial = Autograd.notRecording(() -> linfBounds != null
-                    ? current.add(moved).maximum(linfBounds.get(0)).minimum(linfBounds.get(1))
-                    : model.box().clip(Perturbations.projectToBall(clean, current.add(moved), norm, eps)));
+            if (next == null) { // ℓ2 (or a model without gradients, whose inputGradient has said so)
+                NDArray g = gradient;
+                next = Autograd.notRecording(() -> model.box().clip(
+                        Perturbations.projectToBall(clean, current.add(adversarialStep(clean, g, norm, alpha)), norm, eps)));
+            }
+            adversarial = next;
         }
         return done == null ? adversarial : Checks.select(done, fooledAt, adversarial);
     }
