@@ -164,7 +164,9 @@ public final class DeepFool extends MinNormAttack {
      * graph, one double-backward-ready pass for the chosen difference on the same forward.
      */
     public static Unroll unroll(Classifier model, NDArray x, NDArray labels, Settings settings) {
-        return settings.keepGraph() ? Autograd.recording(() -> run(model, x, labels, settings)) : run(model, x, labels, settings);
+        return settings.keepGraph()
+                ? Autograd.recording(() -> Autograd.secondOrder(() -> run(model, x, labels, settings)))
+                : run(model, x, labels, settings);
     }
 
     private static Unroll run(Classifier model, NDArray x, NDArray labels, Settings settings) {

@@ -45,6 +45,28 @@ public final class Autograd {
         }
     }
 
+    private static final ThreadLocal<Boolean> SECOND_ORDER = ThreadLocal.withInitial(() -> false);
+
+    /**
+     * Runs {@code body} marked as building a graph that will be differentiated twice (Deep Defense's unrolled
+     * DeepFool), restoring the previous mark after. Layers whose faster route pays off only for first-order
+     * gradients ({@code ChannelsLast}) keep the plain route inside it. The mark is per thread.
+     */
+    public static <T> T secondOrder(Supplier<T> body) {
+        boolean previous = SECOND_ORDER.get();
+        SECOND_ORDER.set(true);
+        try {
+            return body.get();
+        } finally {
+            SECOND_ORDER.set(previous);
+        }
+    }
+
+    /** Whether this thread is inside {@link #secondOrder}. */
+    public static boolean isSecondOrder() {
+        return SECOND_ORDER.get();
+    }
+
     /** Whether a graph is being recorded on this thread. */
     public static boolean isRecording() {
         return JniUtils.isGradMode();
