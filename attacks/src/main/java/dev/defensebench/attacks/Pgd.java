@@ -182,61 +182,75 @@ public final class Pgd extends FixedEpsilonAttack {
         // ℓ∞: the ε-ball around the clean point within the box, as element-wise bounds, so a step is one clamp,
         // taken with the backward pass in one native call (PgdLinfStep)
         NDList linfBounds = norm == Norm.LINF ? linfFeasibleSet(model.box(), clean, eps) : null;
-        // per sample: fooled already; null when no labels were given. A fooled sample keeps being stepped (the
-        // samples are independent), and its first misclassified iterate is kept in fooledAt instead.
-        boolean[] done = null;
-        boolean[] cleanWrong = labels == null ? null : Checks.misclassified(model, clean, labels);
-        NDArray fooledAt = null;
-        if (labels != null) {
-            boolean[] startWrong = Checks.misclassified(model, adversarial, labels);
-            done = new boolean[cleanWrong.length];
-            for (int i = 0; i < done.length; i++) {
-                done[i] = !cleanWrong[i] && startWrong[i];
-            }
-            fooledAt = adversarial;
-        }
-        long[] truth = labels == null ? null : labels.toType(DataType.INT64, false).toLongArray();
+        FirstFooled fooled = labels == null ? null : new FirstFooled(model, clean, adversarial, labels);
         NDArray[] predicted = new NDArray[1];
         for (int step = 0; step < settings.steps(); step++) {
             Function<NDArray, NDArray> value = logits -> {
-                if (labels != null) {
+                if (fooled != null) {
                     predicted[0] = logits.stopGradient().argMax(1);
                 }
                 return objective.apply(logits).sum();
             };
             NDArray current = adversarial;
-            NDArray gradient = null;
-            NDArray next = null;
             if (linfBounds != null && model.isDifferentiable()) { // the backward pass and the step in one call
-                next = Autograd.recording(() -> {
+                adversarial = Autograd.recording(() -> {
                     NDArray leaf = Autograd.leaf(current);
                     return PgdLinfStep.apply(value.apply(model.logits(leaf)), leaf, alpha, linfBounds.get(0), linfBounds.get(1));
                 });
-            } else {
-                gradient = model.inputGradient(current, value);
+            } else { // ℓ2 (or a model without gradients, whose inputGradient says so)
+                NDArray gradient = model.inputGradient(current, value);
+                adversarial = Autograd.notRecording(() -> model.box().clip(Perturbations.projectToBall(
+                        clean, current.add(adversarialStep(clean, gradient, norm, alpha)), norm, eps)));
             }
-            if (done != null && step > 0) {
-                // the forward of this gradient classifies the previous step's point: no forward of its own
-                long[] label = predicted[0].toType(DataType.INT64, false).toLongArray();
-                boolean[] newly = new boolean[done.length];
-                boolean any = false;
-                for (int i = 0; i < done.length; i++) {
-                    newly[i] = !done[i] && !cleanWrong[i] && label[i] != truth[i];
-                    done[i] |= newly[i];
-                    any |= newly[i];
-                }
-                if (any) {
-                    fooledAt = Checks.select(newly, adversarial, fooledAt);
-                }
+            if (fooled != null && step > 0) {
+                // the forward of this step classified the previous step's point: no forward of its own
+                fooled.observe(predicted[0], current);
             }
-            if (next == null) { // ℓ2 (or a model without gradients, whose inputGradient has said so)
-                NDArray g = gradient;
-                next = Autograd.notRecording(() -> model.box().clip(
-                        Perturbations.projectToBall(clean, current.add(adversarialStep(clean, g, norm, alpha)), norm, eps)));
-            }
-            adversarial = next;
         }
-        return done == null ? adversarial : Checks.select(done, fooledAt, adversarial);
+        return fooled == null ? adversarial : fooled.keptOr(adversarial);
+    }
+
+    /**
+     * Per sample of a PGD run with labels: whether it is fooled yet, and the first iterate at which it was (a
+     * sample the model misclassifies unperturbed is never counted as fooled). Fooled samples keep being
+     * stepped, since the samples are independent; their first misclassified iterate is kept here instead.
+     */
+    private static final class FirstFooled {
+        private final boolean[] done;
+        private final boolean[] cleanWrong;
+        private final long[] truth;
+        private NDArray kept;
+
+        FirstFooled(Classifier model, NDArray clean, NDArray start, NDArray labels) {
+            cleanWrong = Checks.misclassified(model, clean, labels);
+            boolean[] startWrong = Checks.misclassified(model, start, labels);
+            done = new boolean[cleanWrong.length];
+            for (int i = 0; i < done.length; i++) {
+                done[i] = !cleanWrong[i] && startWrong[i];
+            }
+            truth = labels.toType(DataType.INT64, false).toLongArray();
+            kept = start;
+        }
+
+        /** Records the predictions {@code predicted} at {@code point}: the samples fooled there for the first time. */
+        void observe(NDArray predicted, NDArray point) {
+            long[] label = predicted.toType(DataType.INT64, false).toLongArray();
+            boolean[] newly = new boolean[done.length];
+            boolean any = false;
+            for (int i = 0; i < done.length; i++) {
+                newly[i] = !done[i] && !cleanWrong[i] && label[i] != truth[i];
+                done[i] |= newly[i];
+                any |= newly[i];
+            }
+            if (any) {
+                kept = Checks.select(newly, point, kept);
+            }
+        }
+
+        /** Each fooled sample's first misclassified iterate, the others' rows of {@code last}. */
+        NDArray keptOr(NDArray last) {
+            return Checks.select(done, kept, last);
+        }
     }
 
     /** The points within ℓ∞ distance {@code eps} of {@code clean} and inside {@code box}: their lower and upper bounds. */
