@@ -35,19 +35,8 @@ final class PgdLinfStep {
      * from the leaf {@code x}.
      */
     static NDArray apply(NDArray value, NDArray x, double alpha, NDArray lower, NDArray upper) {
-        IValue[] args = {IValue.from((PtNDArray) value.reshape()), IValue.from((PtNDArray) x), IValue.from(alpha),
-            IValue.from((PtNDArray) lower), IValue.from((PtNDArray) upper)};
-        IValue result = null;
-        try {
-            result = TorchScript.compiledOnce("PgdLinfStep", SOURCE).run("forward", args);
-            return result.toTensor((PtNDManager) x.getManager());
-        } finally {
-            for (IValue a : args) {
-                a.close();
-            }
-            if (result != null) {
-                result.close();
-            }
-        }
+        return TorchScript.compiledOnce("PgdLinfStep", SOURCE).runForTensor("forward", (PtNDManager) x.getManager(),
+                IValue.from((PtNDArray) value.reshape()), IValue.from((PtNDArray) x), IValue.from(alpha),
+                IValue.from((PtNDArray) lower), IValue.from((PtNDArray) upper));
     }
 }

@@ -119,20 +119,8 @@ public final class Autograd {
      * no graph kept on the result.
      */
     public static NDArray jacobian(NDArray output, NDArray input) {
-        PtNDManager manager = (PtNDManager) input.getManager();
-        IValue out = IValue.from((PtNDArray) output);
-        IValue in = IValue.from((PtNDArray) input);
-        IValue result = null;
-        try {
-            result = GradHelperModule.instance().run("jacobian", out, in);
-            return result.toTensor(manager);
-        } finally {
-            out.close();
-            in.close();
-            if (result != null) {
-                result.close();
-            }
-        }
+        return GradHelperModule.instance().runForTensor("jacobian", (PtNDManager) input.getManager(),
+                IValue.from((PtNDArray) output), IValue.from((PtNDArray) input));
     }
 
     /** Gradient of the scalar {@code output} with respect to one input; see {@link #gradients}. */

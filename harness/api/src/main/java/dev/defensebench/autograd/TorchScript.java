@@ -1,5 +1,6 @@
 package dev.defensebench.autograd;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
@@ -83,6 +84,25 @@ public final class TorchScript {
             throw new IllegalStateException("TorchScript method " + method + " failed", cause);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("this DJL PyTorch engine has no moduleRunMethod(long, String, long[], boolean, boolean)", e);
+        }
+    }
+
+    /**
+     * Runs {@code method} on {@code inputs} (see {@link #run}) and returns its single tensor, owned by {@code
+     * manager}; the inputs and the result's native value are closed, whatever happens.
+     */
+    public NDArray runForTensor(String method, PtNDManager manager, IValue... inputs) {
+        IValue result = null;
+        try {
+            result = run(method, inputs);
+            return result.toTensor(manager);
+        } finally {
+            for (IValue input : inputs) {
+                input.close();
+            }
+            if (result != null) {
+                result.close();
+            }
         }
     }
 

@@ -41,16 +41,7 @@ public final class ChannelsLast extends LambdaBlock {
                 || !Device.Type.CPU.equals(x.getDevice().getDeviceType()) || Autograd.isSecondOrder()) {
             return x;
         }
-        IValue in = IValue.from(pt);
-        IValue result = null;
-        try {
-            result = TorchScript.compiledOnce("ChannelsLast", SOURCE).run("forward", in);
-            return result.toTensor((PtNDManager) x.getManager());
-        } finally {
-            in.close();
-            if (result != null) {
-                result.close();
-            }
-        }
+        return TorchScript.compiledOnce("ChannelsLast", SOURCE).runForTensor("forward", (PtNDManager) x.getManager(),
+                IValue.from(pt));
     }
 }

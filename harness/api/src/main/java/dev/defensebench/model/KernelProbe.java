@@ -20,8 +20,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The launcher's kernel probe. {@code java ... KernelProbe} prints two lines on standard output (and why,
  * on standard error): the oneDNN ISA to use ({@link KernelChoice}) and the library to preload for MKL's
- * dispatch, or an empty line ({@link MklDispatch}); with {@code --isa} (the build's test JVMs) only the first. oneDNN reads {@code DNNL_MAX_CPU_ISA} once, when
- * libtorch loads, and a preload only works from the start, so each candidate is measured in a child JVM
+ * dispatch, or an empty line ({@link MklDispatch}); with {@code --isa} (the build's test JVMs) only the
+ * first. oneDNN reads {@code DNNL_MAX_CPU_ISA} once, when libtorch loads, and a preload only works from the
+ * start, so each candidate is measured in a child JVM
  * ({@code --check}: the float32 convolution's relative error under the ISA in its environment; {@code
  * --measure}: the float32 product's relative error and time). Cached verdicts cost no child.
  */

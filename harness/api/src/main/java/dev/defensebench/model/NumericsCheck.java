@@ -11,8 +11,7 @@ import ai.djl.nn.core.Linear;
 
 /**
  * A start-up check that the engine's float32 convolution and matrix product compute what the float64 ones
- * do. On some
- * virtual machines (seen on an AMD EPYC guest with AVX-512) libtorch's oneDNN AVX kernels return
+ * do. On some virtual machines (seen on an AMD EPYC guest with AVX-512) libtorch's oneDNN AVX kernels return
  * convolutions that are off by ~15%, silently: every conv-net number trained or attacked there would
  * be wrong. Restricting oneDNN to SSE4.1 ({@code DNNL_MAX_CPU_ISA=SSE41}) makes them exact there. The
  * launcher picks the fastest ISA for which this check passes ({@link KernelChoice}); every run and test
@@ -61,11 +60,6 @@ public final class NumericsCheck {
                     b.toType(DataType.FLOAT32, false)).singletonOrThrow().toType(DataType.FLOAT64, false);
             return relative(single, exact);
         }
-    }
-
-    /** The larger of {@link #convolutionRelativeError} and {@link #linearRelativeError}. */
-    public static double relativeError(Device device) {
-        return Math.max(convolutionRelativeError(device), linearRelativeError(device));
     }
 
     /**
