@@ -69,6 +69,17 @@ public final class AutoAttack extends FixedEpsilonAttack {
         return Set.of(Norm.LINF, Norm.L2);
     }
 
+    /**
+     * Reliable (the board ranks by it) when it runs the standard version at the original's budgets or
+     * above: 100 steps, 1 restart, 9 targets, 5,000 Square queries. Fewer targets than the model has
+     * other classes are fine (the original caps them the same way).
+     */
+    @Override
+    public boolean isReliable(Hyperparameters params) {
+        return params.getString("version").equals("standard") && params.getInt("steps") >= 100
+                && params.getInt("restarts") >= 1 && params.getInt("targets") >= 9 && params.getInt("queries") >= 5000;
+    }
+
     /** The stages {@code params} asks for; an error names the bad version or stage and what is allowed. */
     public static List<String> stages(Hyperparameters params) {
         String version = params.getString("version");

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.jni.IValue;
+import dev.defensebench.autograd.PassCounter;
 import dev.defensebench.autograd.TorchScript;
 
 /**
@@ -35,6 +36,7 @@ final class PgdLinfStep {
      * from the leaf {@code x}.
      */
     static NDArray apply(NDArray value, NDArray x, double alpha, NDArray lower, NDArray upper) {
+        PassCounter.backward(x.getShape().get(0));
         return TorchScript.compiledOnce("PgdLinfStep", SOURCE).runForTensor("forward", (PtNDManager) x.getManager(),
                 IValue.from((PtNDArray) value.reshape()), IValue.from((PtNDArray) x), IValue.from(alpha),
                 IValue.from((PtNDArray) lower), IValue.from((PtNDArray) upper));

@@ -10,22 +10,22 @@ import java.util.TreeSet;
 /**
  * How close one attack came to the best the suite did, as AttackBench (Cinà et al., AAAI 2025) defines
  * it: per model and norm, the reference curve is the per-point best over every attack of the suite (the
- * {@value Leaderboard#WORST_CASE_ATTACK} rows: min-norm attacks by their distances, fixed-ε attacks as
- * step functions at their ε); an attack's optimality is {@code 1 − (A − A_best) / (clean · ε_max −
- * A_best)}, A the area under its robust-accuracy-vs-ε curve over the grid. The grid is the worst case's
- * ε of that norm (the union of the attacks' grids) with ε = 0 added, where every curve starts at the
- * clean accuracy; areas are trapezoids over it. An attack's value at a grid ε it was not run at is its
- * value at its largest ε below (a step function; for a min-norm attack whose grid misses some of the
- * norm's ε this can only lower its optimality). 1 means the attack alone matched the per-point best
- * everywhere, 0 that it broke nothing beyond the clean errors. Transfer rows are left out (the worst
+ * {@value Leaderboard#WORST_CASE_ATTACK} rows); an attack's optimality is {@code 1 − (A − A_best) /
+ * (clean · ε_max − A_best)}, A the area under its robust-accuracy-vs-ε curve. Both areas are trapezoids
+ * over the same grid: the ε at which the attack itself has a value (a min-norm attack's thresholds, a
+ * fixed-ε attack's runs) with ε = 0 added, where every curve starts at the clean accuracy, and the
+ * reference read at those same ε (the worst case has a row at every ε of the norm's union grid). An
+ * attack is never scored by a step function over ε it did not run at, so two attacks that agree at every
+ * shared ε score alike whatever their grids. 1 means the attack alone matched the per-point best at
+ * every ε it ran, 0 that it broke nothing beyond the clean errors. Transfer rows are left out (the worst
  * case does not use them); without worst-case rows there is no reference and no score.
  *
  * @param model the entry
  * @param norm the norm
  * @param attack the attack id
  * @param area A, the attack's area
- * @param bestArea A_best, the per-point best's area
- * @param cleanArea clean accuracy · ε_max, the area of an attack that breaks nothing
+ * @param bestArea A_best, the per-point best's area over the attack's grid
+ * @param cleanArea clean accuracy · ε_max (the attack's largest ε), the area of an attack that breaks nothing
  * @param optimality the score; NaN when no attack broke anything beyond the clean errors
  */
 public record AttackOptimality(String model, String norm, String attack, double area, double bestArea,
@@ -57,57 +57,52 @@ public record AttackOptimality(String model, String norm, String attack, double 
             if (best == null || cleanAccuracy == null || Double.isNaN(cleanAccuracy)) {
                 return;
             }
-            TreeSet<Double> grid = new TreeSet<>(List.of(0.0));
-            best.forEach(r -> grid.add(r.epsilon()));
-            double epsMax = grid.last();
-            if (epsMax <= 0) {
-                return;
-            }
-            double bestArea = area(best, grid, cleanAccuracy);
-            double cleanArea = cleanAccuracy * epsMax;
             attacks.forEach((attack, own) -> {
                 if (!attack.equals(Leaderboard.WORST_CASE_ATTACK)) {
-                    double area = area(own, grid, cleanAccuracy);
-                    scores.add(new AttackOptimality(model, norm, attack, area, bestArea, cleanArea,
-                            score(area, bestArea, cleanArea)));
+                    score(model, norm, attack, own, best, cleanAccuracy).ifPresent(scores::add);
                 }
             });
         }));
         return scores;
     }
 
-    /** The trapezoid area of the step curve through {@code rows} over {@code grid} (starting at 0). */
-    static double area(List<ResultRow> rows, TreeSet<Double> grid, double cleanAccuracy) {
-        List<ResultRow> sorted = rows.stream().sorted(Comparator.comparingDouble(ResultRow::epsilon)).toList();
-        double total = 0;
-        Double previous = null;
-        double previousValue = 0;
-        for (double eps : grid) {
-            double value = cleanAccuracy;
-            for (ResultRow r : sorted) {
-                if (r.epsilon() <= eps) {
-                    value = r.robustAccuracy();
-                }
-            }
-            if (previous != null) {
-                total += (eps - previous) * (value + previousValue) / 2;
-            }
-            previous = eps;
-            previousValue = value;
+    /** One attack's score over its own grid; empty when it has no ε above 0 that the reference also has. */
+    private static java.util.Optional<AttackOptimality> score(String model, String norm, String attack, List<ResultRow> own,
+            List<ResultRow> best, double cleanAccuracy) {
+        Map<Double, Double> reference = values(best);
+        Map<Double, Double> values = values(own);
+        values.keySet().retainAll(reference.keySet());
+        if (values.keySet().stream().noneMatch(e -> e > 0)) {
+            return java.util.Optional.empty();
         }
-        return total;
+        reference.keySet().retainAll(values.keySet());
+        double epsMax = values.keySet().stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+        double area = area(values, cleanAccuracy);
+        double bestArea = area(reference, cleanAccuracy);
+        double cleanArea = cleanAccuracy * epsMax;
+        return java.util.Optional.of(new AttackOptimality(model, norm, attack, area, bestArea, cleanArea,
+                score(area, bestArea, cleanArea)));
     }
 
-    /** The weakest attack (lowest optimality) of each model and norm, in row order. */
-    public static List<AttackOptimality> weakest(List<AttackOptimality> scores) {
-        Map<String, AttackOptimality> weakest = new LinkedHashMap<>();
-        for (AttackOptimality s : scores) {
-            String key = s.model() + "\u0000" + s.norm();
-            AttackOptimality current = weakest.get(key);
-            if (!Double.isNaN(s.optimality()) && (current == null || s.optimality() < current.optimality())) {
-                weakest.put(key, s);
+    /** Robust accuracy by ε. */
+    private static Map<Double, Double> values(List<ResultRow> rows) {
+        Map<Double, Double> byEpsilon = new java.util.TreeMap<>();
+        rows.forEach(r -> byEpsilon.put(r.epsilon(), r.robustAccuracy()));
+        return byEpsilon;
+    }
+
+    /** The trapezoid area of the curve through {@code values} (ε to accuracy), starting at (0, clean). */
+    static double area(Map<Double, Double> values, double cleanAccuracy) {
+        Map<Double, Double> curve = new java.util.TreeMap<>(values);
+        curve.putIfAbsent(0.0, cleanAccuracy);
+        double total = 0;
+        Map.Entry<Double, Double> previous = null;
+        for (Map.Entry<Double, Double> point : curve.entrySet()) {
+            if (previous != null) {
+                total += (point.getKey() - previous.getKey()) * (point.getValue() + previous.getValue()) / 2;
             }
+            previous = point;
         }
-        return List.copyOf(weakest.values());
+        return total;
     }
 }

@@ -16,19 +16,20 @@ import java.util.Map;
  * @param attacks      robust accuracy per score column, in the table's column order
  * @param worstCases   worst-case robust accuracy per worst-case column
  * @param trainTime    training time
+ * @param budget       training budget: images seen with the ancestors', passes per image
  * @param provenance   label-to-value lines shown under the model id
  * @param rankScore    the primary ranking score (worst case, or clean accuracy); NaN sorts last
  * @param cleanScore   clean accuracy, the tie-breaker; NaN sorts last
  * @param extras       sanity badges, timing cells, trend and page link
  */
 record BoardEntry(int rank, String model, String defense, String architecture, BoardCell clean, BoardCell rho2,
-        List<BoardCell> attacks, List<BoardCell> worstCases, BoardCell trainTime, Map<String, String> provenance,
+        List<BoardCell> attacks, List<BoardCell> worstCases, BoardCell trainTime, BoardCell budget, Map<String, String> provenance,
         double rankScore, double cleanScore, EntryExtras extras) {
 
     /** This entry at {@code newRank}. */
     BoardEntry withRank(int newRank) {
         return new BoardEntry(newRank, model, defense, architecture, clean, rho2, attacks, worstCases, trainTime,
-                provenance, rankScore, cleanScore, extras);
+                budget, provenance, rankScore, cleanScore, extras);
     }
 
     /** The entry as the template sees it. */
@@ -43,6 +44,7 @@ record BoardEntry(int rank, String model, String defense, String architecture, B
         map.put("attacks", attacks.stream().map(BoardCell::asMap).toList());
         map.put("worstCases", worstCases.stream().map(BoardCell::asMap).toList());
         map.put("trainTime", trainTime.asMap());
+        map.put("budget", budget.asMap());
         map.putAll(extras.asMap());
         map.put("provenance", provenance.entrySet().stream()
                 .map(e -> Map.of("label", e.getKey(), "value", e.getValue())).toList());

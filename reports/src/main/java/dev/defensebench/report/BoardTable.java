@@ -14,9 +14,12 @@ import java.util.Map;
  * @param rankedBy     which score ranks the rows, in words
  * @param worstCaseNote how the worst-case column was computed (per point, or the fallback), in words
  * @param entries      the entries, best first
+ * @param indicative   why the ranking is only indicative ({@link RankingNotes#indicative}); empty when it rests
+ *                     on reliable evaluations
+ * @param budgetWarning a warning when the entries' training budgets do not compare; empty when they do
  */
 record BoardTable(String dataset, String summary, List<BoardColumn> attackColumns, List<BoardColumn> worstColumns,
-        String rankedBy, String worstCaseNote, List<BoardEntry> entries) {
+        String rankedBy, String worstCaseNote, List<BoardEntry> entries, List<String> indicative, String budgetWarning) {
 
     /** The table as the template sees it. */
     Map<String, Object> asMap() {
@@ -28,6 +31,8 @@ record BoardTable(String dataset, String summary, List<BoardColumn> attackColumn
         map.put("rankedBy", rankedBy);
         map.put("worstCaseNote", worstCaseNote);
         map.put("entries", entries.stream().map(BoardEntry::asMap).toList());
+        map.put("indicative", indicative);
+        map.put("budgetWarning", budgetWarning);
         return map;
     }
 }

@@ -45,6 +45,22 @@ final class Formats {
         return text.substring(0, e) + "e" + Integer.parseInt(text.substring(e + 1));
     }
 
+    /** ρ2 and other small positive measures with three decimals, "0.201"; {@link #ABSENT} for NaN. */
+    static String fixed3(double value) {
+        return Double.isNaN(value) ? ABSENT : String.format(Locale.ROOT, "%.3f", value);
+    }
+
+    /** A count for people: "950", "12k", "120k", "1.8M" (three significant digits at most). */
+    static String count(long value) {
+        if (Math.abs(value) < 1000) {
+            return Long.toString(value);
+        }
+        boolean millions = Math.abs(value) >= 999_500;
+        double scaled = value / (millions ? 1e6 : 1e3);
+        String digits = new BigDecimal(scaled).round(new MathContext(3)).stripTrailingZeros().toPlainString();
+        return digits + (millions ? "M" : "k");
+    }
+
     /** ε with at most four significant digits and no trailing zeros, "0.3", "2", "0.03137". */
     static String epsilon(double epsilon) {
         if (Double.isNaN(epsilon) || Double.isInfinite(epsilon)) {

@@ -1,5 +1,6 @@
 package dev.defensebench.report;
 
+import dev.defensebench.model.ModelCard;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -210,7 +211,8 @@ final class Leaderboard {
                 : "No per-point worst-case rows in these results: the worst-case column falls back to the lowest robust"
                         + " accuracy over the attacks at that ε, an upper bound on the per-point worst case.";
         return new BoardTable(dataset, summary(byModel.size(), all, summaries.values()), attackColumns, worstColumns,
-                rankedBy, worstCaseNote, ranked);
+                rankedBy, worstCaseNote, ranked, RankingNotes.indicative(byModel, worstEpsilons, perPoint),
+                RankingNotes.budgetWarning(summaries.values()));
     }
 
     private static BoardEntry entry(String model, List<ResultRow> rows, ModelSummary summary, List<AttackKey> keys,
@@ -240,7 +242,7 @@ final class Leaderboard {
         BoardCell rho2 = rows.stream()
                 .filter(ResultRow::givesRho2)
                 .findFirst()
-                .map(r -> new BoardCell(Formats.scientific(r.rho2()), "",
+                .map(r -> new BoardCell(Formats.fixed3(r.rho2()), "",
                         "mean ‖Δx‖₂/‖x‖₂ of " + r.attackLabel() + " over " + r.samples() + " points (preprocessing: "
                                 + r.preprocessing() + ")", Formats.sortValue(r.rho2())))
                 .orElse(BoardCell.absent("no result of an attack that declares ρ2"));
@@ -260,8 +262,9 @@ final class Leaderboard {
                 worstCases.add(BoardCell.absent("no attack at this ε"));
             } else if (perPoint) {
                 BoardCell cell = attackCell(weakest);
-                worstCases.add(new BoardCell(cell.text(), "", "per-point worst case over all attacks · " + cell.title(),
-                        cell.sortValue()));
+                worstCases.add(new BoardCell(cell.text(), cell.detail(), "per-point worst case over all attacks"
+                        + (weakest.isReliable() ? ", a reliable evaluation among them" : ", no reliable evaluation among them")
+                        + " · " + cell.title(), cell.sortValue()));
             } else {
                 worstCases.add(new BoardCell(Formats.percent(weakest.robustAccuracy()), "",
                         "lowest of " + candidates.size() + " attack(s) ("
@@ -278,9 +281,8 @@ final class Leaderboard {
         double trainSeconds = summary != null && !Double.isNaN(summary.trainSeconds()) ? summary.trainSeconds()
                 : rows.stream().mapToDouble(ResultRow::trainSeconds).filter(t -> !Double.isNaN(t)).findFirst()
                         .orElse(Double.NaN);
-        BoardCell trainTime = Double.isNaN(trainSeconds) ? BoardCell.absent("training time unknown")
-                : new BoardCell(Formats.duration(trainSeconds), "", trainSeconds + " s",
-                        Formats.sortValue(trainSeconds));
+        ModelCard.Budget budget = summary == null ? null : summary.budget();
+        BoardCell trainTime = RankingNotes.trainingCell(trainSeconds, budget);
 
         // an entry scored through logits only (an imported ONNX model) must not pass for a white-box result
         String defense = summary != null ? summary.defense() : first.defense();
@@ -291,7 +293,8 @@ final class Leaderboard {
         }
         return new BoardEntry(0, model, defense,
                 summary != null ? summary.architecture() : first.architecture(),
-                clean, rho2, attacks, worstCases, trainTime, provenance(summary, rows), rankScore, cleanAccuracy, extras);
+                clean, rho2, attacks, worstCases, trainTime, RankingNotes.cell(budget),
+                provenance(summary, rows), rankScore, cleanAccuracy, extras);
     }
 
     private static BoardCell attackCell(ResultRow row) {
@@ -305,7 +308,7 @@ final class Leaderboard {
             low = ci.low();
             high = ci.high();
         }
-        return new BoardCell(Formats.percent(row.robustAccuracy()), "",
+        return new BoardCell(Formats.percent(row.robustAccuracy()), Formats.percentRange(low, high),
                 "95% CI " + Formats.percentRange(low, high) + " · n = " + row.samples() + " · attack time "
                         + Formats.duration(row.attackSeconds()),
                 Formats.sortValue(row.robustAccuracy()));

@@ -24,6 +24,7 @@ public final class ModelSummaries {
         }
         return new ModelSummary(card.cellId(), card.defense(), card.architecture(), card.data().dataset(),
                 card.data().preprocessing(), card.seed(), card.epochSeconds() == null ? Double.NaN : card.trainSeconds(),
-                card.createdAt() == null ? "" : card.createdAt(), details);
+                card.createdAt() == null ? "" : card.createdAt(), details,
+                card.budget());
     }
 }

@@ -1,5 +1,6 @@
 package dev.defensebench.report;
 
+import dev.defensebench.model.ModelCard;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,9 +19,11 @@ import java.util.Objects;
  * @param trainSeconds  wall-clock training time (NaN when unknown)
  * @param createdAt     when the model was trained, as text (e.g. ISO-8601); may be empty
  * @param details       provenance lines to show, label to value, in display order; may be empty
+ * @param budget        what its training spent, alone and with its ancestors; null when unknown (an import)
  */
 public record ModelSummary(String model, String defense, String architecture, String dataset,
-        String preprocessing, long seed, double trainSeconds, String createdAt, Map<String, String> details) {
+        String preprocessing, long seed, double trainSeconds, String createdAt, Map<String, String> details,
+        ModelCard.Budget budget) {
 
     /** Rejects nulls; copies {@code details} (keeping its order). */
     public ModelSummary {

@@ -147,6 +147,14 @@ public record ResultRow(
     }
 
     /**
+     * Whether the row is a reliable evaluation ({@link AttackTraits#RELIABLE_FLAG}): a run the attack
+     * declared reliable, or a worst-case row that such a run contributed to at exactly this ε.
+     */
+    public boolean isReliable() {
+        return AttackTraits.hasFlag(attackTraits, AttackTraits.RELIABLE_FLAG);
+    }
+
+    /**
      * Whether the row's attack declared itself min-norm; for a row without declared traits (a file written
      * before the column existed), whether it carries a ρ2.
      */

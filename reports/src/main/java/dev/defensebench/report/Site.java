@@ -18,7 +18,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -155,10 +154,6 @@ public final class Site {
         AttackLabels labels = AttackLabels.of(current.rows());
         page.put("rho2Attack", labels.rho2Attack());
         page.put("tables", tables.stream().map(BoardTable::asMap).toList());
-        page.put("weakestAttacks", AttackOptimality.weakest(AttackOptimality.of(current.rows())).stream()
-                .map(w -> Map.of("model", w.model(), "page", ENTRIES + "/" + pages.get(w.model()), "norm", w.norm(),
-                        "attack", labels.of(w.attack()), "optimality", String.format(Locale.ROOT, "%.3f", w.optimality())))
-                .toList());
         page.put("timedAttacks", timedAttacks.stream().map(labels::of).toList());
         page.put("hasSanity", current.sanity() != null);
         page.put("failures", current.failures().stream().map(f -> Map.of("model", f.model(), "defense", f.defense(),

@@ -22,6 +22,9 @@ final class Summaries {
             Map<String, Object> board = new LinkedHashMap<>();
             board.put("dataset", t.dataset());
             board.put("ranked_by", t.rankedBy());
+            board.put("ranking", t.indicative().isEmpty() ? "reliable" : "indicative");
+            board.put("indicative_reasons", t.indicative());
+            board.put("budget_warning", t.budgetWarning().isEmpty() ? null : t.budgetWarning());
             board.put("worst_case_columns", t.worstColumns().stream().map(BoardColumn::label).toList());
             board.put("entries", t.entries().stream().map(e -> {
                 Map<String, Object> entry = new LinkedHashMap<>();
@@ -40,7 +43,6 @@ final class Summaries {
         }).toList());
         List<AttackOptimality> optimality = AttackOptimality.of(current.rows());
         summary.put("attack_optimality", optimality.stream().map(Summaries::optimality).toList());
-        summary.put("weakest_attacks", AttackOptimality.weakest(optimality).stream().map(Summaries::optimality).toList());
         summary.put("timing", current.timing() == null ? List.of() : current.timing().measurements());
         summary.put("changes_since_last_run", changes);
         summary.put("regressions", changes.stream().filter(Change::isRegression).count());

@@ -49,7 +49,7 @@ class LeaderboardSiteTest {
                 .contains("<title>nightly &quot;MNIST&quot; — robustness leaderboard</title>")
                 .contains(">mnist</h2>")
                 .contains(">FGSM ε=0.1</th>", ">DeepFool ε=1</th>", ">Worst case ℓ∞<br>ε=0.1</th>")
-                .contains(">1.23e-1<", ">2.00e-1<")
+                .contains(">0.123<", ">0.200<")
                 .contains("4 min 05 s")
                 .contains("98.50% <small>97.5–99.1%</small>")
                 .contains("data-sort-value=\"0.7\"")

@@ -69,7 +69,7 @@ class LeaderboardTest {
         assertThat(table.worstColumns()).isEmpty();
         assertThat(table.rankedBy()).isEqualTo("clean accuracy");
         assertThat(table.entries()).extracting(BoardEntry::model).containsExactly("high", "low");
-        assertThat(table.entries().get(0).rho2().text()).isEqualTo("1.23e-1");
+        assertThat(table.entries().get(0).rho2().text()).isEqualTo("0.123");
         assertThat(table.attackColumns()).extracting(BoardColumn::label).containsExactly("DeepFool ε=1");
     }
 

@@ -2,6 +2,7 @@ package dev.defensebench.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.defensebench.model.ModelCard;
+import dev.defensebench.spi.TrainingBudget;
 import dev.defensebench.report.OutputLayout;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -85,7 +86,8 @@ final class SiteFixture {
                     new ModelCard.DataIdentity("mnist", "abc", 60000, "unit", "pixels / 255"),
                     Map.of("version", "0.1.0-SNAPSHOT", "git_commit", "0123456789abcdef0123456789abcdef01234567"),
                     Map.of("djl", "0.36.0"), "cpu()", List.of(12.5, 11.75), Map.of("loss", 0.05),
-                    Map.of("rho2_train", 0.2), "2026-11-25T10:00:00Z", "0".repeat(64));
+                    Map.of("rho2_train", 0.2), "2026-11-25T10:00:00Z", "0".repeat(64),
+                    budget(e.defense()));
             Path modelDir = dir.resolve("models").resolve("cell" + index);
             Files.createDirectories(modelDir);
             json.writeValue(modelDir.resolve("card.json").toFile(), card);
@@ -106,6 +108,15 @@ final class SiteFixture {
         GalleryFile.write(dir.resolve(OutputLayout.GALLERY), gallery);
         Files.setLastModifiedTime(dir.resolve(OutputLayout.RESULTS), FileTime.from(when));
         return dir;
+    }
+
+    /** Deep Defense fine-tunes on 120,000 images after its parent's 60,000; the others train 10,000 on their own. */
+    private static ModelCard.Budget budget(String defense) {
+        TrainingBudget own = defense.equals("deep-defense") ? new TrainingBudget(120_000, 1_800_000, 1_500_000, 24.25)
+                : new TrainingBudget(10_000, 10_000, 10_000, 2.0);
+        TrainingBudget parent = defense.equals("deep-defense") ? new TrainingBudget(60_000, 60_000, 60_000, 5.0)
+                : TrainingBudget.NONE;
+        return new ModelCard.Budget(own, own.plus(parent));
     }
 
     private static GalleryExample example(String model, int seed) {

@@ -1,5 +1,7 @@
 package dev.defensebench.report;
 
+import dev.defensebench.model.ModelCard;
+import dev.defensebench.spi.TrainingBudget;
 import java.util.Map;
 
 /** Builders of result rows and model summaries for the tests. */
@@ -51,9 +53,26 @@ final class TestRows {
         };
     }
 
+    /** {@code row} with the traits replaced by {@code traits} (e.g. "reliable" on a worst-case row). */
+    static ResultRow withTraits(ResultRow row, String traits) {
+        return new ResultRow(row.experiment(), row.model(), row.defense(), row.architecture(), row.dataset(),
+                row.preprocessing(), row.seed(), row.cellHash(), row.attack(), row.norm(), row.epsilon(), row.samples(),
+                row.cleanAccuracy(), row.robustAccuracy(), row.robustCiLow(), row.robustCiHigh(), row.rho2(),
+                row.trainSeconds(), row.attackSeconds(), row.attackParams(), row.access(), row.attackImagesPerSecond(),
+                row.attackLabel(), traits);
+    }
+
+    /** A summary of {@code model} on MNIST with a training budget, fine-tuned from {@code parent} (null: none). */
+    static ModelSummary summary(String model, String parent, long ownImages, long ancestorImages) {
+        Map<String, String> details = parent == null ? Map.of() : Map.of("init_from", parent);
+        TrainingBudget own = new TrainingBudget(ownImages, 3 * ownImages, 2 * ownImages, 1.0);
+        return new ModelSummary(model, "vanilla", "lenet", "mnist", "unit", 7L, 1.0, "", details,
+                new ModelCard.Budget(own, own.plus(new TrainingBudget(ancestorImages, ancestorImages, ancestorImages, 1.0))));
+    }
+
     /** A summary of {@code model} on MNIST. */
     static ModelSummary summary(String model, String defense, double trainSeconds) {
         return new ModelSummary(model, defense, "lenet", "mnist", "unit", 7L, trainSeconds, "2026-11-25T10:00:00Z",
-                Map.of("lr", "5e-4"));
+                Map.of("lr", "5e-4"), null);
     }
 }

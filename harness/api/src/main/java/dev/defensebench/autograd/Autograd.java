@@ -119,12 +119,14 @@ public final class Autograd {
      * no graph kept on the result.
      */
     public static NDArray jacobian(NDArray output, NDArray input) {
+        PassCounter.backward(output.getShape().size());
         return GradHelperModule.instance().runForTensor("jacobian", (PtNDManager) input.getManager(),
                 IValue.from((PtNDArray) output), IValue.from((PtNDArray) input));
     }
 
     /** Gradient of the scalar {@code output} with respect to one input; see {@link #gradients}. */
     public static NDArray gradient(NDArray output, NDArray input, boolean createGraph) {
+        PassCounter.backward(input.getShape().get(0));
         return gradients(output, List.of(input), createGraph).get(0);
     }
 }

@@ -1,5 +1,7 @@
 package dev.defensebench.model;
 
+import dev.defensebench.autograd.PassCounter;
+
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -69,6 +71,7 @@ public final class BlockClassifier implements Classifier {
     @Override
     public NDArray logits(NDArray inputs) {
         ParameterStore store = mode == ForwardMode.BATCH_STATISTICS ? stores.scratch() : stores.plain;
+        PassCounter.forward(inputs.getShape().get(0));
         return block.forward(store, new NDList(inputs), mode != ForwardMode.INFERENCE).singletonOrThrow();
     }
 

@@ -1,5 +1,6 @@
 package dev.defensebench.model;
 
+import dev.defensebench.spi.TrainingBudget;
 import java.util.List;
 import java.util.Map;
 
@@ -25,6 +26,8 @@ import java.util.Map;
  * @param createdAt ISO-8601 time the training finished
  * @param paramsSha256 SHA-256 (hex) of the {@code model.params} file written with this card; a file that
  *     does not match it is not used
+ * @param budget what training this model spent, on its own and including its ancestors; null on a card
+ *     of a model trained elsewhere (an import)
  */
 public record ModelCard(
         String cellId,
@@ -43,7 +46,16 @@ public record ModelCard(
         Map<String, Double> metrics,
         Map<String, Object> notes,
         String createdAt,
-        String paramsSha256) {
+        String paramsSha256,
+        Budget budget) {
+
+    /**
+     * The training budget of a model.
+     *
+     * @param own this model's training alone
+     * @param withAncestors its training and that of every cell it was fine-tuned from, along the chain
+     */
+    public record Budget(TrainingBudget own, TrainingBudget withAncestors) {}
 
     /** Total training wall time in seconds. */
     public double trainSeconds() {

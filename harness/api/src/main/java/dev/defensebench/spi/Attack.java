@@ -39,4 +39,15 @@ public interface Attack {
      */
     AttackResult run(Classifier model, NDArray inputs, NDArray labels, ThreatModel threat,
             Hyperparameters params, long seed);
+
+    /**
+     * Whether a run with {@code params} on a model that gives input gradients is an evaluation the board
+     * may rank by, as RobustBench ranks only by AutoAttack's standard version at its original budgets: a
+     * diverse ensemble strong enough that a defense which resists it is not merely resisting one attack.
+     * Every other run still counts in the per-point worst case, but a ranking without a reliable
+     * evaluation at the headline ε is marked indicative. The default is false.
+     */
+    default boolean isReliable(Hyperparameters params) {
+        return false;
+    }
 }

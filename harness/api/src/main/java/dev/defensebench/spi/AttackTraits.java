@@ -37,6 +37,11 @@ public record AttackTraits(String displayName, Access access, String stepParamet
     public static final String RHO2_FLAG = "rho2";
     /** The token of {@link #flags()} for {@link #minNorm}. */
     public static final String MIN_NORM_FLAG = "min-norm";
+    /**
+     * The token results.csv adds to a row's traits when the run was a reliable evaluation ({@link
+     * Attack#isReliable}), and to a worst-case row when a reliable evaluation ran at exactly its ε.
+     */
+    public static final String RELIABLE_FLAG = "reliable";
     /** The token of {@link #flags()} for an iterative attack. */
     public static final String ITERATIVE_FLAG = "iterative";
 

@@ -14,9 +14,11 @@ import java.util.Map;
  * @param epochSeconds wall time of every epoch
  * @param metrics last-epoch means of the terms the defense reported (loss, accuracy, ...)
  * @param notes defense-specific figures worth recording (e.g. the regularizer's share of wall time)
+ * @param budget what this training spent (its ancestors' training not included)
  */
 public record TrainedModel(
-        Block block, NDManager manager, List<Double> epochSeconds, Map<String, Double> metrics, Map<String, Object> notes)
+        Block block, NDManager manager, List<Double> epochSeconds, Map<String, Double> metrics, Map<String, Object> notes,
+        TrainingBudget budget)
         implements AutoCloseable {
 
     @Override

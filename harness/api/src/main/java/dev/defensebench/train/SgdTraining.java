@@ -11,11 +11,13 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import dev.defensebench.autograd.Autograd;
+import dev.defensebench.autograd.PassCounter;
 import dev.defensebench.model.BlockClassifier;
 import dev.defensebench.model.ForwardMode;
 import dev.defensebench.model.ModelFiles;
 import dev.defensebench.spi.Examples;
 import dev.defensebench.spi.TrainedModel;
+import dev.defensebench.spi.TrainingBudget;
 import dev.defensebench.spi.TrainingRequest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -114,6 +116,8 @@ public final class SgdTraining {
         int stepsPerEpoch = (n + s.batchSize() - 1) / s.batchSize();
         List<Double> epochSeconds = new ArrayList<>();
         Map<String, Double> lastMeans = new LinkedHashMap<>();
+        PassCounter.Snapshot passesBefore = PassCounter.snapshot();
+        long imagesSeen = 0;
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
@@ -162,6 +166,7 @@ public final class SgdTraining {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             epochSeconds.add(seconds);
+            imagesSeen += seen;
             lastMeans.clear();
             final long seenFinal = seen;
             sums.forEach((k, v) -> lastMeans.put(k, v / seenFinal));
@@ -169,7 +174,10 @@ public final class SgdTraining {
             request.progress().finish(String.format(Locale.ROOT, "train (%s) epoch %d/%d: %s (%.1f s)",
                     label, epoch + 1, s.epochs(), status(sums, seen, correct, seconds), seconds));
         }
-        return new TrainedModel(block, manager, epochSeconds, lastMeans, new LinkedHashMap<>());
+        PassCounter.Snapshot passes = PassCounter.snapshot().since(passesBefore);
+        TrainingBudget budget = new TrainingBudget(imagesSeen, passes.forward(), passes.backward(),
+                epochSeconds.stream().mapToDouble(Double::doubleValue).sum());
+        return new TrainedModel(block, manager, epochSeconds, lastMeans, new LinkedHashMap<>(), budget);
     }
 
     private static Map<String, Float> step(
@@ -178,6 +186,7 @@ public final class SgdTraining {
         NDList grads = Autograd.recording(() -> {
             LossTerms terms = loss.compute(model, x, y);
             NDList g = optimizer.gradients(terms.total());
+            PassCounter.backward(x.getShape().get(0)); // the parameter gradient: one backward pass of the batch
             values.put("loss", scalar(terms.total()));
             terms.terms().forEach((k, v) -> values.put(k, scalar(v)));
             NDArray predicted = terms.logits().argMax(1);

@@ -99,6 +99,7 @@ public final class Evaluator {
         List<AttackOutcome> outcomes = new ArrayList<>();
         List<AttackEntry> applied = new ArrayList<>();
         List<StageRow> ensembleStages = new ArrayList<>();
+        List<AttackOutcome> reliable = new ArrayList<>();
         for (AttackEntry entry : attacks) {
             Attack attack = plugins.attack(entry.attack());
             if (!applies(attack, model)) {
@@ -109,12 +110,16 @@ public final class Evaluator {
             applied.add(entry);
             Run run = runAttack(subject, model, manager, test, entry, entry.params(), null, "");
             outcomes.add(run.outcome());
+            if (run.reliable()) {
+                reliable.add(run.outcome());
+            }
             ensembleStages.addAll(run.stages());
             rows.addAll(rows(subject, run, clean, access));
         }
         for (WorstCase.Point p : WorstCase.of(outcomes, cleanCorrect)) {
             String params = json(Map.of("attacks", p.attacks()));
-            rows.add(row(subject, WorstCase.ATTACK, "worst case", "", p.norm().label(), p.epsilon(), n, clean, p.robustAccuracy(),
+            String flags = WorstCase.reliableAt(p, reliable) ? AttackTraits.RELIABLE_FLAG : "";
+            rows.add(row(subject, WorstCase.ATTACK, "worst case", flags, p.norm().label(), p.epsilon(), n, clean, p.robustAccuracy(),
                     WilsonInterval.of(p.robustCount(), n), Double.NaN, p.seconds(), params, access, Double.NaN));
         }
         double badGradients = Double.NaN;
@@ -206,7 +211,7 @@ public final class Evaluator {
     }
 
     /** An attack run: its per-sample outcome, resolved parameters (as recorded) and mean ρ2. */
-    private record Run(AttackOutcome outcome, String paramsJson, double rho2, List<StageRow> stages) {}
+    private record Run(AttackOutcome outcome, String paramsJson, double rho2, List<StageRow> stages, boolean reliable) {}
 
     /**
      * Runs one attack entry over the test set; {@code purpose} follows the attack's name in the progress
@@ -273,7 +278,7 @@ public final class Evaluator {
             LOG.info(String.format(Locale.ROOT, "%s %s %s eps %.4g: after %s robust accuracy %.2f%%, %.1f s", subject.model(),
                     attack.name(), row.norm(), row.epsilon(), row.stage(), 100 * row.robustAccuracy(), row.seconds()));
         }
-        return new Run(outcome, json(recorded), rho2, stageRows);
+        return new Run(outcome, json(recorded), rho2, stageRows, model.isDifferentiable() && attack.isReliable(params));
     }
 
     private static List<ResultRow> rows(Subject subject, Run run, double clean, String access) {
@@ -284,7 +289,8 @@ public final class Evaluator {
         List<ResultRow> rows = new ArrayList<>();
         for (int e = 0; e < o.epsilons().size(); e++) {
             int robust = count(o.success()[e], false);
-            rows.add(row(subject, o.attack(), o.traits().displayName(), o.traits().flags(), o.norm().label(), o.epsilons().get(e), n, clean, (double) robust / n,
+            String flags = run.reliable() ? o.traits().flags() + " " + AttackTraits.RELIABLE_FLAG : o.traits().flags();
+            rows.add(row(subject, o.attack(), o.traits().displayName(), flags, o.norm().label(), o.epsilons().get(e), n, clean, (double) robust / n,
                     WilsonInterval.of(robust, n), run.rho2(), o.seconds(), run.paramsJson(), access, throughput));
         }
         return rows;

@@ -56,7 +56,8 @@ final class ImportCard {
         ModelCard.DataIdentity data = new ModelCard.DataIdentity(context.data().name(), "", 0, context.preprocessing().id(),
                 "trained elsewhere; scored on this data set's test images");
         return new ModelCard(cell.id(), cell.hash(), context.experiment().name(), ImportedCell.DEFENSE, cell.architecture(),
-                params, 0, null, data, null, null, null, null, null, notes, Instant.now().toString(), paramsSha256);
+                params, 0, null, data, null, null, null, null, null, notes, Instant.now().toString(), paramsSha256,
+                null);
     }
 
     private static void putIfPresent(Map<String, Object> notes, String key, Object value) {

@@ -46,6 +46,7 @@ import dev.defensebench.spi.Examples;
 import dev.defensebench.spi.InputBox;
 import dev.defensebench.spi.ProgressListener;
 import dev.defensebench.spi.TrainedModel;
+import dev.defensebench.spi.TrainingBudget;
 import dev.defensebench.spi.TrainingRequest;
 import dev.defensebench.train.SgdTraining;
 import dev.defensebench.train.TrainingDivergedException;
@@ -220,7 +221,8 @@ public final class Runner {
                         return failed(cell, true, "non-finite weights in parameter '" + nonFinite + "' after training");
                     }
                     byte[] parameters = ModelFiles.parameters(trained.block());
-                    card = card(experiment, cell, context.identity(), device, trained, ModelFiles.sha256(parameters));
+                    card = card(experiment, cell, context.identity(), device, trained, ModelFiles.sha256(parameters),
+                            ancestorsBudget(out, cell));
                     AtomicFiles.write(modelDir.resolve(OutputLayout.PARAMS), parameters);
                     AtomicFiles.write(modelDir.resolve(OutputLayout.CARD), Json.PRETTY.writeValueAsBytes(card));
                     block = load(architecture, sampleShape, numClasses, manager, parameters);
@@ -412,6 +414,20 @@ public final class Runner {
         return stored;
     }
 
+    /**
+     * The training budget of every cell {@code cell} descends from, read from its parent's card (which
+     * holds its own ancestors'); nothing for a cell trained from scratch or a parent trained elsewhere.
+     */
+    private static TrainingBudget ancestorsBudget(Path out, Cell cell) throws IOException {
+        if (cell.parent() == null) {
+            return TrainingBudget.NONE;
+        }
+        Path card = OutputLayout.of(out).model(cell.parent().directoryName()).resolve(OutputLayout.CARD);
+        ModelCard.Budget parent = Files.isRegularFile(card) ? Json.MAPPER.readValue(card.toFile(), ModelCard.class).budget()
+                : null;
+        return parent == null ? TrainingBudget.NONE : parent.withAncestors();
+    }
+
     /** The first line of a parser's message (Jackson's messages carry a source excerpt on later lines). */
     static String oneLine(Throwable e) {
         String message = e instanceof JacksonException j ? j.getOriginalMessage() : e.getMessage();
@@ -419,7 +435,7 @@ public final class Runner {
     }
 
     private static ModelCard card(Experiment experiment, Cell cell, ModelCard.DataIdentity identity, Device device,
-            TrainedModel trained, String paramsSha256) {
+            TrainedModel trained, String paramsSha256, TrainingBudget ancestors) {
         Map<String, String> parent = null;
         if (cell.parent() != null) {
             parent = new LinkedHashMap<>();
@@ -429,6 +445,6 @@ public final class Runner {
         return new ModelCard(cell.id(), cell.hash(), experiment.name(), cell.entry().defense(), cell.architecture(),
                 cell.params().asMap(), cell.seed(), parent, identity, Versions.code(), Versions.libraries(),
                 device.toString(), trained.epochSeconds(), trained.metrics(), trained.notes(), Instant.now().toString(),
-                paramsSha256);
+                paramsSha256, new ModelCard.Budget(trained.budget(), trained.budget().plus(ancestors)));
     }
 }

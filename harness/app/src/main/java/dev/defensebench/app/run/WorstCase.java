@@ -47,6 +47,17 @@ public final class WorstCase {
 
     private WorstCase() {}
 
+    /**
+     * Whether one of the {@code reliable} evaluations ({@link dev.defensebench.spi.Attack#isReliable})
+     * contributed to {@code point} at exactly its ε: a min-norm one always does (its distances are
+     * thresholded there), a fixed-ε one only when ε is on its grid (a run at a smaller ε is folded in,
+     * but says nothing reliable about the larger ball).
+     */
+    public static boolean reliableAt(Point point, List<AttackOutcome> reliable) {
+        return reliable.stream().anyMatch(o -> o.norm() == point.norm()
+                && (o.isMinNorm() || o.epsilons().stream().anyMatch(e -> Double.compare(e, point.epsilon()) == 0)));
+    }
+
     /** The worst case per norm (in order of first appearance) and ε (ascending). */
     public static List<Point> of(List<AttackOutcome> outcomes, boolean[] cleanCorrect) {
         boolean[] cleanWrong = new boolean[cleanCorrect.length];

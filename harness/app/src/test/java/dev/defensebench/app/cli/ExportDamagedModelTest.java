@@ -18,7 +18,7 @@ class ExportDamagedModelTest {
         Path model = Files.createDirectories(dir.resolve("vanilla-mlp-s0-0123456789ab"));
         ModelCard card = new ModelCard("vanilla/mlp/s0", "0".repeat(64), "tiny", "vanilla", "mlp", Map.of(), 0, null,
                 new ModelCard.DataIdentity("mnist", "abc", 100, "unit", "pixels / 255"), Map.of(), Map.of(), "cpu()",
-                List.of(1.0), Map.of(), Map.of(), "2026-12-01T00:00:00Z", recordedSha256);
+                List.of(1.0), Map.of(), Map.of(), "2026-12-01T00:00:00Z", recordedSha256, null);
         Files.write(model.resolve("card.json"), new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(card));
         Files.write(model.resolve("model.params"), params);
         return model;
