@@ -30,6 +30,18 @@ class AutoAttackTest {
                 .containsExactly("apgd-ce", "square");
     }
 
+    /** RobustBench ranks only by the standard version at the original's budgets: anything less is not reliable. */
+    @Test
+    void onlyTheStandardVersionAtTheOriginalBudgetsIsReliable() {
+        assertThat(attack.isReliable(params(Map.of()))).isTrue();
+        assertThat(attack.isReliable(params(Map.of("steps", 200, "queries", 10000)))).isTrue();
+        assertThat(attack.isReliable(params(Map.of("steps", 10)))).isFalse();
+        assertThat(attack.isReliable(params(Map.of("queries", 1000)))).isFalse();
+        assertThat(attack.isReliable(params(Map.of("targets", 3)))).isFalse();
+        assertThat(attack.isReliable(params(Map.of("version", "custom", "stages", "apgd-ce,apgd-t,fab-t,square")))).isFalse();
+        assertThat(new Pgd().isReliable(Hyperparameters.resolve("attack 'pgd'", new Pgd().parameters(), Map.of()))).isFalse();
+    }
+
     @Test
     void badVersionsAndStagesAreNamed() {
         assertThatThrownBy(() -> AutoAttack.stages(params(Map.of("version", "plus"))))

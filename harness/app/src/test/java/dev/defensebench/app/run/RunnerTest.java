@@ -231,6 +231,22 @@ class RunnerTest {
         assertThat(ddCard.get("params").has("lambda")).isTrue();
         assertThat(ddCard.get("epochSeconds")).hasSize(1);
         assertThat(ddCard.get("notes").has("regularizer_forward_seconds")).isTrue();
+        // budgets: one epoch of 200 images each; plain training passes each image once forward and once back,
+        // Deep Defense more (its unrolled DeepFool); the fine-tune's total adds its parent's
+        JsonNode vanillaBudget = vanillaCard.get("budget");
+        assertThat(vanillaBudget.get("own")).isEqualTo(vanillaBudget.get("withAncestors"));
+        assertThat(vanillaBudget.get("own").get("imagesSeen").asLong()).isEqualTo(TRAIN);
+        assertThat(vanillaBudget.get("own").get("forwardPasses").asLong()).isEqualTo(TRAIN);
+        assertThat(vanillaBudget.get("own").get("backwardPasses").asLong()).isEqualTo(TRAIN);
+        JsonNode ddBudget = ddCard.get("budget");
+        assertThat(ddBudget.get("own").get("imagesSeen").asLong()).isEqualTo(TRAIN);
+        assertThat(ddBudget.get("own").get("forwardPasses").asLong()).isGreaterThan(2L * TRAIN);
+        assertThat(ddBudget.get("withAncestors").get("imagesSeen").asLong()).isEqualTo(2L * TRAIN);
+        assertThat(ddBudget.get("withAncestors").get("forwardPasses").asLong())
+                .isEqualTo(ddBudget.get("own").get("forwardPasses").asLong() + TRAIN);
+        assertThat(ddBudget.get("withAncestors").get("seconds").asDouble()).isCloseTo(
+                ddBudget.get("own").get("seconds").asDouble() + vanillaBudget.get("own").get("seconds").asDouble(),
+                org.assertj.core.api.Assertions.within(1e-9));
         for (JsonNode card : List.of(vanillaCard, ddCard)) {
             assertThat(card.get("experiment").asText()).isEqualTo("tiny");
             assertThat(card.get("seed").asLong()).isZero();

@@ -100,4 +100,24 @@ class WorstCaseTest {
         }
         return new AttackOutcome(name, Plugins.discover().attack(name).traits(), norm, grid, success, distances, 2.0, 0, 0);
     }
+
+    /** A reliable fixed-ε run vouches for the worst case only at its own ε; a reliable min-norm one at every ε of its norm. */
+    @Test
+    void aReliableEvaluationVouchesOnlyForTheWorstCaseAtItsOwnEpsilon() {
+        Random random = new Random(5);
+        int n = 50;
+        boolean[] cleanCorrect = new boolean[n];
+        java.util.Arrays.fill(cleanCorrect, true);
+        AttackOutcome pgd = fixed("pgd", Norm.LINF, List.of(0.1, 0.3), n, random, cleanCorrect);
+        AttackOutcome autoattack = fixed("autoattack", Norm.LINF, List.of(0.1), n, random, cleanCorrect);
+        AttackOutcome deepfool = minNorm("deepfool", Norm.L2, List.of(1.0), n, random, cleanCorrect);
+        List<WorstCase.Point> points = WorstCase.of(List.of(pgd, autoattack, deepfool), cleanCorrect);
+        java.util.Map<String, Boolean> reliable = new java.util.LinkedHashMap<>();
+        points.forEach(p -> reliable.put(p.norm().label() + " " + p.epsilon(), WorstCase.reliableAt(p, List.of(autoattack))));
+        // at 0.3 AutoAttack's 0.1 result is folded in (a smaller ball), but it says nothing reliable about 0.3
+        assertThat(reliable).containsExactly(java.util.Map.entry("Linf 0.1", true), java.util.Map.entry("Linf 0.3", false),
+                java.util.Map.entry("L2 1.0", false));
+        assertThat(WorstCase.reliableAt(points.get(2), List.of(deepfool))).isTrue();
+        assertThat(WorstCase.reliableAt(points.get(0), List.of())).isFalse();
+    }
 }
