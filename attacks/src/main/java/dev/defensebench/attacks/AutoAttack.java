@@ -80,6 +80,34 @@ public final class AutoAttack extends FixedEpsilonAttack {
                 && params.getInt("restarts") >= 1 && params.getInt("targets") >= 9 && params.getInt("queries") >= 5000;
     }
 
+    /**
+     * The stages that cannot run as the original runs them on {@code model}: on a logits-only model every
+     * gradient stage (only Square runs); APGD-DLR below 3 classes and APGD-T below 4 (the DLR losses read
+     * the third and fourth largest logits); APGD-T and FAB-T with fewer targets than asked for when the
+     * model has fewer other classes.
+     */
+    @Override
+    public List<String> shortfalls(Hyperparameters params, Classifier model) {
+        List<String> stages = stages(params);
+        int classes = model.numClasses();
+        List<String> out = new java.util.ArrayList<>();
+        if (!model.isDifferentiable()) {
+            out.add("the model gives logits only, so only Square ran of " + String.join(", ", stages));
+            return out;
+        }
+        if (stages.contains("apgd-dlr") && classes < 3) {
+            out.add("APGD-DLR needs at least 3 classes and the model has " + classes + ", so it was skipped");
+        }
+        int targets = params.getInt("targets");
+        if (stages.contains("apgd-t") && targets > 0 && classes < 4) {
+            out.add("APGD-T needs at least 4 classes and the model has " + classes + ", so it was skipped");
+        } else if ((stages.contains("apgd-t") || stages.contains("fab-t")) && targets > classes - 1) {
+            out.add("APGD-T and FAB-T ran " + (classes - 1) + " target classes of the " + targets + " asked for (the model has "
+                    + classes + " classes)");
+        }
+        return out;
+    }
+
     /** The stages {@code params} asks for; an error names the bad version or stage and what is allowed. */
     public static List<String> stages(Hyperparameters params) {
         String version = params.getString("version");

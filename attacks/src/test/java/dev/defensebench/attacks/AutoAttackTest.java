@@ -7,7 +7,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.defensebench.spi.AttackResult;
+import dev.defensebench.spi.Classifier;
 import dev.defensebench.spi.Hyperparameters;
+import dev.defensebench.spi.InputBox;
 import dev.defensebench.spi.Norm;
 import dev.defensebench.spi.ThreatModel;
 import java.util.List;
@@ -40,6 +42,30 @@ class AutoAttackTest {
         assertThat(attack.isReliable(params(Map.of("targets", 3)))).isFalse();
         assertThat(attack.isReliable(params(Map.of("version", "custom", "stages", "apgd-ce,apgd-t,fab-t,square")))).isFalse();
         assertThat(new Pgd().isReliable(Hyperparameters.resolve("attack 'pgd'", new Pgd().parameters(), Map.of()))).isFalse();
+    }
+
+    /** A model of {@code classes} classes that is never run: the shortfalls are read from the settings and the model's kind. */
+    private static Classifier model(int classes, boolean differentiable) {
+        return new Classifier() {
+            public int numClasses() { return classes; }
+            public Shape sampleShape() { return SAMPLE; }
+            public InputBox box() { return InputBox.uniform(0, 1, SAMPLE); }
+            public NDArray logits(NDArray inputs) { throw new AssertionError("not run"); }
+            public boolean isDifferentiable() { return differentiable; }
+        };
+    }
+
+    @Test
+    void shortfallsNameTheStagesTheModelKeepsFromRunningAsTheOriginal() {
+        assertThat(attack.shortfalls(params(Map.of()), model(10, true))).isEmpty();
+        assertThat(attack.shortfalls(params(Map.of()), model(3, true))).singleElement().asString()
+                .contains("APGD-T needs at least 4 classes and the model has 3");
+        assertThat(attack.shortfalls(params(Map.of()), model(5, true))).singleElement().asString()
+                .contains("ran 4 target classes of the 9 asked for");
+        assertThat(attack.shortfalls(params(Map.of("version", "custom", "stages", "apgd-dlr")), model(2, true)))
+                .singleElement().asString().contains("APGD-DLR needs at least 3 classes");
+        assertThat(attack.shortfalls(params(Map.of()), model(10, false))).singleElement().asString()
+                .contains("only Square ran");
     }
 
     @Test

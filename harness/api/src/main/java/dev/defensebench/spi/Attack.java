@@ -50,4 +50,14 @@ public interface Attack {
     default boolean isReliable(Hyperparameters params) {
         return false;
     }
+
+    /**
+     * What keeps a run with {@code params} on {@code model} from being the evaluation the attack stands for,
+     * one line each (for example AutoAttack's targeted stages, which need at least four classes, or a model
+     * that gives logits only, on which an ensemble runs its score-based part alone); empty when nothing
+     * does. The harness reports these in a sanity check, and a run with any is not reliable.
+     */
+    default List<String> shortfalls(Hyperparameters params, Classifier model) {
+        return List.of();
+    }
 }

@@ -100,6 +100,7 @@ public final class Evaluator {
         List<AttackEntry> applied = new ArrayList<>();
         List<StageRow> ensembleStages = new ArrayList<>();
         List<AttackOutcome> reliable = new ArrayList<>();
+        List<String> shortfalls = new ArrayList<>();
         for (AttackEntry entry : attacks) {
             Attack attack = plugins.attack(entry.attack());
             if (!applies(attack, model)) {
@@ -113,6 +114,7 @@ public final class Evaluator {
             if (run.reliable()) {
                 reliable.add(run.outcome());
             }
+            shortfalls.addAll(run.shortfalls());
             ensembleStages.addAll(run.stages());
             rows.addAll(rows(subject, run, clean, access));
         }
@@ -134,7 +136,7 @@ public final class Evaluator {
         }
         SanityChecks.Evidence evidence = new SanityChecks.Evidence(cleanCorrect, outcomes, badGradients, probe[0],
                 unbounded(subject, model, manager, test, applied, outcomes, cleanCorrect),
-                doubled(subject, model, manager, test, applied, outcomes));
+                doubled(subject, model, manager, test, applied, outcomes), reliable, shortfalls);
         // the min-norm attacks' median distance over the correctly classified points (+Inf: none found)
         String medians = String.join(", ", outcomes.stream().filter(AttackOutcome::isMinNorm).map(o -> String.format(
                 Locale.ROOT, "%s %s %.4g", o.attack(), o.norm().label(), o.medianDistance(cleanCorrect))).toList());
@@ -211,7 +213,8 @@ public final class Evaluator {
     }
 
     /** An attack run: its per-sample outcome, resolved parameters (as recorded) and mean ρ2. */
-    private record Run(AttackOutcome outcome, String paramsJson, double rho2, List<StageRow> stages, boolean reliable) {}
+    private record Run(AttackOutcome outcome, String paramsJson, double rho2, List<StageRow> stages, boolean reliable,
+            List<String> shortfalls) {}
 
     /**
      * Runs one attack entry over the test set; {@code purpose} follows the attack's name in the progress
@@ -278,7 +281,10 @@ public final class Evaluator {
             LOG.info(String.format(Locale.ROOT, "%s %s %s eps %.4g: after %s robust accuracy %.2f%%, %.1f s", subject.model(),
                     attack.name(), row.norm(), row.epsilon(), row.stage(), 100 * row.robustAccuracy(), row.seconds()));
         }
-        return new Run(outcome, json(recorded), rho2, stageRows, model.isDifferentiable() && attack.isReliable(params));
+        List<String> shortfalls = attack.shortfalls(params, model).stream()
+                .map(s -> attack.traits().displayName() + " " + threat.norm().label() + ": " + s).toList();
+        boolean reliable = model.isDifferentiable() && attack.isReliable(params) && shortfalls.isEmpty();
+        return new Run(outcome, json(recorded), rho2, stageRows, reliable, shortfalls);
     }
 
     private static List<ResultRow> rows(Subject subject, Run run, double clean, String access) {

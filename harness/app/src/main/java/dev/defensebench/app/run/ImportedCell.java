@@ -132,6 +132,7 @@ final class ImportedCell {
             StoredEvaluation.Found found = stored.read();
             if (found != null) {
                 LOG.info("{}: reusing the stored evaluation {}", cell.id(), stored.evaluationFile());
+                found.evaluation().warnAboutSanity(cell.id());
                 return new CellOutcome(cell.id(), false, false, found.evaluation(), found.gallery(), List.of(), null, null);
             }
             GalleryRecorder recorder = new GalleryRecorder(Runner.GALLERY_PER_ATTACK);
@@ -146,6 +147,7 @@ final class ImportedCell {
                         experiment.attacks()));
             }
             Evaluation evaluation = new Evaluation(rows, own.sanity());
+            evaluation.warnAboutSanity(cell.id());
             List<GalleryExample> gallery = recorder.drain();
             stored.write(evaluation, gallery);
             return new CellOutcome(cell.id(), false, true, evaluation, gallery, List.of(), null, null);

@@ -267,9 +267,7 @@ public final class Runner {
                 gallery = recorder.drain();
                 storedEvaluation.write(evaluation, gallery);
             }
-            evaluation.sanity().stream()
-                    .filter(c -> c.status() == SanityCheck.Status.FAIL || c.status() == SanityCheck.Status.WARN)
-                    .forEach(c -> LOG.warn("{}: sanity check {} {}: {}", cell.id(), c.check(), c.status().label(), c.detail()));
+            evaluation.warnAboutSanity(cell.id());
         }
         CellOutcome outcome = new CellOutcome(cell.id(), trainedNow, evaluatedNow, evaluation, gallery, List.of(), null, null);
         return timed(context, cell, out, device, outcome);

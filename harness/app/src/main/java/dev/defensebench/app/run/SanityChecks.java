@@ -30,11 +30,13 @@ public final class SanityChecks {
     public static final String CLAIMS = "attack-claims-verified";
     public static final String DETERMINISTIC = "deterministic-outputs";
     public static final String LOGITS = "outputs-not-probabilities";
+    public static final String AS_SPECIFIED = ReliabilityChecks.AS_SPECIFIED;
+    public static final String QUICK_VS_RELIABLE = ReliabilityChecks.QUICK_VS_RELIABLE;
 
     /** One point: "X at least as strong as FGSM" may miss this many points (a fraction). */
     static final double PER_POINT_SLACK = 0.01;
-    /** Square may beat the best white-box attack by at most 0.5 points. */
-    static final double BLACK_BOX_SLACK = 0.005;
+    /** Square may beat the best white-box attack by at most 0.2 points (more suggests masked gradients). */
+    static final double BLACK_BOX_SLACK = 0.002;
     /** An unbounded attack must leave at most 1% accuracy. */
     static final double UNBOUNDED_MAX = 0.01;
     /** At most 1% of the points may have a zero or non-finite input gradient. */
@@ -58,9 +60,12 @@ public final class SanityChecks {
      * @param outputs the model's outputs over repeated passes of one batch; null if not probed
      * @param unbounded the accuracy left by an attack without a budget, and which attack; null if none ran
      * @param doubled the same entry run with twice the steps; null if no entry has steps
+     * @param reliable the outcomes among {@code outcomes} that were reliable evaluations
+     * @param shortfalls what kept attacks from running as specified ({@link dev.defensebench.spi.Attack#shortfalls})
      */
     public record Evidence(boolean[] cleanCorrect, List<AttackOutcome> outcomes, double badGradientFraction,
-            OutputProbe outputs, Unbounded unbounded, Doubled doubled) {}
+            OutputProbe outputs, Unbounded unbounded, Doubled doubled, List<AttackOutcome> reliable,
+            List<String> shortfalls) {}
 
     /** Accuracy left by an attack with an unlimited budget ({@code source} says which). */
     public record Unbounded(String source, double accuracy) {}
@@ -84,6 +89,8 @@ public final class SanityChecks {
         checks.add(claims(model, e));
         checks.add(deterministic(model, e));
         checks.add(logits(model, e));
+        checks.add(ReliabilityChecks.asSpecified(model, e));
+        checks.add(ReliabilityChecks.quickVersusReliable(model, e));
         return checks;
     }
 
@@ -388,7 +395,7 @@ public final class SanityChecks {
         return t.isIterative() && !t.minNorm() && (t.access() == Access.GRADIENT || t.access() == Access.ENSEMBLE);
     }
 
-    private static boolean[] cleanWrong(Evidence e) {
+    static boolean[] cleanWrong(Evidence e) {
         boolean[] wrong = new boolean[e.cleanCorrect().length];
         for (int i = 0; i < wrong.length; i++) {
             wrong[i] = !e.cleanCorrect()[i];
@@ -396,7 +403,7 @@ public final class SanityChecks {
         return wrong;
     }
 
-    private static double robust(boolean[] broken) {
+    static double robust(boolean[] broken) {
         int r = 0;
         for (boolean b : broken) {
             if (!b) {
@@ -406,11 +413,11 @@ public final class SanityChecks {
         return (double) r / broken.length;
     }
 
-    private static String pts(double fraction) {
+    static String pts(double fraction) {
         return String.format(Locale.ROOT, "%.2f pt", 100 * fraction);
     }
 
-    private static String pct(double fraction) {
+    static String pct(double fraction) {
         return String.format(Locale.ROOT, "%.2f%%", 100 * fraction);
     }
 }

@@ -56,13 +56,17 @@ class SanityChecksTest {
         return new AttackOutcome("deepfool", PLUGINS.attack("deepfool").traits(), Norm.LINF, List.of(0.2), s, d, 1, 100, 0);
     }
 
-    /** A sound suite: fgsm ⊂ pgd per point, noise weakest, square no stronger than pgd. */
+    /**
+     * A sound suite: fgsm ⊂ pgd per point, noise weakest, square no stronger than pgd, and AutoAttack (the
+     * reliable evaluation) one point stronger than the rest.
+     */
     private static List<AttackOutcome> sound() {
         return new ArrayList<>(List.of(
                 attack("fgsm", LINF, new int[] {0, 30, 60}, 0),
                 attack("pgd", LINF, new int[] {0, 40, 80}, 0),
                 attack("square", LINF, new int[] {0, 40, 79}, 0),
-                attack("noise", LINF, new int[] {0, 1, 5}, 0)));
+                attack("noise", LINF, new int[] {0, 1, 5}, 0),
+                attack("autoattack", LINF, new int[] {0, 41, 81}, 0)));
     }
 
     private static SanityChecks.Doubled doubled(int extraBroken) {
@@ -77,8 +81,15 @@ class SanityChecksTest {
 
     private static Map<String, SanityCheck> run(List<AttackOutcome> outcomes, double badGradients, OutputProbe outputs,
             double unbounded, SanityChecks.Doubled doubled) {
+        List<AttackOutcome> reliable = outcomes.stream().filter(o -> o.attack().equals("autoattack")).toList();
+        return run(outcomes, badGradients, outputs, unbounded, doubled, reliable, List.of());
+    }
+
+    private static Map<String, SanityCheck> run(List<AttackOutcome> outcomes, double badGradients, OutputProbe outputs,
+            double unbounded, SanityChecks.Doubled doubled, List<AttackOutcome> reliable, List<String> shortfalls) {
         SanityChecks.Evidence e = new SanityChecks.Evidence(cleanCorrect(), outcomes, badGradients, outputs,
-                Double.isNaN(unbounded) ? null : new SanityChecks.Unbounded("deepfool Linf", unbounded), doubled);
+                Double.isNaN(unbounded) ? null : new SanityChecks.Unbounded("deepfool Linf", unbounded), doubled,
+                reliable, shortfalls);
         List<SanityCheck> checks = SanityChecks.evaluate("m", e);
         assertThat(checks).extracting(SanityCheck::model).containsOnly("m");
         return checks.stream().collect(Collectors.toMap(SanityCheck::check, Function.identity()));
@@ -87,7 +98,7 @@ class SanityChecksTest {
     @Test
     void aSoundEvaluationPassesEveryCheck() {
         Map<String, SanityCheck> checks = run(sound(), 0.0, 0.0, doubled(0));
-        assertThat(checks).hasSize(11);
+        assertThat(checks).hasSize(13);
         checks.values().forEach(c -> assertThat(c.status()).as(c.check() + ": " + c.detail()).isEqualTo(Status.PASS));
     }
 
@@ -97,9 +108,34 @@ class SanityChecksTest {
                 null, Double.NaN, null);
         for (String id : List.of(SanityChecks.EPS0, SanityChecks.PGD_VS_FGSM, SanityChecks.MONOTONE, SanityChecks.UNBOUNDED,
                 SanityChecks.BLACK_BOX, SanityChecks.NOISE, SanityChecks.GRADIENTS, SanityChecks.MORE_STEPS,
-                SanityChecks.DETERMINISTIC, SanityChecks.LOGITS)) {
+                SanityChecks.DETERMINISTIC, SanityChecks.LOGITS, SanityChecks.QUICK_VS_RELIABLE)) {
             assertThat(checks.get(id).status()).as(id).isEqualTo(Status.SKIP);
         }
+    }
+
+    /** AutoAttack breaks 20 points more than every quick attack together at ε 0.1: the quick ones overestimate. */
+    @Test
+    void quickAttacksFarAboveTheReliableEvaluationWarn() {
+        List<AttackOutcome> suite = sound();
+        suite.set(4, attack("autoattack", LINF, new int[] {0, 60, 81}, 0));
+        SanityCheck c = run(suite, 0, 0, doubled(0)).get(SanityChecks.QUICK_VS_RELIABLE);
+        assertThat(c.status()).isEqualTo(Status.WARN);
+        assertThat(c.value()).isCloseTo(0.2, org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(c.detail()).contains("autoattack Linf eps=0.1 leaves 30.00%, the other attacks 50.00%");
+        // within two points it passes; and without a reliable evaluation there is nothing to compare
+        suite.set(4, attack("autoattack", LINF, new int[] {0, 42, 81}, 0));
+        assertThat(run(suite, 0, 0, doubled(0)).get(SanityChecks.QUICK_VS_RELIABLE).status()).isEqualTo(Status.PASS);
+        suite.remove(4);
+        assertThat(run(suite, 0, 0, doubled(0)).get(SanityChecks.QUICK_VS_RELIABLE).status()).isEqualTo(Status.SKIP);
+    }
+
+    @Test
+    void anAttackThatCouldNotRunAsSpecifiedWarnsWithItsReason() {
+        String reason = "AutoAttack Linf: APGD-T needs at least 4 classes and the model has 2, so it was skipped";
+        SanityCheck c = run(sound(), 0, DETERMINISTIC_LOGITS, 0, doubled(0), List.of(), List.of(reason))
+                .get(SanityChecks.AS_SPECIFIED);
+        assertThat(c.status()).isEqualTo(Status.WARN);
+        assertThat(c.detail()).startsWith(reason).contains("not reliable");
     }
 
     @Test
