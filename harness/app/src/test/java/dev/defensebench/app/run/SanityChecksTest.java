@@ -187,6 +187,28 @@ class SanityChecksTest {
         assertThat(run(withDeepFool, 0, 0, doubled(0)).get(SanityChecks.BLACK_BOX).status()).isEqualTo(Status.PASS);
     }
 
+    /** On 1,000 points Square may break two points more than PGD (0.2 points) but not three. */
+    @Test
+    void squareMayBeatTheWhiteBoxAttacksByTwoTenthsOfAPointAtMost() {
+        int n = 1000;
+        boolean[] clean = new boolean[n];
+        java.util.Arrays.fill(clean, true);
+        java.util.function.BiFunction<String, Integer, AttackOutcome> breaking = (name, k) -> {
+            boolean[][] s = new boolean[1][n];
+            for (int i = 0; i < k; i++) {
+                s[0][i] = true;
+            }
+            return new AttackOutcome(name, PLUGINS.attack(name).traits(), Norm.LINF, List.of(0.1), s, null, 1, 100, 0);
+        };
+        for (int extra : new int[] {2, 3}) {
+            SanityChecks.Evidence e = new SanityChecks.Evidence(clean, List.of(breaking.apply("pgd", 400),
+                    breaking.apply("square", 400 + extra)), 0, DETERMINISTIC_LOGITS, null, null, List.of(), List.of());
+            SanityCheck c = SanityChecks.evaluate("m", e).stream().filter(x -> x.check().equals(SanityChecks.BLACK_BOX))
+                    .findFirst().orElseThrow();
+            assertThat(c.status()).as("Square breaking %d more of 1,000", extra).isEqualTo(extra == 2 ? Status.PASS : Status.FAIL);
+        }
+    }
+
     @Test
     void noiseStrongerThanAnAttackFails() {
         List<AttackOutcome> suite = sound();
