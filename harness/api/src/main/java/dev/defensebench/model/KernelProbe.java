@@ -18,10 +18,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The launcher's kernel probe. {@code java ... KernelProbe} prints two lines on standard output (and why,
- * on standard error): the oneDNN ISA to use ({@link KernelChoice}) and the library to preload for MKL's
- * dispatch, or an empty line ({@link MklDispatch}); with {@code --isa} (the build's test JVMs) only the
- * first. oneDNN reads {@code DNNL_MAX_CPU_ISA} once, when libtorch loads, and a preload only works from the
+ * The launcher's kernel probe. {@code java ... KernelProbe} prints three lines on standard output (and
+ * why, on standard error): the oneDNN ISA to use ({@link KernelChoice}), the library to preload for MKL's
+ * dispatch or an empty line ({@link MklDispatch}), and the thread settings to export on a busy machine or
+ * an empty line ({@link ThreadPolicy}); with {@code --isa} (the build's test JVMs) only the first. oneDNN reads {@code DNNL_MAX_CPU_ISA} once, when libtorch loads, and a preload only works from the
  * start, so each candidate is measured in a child JVM
  * ({@code --check}: the float32 convolution's relative error under the ISA in its environment; {@code
  * --measure}: the float32 product's relative error and time). Cached verdicts cost no child.
@@ -69,6 +69,11 @@ public final class KernelProbe {
         System.err.println("defense-bench: MKL matrix products: " + mkl.reason());
         System.out.println(isa.isa());
         System.out.println(mkl.preload() == null ? "" : mkl.preload().toString());
+        ThreadPolicy.Choice threads = ThreadPolicy.current();
+        if (!threads.note().isEmpty()) {
+            System.err.println(threads.note());
+        }
+        System.out.println(threads.exports());
     }
 
     /** The float32 convolution's relative error measured in a child JVM with oneDNN limited to {@code isa}. */
