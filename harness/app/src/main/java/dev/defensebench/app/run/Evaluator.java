@@ -7,6 +7,9 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.defensebench.app.config.AttackEntry;
 import dev.defensebench.app.config.Plugins;
+import dev.defensebench.adaptive.TransformProbe;
+import dev.defensebench.adaptive.TransformedClassifier;
+import dev.defensebench.report.SanityCheck;
 import dev.defensebench.files.Json;
 import dev.defensebench.report.ResultRow;
 import dev.defensebench.report.WilsonInterval;
@@ -74,9 +77,11 @@ public final class Evaluator {
         boolean[] cleanCorrect = new boolean[n];
         double[] gradientSize = new double[n];
         OutputProbe[] probe = new OutputProbe[1];
+        TransformProbe[] transformProbe = new TransformProbe[1];
         forEachBatch(manager, test, (x, y, from) -> {
             if (from == 0) {
                 probe[0] = OutputProbe.of(model, x);
+                transformProbe[0] = model instanceof TransformedClassifier ? TransformProbe.of(model, x, y) : null;
             }
             long[] predicted = model.predict(x).toLongArray();
             for (int i = 0; i < predicted.length; i++) {
@@ -112,7 +117,13 @@ public final class Evaluator {
             ensembleStages.addAll(run.stages());
             rows.addAll(rows(subject, run, clean, access));
         }
-        for (WorstCase.Point p : WorstCase.of(outcomes, cleanCorrect)) {
+        AdaptiveAttacks adaptive = transformProbe[0] == null ? null
+                : AdaptiveAttacks.of((TransformedClassifier) model, transformProbe[0]);
+        List<AttackOutcome> adaptiveRuns = adaptive == null ? List.of()
+                : adaptiveRuns(subject, adaptive, manager, test, applied, clean, access, rows);
+        List<AttackOutcome> folded = new ArrayList<>(outcomes);
+        folded.addAll(adaptiveRuns);
+        for (WorstCase.Point p : WorstCase.of(folded, cleanCorrect)) {
             String params = json(Map.of("attacks", p.attacks()));
             rows.add(row(subject, WorstCase.ATTACK, "worst case", "", p.norm().label(), p.epsilon(), n, clean, p.robustAccuracy(),
                     WilsonInterval.of(p.robustCount(), n), Double.NaN, p.seconds(), params, access, Double.NaN));
@@ -135,7 +146,35 @@ public final class Evaluator {
                 Locale.ROOT, "%s %s %.4g", o.attack(), o.norm().label(), o.medianDistance(cleanCorrect))).toList());
         LOG.info(String.format(Locale.ROOT, "%s scored: clean %.2f%%; %s%s", subject.model(), 100 * clean,
                 String.join(", ", stages), medians.isEmpty() ? "" : "; median distance: " + medians));
-        return new Evaluation(rows, SanityChecks.evaluate(subject.model(), evidence), ensembleStages);
+        List<SanityCheck> sanity = new ArrayList<>(SanityChecks.evaluate(subject.model(), evidence));
+        if (transformProbe[0] != null) {
+            sanity.add(AdaptiveAttacks.check(subject.model(), transformProbe[0], adaptive, outcomes, adaptiveRuns, cleanCorrect));
+        }
+        return new Evaluation(rows, sanity, ensembleStages);
+    }
+
+    /**
+     * Runs every fixed-ε gradient attack of {@code applied} again against {@code adaptive}'s classifier (BPDA,
+     * EOT), adding its rows (attack id and display name marked, e.g. "pgd+bpda", "PGD (BPDA)") to {@code rows};
+     * returns the outcomes for the worst case.
+     */
+    private List<AttackOutcome> adaptiveRuns(Subject subject, AdaptiveAttacks adaptive, NDManager manager, Examples test,
+            List<AttackEntry> applied, double clean, String access, List<ResultRow> rows) {
+        LOG.info("{}: {}; running the gradient attacks again with {}", subject.model(), adaptive.probe().describe(),
+                adaptive.label());
+        List<AttackOutcome> runs = new ArrayList<>();
+        for (AttackEntry entry : applied) {
+            if (!AdaptiveAttacks.adapts(plugins.attack(entry.attack()).traits())) {
+                continue;
+            }
+            Run run = runAttack(subject, adaptive.classifier(), manager, test, entry, entry.params(), null,
+                    " (" + adaptive.label() + ")");
+            AttackOutcome renamed = adaptive.renamed(run.outcome());
+            runs.add(renamed);
+            rows.addAll(rows(subject, new Run(renamed, withAdaptive(run.paramsJson(), adaptive.label()), run.rho2(),
+                    run.stages()), clean, access));
+        }
+        return runs;
     }
 
     /** Whether {@code attack} can run on {@code model}: gradient attacks need a differentiable model. */
@@ -388,6 +427,18 @@ public final class Evaluator {
             sq += d * d;
         }
         return norm == Norm.LINF ? max : Math.sqrt(sq);
+    }
+
+    /** Recorded attack parameters with {@code "adaptive": label} added. */
+    private static String withAdaptive(String paramsJson, String label) {
+        try {
+            Map<String, Object> recorded = new TreeMap<>(Json.MAPPER.readValue(paramsJson,
+                    new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {}));
+            recorded.put("adaptive", label);
+            return json(recorded);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String json(Object value) {
