@@ -16,8 +16,9 @@ import java.util.Random;
 /**
  * Random resizing and padding at test time (Xie et al. 2018): the image is resized (nearest neighbour) to a
  * random side {@code s} from {@code min_size} to its own side and placed at a random offset in a canvas of
- * its own size, the rest filled with the box's lower bound (black). One draw per forward, for the whole
- * batch, as in the authors' code. Randomized and differentiable (a linear map per draw); Athalye,
+ * its own size, the rest filled with the box's lower bound (black). Every sample gets its own draw on
+ * every forward (the authors' code draws once per batch; per sample keeps a test set's numbers from
+ * resting on a few draws). Randomized and differentiable (a gather of pixels per draw); Athalye,
  * Carlini, Wagner (2018) break it with EOT. Square images only. Wraps its {@code init_from} model
  * without retraining it.
  */
@@ -87,31 +88,34 @@ public final class RandomResizePad implements Defense {
         }
     }
 
-    /** The resize-and-pad of one draw as {@code x · M + pad}, M the 0/1 selection matrix. */
+    /** The resize-and-pad of every sample (its own draw) as a gather of input pixels, padding filled in. */
     record ResizePad(int minSize, InputBox box) implements InputTransform {
 
         @Override
         public NDArray apply(NDArray inputs, Random random) {
+            int n = (int) inputs.getShape().get(0);
             int channels = (int) box.sampleShape().get(0);
             int side = (int) box.sampleShape().get(1);
             int pixels = side * side;
-            int[] source = Placement.draw(side, minSize, random).sources();
-            float[] select = new float[pixels * pixels];
-            float[] pad = new float[channels * pixels];
-            for (int out = 0; out < pixels; out++) {
-                if (source[out] >= 0) {
-                    select[source[out] * pixels + out] = 1;
-                } else {
-                    for (int k = 0; k < channels; k++) {
-                        pad[k * pixels + out] = box.lower()[k * pixels + out];
+            long[] index = new long[n * channels * pixels];
+            float[] keep = new float[n * channels * pixels];
+            float[] fill = new float[n * channels * pixels];
+            for (int i = 0; i < n; i++) {
+                int[] source = Placement.draw(side, minSize, random).sources();
+                for (int k = 0; k < channels; k++) {
+                    for (int out = 0; out < pixels; out++) {
+                        int at = (i * channels + k) * pixels + out;
+                        index[at] = Math.max(source[out], 0);
+                        keep[at] = source[out] >= 0 ? 1 : 0;
+                        fill[at] = source[out] >= 0 ? 0 : box.lower()[k * pixels + out];
                     }
                 }
             }
             NDManager m = inputs.getManager();
-            long n = inputs.getShape().get(0);
-            NDArray matrix = m.create(select, new Shape(pixels, pixels)).toType(inputs.getDataType(), false);
-            NDArray fill = m.create(pad, new Shape(1).addAll(box.sampleShape())).toType(inputs.getDataType(), false);
-            return inputs.reshape(n * channels, pixels).matMul(matrix).reshape(inputs.getShape()).add(fill);
+            Shape rows = new Shape((long) n * channels, pixels);
+            NDArray gathered = inputs.reshape(rows).gather(m.create(index, rows), 1);
+            return gathered.mul(m.create(keep, rows).toType(inputs.getDataType(), false))
+                    .add(m.create(fill, rows).toType(inputs.getDataType(), false)).reshape(inputs.getShape());
         }
 
         @Override
