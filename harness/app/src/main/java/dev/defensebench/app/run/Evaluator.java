@@ -268,7 +268,7 @@ public final class Evaluator {
         long start = System.nanoTime();
         StageTotals stageTotals = new StageTotals();
         forEachBatch(manager, test, (x, y, from) -> {
-            AttackResult r = attack.run(model, x, y, threat, params, entry.seed() * 7919 + from);
+            AttackResult r = attack.runAt(model, x, y, from, threat, params, entry.seed() * 7919 + from);
             stageTotals.add(r.stages());
             if (from == 0) { // gallery: a few examples of the first batch (see GalleryRecorder)
                 gallery.record(subject.model(), attack.name(), threat.norm(), model, x,
@@ -364,10 +364,11 @@ public final class Evaluator {
 
     /**
      * Which entry runs without a budget when the suite has no min-norm attack, by declared traits: an
-     * iterative gradient attack first, then an iterative ensemble, then any other but random noise (-1: never).
+     * iterative gradient attack first, then an iterative ensemble, then any other but random noise and
+     * precomputed examples (-1: never).
      */
     private static int unboundedRank(AttackTraits t) {
-        if (t.access() == AttackTraits.Access.RANDOM) {
+        if (t.access() == AttackTraits.Access.RANDOM || t.access() == AttackTraits.Access.PRECOMPUTED) {
             return -1;
         }
         return t.isIterative() && t.access() == AttackTraits.Access.GRADIENT ? 0
