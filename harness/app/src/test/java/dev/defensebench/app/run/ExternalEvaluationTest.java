@@ -102,4 +102,15 @@ class ExternalEvaluationTest {
             assertThat(claims.detail()).contains("external Linf: 2 of " + (valid + 2));
         }
     }
+
+    @Test
+    void aMissingFileIsRefusedWhenTheExperimentLoads(@TempDir Path dir) throws Exception {
+        Path yaml = java.nio.file.Files.writeString(dir.resolve("e.yaml"), String.join("\n",
+                "name: e", "dataset: mnist", "test_size: 10", "models:", "  - name: vanilla", "    defense: vanilla",
+                "    architectures: [mlp]", "attacks:", "  - attack: external", "    norm: Linf", "    epsilons: [0.3]",
+                "    params:", "      path: " + dir.resolve("missing.npy"), ""));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new dev.defensebench.app.config.ExperimentLoader(
+                Plugins.discover(), dev.defensebench.data.DatasetRegistry.standard().names()).load(yaml))
+                .hasMessageContaining("attacks[0] 'external'").hasMessageContaining("missing.npy");
+    }
 }
