@@ -56,7 +56,7 @@ record AdaptiveAttacks(TransformProbe probe, Classifier classifier, String suffi
         return traits.needsGradients() && !traits.minNorm();
     }
 
-    /** {@code naive}'s result under its adaptive id and display name. */
+    /** {@code run} (an adaptive rerun) under its adaptive id and display name. */
     AttackOutcome renamed(AttackOutcome run) {
         AttackTraits t = run.traits();
         AttackTraits traits = new AttackTraits(t.displayName() + " (" + label + ")", t.access(), t.stepParameter(),

@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * per-point worst case over the attacks of each norm at every ε of their grids, and the sanity checks
  * (which may run an entry once more: without a budget, and with twice its steps). Attacks that need
  * gradients are skipped on a model that gives logits only (see {@link #applies}); {@link #evaluateTransfer}
- * scores such a model on examples crafted on a surrogate.
+ * scores such a model on examples crafted on a surrogate. A model behind a defense's input transform is
+ * probed and its fixed-ε gradient attacks rerun with BPDA and/or EOT ({@link AdaptiveAttacks}).
  */
 public final class Evaluator {
 
