@@ -192,7 +192,7 @@ public final class Pgd extends FixedEpsilonAttack {
                 return objective.apply(logits).sum();
             };
             NDArray current = adversarial;
-            if (linfBounds != null && model.isDifferentiable()) { // the backward pass and the step in one call
+            if (linfBounds != null && model.isDifferentiable() && !model.averagesGradients()) { // backward + step in one call
                 adversarial = Autograd.recording(() -> {
                     NDArray leaf = Autograd.leaf(current);
                     return PgdLinfStep.apply(value.apply(model.logits(leaf)), leaf, alpha, linfBounds.get(0), linfBounds.get(1));

@@ -60,4 +60,20 @@ public interface Attack {
     default List<String> shortfalls(Hyperparameters params, Classifier model) {
         return List.of();
     }
+
+    /**
+     * {@link #run} for the test points at positions {@code first} to {@code first + N - 1} of the evaluated
+     * test subset: an attack whose examples depend on which points it gets (examples computed elsewhere)
+     * overrides it; the harness calls this one. The default ignores the positions.
+     */
+    default AttackResult runAt(Classifier model, NDArray inputs, NDArray labels, int first, ThreatModel threat,
+            Hyperparameters params, long seed) {
+        return run(model, inputs, labels, threat, params, seed);
+    }
+
+    /**
+     * Checks resolved parameters before any work (the experiment file is validated with it at load); an
+     * {@link IllegalArgumentException} names the parameter and the problem. The default accepts every value.
+     */
+    default void validate(Hyperparameters params) {}
 }

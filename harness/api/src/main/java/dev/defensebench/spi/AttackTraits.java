@@ -30,7 +30,9 @@ public record AttackTraits(String displayName, Access access, String stepParamet
         /** Random perturbations, a black-box baseline every attack should beat (logits only). */
         RANDOM,
         /** An ensemble of gradient and score-based attacks; on a logits-only model it runs its score-based part. */
-        ENSEMBLE
+        ENSEMBLE,
+        /** Examples computed elsewhere and read from a file: queries the model for nothing but the harness's checks. */
+        PRECOMPUTED
     }
 
     /** The token of {@link #flags()} for {@link #givesRho2}. */

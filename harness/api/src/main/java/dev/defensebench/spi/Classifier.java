@@ -44,6 +44,15 @@ public interface Classifier {
                 });
     }
 
+    /**
+     * Whether {@link #inputGradient} is more than the gradient of one {@link #logits} graph (an average over
+     * random draws, EOT): an attack that differentiates {@link #logits} itself to fuse the backward pass
+     * with its step must then call {@link #inputGradient} instead. False by default.
+     */
+    default boolean averagesGradients() {
+        return false;
+    }
+
     /** Predicted labels {@code (N)} as int64, computed without a graph. */
     default NDArray predict(NDArray inputs) {
         return Autograd.notRecording(() -> logits(inputs).argMax(1));

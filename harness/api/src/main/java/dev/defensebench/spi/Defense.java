@@ -25,6 +25,16 @@ public interface Defense {
      */
     default void validate(Hyperparameters params) {}
 
+    /**
+     * The input transformation this defense applies inside the classifier at test time, for inputs in
+     * {@code box}, or null (the default) when the trained model is evaluated as it is. The harness wraps
+     * the model with it, detects whether it is randomized or non-differentiable and then runs the adaptive
+     * attacks (BPDA, EOT).
+     */
+    default InputTransform inputTransform(Hyperparameters params, InputBox box) {
+        return null;
+    }
+
     /** Trains (or fine-tunes, when the request carries initial weights) and returns the model. */
     TrainedModel train(TrainingRequest request);
 }

@@ -354,7 +354,11 @@ public final class ExperimentLoader {
                 require(source, eps >= 0 && Double.isFinite(eps), at + ": epsilons must be finite and >= 0, found " + eps);
             }
             String owner = at;
-            wrap(source, "", () -> Hyperparameters.resolve(owner, attack.parameters(), a.params()));
+            Hyperparameters resolved = wrap(source, "", () -> Hyperparameters.resolve(owner, attack.parameters(), a.params()));
+            wrap(source, owner, () -> {
+                attack.validate(resolved);
+                return null;
+            });
         }
         validateTiming(source, e);
         validateHeadline(source, e);

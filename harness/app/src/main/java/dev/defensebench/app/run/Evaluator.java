@@ -7,6 +7,9 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.defensebench.app.config.AttackEntry;
 import dev.defensebench.app.config.Plugins;
+import dev.defensebench.adaptive.TransformProbe;
+import dev.defensebench.adaptive.TransformedClassifier;
+import dev.defensebench.report.SanityCheck;
 import dev.defensebench.files.Json;
 import dev.defensebench.report.ResultRow;
 import dev.defensebench.report.WilsonInterval;
@@ -36,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * per-point worst case over the attacks of each norm at every ε of their grids, and the sanity checks
  * (which may run an entry once more: without a budget, and with twice its steps). Attacks that need
  * gradients are skipped on a model that gives logits only (see {@link #applies}); {@link #evaluateTransfer}
- * scores such a model on examples crafted on a surrogate.
+ * scores such a model on examples crafted on a surrogate. A model behind a defense's input transform is
+ * probed and its fixed-ε gradient attacks rerun with BPDA and/or EOT ({@link AdaptiveAttacks}).
  */
 public final class Evaluator {
 
@@ -74,9 +78,11 @@ public final class Evaluator {
         boolean[] cleanCorrect = new boolean[n];
         double[] gradientSize = new double[n];
         OutputProbe[] probe = new OutputProbe[1];
+        TransformProbe[] transformProbe = new TransformProbe[1];
         forEachBatch(manager, test, (x, y, from) -> {
             if (from == 0) {
                 probe[0] = OutputProbe.of(model, x);
+                transformProbe[0] = model instanceof TransformedClassifier ? TransformProbe.of(model, x, y) : null;
             }
             long[] predicted = model.predict(x).toLongArray();
             for (int i = 0; i < predicted.length; i++) {
@@ -101,6 +107,8 @@ public final class Evaluator {
         List<StageRow> ensembleStages = new ArrayList<>();
         List<AttackOutcome> reliable = new ArrayList<>();
         List<String> shortfalls = new ArrayList<>();
+        AdaptiveAttacks adaptive = transformProbe[0] == null ? null
+                : AdaptiveAttacks.of((TransformedClassifier) model, transformProbe[0]);
         for (AttackEntry entry : attacks) {
             Attack attack = plugins.attack(entry.attack());
             if (!applies(attack, model)) {
@@ -110,6 +118,12 @@ public final class Evaluator {
             }
             applied.add(entry);
             Run run = runAttack(subject, model, manager, test, entry, entry.params(), null, "");
+            if (adaptive != null && run.reliable()) {
+                // the transform hides gradients or draws at random: a plain run does not decide, and the adaptive
+                // reruns are not the reliable evaluation's standard version
+                run = run.notReliable(attack.traits().displayName() + " " + entry.norm() + ": the model transforms its"
+                        + " input (" + adaptive.label() + " needed), so a plain run does not decide its robustness");
+            }
             outcomes.add(run.outcome());
             if (run.reliable()) {
                 reliable.add(run.outcome());
@@ -118,7 +132,12 @@ public final class Evaluator {
             ensembleStages.addAll(run.stages());
             rows.addAll(rows(subject, run, clean, access));
         }
-        for (WorstCase.Point p : WorstCase.of(outcomes, cleanCorrect)) {
+        List<AttackOutcome> adaptiveRuns = adaptive == null ? List.of()
+                : adaptiveRuns(subject, adaptive, manager, test, applied, clean, access, rows);
+
+        List<AttackOutcome> folded = new ArrayList<>(outcomes);
+        folded.addAll(adaptiveRuns);
+        for (WorstCase.Point p : WorstCase.of(folded, cleanCorrect)) {
             String params = json(Map.of("attacks", p.attacks()));
             String flags = WorstCase.reliableAt(p, reliable) ? AttackTraits.RELIABLE_FLAG : "";
             rows.add(row(subject, WorstCase.ATTACK, "worst case", flags, p.norm().label(), p.epsilon(), n, clean, p.robustAccuracy(),
@@ -142,7 +161,35 @@ public final class Evaluator {
                 Locale.ROOT, "%s %s %.4g", o.attack(), o.norm().label(), o.medianDistance(cleanCorrect))).toList());
         LOG.info(String.format(Locale.ROOT, "%s scored: clean %.2f%%; %s%s", subject.model(), 100 * clean,
                 String.join(", ", stages), medians.isEmpty() ? "" : "; median distance: " + medians));
-        return new Evaluation(rows, SanityChecks.evaluate(subject.model(), evidence), ensembleStages);
+        List<SanityCheck> sanity = new ArrayList<>(SanityChecks.evaluate(subject.model(), evidence));
+        if (transformProbe[0] != null) {
+            sanity.add(AdaptiveAttacks.check(subject.model(), transformProbe[0], adaptive, outcomes, adaptiveRuns, cleanCorrect));
+        }
+        return new Evaluation(rows, sanity, ensembleStages);
+    }
+
+    /**
+     * Runs every fixed-ε gradient attack of {@code applied} again against {@code adaptive}'s classifier (BPDA,
+     * EOT), adding its rows (attack id and display name marked, e.g. "pgd+bpda", "PGD (BPDA)") to {@code rows};
+     * returns the outcomes for the worst case.
+     */
+    private List<AttackOutcome> adaptiveRuns(Subject subject, AdaptiveAttacks adaptive, NDManager manager, Examples test,
+            List<AttackEntry> applied, double clean, String access, List<ResultRow> rows) {
+        LOG.info("{}: {}; running the gradient attacks again with {}", subject.model(), adaptive.probe().describe(),
+                adaptive.label());
+        List<AttackOutcome> runs = new ArrayList<>();
+        for (AttackEntry entry : applied) {
+            if (!AdaptiveAttacks.adapts(plugins.attack(entry.attack()).traits())) {
+                continue;
+            }
+            Run run = runAttack(subject, adaptive.classifier(), manager, test, entry, entry.params(), null,
+                    " (" + adaptive.label() + ")");
+            AttackOutcome renamed = adaptive.renamed(run.outcome());
+            runs.add(renamed);
+            rows.addAll(rows(subject, new Run(renamed, withAdaptive(run.paramsJson(), adaptive.label()), run.rho2(),
+                    run.stages(), false, run.shortfalls()), clean, access));
+        }
+        return runs;
     }
 
     /** Whether {@code attack} can run on {@code model}: gradient attacks need a differentiable model. */
@@ -214,7 +261,15 @@ public final class Evaluator {
 
     /** An attack run: its per-sample outcome, resolved parameters (as recorded) and mean ρ2. */
     private record Run(AttackOutcome outcome, String paramsJson, double rho2, List<StageRow> stages, boolean reliable,
-            List<String> shortfalls) {}
+            List<String> shortfalls) {
+
+        /** This run, not reliable for {@code reason}. */
+        Run notReliable(String reason) {
+            List<String> more = new ArrayList<>(shortfalls);
+            more.add(reason);
+            return new Run(outcome, paramsJson, rho2, stages, false, more);
+        }
+    }
 
     /**
      * Runs one attack entry over the test set; {@code purpose} follows the attack's name in the progress
@@ -237,7 +292,7 @@ public final class Evaluator {
         long start = System.nanoTime();
         StageTotals stageTotals = new StageTotals();
         forEachBatch(manager, test, (x, y, from) -> {
-            AttackResult r = attack.run(model, x, y, threat, params, entry.seed() * 7919 + from);
+            AttackResult r = attack.runAt(model, x, y, from, threat, params, entry.seed() * 7919 + from);
             stageTotals.add(r.stages());
             if (from == 0) { // gallery: a few examples of the first batch (see GalleryRecorder)
                 gallery.record(subject.model(), attack.name(), threat.norm(), model, x,
@@ -337,10 +392,11 @@ public final class Evaluator {
 
     /**
      * Which entry runs without a budget when the suite has no min-norm attack, by declared traits: an
-     * iterative gradient attack first, then an iterative ensemble, then any other but random noise (-1: never).
+     * iterative gradient attack first, then an iterative ensemble, then any other but random noise and
+     * precomputed examples (-1: never).
      */
     private static int unboundedRank(AttackTraits t) {
-        if (t.access() == AttackTraits.Access.RANDOM) {
+        if (t.access() == AttackTraits.Access.RANDOM || t.access() == AttackTraits.Access.PRECOMPUTED) {
             return -1;
         }
         return t.isIterative() && t.access() == AttackTraits.Access.GRADIENT ? 0
@@ -400,6 +456,18 @@ public final class Evaluator {
             sq += d * d;
         }
         return norm == Norm.LINF ? max : Math.sqrt(sq);
+    }
+
+    /** Recorded attack parameters with {@code "adaptive": label} added. */
+    private static String withAdaptive(String paramsJson, String label) {
+        try {
+            Map<String, Object> recorded = new TreeMap<>(Json.MAPPER.readValue(paramsJson,
+                    new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {}));
+            recorded.put("adaptive", label);
+            return json(recorded);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String json(Object value) {

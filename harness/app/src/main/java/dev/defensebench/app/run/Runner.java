@@ -42,7 +42,10 @@ import dev.defensebench.report.SanityCsv;
 import dev.defensebench.report.Site;
 import dev.defensebench.report.TimingMeasurement;
 import dev.defensebench.report.TimingReport;
+import dev.defensebench.adaptive.TransformedClassifier;
+import dev.defensebench.spi.Classifier;
 import dev.defensebench.spi.Examples;
+import dev.defensebench.spi.InputTransform;
 import dev.defensebench.spi.InputBox;
 import dev.defensebench.spi.ProgressListener;
 import dev.defensebench.spi.TrainedModel;
@@ -230,7 +233,9 @@ public final class Runner {
                     return failed(cell, true, e.getMessage());
                 }
             }
-            BlockClassifier model = new BlockClassifier(block, numClasses, test.box());
+            InputTransform transform = plugins.defense(cell.entry().defense()).inputTransform(cell.params(), test.box());
+            Classifier model = transform == null ? new BlockClassifier(block, numClasses, test.box())
+                    : new TransformedClassifier(new BlockClassifier(block, numClasses, test.box()), transform, cell.seed());
             String poor = TrainingQuality.failure(model, test, experiment.evalBatchSize(), manager);
             if (poor != null) {
                 return failed(cell, trainedNow, poor);
