@@ -14,6 +14,7 @@ import dev.defensebench.spi.Certifier;
 import dev.defensebench.spi.Classifier;
 import dev.defensebench.spi.Hyperparameters;
 import dev.defensebench.spi.Norm;
+import dev.defensebench.spi.NotCertifiableException;
 import dev.defensebench.spi.ParamSpec;
 import java.util.List;
 
@@ -126,7 +127,7 @@ public final class IntervalBoundPropagation implements Certifier {
         if (model instanceof BlockClassifier b) {
             return b.block();
         }
-        throw new IllegalArgumentException("certifier 'ibp': not certifiable: the model (" + model.getClass().getSimpleName()
+        throw new NotCertifiableException("certifier 'ibp': not certifiable: the model (" + model.getClass().getSimpleName()
                 + ") is not a network of DJL blocks, so its layers cannot be bounded");
     }
 }

@@ -12,6 +12,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import dev.defensebench.model.ResidualSum;
+import dev.defensebench.spi.NotCertifiableException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -60,7 +61,7 @@ public final class IntervalPropagation {
         if (block instanceof LambdaBlock lambda && MONOTONE.contains(lambda.getName())) {
             return new Interval(forward(block, in.lower()), forward(block, in.upper()));
         }
-        throw new IllegalArgumentException("not certifiable: operator " + describe(block)
+        throw new NotCertifiableException("not certifiable: operator " + describe(block)
                 + " (interval bound propagation handles Linear, Conv2d, BatchNorm, residual sums and the monotone "
                 + MONOTONE + ")");
     }
@@ -148,7 +149,7 @@ public final class IntervalPropagation {
     private static NDArray parameter(Block block, String name) {
         Parameter p = block.getDirectParameters().get(name);
         if (p == null) {
-            throw new IllegalArgumentException("not certifiable: " + describe(block) + " has no parameter '" + name + "'");
+            throw new NotCertifiableException("not certifiable: " + describe(block) + " has no parameter '" + name + "'");
         }
         return p.getArray();
     }

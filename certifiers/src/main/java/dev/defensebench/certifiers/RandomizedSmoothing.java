@@ -92,6 +92,12 @@ public final class RandomizedSmoothing implements Certifier {
         return Norm.L2;
     }
 
+    /** The certificate is the smoothed classifier's, not the base model's that the attacks attack. */
+    @Override
+    public boolean certifiesModel() {
+        return false;
+    }
+
     @Override
     public List<ParamSpec> parameters() {
         return List.of(

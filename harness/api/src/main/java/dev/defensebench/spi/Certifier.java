@@ -25,6 +25,16 @@ public interface Certifier {
     /** The norm of the balls this certifier certifies. */
     Norm norm();
 
+    /**
+     * Whether a certificate is about the model itself (interval bounds: true), so that no attack on the
+     * model may break a certified point, or about another classifier derived from it (randomized smoothing
+     * certifies the smoothed classifier, which the attacks do not attack: false). The harness's
+     * certified-versus-attacked cross-check uses only the first kind.
+     */
+    default boolean certifiesModel() {
+        return true;
+    }
+
     /** The certifier's hyper-parameters. */
     List<ParamSpec> parameters();
 
@@ -39,6 +49,8 @@ public interface Certifier {
      * experiment's ε grid for {@link #norm()} (ascending, non-negative): a certifier that can only decide
      * given radii (interval bounds) reports the largest of them it certifies; one that computes a radius
      * (smoothing) reports that radius. Every random choice derives from {@code seed}.
+     *
+     * @throws NotCertifiableException when the model cannot be certified by this method at all
      */
     Certification certify(Classifier model, NDArray inputs, NDArray labels, List<Double> radii,
             Hyperparameters params, long seed);
