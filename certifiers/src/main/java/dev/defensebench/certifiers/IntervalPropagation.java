@@ -1,6 +1,7 @@
 package dev.defensebench.certifiers;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Block;
@@ -73,9 +74,24 @@ public final class IntervalPropagation {
      * interval, which is tighter than {@code lower_y − upper_j}.
      */
     public NDArray marginLowerBounds(Block block, Interval in, long[] labels) {
+        NDArray margins = margins(block, in, labels);
+        NDArray own = own(margins, labels);
+        return NDArrays.where(own, margins.onesLike().mul(Double.POSITIVE_INFINITY), margins);
+    }
+
+    /**
+     * Gowal et al.'s worst-case logits ẑ over the interval, relative to the label: {@code ẑ_j = −(lower
+     * bound of z_y − z_j)} and {@code ẑ_y = 0}; their cross-entropy is the robust term of IBP training.
+     * Differentiable in the network's parameters when recorded.
+     */
+    public NDArray worstCaseLogits(Block block, Interval in, long[] labels) {
+        NDArray margins = margins(block, in, labels);
+        return NDArrays.where(own(margins, labels), margins.zerosLike(), margins.neg());
+    }
+
+    private NDArray margins(Block block, Interval in, long[] labels) {
         List<Block> layers = layers(block);
         Block last = layers.get(layers.size() - 1);
-        NDArray margins;
         NDArray y = in.lower().getManager().create(labels);
         if (last instanceof Linear) {
             Interval penultimate = in;
@@ -84,21 +100,21 @@ public final class IntervalPropagation {
             }
             NDArray w = weight(last);
             NDArray b = bias(last);
-            NDArray wy = w.get(new NDIndex("{}", y));
-            NDArray wd = wy.expandDims(1).sub(w.expandDims(0));
+            NDArray wd = w.get(new NDIndex("{}", y)).expandDims(1).sub(w.expandDims(0));
             NDArray c = penultimate.center().reshape(labels.length, 1, -1);
             NDArray r = penultimate.radius().reshape(labels.length, 1, -1);
-            margins = wd.mul(c).sum(new int[] {2}).sub(wd.abs().mul(r).sum(new int[] {2}));
-            if (b != null) {
-                margins = margins.add(b.get(new NDIndex("{}", y)).expandDims(1).sub(b.expandDims(0)));
-            }
-        } else {
-            Interval logits = through(block, in);
-            NDArray lowerY = logits.lower().get(new NDIndex(":, {}", y)).diagonal();
-            margins = lowerY.expandDims(1).sub(logits.upper());
+            NDArray margins = wd.mul(c).sum(new int[] {2}).sub(wd.abs().mul(r).sum(new int[] {2}));
+            return b == null ? margins : margins.add(b.get(new NDIndex("{}", y)).expandDims(1).sub(b.expandDims(0)));
         }
-        NDArray own = in.lower().getManager().eye((int) margins.getShape().get(1)).get(new NDIndex("{}", y)).gt(0);
-        return ai.djl.ndarray.NDArrays.where(own, margins.onesLike().mul(Double.POSITIVE_INFINITY), margins);
+        Interval logits = through(block, in);
+        NDArray lowerY = logits.lower().mul(own(logits.lower(), labels).toType(logits.lower().getDataType(), false)).sum(new int[] {1});
+        return lowerY.expandDims(1).sub(logits.upper());
+    }
+
+    /** The (N, classes) mask of each row's label. */
+    private static NDArray own(NDArray like, long[] labels) {
+        NDArray y = like.getManager().create(labels);
+        return like.getManager().eye((int) like.getShape().get(1)).get(new NDIndex("{}", y)).gt(0);
     }
 
     /** The blocks of {@code block} in order, nested sequential blocks opened. */
