@@ -364,12 +364,17 @@ public final class ExperimentLoader {
 
     /** Each certifier is registered, has a grid of finite radii >= 0 without duplicates, and valid parameters. */
     private void validateCertifiers(String source, Experiment e) {
+        Set<String> names = new HashSet<>();
         for (int i = 0; i < e.certifiers().size(); i++) {
             CertifierEntry c = e.certifiers().get(i);
             String at = "certifiers[" + i + "]";
             require(source, c.certifier() != null, at + ": 'certifier' is required; known: " + plugins.certifiers().keySet());
             Certifier certifier = wrap(source, at, () -> plugins.certifier(c.certifier()));
             String owner = at + " '" + c.certifier() + "'";
+            require(source, c.name() != null && c.name().matches("[A-Za-z0-9._-]+"), owner
+                    + ": 'name' must be letters, digits, '.', '_' or '-', found '" + c.name() + "'");
+            require(source, names.add(c.name()), owner + ": 'name' '" + c.name() + "' is used twice; give each entry of "
+                    + "one certifier its own name");
             require(source, !c.epsilons().isEmpty(), owner + ": 'epsilons' must list at least one radius ("
                     + certifier.norm().label() + ")");
             require(source, new HashSet<>(c.epsilons()).size() == c.epsilons().size(),

@@ -8,7 +8,7 @@ import java.util.List;
  * One certifier entry's per-point result on the whole test subset: the input of its results.csv rows and
  * of the certified-versus-attacked cross-check.
  *
- * @param certifier the certifier id, e.g. "ibp"
+ * @param certifier the entry's name (the certifier id unless the entry names itself), e.g. "ibp"
  * @param displayName its display name, e.g. "IBP"
  * @param norm the norm of its balls
  * @param epsilons the entry's radius grid

@@ -42,7 +42,9 @@ final class CertifierRun {
         double seconds = (System.nanoTime() - start) / 1e9;
         Map<String, Object> recorded = new TreeMap<>(params.asMap());
         recorded.put("seed", entry.seed());
-        return new CertifiedOutcome(certifier.name(), certifier.displayName(), certifier.norm(), grid,
+        String label = entry.name().equals(certifier.name()) ? certifier.displayName()
+                : certifier.displayName() + " " + entry.name();
+        return new CertifiedOutcome(entry.name(), label, certifier.norm(), grid,
                 certifier.certifiesModel(), result, seconds, json(recorded));
     }
 

@@ -251,7 +251,7 @@ public final class Runner {
             if (!experiment.certifiers().isEmpty()) { // absent without certifiers: earlier evaluations keep their keys
                 evaluationConfig.put("certifiers", experiment.certifiers());
                 Map<String, String> certifierCode = new TreeMap<>();
-                experiment.certifiers().forEach(c -> certifierCode.put(c.certifier(),
+                experiment.certifiers().forEach(c -> certifierCode.put(c.name(),
                         context.code().fingerprint().apply(plugins.certifier(c.certifier()).getClass())));
                 evaluationConfig.put("certifier_code", certifierCode);
             }

@@ -30,6 +30,7 @@ class CertifierEntriesTest {
         assertThat(e.certifiers()).extracting(CertifierEntry::certifier).containsExactly("randomized-smoothing", "ibp");
         assertThat(e.certifiers().get(0).params()).containsEntry("sigma", 0.5);
         assertThat(e.certifiers().get(0).seed()).isEqualTo(3L);
+        assertThat(e.certifiers()).extracting(CertifierEntry::name).containsExactly("randomized-smoothing", "ibp");
         assertThat(loader.parse("c.yaml", BASE).certifiers()).isEmpty();
     }
 
@@ -46,5 +47,9 @@ class CertifierEntriesTest {
         assertThatThrownBy(() -> loader.parse("c.yaml", BASE
                 + "certifiers:\n  - {certifier: ibp, epsilons: [0.1], params: {bach: 3}}\n"))
                 .hasMessageContaining("unknown parameter").hasMessageContaining("bach");
+        assertThatThrownBy(() -> loader.parse("c.yaml", BASE + "certifiers:\n"
+                + "  - {certifier: randomized-smoothing, epsilons: [0.5], params: {sigma: 0.25}}\n"
+                + "  - {certifier: randomized-smoothing, epsilons: [0.5], params: {sigma: 0.5}}\n"))
+                .hasMessageContaining("certifiers[1]").hasMessageContaining("used twice");
     }
 }
