@@ -167,7 +167,7 @@ public final class Evaluator {
             Certifier certifier = plugins.certifier(entry.certifier());
             try {
                 CertifiedOutcome o = CertifierRun.run(certifier, entry, model, manager, test);
-                stages.add(String.format(Locale.ROOT, "%s %.1f s", certifier.name(), o.seconds()));
+                stages.add(String.format(Locale.ROOT, "%s %.1f s", o.certifier(), o.seconds()));
                 out.add(o);
             } catch (NotCertifiableException e) {
                 LOG.warn("{}: skipping certifier '{}': {}", subject.model(), certifier.name(), e.getMessage());
