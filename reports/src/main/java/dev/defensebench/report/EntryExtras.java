@@ -15,7 +15,7 @@ import java.util.Map;
  * @param attackCosts attack cost per image, one per timed attack of the site, in the site's order
  * @param date        when the model was trained
  * @param trendSvg    an inline SVG sparkline of the headline number over runs; empty without history
- * @param certified   certified accuracy, one per certified column of the site ({@link CertifiedColumns})
+ * @param certified   certified accuracy, one per certified column of the site ({@link CertifiedColumn})
  */
 record EntryExtras(String page, List<Badge> badges, BoardCell latency, BoardCell throughput,
         List<BoardCell> attackCosts, BoardCell date, String trendSvg, List<BoardCell> certified) {

@@ -67,8 +67,8 @@ public final class Site {
     public static Result write(ResultSet full, List<ResultSet> history, Path siteDir, Instant generatedAt)
             throws IOException {
         // certified rows (lower bounds) get their own columns and curves; the attack board never sees them
-        ResultSet current = CertifiedColumns.withoutCertified(full);
-        List<ResultSet> earlier = new ArrayList<>(history.stream().map(CertifiedColumns::withoutCertified).toList());
+        ResultSet current = CertifiedColumn.withoutCertified(full);
+        List<ResultSet> earlier = new ArrayList<>(history.stream().map(CertifiedColumn::withoutCertified).toList());
         earlier.sort(Comparator.comparing(ResultSet::when));
         ResultSet previous = earlier.isEmpty() ? null : earlier.get(earlier.size() - 1);
         List<Change> changes = previous == null ? List.of() : ChangeDetector.compare(previous, current);
@@ -81,7 +81,7 @@ public final class Site {
         current.cards().forEach(c -> cardsByHash.put(c.cellHash(), c));
         Map<String, List<ResultRow>> rowsByModel = new LinkedHashMap<>();
         full.rows().forEach(r -> rowsByModel.computeIfAbsent(r.model(), m -> new ArrayList<>()).add(r));
-        List<CertifiedColumns> certifiedColumns = CertifiedColumns.of(full.rows(), HeadlineFile.read(full.dir()));
+        List<CertifiedColumn> certifiedColumns = CertifiedColumn.of(full.rows(), HeadlineFile.read(full.dir()));
         Map<String, ModelCard> cards = new LinkedHashMap<>();
         // (imported entries of one file share its hash: the entry id tells their cards apart)
         rowsByModel.forEach((model, rows) -> rows.stream().map(ResultRow::cellHash).distinct()
@@ -164,7 +164,7 @@ public final class Site {
                         "attack", labels.of(w.attack()), "optimality", String.format(Locale.ROOT, "%.3f", w.optimality())))
                 .toList());
         page.put("timedAttacks", timedAttacks.stream().map(labels::of).toList());
-        page.put("certifiedColumns", certifiedColumns.stream().map(CertifiedColumns::header).toList());
+        page.put("certifiedColumns", certifiedColumns.stream().map(CertifiedColumn::header).toList());
         page.put("hasSanity", current.sanity() != null);
         page.put("failures", current.failures().stream().map(f -> Map.of("model", f.model(), "defense", f.defense(),
                 "architecture", f.architecture(), "status", f.statusLabel(), "reason", f.reason())).toList());

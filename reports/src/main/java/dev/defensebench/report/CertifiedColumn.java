@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What the board shows of the certifiers' rows ({@link ResultRow#isCertified()}): one column per
- * certifier and norm, at the headline ε of that norm (or, without one, the certifier's largest radius).
+ * One board column of the certifiers' rows ({@link ResultRow#isCertified()}): there is one per certifier
+ * entry and norm, at the headline ε of that norm (or, without one, the certifier's largest radius).
  * Certified accuracy is a lower bound where an attack's robust accuracy is an upper one, so the rest of
  * the board (ranking, worst case, optimality, trends) never sees these rows: {@link #withoutCertified}.
  *
@@ -17,7 +17,7 @@ import java.util.Set;
  * @param norm the norm label, e.g. "L2"
  * @param epsilon the radius the column reports
  */
-record CertifiedColumns(String certifier, String label, String norm, double epsilon) {
+record CertifiedColumn(String certifier, String label, String norm, double epsilon) {
 
     /** The result set without certified rows (what the attack board is computed from). */
     static ResultSet withoutCertified(ResultSet set) {
@@ -27,16 +27,16 @@ record CertifiedColumns(String certifier, String label, String norm, double epsi
     }
 
     /** The columns of {@code rows}, in order of first appearance, at {@code headline} ε per norm label where given. */
-    static List<CertifiedColumns> of(List<ResultRow> rows, Map<String, Double> headline) {
+    static List<CertifiedColumn> of(List<ResultRow> rows, Map<String, Double> headline) {
         Set<List<String>> seen = new LinkedHashSet<>();
-        List<CertifiedColumns> out = new ArrayList<>();
+        List<CertifiedColumn> out = new ArrayList<>();
         for (ResultRow r : rows) {
             if (!r.isCertified() || !seen.add(List.of(r.attack(), r.norm()))) {
                 continue;
             }
             double largest = rows.stream().filter(o -> o.isCertified() && o.attack().equals(r.attack())
                     && o.norm().equals(r.norm())).mapToDouble(ResultRow::epsilon).max().orElse(r.epsilon());
-            out.add(new CertifiedColumns(r.attack(), r.attackLabel(), r.norm(), headline.getOrDefault(r.norm(), largest)));
+            out.add(new CertifiedColumn(r.attack(), r.attackLabel(), r.norm(), headline.getOrDefault(r.norm(), largest)));
         }
         return out;
     }
