@@ -25,7 +25,10 @@ class BaselineTrainingTest {
                 Arguments.of(new FgsmAdversarial(), Map.of("eps", 0.1), List.of("ce", "adv_ce", "adv_acc")),
                 Arguments.of(new PgdAdversarial(), inner, List.of("ce", "adv_ce", "adv_acc")),
                 Arguments.of(new Trades(), inner, List.of("ce", "kl", "adv_acc")),
-                Arguments.of(new ParsevalTraining(), Map.of("beta", 0.01), List.of()));
+                Arguments.of(new ParsevalTraining(), Map.of("beta", 0.01), List.of()),
+                Arguments.of(new GaussianAugmentation(), Map.of("sigma", 0.25), List.of()),
+                Arguments.of(new IbpTraining(), Map.of("eps", 0.05, "warmup", 0.25, "ramp", 0.5),
+                        List.of("ce", "robust_ce", "verified")));
     }
 
     @ParameterizedTest

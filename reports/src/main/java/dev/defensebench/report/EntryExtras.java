@@ -15,13 +15,14 @@ import java.util.Map;
  * @param attackCosts attack cost per image, one per timed attack of the site, in the site's order
  * @param date        when the model was trained
  * @param trendSvg    an inline SVG sparkline of the headline number over runs; empty without history
+ * @param certified   certified accuracy, one per certified column of the site ({@link CertifiedColumn})
  */
 record EntryExtras(String page, List<Badge> badges, BoardCell latency, BoardCell throughput,
-        List<BoardCell> attackCosts, BoardCell date, String trendSvg) {
+        List<BoardCell> attackCosts, BoardCell date, String trendSvg, List<BoardCell> certified) {
 
     /** No extras: no page, no badges, no timing, no date, no trend. */
     static final EntryExtras NONE = new EntryExtras("", List.of(), BoardCell.absent("not timed"),
-            BoardCell.absent("not timed"), List.of(), BoardCell.absent("date unknown"), "");
+            BoardCell.absent("not timed"), List.of(), BoardCell.absent("date unknown"), "", List.of());
 
     /** The extras as the template sees them. */
     Map<String, Object> asMap() {
@@ -34,6 +35,7 @@ record EntryExtras(String page, List<Badge> badges, BoardCell latency, BoardCell
         map.put("attackCosts", attackCosts.stream().map(BoardCell::asMap).toList());
         map.put("date", date.asMap());
         map.put("trendSvg", trendSvg);
+        map.put("certified", certified.stream().map(BoardCell::asMap).toList());
         return map;
     }
 }

@@ -24,10 +24,12 @@ final class EntryPage {
     private EntryPage() {
     }
 
-    static Map<String, Object> model(String model, List<ResultRow> rows, ModelCard card,
+    static Map<String, Object> model(String model, List<ResultRow> all, ModelCard card,
             Function<String, ModelCard> cardsByHash, Leaderboard.Headline headline, List<SanityCheck> sanity,
             boolean sanityRecorded, List<TimingMeasurement> timing, TimingReport timingReport,
             List<GalleryExample> gallery, Trend trend) {
+        // certified rows (lower bounds) are drawn and listed, but take no part in the attack numbers
+        List<ResultRow> rows = all.stream().filter(r -> !r.isCertified()).toList();
         Map<String, Object> page = new LinkedHashMap<>();
         ResultRow first = rows.isEmpty() ? null : rows.get(0);
         page.put("model", model);
@@ -48,8 +50,8 @@ final class EntryPage {
                         rows.stream().anyMatch(Leaderboard::isWorstCase)).value(rows)));
         page.put("rho2", rows.stream().filter(ResultRow::givesRho2).findFirst().map(r -> Formats.scientific(r.rho2()))
                 .orElse(Formats.ABSENT));
-        page.put("charts", charts(rows, cleanAccuracy));
-        page.put("rows", rows.stream().filter(r -> !r.isClean())
+        page.put("charts", charts(all, cleanAccuracy));
+        page.put("rows", all.stream().filter(r -> !r.isClean())
                 .sorted(Comparator.comparing(ResultRow::norm).thenComparing(ResultRow::attack)
                         .thenComparingDouble(ResultRow::epsilon))
                 .map(EntryPage::row).toList());
@@ -93,12 +95,17 @@ final class EntryPage {
 
     private static List<Map<String, Object>> charts(List<ResultRow> rows, double cleanAccuracy) {
         Map<String, Map<String, List<ResultRow>>> byNorm = new TreeMap<>();
+        Map<String, Map<String, List<ResultRow>>> certifiedByNorm = new TreeMap<>();
         for (ResultRow r : rows) {
-            if (!r.isClean()) {
+            if (r.isCertified()) {
+                certifiedByNorm.computeIfAbsent(r.norm(), n -> new TreeMap<>())
+                        .computeIfAbsent(r.attack(), a -> new ArrayList<>()).add(r);
+            } else if (!r.isClean()) {
                 byNorm.computeIfAbsent(r.norm(), n -> new TreeMap<>()).computeIfAbsent(r.attack(), a -> new ArrayList<>())
                         .add(r);
             }
         }
+        certifiedByNorm.keySet().forEach(n -> byNorm.computeIfAbsent(n, k -> new TreeMap<>()));
         List<Map<String, Object>> charts = new ArrayList<>();
         byNorm.forEach((norm, byAttack) -> {
             List<SvgChart.Series> series = new ArrayList<>();
@@ -125,6 +132,12 @@ final class EntryPage {
                 lowest.forEach((eps, acc) -> points.add(new double[] {eps, acc}));
                 series.add(new SvgChart.Series("lowest over attacks", points, true));
             }
+            certifiedByNorm.getOrDefault(norm, Map.of()).forEach((certifier, certifiedRows) -> {
+                List<double[]> points = new ArrayList<>();
+                certifiedRows.stream().sorted(Comparator.comparingDouble(ResultRow::epsilon))
+                        .forEach(r -> points.add(new double[] {r.epsilon(), r.robustAccuracy()}));
+                series.add(new SvgChart.Series("certified: " + certifiedRows.get(0).attackLabel(), points, false));
+            });
             series.sort(Comparator.comparing(SvgChart.Series::emphasized));
             String title = "Robust accuracy vs " + Formats.normName(norm) + " ε";
             charts.add(Map.of("norm", Formats.normName(norm),
@@ -135,7 +148,8 @@ final class EntryPage {
 
     private static Map<String, Object> row(ResultRow r) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("attack", Leaderboard.isWorstCase(r) ? "worst case (per point)" : r.attackLabel());
+        m.put("attack", Leaderboard.isWorstCase(r) ? "worst case (per point)"
+                : r.isCertified() ? "certified: " + r.attackLabel() : r.attackLabel());
         m.put("norm", Formats.normName(r.norm()));
         m.put("epsilon", Formats.epsilon(r.epsilon()));
         m.put("robust", Formats.percent(r.robustAccuracy()));

@@ -48,8 +48,11 @@ public enum ResultColumn {
             true),
     ATTACK_TRAITS("attack_traits", Type.TEXT, ResultRow::attackTraits,
             "the attack's declared traits, space-separated: its access (gradient, score, random or ensemble), then "
-                    + "iterative, min-norm and rho2 where they apply (empty for clean, worst-case and transfer rows; optional "
-                    + "when read)", true);
+                    + "iterative, min-norm and rho2 where they apply (empty for clean, worst-case and transfer rows; "
+                    + "\"certified\" for a certifier's row; optional when read)", true),
+    ABSTENTIONS("abstentions", Type.DOUBLE, ResultRow::abstentions,
+            "for a certifier's row, the number of points it abstained on (randomized smoothing); empty otherwise "
+                    + "(optional when read)", true);
 
     /** The value type of a column, as it is checked when a file is read. */
     public enum Type {

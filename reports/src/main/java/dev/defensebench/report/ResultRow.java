@@ -35,7 +35,11 @@ import java.util.Objects;
  * @param attackLabel    the attack's display name as the attack declares it (e.g. "DeepFool"); the board
  *                       shows it instead of the id; "" reads as the id
  * @param attackTraits   the attack's declared traits as {@link AttackTraits#flags()} writes them (e.g.
- *                       "gradient iterative min-norm rho2"); empty for the clean, worst-case and transfer rows
+ *                       "gradient iterative min-norm rho2"); empty for the clean, worst-case and transfer rows;
+ *                       {@value #CERTIFIED} for a row of a certifier (its "attack" is the certifier's id and its
+ *                       robust accuracy the certified accuracy, a lower bound where an attack's is an upper one)
+ * @param abstentions    for a certified row, the number of points the certifier abstained on (randomized
+ *                       smoothing); {@code NaN} for every other row
  */
 public record ResultRow(
         String experiment,
@@ -61,7 +65,11 @@ public record ResultRow(
         String access,
         double attackImagesPerSecond,
         String attackLabel,
-        String attackTraits) {
+        String attackTraits,
+        double abstentions) {
+
+    /** The {@link #attackTraits} of a certifier's row. */
+    public static final String CERTIFIED = "certified";
 
     /** The attack id of the row that carries the clean accuracy. */
     public static final String CLEAN_ATTACK = "clean";
@@ -71,6 +79,17 @@ public record ResultRow(
     public static final String BLACK_BOX = "black-box";
     /** Access value: examples crafted on a surrogate model (named in attack_params), evaluated on this one. */
     public static final String TRANSFER = "transfer";
+
+    /** A row of an attack (no abstentions). */
+    public ResultRow(String experiment, String model, String defense, String architecture, String dataset,
+            String preprocessing, long seed, String cellHash, String attack, String norm, double epsilon, int samples,
+            double cleanAccuracy, double robustAccuracy, double robustCiLow, double robustCiHigh, double rho2,
+            double trainSeconds, double attackSeconds, String attackParams, String access, double attackImagesPerSecond,
+            String attackLabel, String attackTraits) {
+        this(experiment, model, defense, architecture, dataset, preprocessing, seed, cellHash, attack, norm, epsilon,
+                samples, cleanAccuracy, robustAccuracy, robustCiLow, robustCiHigh, rho2, trainSeconds, attackSeconds,
+                attackParams, access, attackImagesPerSecond, attackLabel, attackTraits, Double.NaN);
+    }
 
     /** A row without the attack's declared label and traits (the label reads as the id). */
     public ResultRow(String experiment, String model, String defense, String architecture, String dataset,
@@ -139,6 +158,14 @@ public record ResultRow(
         requireFraction("robust_accuracy", robustAccuracy);
         requireFraction("robust_ci_low", robustCiLow);
         requireFraction("robust_ci_high", robustCiHigh);
+        if (!Double.isNaN(abstentions) && !(abstentions >= 0 && abstentions <= samples)) {
+            throw new IllegalArgumentException("abstentions must be in [0, samples] (or NaN), found " + abstentions);
+        }
+    }
+
+    /** Whether this row is a certifier's (traits {@value #CERTIFIED}). */
+    public boolean isCertified() {
+        return AttackTraits.hasFlag(attackTraits, CERTIFIED);
     }
 
     /** Whether the attack declared that its ρ2 is the board's ρ2 ({@link AttackTraits#givesRho2()}) and this row has one. */

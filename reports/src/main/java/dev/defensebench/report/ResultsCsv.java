@@ -155,7 +155,7 @@ public final class ResultsCsv {
                     (Integer) values[11], (Double) values[12], (Double) values[13], (Double) values[14],
                     (Double) values[15], (Double) values[16], (Double) values[17], (Double) values[18],
                     (String) values[19], (String) values[20], (Double) values[21], (String) values[22],
-                    (String) values[23]);
+                    (String) values[23], values[24] == null ? Double.NaN : (Double) values[24]);
         } catch (IllegalArgumentException e) {
             throw new ResultsCsvException(file, line, null, "invalid row: " + e.getMessage());
         }

@@ -59,13 +59,15 @@ public final class Site {
     }
 
     /**
-     * Renders {@code current} with {@code history} (earlier runs, any order) into {@code siteDir}.
+     * Renders {@code full} with {@code history} (earlier runs, any order) into {@code siteDir}.
      *
      * @throws IllegalArgumentException on duplicate rows or cards (see the message)
      */
-    public static Result write(ResultSet current, List<ResultSet> history, Path siteDir, Instant generatedAt)
+    public static Result write(ResultSet full, List<ResultSet> history, Path siteDir, Instant generatedAt)
             throws IOException {
-        List<ResultSet> earlier = new ArrayList<>(history);
+        // certified rows (lower bounds) get their own columns and curves; the attack board never sees them
+        ResultSet current = CertifiedColumn.withoutCertified(full);
+        List<ResultSet> earlier = new ArrayList<>(history.stream().map(CertifiedColumn::withoutCertified).toList());
         earlier.sort(Comparator.comparing(ResultSet::when));
         ResultSet previous = earlier.isEmpty() ? null : earlier.get(earlier.size() - 1);
         List<Change> changes = previous == null ? List.of() : ChangeDetector.compare(previous, current);
@@ -77,7 +79,8 @@ public final class Site {
         Map<String, ModelCard> cardsByHash = new HashMap<>();
         current.cards().forEach(c -> cardsByHash.put(c.cellHash(), c));
         Map<String, List<ResultRow>> rowsByModel = new LinkedHashMap<>();
-        current.rows().forEach(r -> rowsByModel.computeIfAbsent(r.model(), m -> new ArrayList<>()).add(r));
+        full.rows().forEach(r -> rowsByModel.computeIfAbsent(r.model(), m -> new ArrayList<>()).add(r));
+        List<CertifiedColumn> certifiedColumns = CertifiedColumn.of(full.rows(), HeadlineFile.read(full.dir()));
         Map<String, ModelCard> cards = new LinkedHashMap<>();
         // (imported entries of one file share its hash: the entry id tells their cards apart)
         rowsByModel.forEach((model, rows) -> rows.stream().map(ResultRow::cellHash).distinct()
@@ -140,7 +143,8 @@ public final class Site {
                             : sanityByModel.getOrDefault(model, List.of()).stream().map(Badge::of).toList(),
                     timingCell(find(timing, TimingMeasurement.LATENCY)),
                     timingCell(find(timing, TimingMeasurement.THROUGHPUT)), costs, date,
-                    trend.runs() > 1 ? trend.sparkline() : ""));
+                    trend.runs() > 1 ? trend.sparkline() : "",
+                    certifiedColumns.stream().map(c -> c.cell(rowsByModel.get(model))).toList()));
         }
         List<BoardTable> tables = Leaderboard.build(current.rows(), summaries, extras::get, configuredHeadline);
 
@@ -155,6 +159,7 @@ public final class Site {
         page.put("rho2Attack", labels.rho2Attack());
         page.put("tables", tables.stream().map(BoardTable::asMap).toList());
         page.put("timedAttacks", timedAttacks.stream().map(labels::of).toList());
+        page.put("certifiedColumns", certifiedColumns.stream().map(CertifiedColumn::header).toList());
         page.put("hasSanity", current.sanity() != null);
         page.put("failures", current.failures().stream().map(f -> Map.of("model", f.model(), "defense", f.defense(),
                 "architecture", f.architecture(), "status", f.statusLabel(), "reason", f.reason())).toList());
@@ -187,7 +192,7 @@ public final class Site {
                 && !source.toAbsolutePath().normalize().equals(siteDir.resolve(OutputLayout.RESULTS).toAbsolutePath().normalize())) {
             AtomicFiles.copy(source, siteDir.resolve(OutputLayout.RESULTS)); // the rows as they were written
         } else {
-            ResultsCsv.write(siteDir.resolve(OutputLayout.RESULTS), current.rows());
+            ResultsCsv.write(siteDir.resolve(OutputLayout.RESULTS), full.rows());
         }
         String summary = Json.PRETTY.writeValueAsString(Summaries.of(current, tables, changes, generated, pages));
         AtomicFiles.write(siteDir.resolve(SUMMARY), out -> out.write(summary));

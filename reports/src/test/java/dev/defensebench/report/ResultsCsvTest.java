@@ -23,7 +23,7 @@ class ResultsCsvTest {
 
     private static final String GOOD_LINE =
             "nightly,vanilla/mlp/s0,vanilla,mlp,mnist,unit,0,h1,fgsm,Linf,0.1,100,0.98,0.5,0.4,0.6,,10.0,1.0,{},white-box,250.0,"
-                    + "FGSM,gradient";
+                    + "FGSM,gradient,";
 
     @Test
     void roundTripKeepsEveryValue() throws IOException {
@@ -104,13 +104,13 @@ class ResultsCsvTest {
     @Test
     void unexpectedColumnIsNamed() throws IOException {
         Path file = write(HEADER + ",extra", GOOD_LINE + ",1");
-        assertThatThrownBy(() -> ResultsCsv.read(file)).hasMessageContaining("unexpected column 'extra' (field 25)");
+        assertThatThrownBy(() -> ResultsCsv.read(file)).hasMessageContaining("unexpected column 'extra' (field 26)");
     }
 
     @Test
     void columnsMayComeInAnyOrder() throws IOException {
         String[] header = HEADER.split(",");
-        String[] values = GOOD_LINE.split(",");
+        String[] values = GOOD_LINE.split(",", -1);
         swap(header, 0, 1);
         swap(values, 0, 1);
         Path file = write(String.join(",", header), String.join(",", values));
@@ -122,16 +122,35 @@ class ResultsCsvTest {
     void wrongFieldCountNamesTheLine() throws IOException {
         Path file = write(HEADER, GOOD_LINE, GOOD_LINE.substring(0, GOOD_LINE.lastIndexOf(',')));
         assertThatThrownBy(() -> ResultsCsv.read(file)).hasMessageContaining(":3:")
-                .hasMessageContaining("expected 24 fields, found 23");
+                .hasMessageContaining("expected 25 fields, found 24");
     }
 
     @Test
     void aFileWrittenBeforeTheAttackLabelAndTraitsColumnsReadsWithTheIdAsLabel() throws IOException {
-        List<String> header = ResultColumn.headers().subList(0, ResultColumn.headers().size() - 2);
+        List<String> header = ResultColumn.headers().subList(0, ResultColumn.headers().size() - 3);
         Path file = write(String.join(",", header), GOOD_LINE.substring(0, GOOD_LINE.indexOf(",FGSM,")));
         assertThat(ResultsCsv.read(file)).singleElement().satisfies(r -> {
             assertThat(r.attackLabel()).isEqualTo("fgsm");
             assertThat(r.attackTraits()).isEmpty();
+        });
+    }
+
+    @Test
+    void aCertifiedRowKeepsItsAbstentionsAndAFileWithoutTheColumnReadsNaN() throws IOException {
+        ResultRow certified = new ResultRow("e", "gauss/mlp/s0", "gaussian-augmentation", "mlp", "mnist", "unit", 0, "h",
+                "randomized-smoothing", "L2", 0.5, 100, 0.97, 0.61, 0.51, 0.70, Double.NaN, 1, 2, "{\"sigma\":0.25}",
+                ResultRow.WHITE_BOX, Double.NaN, "Randomized smoothing", ResultRow.CERTIFIED, 7);
+        Path file = dir.resolve("certified.csv");
+        ResultsCsv.write(file, List.of(certified));
+        assertThat(ResultsCsv.read(file)).singleElement().satisfies(r -> {
+            assertThat(r.abstentions()).isEqualTo(7);
+            assertThat(r.isCertified()).isTrue();
+        });
+        List<String> header = ResultColumn.headers().subList(0, ResultColumn.headers().size() - 1);
+        Path old = write(String.join(",", header), GOOD_LINE.substring(0, GOOD_LINE.length() - 1));
+        assertThat(ResultsCsv.read(old)).singleElement().satisfies(r -> {
+            assertThat(r.abstentions()).isNaN();
+            assertThat(r.isCertified()).isFalse();
         });
     }
 

@@ -40,6 +40,16 @@ public final class ResidualSum extends AbstractBlock {
                 .build());
     }
 
+    /** The residual function. */
+    public Block branch() {
+        return branch;
+    }
+
+    /** The identity or projection the branch is added to. */
+    public Block shortcut() {
+        return shortcut;
+    }
+
     /** The two aggregation weights (shortcut, branch). */
     public Parameter aggregation() {
         return aggregation;

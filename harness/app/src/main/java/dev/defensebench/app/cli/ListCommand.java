@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 
 /** Lists the defenses, attacks, architectures and data sets found on the class path. */
 @Command(name = "list", mixinStandardHelpOptions = true,
-        description = "List the registered defenses, attacks, architectures and data sets with their parameters.")
+        description = "List the registered defenses, attacks, certifiers, architectures and data sets with their parameters.")
 final class ListCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -30,6 +30,9 @@ final class ListCommand implements Callable<Integer> {
                 .map(n -> n.label()).sorted().toList() + (a.traits().minNorm() ? " " : " fixed-eps ") + a.traits().flags()
                 + " (\"" + a.traits().displayName() + "\")",
                 a.description(), a.parameters()));
+        out.println("Certifiers:");
+        plugins.certifiers().values().forEach(c -> entry(out, c.name() + " [" + c.norm().label() + "] (\"" + c.displayName()
+                + "\")", c.description(), c.parameters()));
         out.println("Architectures:");
         plugins.architectures().values().forEach(a -> entry(out, a.name(), a.description(), List.of()));
         out.println("Data sets:");

@@ -24,6 +24,7 @@ import java.util.Map;
  * @param timing how each entry is timed with JMH (no {@code timing:} section: preset "off")
  * @param headline the board's headline ε per norm label, e.g. {Linf: 0.1, L2: 1.5}, in file order; a norm
  *                 left out gets the report's default (empty: every norm)
+ * @param certifiers the certifiers every entry is certified with (randomized smoothing, IBP; empty: none)
  */
 public record Experiment(
         String name,
@@ -38,7 +39,8 @@ public record Experiment(
         List<AttackEntry> attacks,
         Boolean exportOnnx,
         TimingConfig timing,
-        Map<String, Double> headline) {
+        Map<String, Double> headline,
+        List<CertifierEntry> certifiers) {
 
     public Experiment {
         preprocessing = preprocessing == null ? "unit" : preprocessing;
@@ -51,6 +53,7 @@ public record Experiment(
         exportOnnx = exportOnnx == null ? Boolean.FALSE : exportOnnx;
         timing = timing == null ? TimingConfig.off() : timing;
         headline = headline == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(headline));
+        certifiers = certifiers == null ? List.of() : List.copyOf(certifiers);
     }
 
     /** The headline ε keyed by the norms' canonical labels ("Linf", "L2"), as results.csv names them. */

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.defensebench.data.Preprocessing;
 import dev.defensebench.onnx.OnnxArchitecture;
 import dev.defensebench.spi.Attack;
+import dev.defensebench.spi.Certifier;
 import dev.defensebench.spi.Defense;
 import dev.defensebench.spi.Hyperparameters;
 import dev.defensebench.spi.Norm;
@@ -360,8 +361,37 @@ public final class ExperimentLoader {
                 return null;
             });
         }
+        validateCertifiers(source, e);
         validateTiming(source, e);
         validateHeadline(source, e);
+    }
+
+    /** Each certifier is registered, has a grid of finite radii >= 0 without duplicates, and valid parameters. */
+    private void validateCertifiers(String source, Experiment e) {
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < e.certifiers().size(); i++) {
+            CertifierEntry c = e.certifiers().get(i);
+            String at = "certifiers[" + i + "]";
+            require(source, c.certifier() != null, at + ": 'certifier' is required; known: " + plugins.certifiers().keySet());
+            Certifier certifier = wrap(source, at, () -> plugins.certifier(c.certifier()));
+            String owner = at + " '" + c.certifier() + "'";
+            require(source, c.name() != null && c.name().matches("[A-Za-z0-9._-]+"), owner
+                    + ": 'name' must be letters, digits, '.', '_' or '-', found '" + c.name() + "'");
+            require(source, names.add(c.name()), owner + ": 'name' '" + c.name() + "' is used twice; give each entry of "
+                    + "one certifier its own name");
+            require(source, !c.epsilons().isEmpty(), owner + ": 'epsilons' must list at least one radius ("
+                    + certifier.norm().label() + ")");
+            require(source, new HashSet<>(c.epsilons()).size() == c.epsilons().size(),
+                    owner + ": 'epsilons' has duplicates: " + c.epsilons());
+            for (double eps : c.epsilons()) {
+                require(source, eps >= 0 && Double.isFinite(eps), owner + ": epsilons must be finite and >= 0, found " + eps);
+            }
+            Hyperparameters p = wrap(source, "", () -> Hyperparameters.resolve(owner, certifier.parameters(), c.params()));
+            wrap(source, owner, () -> {
+                certifier.validate(p);
+                return null;
+            });
+        }
     }
 
     /** Each headline norm is a known norm that some attack runs, at an ε of one of that norm's grids. */

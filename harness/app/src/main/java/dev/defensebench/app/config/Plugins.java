@@ -3,6 +3,7 @@ package dev.defensebench.app.config;
 import dev.defensebench.model.Architecture;
 import dev.defensebench.model.Architectures;
 import dev.defensebench.spi.Attack;
+import dev.defensebench.spi.Certifier;
 import dev.defensebench.spi.AttackTraits;
 import dev.defensebench.spi.Defense;
 import dev.defensebench.spi.ParamSpec;
@@ -11,7 +12,13 @@ import java.util.ServiceLoader;
 import java.util.TreeMap;
 
 /** The defenses, attacks and architectures found on the class path with {@link ServiceLoader}. */
-public record Plugins(Map<String, Defense> defenses, Map<String, Attack> attacks, Map<String, Architecture> architectures) {
+public record Plugins(Map<String, Defense> defenses, Map<String, Attack> attacks, Map<String, Architecture> architectures,
+        Map<String, Certifier> certifiers) {
+
+    /** Plugins without certifiers. */
+    public Plugins(Map<String, Defense> defenses, Map<String, Attack> attacks, Map<String, Architecture> architectures) {
+        this(defenses, attacks, architectures, Map.of());
+    }
 
     /** Everything registered in {@code META-INF/services}. */
     public static Plugins discover() {
@@ -24,7 +31,11 @@ public record Plugins(Map<String, Defense> defenses, Map<String, Attack> attacks
             requireSoundTraits(a);
             putUnique(attacks, a.name(), a, "attack");
         }
-        return new Plugins(defenses, attacks, Architectures.all());
+        Map<String, Certifier> certifiers = new TreeMap<>();
+        for (Certifier c : ServiceLoader.load(Certifier.class)) {
+            putUnique(certifiers, c.name(), c, "certifier");
+        }
+        return new Plugins(defenses, attacks, Architectures.all(), certifiers);
     }
 
     /** A declared step parameter must be one of the attack's integer parameters (a sanity check doubles it). */
@@ -57,6 +68,10 @@ public record Plugins(Map<String, Defense> defenses, Map<String, Attack> attacks
 
     public Attack attack(String name) {
         return find(attacks, name, "attack");
+    }
+
+    public Certifier certifier(String name) {
+        return find(certifiers, name, "certifier");
     }
 
     public Architecture architecture(String name) {

@@ -6,21 +6,25 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.defensebench.app.config.AttackEntry;
+import dev.defensebench.app.config.CertifierEntry;
 import dev.defensebench.app.config.Plugins;
 import dev.defensebench.adaptive.TransformProbe;
 import dev.defensebench.adaptive.TransformedClassifier;
 import dev.defensebench.report.SanityCheck;
 import dev.defensebench.files.Json;
 import dev.defensebench.report.ResultRow;
+import dev.defensebench.report.SanityCheck;
 import dev.defensebench.report.WilsonInterval;
 import dev.defensebench.spi.Attack;
 import dev.defensebench.spi.AttackResult;
 import dev.defensebench.spi.AttackTraits;
+import dev.defensebench.spi.Certifier;
 import dev.defensebench.spi.Classifier;
 import dev.defensebench.spi.Examples;
 import dev.defensebench.spi.Hyperparameters;
 import dev.defensebench.spi.InputBox;
 import dev.defensebench.spi.Norm;
+import dev.defensebench.spi.NotCertifiableException;
 import dev.defensebench.spi.ProgressListener;
 import dev.defensebench.spi.ThreatModel;
 import dev.defensebench.train.Losses;
@@ -70,9 +74,18 @@ public final class Evaluator {
         this.gallery = gallery;
     }
 
-    /** The rows and sanity checks of {@code model} on {@code test}. */
+    /** The rows and sanity checks of {@code model} on {@code test}, without certifiers. */
     public Evaluation evaluate(Subject subject, Classifier model, NDManager manager, Examples test,
             List<AttackEntry> attacks) {
+        return evaluate(subject, model, manager, test, attacks, List.of());
+    }
+
+    /**
+     * The rows and sanity checks of {@code model} on {@code test}: the attacks, then the certifiers (rows
+     * of kind certified) and, with certifiers, the certified-versus-attacked cross-check.
+     */
+    public Evaluation evaluate(Subject subject, Classifier model, NDManager manager, Examples test,
+            List<AttackEntry> attacks, List<CertifierEntry> certifiers) {
         int n = test.size();
         stages.clear();
         boolean[] cleanCorrect = new boolean[n];
@@ -153,6 +166,10 @@ public final class Evaluator {
             }
             badGradients = (double) bad / n;
         }
+        List<CertifiedOutcome> certified = certify(subject, model, manager, test, certifiers);
+        for (CertifiedOutcome o : certified) {
+            rows.addAll(CertifierRun.rows(subject, o, labels(test), clean, access));
+        }
         SanityChecks.Evidence evidence = new SanityChecks.Evidence(cleanCorrect, outcomes, badGradients, probe[0],
                 unbounded(subject, model, manager, test, applied, outcomes, cleanCorrect),
                 doubled(subject, model, manager, test, applied, outcomes), reliable, shortfalls);
@@ -164,6 +181,9 @@ public final class Evaluator {
         List<SanityCheck> sanity = new ArrayList<>(SanityChecks.evaluate(subject.model(), evidence));
         if (transformProbe[0] != null) {
             sanity.add(AdaptiveAttacks.check(subject.model(), transformProbe[0], adaptive, outcomes, adaptiveRuns, cleanCorrect));
+        }
+        if (!certifiers.isEmpty()) {
+            sanity.add(CertifiedCrossCheck.evaluate(subject.model(), certified, outcomes, labels(test), cleanCorrect));
         }
         return new Evaluation(rows, sanity, ensembleStages);
     }
@@ -190,6 +210,31 @@ public final class Evaluator {
                     run.stages(), false, run.shortfalls()), clean, access));
         }
         return runs;
+    }
+
+    /** Every certifier entry's result; a certifier that cannot certify this model is skipped with a warning. */
+    private List<CertifiedOutcome> certify(Subject subject, Classifier model, NDManager manager, Examples test,
+            List<CertifierEntry> certifiers) {
+        List<CertifiedOutcome> out = new ArrayList<>();
+        for (CertifierEntry entry : certifiers) {
+            Certifier certifier = plugins.certifier(entry.certifier());
+            try {
+                CertifiedOutcome o = CertifierRun.run(certifier, entry, model, manager, test);
+                stages.add(String.format(Locale.ROOT, "%s %.1f s", o.certifier(), o.seconds()));
+                out.add(o);
+            } catch (NotCertifiableException e) {
+                LOG.warn("{}: skipping certifier '{}': {}", subject.model(), certifier.name(), e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    private static long[] labels(Examples test) {
+        long[] labels = new long[test.size()];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = test.labels()[i];
+        }
+        return labels;
     }
 
     /** Whether {@code attack} can run on {@code model}: gradient attacks need a differentiable model. */

@@ -255,6 +255,13 @@ public final class Runner {
             evaluationConfig.put("test_size", test.size());
             evaluationConfig.put("attacks", experiment.attacks());
             evaluationConfig.put("code", context.code().evaluation(experiment.attacks(), plugins, Evaluator.class));
+            if (!experiment.certifiers().isEmpty()) { // absent without certifiers: earlier evaluations keep their keys
+                evaluationConfig.put("certifiers", experiment.certifiers());
+                Map<String, String> certifierCode = new TreeMap<>();
+                experiment.certifiers().forEach(c -> certifierCode.put(c.name(),
+                        context.code().fingerprint().apply(plugins.certifier(c.certifier()).getClass())));
+                evaluationConfig.put("certifier_code", certifierCode);
+            }
             StoredEvaluation storedEvaluation = StoredEvaluation.of(out, cell, evaluationConfig);
             StoredEvaluation.Found found = storedEvaluation.read();
             evaluatedNow = found == null;
@@ -268,7 +275,7 @@ public final class Runner {
                 Evaluator.Subject subject = new Evaluator.Subject(experiment.name(), cell.id(), cell.entry().defense(),
                         cell.architecture(), context.data().name(), context.preprocessing().id(), cell.seed(), cell.hash(),
                         card.trainSeconds());
-                evaluation = evaluator.evaluate(subject, model, manager, test, experiment.attacks());
+                evaluation = evaluator.evaluate(subject, model, manager, test, experiment.attacks(), experiment.certifiers());
                 gallery = recorder.drain();
                 storedEvaluation.write(evaluation, gallery);
             }

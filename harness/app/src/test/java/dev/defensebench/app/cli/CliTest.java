@@ -43,6 +43,7 @@ class CliTest {
         String out = r.out();
         assertThat(out.indexOf("deep-defense")).isBetween(out.indexOf("Defenses:"), out.indexOf("Attacks:"));
         assertThat(out.indexOf("deepfool")).isBetween(out.indexOf("Attacks:"), out.indexOf("Architectures:"));
+        assertThat(out.indexOf("randomized-smoothing [L2]")).isBetween(out.indexOf("Certifiers:"), out.indexOf("Architectures:"));
         assertThat(out.indexOf("lenet")).isBetween(out.indexOf("Architectures:"), out.indexOf("Data sets:"));
         assertThat(out.substring(out.indexOf("Engines (run --engine):"))).contains("plain").contains("spark")
                 .contains("not on this class path");
