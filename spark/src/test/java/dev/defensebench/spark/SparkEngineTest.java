@@ -23,6 +23,7 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * engine and by the Spark engine in local mode: the same results, whether the tasks share the output
  * directory or a Hadoop FileSystem URI, and a second Spark run recomputes nothing.
  */
+@Tag("slow")
 class SparkEngineTest {
 
     static final String EXPERIMENT = TinyExperiment.TWO_TREES

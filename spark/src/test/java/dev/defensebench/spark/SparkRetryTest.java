@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * cores, two attempts per task), and the retry reuses the stored model instead of training again;
  * without retries the run fails with a message that says how to resume, and resuming reuses the model.
  */
+@Tag("slow")
 class SparkRetryTest {
 
     private static final String EXPERIMENT = String.join("\n",

@@ -129,7 +129,17 @@ class ExperimentLoaderTest {
         assertThat(e.models()).extracting(ModelEntry::name)
                 .containsExactly("vanilla", "deep-defense", "fgsm-adversarial", "pgd-adversarial", "trades", "parseval");
         assertThat(e.models().get(1).initFrom()).isEqualTo("vanilla");
-        assertThat(e.attacks()).extracting(AttackEntry::attack).containsExactly("deepfool", "fgsm", "pgd", "apgd-ce", "noise");
+        assertThat(e.attacks()).extracting(AttackEntry::attack)
+                .containsExactly("deepfool", "fgsm", "pgd", "apgd-ce", "noise", "autoattack", "autoattack");
+        // the ranking rests on AutoAttack (standard) at the headline eps of both norms
+        assertThat(e.headlineByLabel()).containsEntry("Linf", 0.1).containsEntry("L2", 1.5);
+        assertThat(e.attacks().subList(5, 7)).extracting(AttackEntry::norm).containsExactly("Linf", "L2");
+        assertThat(e.attacks().subList(5, 7)).allSatisfy(a -> assertThat(a.params()).isEmpty());
+        // equal budgets: every defense fine-tunes vanilla for one epoch on the whole training set
+        for (ModelEntry m : e.models().subList(1, 6)) {
+            assertThat(m.initFrom()).as(m.name()).isEqualTo("vanilla");
+            assertThat(m.params()).as(m.name()).containsEntry("epochs", 1).doesNotContainKey("train_subset");
+        }
     }
 
     @Test

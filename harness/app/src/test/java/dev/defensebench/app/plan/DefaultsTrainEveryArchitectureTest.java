@@ -16,6 +16,7 @@ import dev.defensebench.spi.TrainedModel;
 import dev.defensebench.spi.TrainingRequest;
 import java.util.Random;
 import java.util.Set;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -24,6 +25,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * written): 300 SGD steps on MNIST-sized synthetic strokes must end well above chance and not on one
  * constant prediction. With the former defaults (lr 0.05 for every network) LeNet collapsed here to one class (10%).
  */
+@Tag("slow")
 class DefaultsTrainEveryArchitectureTest {
 
     private static final Plugins PLUGINS = Plugins.discover();

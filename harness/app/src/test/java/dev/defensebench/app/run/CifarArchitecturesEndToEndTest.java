@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * new architecture (at a tiny width) trained with vanilla, PGD-AT and Deep Defense (fine-tuned from
  * vanilla), with augmentation on (the CIFAR default) and a cosine schedule, and scored with FGSM.
  */
+@Tag("slow")
 class CifarArchitecturesEndToEndTest {
 
     private static final int PER_TRAIN_FILE = 2;

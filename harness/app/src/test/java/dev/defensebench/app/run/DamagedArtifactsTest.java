@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * naming the file and then recomputed, with the same numbers as the first run and no stack trace. Every
  * file written honours the umask.
  */
+@Tag("slow")
 class DamagedArtifactsTest {
 
     private static final String EXPERIMENT = String.join("\n",

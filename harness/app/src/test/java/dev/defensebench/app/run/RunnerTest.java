@@ -197,11 +197,12 @@ class RunnerTest {
         }
         // every model has every sanity check
         List<SanityCheck> sanity = SanityCsv.read(out.resolve("sanity.csv"));
-        assertThat(sanity).hasSize(2 * 11);
+        assertThat(sanity).hasSize(2 * 13);
         assertThat(sanity).filteredOn(c -> c.model().equals(VANILLA)).extracting(SanityCheck::check).containsExactly(
                 SanityChecks.EPS0, SanityChecks.PGD_VS_FGSM, SanityChecks.MONOTONE, SanityChecks.UNBOUNDED,
                 SanityChecks.BLACK_BOX, SanityChecks.NOISE, SanityChecks.GRADIENTS, SanityChecks.MORE_STEPS,
-                SanityChecks.CLAIMS, SanityChecks.DETERMINISTIC, SanityChecks.LOGITS);
+                SanityChecks.CLAIMS, SanityChecks.DETERMINISTIC, SanityChecks.LOGITS, SanityChecks.AS_SPECIFIED,
+                SanityChecks.QUICK_VS_RELIABLE);
         assertThat(sanity).filteredOn(c -> c.check().equals(SanityChecks.CLAIMS))
                 .extracting(SanityCheck::status).containsOnly(SanityCheck.Status.PASS);
         assertThat(sanity).filteredOn(c -> c.check().equals(SanityChecks.GRADIENTS))

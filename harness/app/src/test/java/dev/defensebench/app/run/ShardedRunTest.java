@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A tiny experiment with two fine-tuning trees run whole and in two shards: the merged shards give
  * the unsharded run's results, and merge refuses shards that do not belong together.
  */
+@Tag("slow")
 class ShardedRunTest {
 
     @TempDir
