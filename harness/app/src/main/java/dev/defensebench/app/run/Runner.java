@@ -129,17 +129,24 @@ public final class Runner {
         return finish(context, out, device, shard, cells, outcomes);
     }
 
+    /** Refuses a {@code key} asking for more images than the split holds ({@code holds}: "NAME' has %d KIND"). */
+    private static void requireAtMost(String key, int wanted, int available, String holds) {
+        if (wanted > available) {
+            throw new ExperimentException("'" + key + "' is " + wanted + " but data set '" + String.format(holds, available)
+                    + " images; use at most " + available);
+        }
+    }
+
     /** Loads and preprocesses the experiment's data and expands its plan. */
     public RunContext prepare(Experiment experiment) throws IOException {
         LoadedDataset data = datasets.load(experiment.dataset(), dataDir);
         Preprocessing preprocessing = Preprocessing.parse(experiment.preprocessing());
         Preprocessor preprocessor = preprocessing.fit(data.train());
-        ImageSplit trainSplit = experiment.trainSize() == null ? data.train()
-                : data.train().first(Math.min(experiment.trainSize(), data.train().count()));
-        if (experiment.testSize() > data.test().count()) {
-            throw new ExperimentException("'test_size' is " + experiment.testSize() + " but data set '" + data.name()
-                    + "' has " + data.test().count() + " test images; use at most " + data.test().count());
+        if (experiment.trainSize() != null) {
+            requireAtMost("train_size", experiment.trainSize(), data.train().count(), data.name() + "' has %d training");
         }
+        requireAtMost("test_size", experiment.testSize(), data.test().count(), data.name() + "' has %d test");
+        ImageSplit trainSplit = experiment.trainSize() == null ? data.train() : data.train().first(experiment.trainSize());
         ImageSplit testSplit = data.test().first(experiment.testSize());
         Shape sampleShape = new Shape(trainSplit.channels(), trainSplit.height(), trainSplit.width());
         InputBox box = new InputBox(preprocessor.lowerBound(), preprocessor.upperBound(), sampleShape);
