@@ -59,7 +59,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -249,13 +248,8 @@ public final class Runner {
                     LOG.warn("{}: not exported to ONNX: {}", cell.id(), e.getMessage());
                 }
             }
-            Map<String, Object> evaluationConfig = new TreeMap<>();
-            evaluationConfig.put("cell", cell.hash());
-            evaluationConfig.put("params_sha256", card.paramsSha256()); // retrained weights that differ are scored anew
-            evaluationConfig.put("test_size", test.size());
-            evaluationConfig.put("attacks", experiment.attacks());
-            evaluationConfig.put("code", context.code().evaluation(experiment.attacks(), plugins, Evaluator.class));
-            StoredEvaluation storedEvaluation = StoredEvaluation.of(out, cell, evaluationConfig);
+            StoredEvaluation storedEvaluation = StoredEvaluation.of(out, cell, EvaluationKey.trained(experiment, cell.hash(),
+                    card.paramsSha256(), context.code().evaluation(experiment.attacks(), plugins, Evaluator.class)));
             StoredEvaluation.Found found = storedEvaluation.read();
             evaluatedNow = found == null;
             if (!evaluatedNow) {
