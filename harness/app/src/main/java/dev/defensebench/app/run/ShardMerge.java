@@ -57,6 +57,7 @@ public final class ShardMerge {
      * written, so a refused merge leaves {@code out} as it was.
      *
      * @param force replace what {@code out} holds even when it is another experiment's run or other files
+     *     (a file of {@code out} at the path of a shard's file is overwritten)
      */
     public static Result merge(List<Path> shards, Path out, boolean allowPartial, boolean force) throws IOException {
         if (shards.isEmpty()) {
@@ -134,9 +135,11 @@ public final class ShardMerge {
             planCopies(dir, copies);
         }
         requireUniqueRows(rows);
-        requireNoConflicts(copies, out);
+        if (!force) {
+            requireNoConflicts(copies, out);
+        }
         for (Map.Entry<String, Path> copy : copies.entrySet()) {
-            if (!Files.exists(out.resolve(copy.getKey()))) {
+            if (force || !Files.exists(out.resolve(copy.getKey()))) { // forced: what --out held is replaced
                 AtomicFiles.write(out.resolve(copy.getKey()), Files.readAllBytes(copy.getValue()));
                 copied++;
             }

@@ -2,12 +2,24 @@ package dev.defensebench.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** {@code bench} refuses every option out of range before any work (no data set is loaded, nothing is trained). */
 class BenchOptionsTest {
+
+    /**
+     * A data directory that is a regular file: a bench that got past its option checks fails at once on
+     * it instead of fetching MNIST and benchmarking.
+     */
+    private static Path noData(Path dir) throws IOException {
+        return Files.writeString(dir.resolve("not-a-data-dir"), "");
+    }
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
@@ -25,8 +37,9 @@ class BenchOptionsTest {
         "--preprocessing|fancy|unknown preprocessing",
         "--arch|nosuchnet|unknown architecture 'nosuchnet'",
     })
-    void anOptionOutOfRangeIsOneLineAndExitCode2(String option, String value, String message) {
-        CliRun r = CliRun.of("bench", option, value, "--data-dir", "/nonexistent/defense-bench-data");
+    void anOptionOutOfRangeIsOneLineAndExitCode2(String option, String value, String message, @TempDir Path dir)
+            throws IOException {
+        CliRun r = CliRun.of("bench", option, value, "--data-dir", noData(dir).toString());
 
         assertThat(r.code()).as(r.err()).isEqualTo(2);
         assertThat(r.err()).contains(message).doesNotContain("Exception").doesNotContain("\tat ");
@@ -34,8 +47,8 @@ class BenchOptionsTest {
     }
 
     @Test
-    void attackModeChecksTheCommonOptionsToo() {
-        CliRun r = CliRun.of("bench", "--mode", "attacks", "--batch", "0", "--data-dir", "/nonexistent/defense-bench-data");
+    void attackModeChecksTheCommonOptionsToo(@TempDir Path dir) throws IOException {
+        CliRun r = CliRun.of("bench", "--mode", "attacks", "--batch", "0", "--data-dir", noData(dir).toString());
 
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("--batch must be at least 1, found 0");

@@ -69,6 +69,12 @@ class MergeChecksTest {
         }
     }
 
+    private static Path firstFile(Path shard, String dir) throws IOException {
+        try (Stream<Path> files = Files.walk(shard.resolve(dir))) {
+            return files.filter(Files::isRegularFile).sorted().findFirst().orElseThrow();
+        }
+    }
+
     @Test
     void aShardWithoutItsModelsNamesTheMissingCardsAndWritesNothing() throws IOException {
         Path broken = copy(second, "s2");
@@ -119,8 +125,13 @@ class MergeChecksTest {
             assertThat(entries).hasSize(2);
         }
 
-        // forced, it is replaced
+        // forced, it is replaced, a file at the path of a shard's file included
+        Path clash = firstFile(first, "models");
+        Path inOther = other.resolve(first.relativize(clash).toString());
+        Files.createDirectories(inOther.getParent());
+        Files.writeString(inOther, "the other run's file");
         assertThat(ShardMerge.merge(List.of(first, second), other, false, true).rows()).isNotEmpty();
+        assertThat(Files.mismatch(inOther, clash)).isEqualTo(-1L);
         assertThat(RunManifest.read(other).experiment()).isEqualTo("tiny");
     }
 
