@@ -26,8 +26,13 @@ public final class GalleryFile {
         if (!Files.exists(file)) {
             return List.of();
         }
+        return parse(file, Files.readAllBytes(file));
+    }
+
+    /** The examples in {@code content}, read from {@code file} (named in the error). */
+    public static List<GalleryExample> parse(Path file, byte[] content) throws IOException {
         try {
-            return Json.MAPPER.readValue(file.toFile(), new TypeReference<List<GalleryExample>>() {});
+            return Json.MAPPER.readValue(content, new TypeReference<List<GalleryExample>>() {});
         } catch (IOException | RuntimeException e) {
             throw new IOException(file + ": not a valid gallery file: " + e.getMessage(), e);
         }

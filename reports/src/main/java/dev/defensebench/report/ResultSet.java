@@ -52,6 +52,10 @@ public record ResultSet(Path dir, String label, Instant when, List<ResultRow> ro
      * @throws IOException         naming the file on bad content
      */
     public static ResultSet read(Path dir) throws IOException {
+        if (Files.exists(dir) && !Files.isDirectory(dir) && !dir.getFileName().toString().equals(OutputLayout.RESULTS)) {
+            throw new IOException(dir + ": is a file, not a results directory (expected the output directory of "
+                    + "'defense-bench run', or its " + OutputLayout.RESULTS + ")");
+        }
         Path base = Files.isRegularFile(dir) ? dir.toAbsolutePath().getParent() : dir;
         Path results = base.resolve(OutputLayout.RESULTS);
         if (!Files.isRegularFile(results)) {

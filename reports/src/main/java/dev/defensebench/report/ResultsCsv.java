@@ -80,7 +80,7 @@ public final class ResultsCsv {
             while (records.hasNext()) {
                 CSVRecord record = records.next();
                 long line = lines.lineOf(record.getCharacterPosition());
-                rows.add(parseRow(file, line, record, positions));
+                rows.add(requirePlausible(file, line, parseRow(file, line, record, positions)));
             }
         } catch (UncheckedIOException e) {
             throw malformed(file, e.getCause());
@@ -90,6 +90,22 @@ public final class ResultsCsv {
             throw malformed(file, e);
         }
         return rows;
+    }
+
+    /**
+     * Refuses a robust accuracy above the clean accuracy of the same row: both count the same test points,
+     * and an attack cannot make a model right where it was wrong (the harness counts a point the model gets
+     * wrong unattacked as broken), so such a row was edited or damaged. A certified row is exempt: it
+     * certifies a smoothed classifier, which can be right where the model alone is wrong.
+     */
+    private static ResultRow requirePlausible(Path file, long line, ResultRow row) throws ResultsCsvException {
+        if (row.robustAccuracy() > row.cleanAccuracy() && !row.isCertified()) {
+            throw new ResultsCsvException(file, line, ResultColumn.ROBUST_ACCURACY.header(), "robust accuracy "
+                    + row.robustAccuracy() + " is above the clean accuracy " + row.cleanAccuracy() + " of " + row.model()
+                    + " on the same test points (" + row.attack() + ", " + row.norm() + " eps " + row.epsilon()
+                    + "); an attack cannot raise accuracy: the file was edited or is damaged");
+        }
+        return row;
     }
 
     private static ResultsCsvException malformed(Path file, IOException cause) {

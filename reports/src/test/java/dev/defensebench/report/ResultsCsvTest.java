@@ -237,4 +237,16 @@ class ResultsCsvTest {
         array[i] = array[j];
         array[j] = t;
     }
+
+    @Test
+    void aRobustAccuracyAboveTheCleanAccuracyOfTheSameRowIsRefused() throws IOException {
+        // GOOD_LINE: clean 0.98, robust 0.5; an edit to 0.99 claims the attack made the model right more often
+        assertThat(ResultsCsv.read(write(HEADER, GOOD_LINE))).hasSize(1);
+        Path edited = write(HEADER, GOOD_LINE, GOOD_LINE.replace(",0.98,0.5,", ",0.98,0.99,"));
+        assertThatThrownBy(() -> ResultsCsv.read(edited)).isInstanceOf(ResultsCsvException.class)
+                .hasMessage(edited + ":3: column 'robust_accuracy': robust accuracy 0.99 is above the clean accuracy 0.98 of "
+                        + "vanilla/mlp/s0 on the same test points (fgsm, Linf eps 0.1); an attack cannot raise accuracy: "
+                        + "the file was edited or is damaged");
+        assertThat(ResultsCsv.read(write(HEADER, GOOD_LINE.replace(",0.98,0.5,", ",0.98,0.98,")))).hasSize(1);
+    }
 }

@@ -8,8 +8,11 @@ import java.io.Writer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -68,6 +71,31 @@ public final class AtomicFiles {
 
     private static void writeBytes(Path target, Bytes content, boolean durable) throws IOException {
         Path absolute = target.toAbsolutePath();
+        try {
+            writeAtomically(absolute, content, durable);
+        } catch (IOException e) {
+            throw naming(absolute, e);
+        }
+    }
+
+    /**
+     * {@code cause} as an exception whose message names {@code target} and the reason: a full disk reports
+     * only "No space left on device", a failed temporary file names only the temporary file.
+     */
+    static FileSystemException naming(Path target, IOException cause) {
+        if (cause instanceof FileSystemException fs && target.toString().equals(fs.getFile()) && fs.getOtherFile() == null) {
+            return fs;
+        }
+        String reason = cause instanceof FileSystemException fs && fs.getReason() != null ? fs.getReason()
+                : cause instanceof AccessDeniedException ? "permission denied"
+                : cause instanceof NoSuchFileException ? "its directory does not exist or does not accept new files"
+                : cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+        FileSystemException named = new FileSystemException(target.toString(), null, reason);
+        named.initCause(cause);
+        return named;
+    }
+
+    private static void writeAtomically(Path absolute, Bytes content, boolean durable) throws IOException {
         Path dir = absolute.getParent();
         Files.createDirectories(dir);
         Path temp = dir.resolve("." + absolute.getFileName() + "." + UUID.randomUUID() + ".tmp");

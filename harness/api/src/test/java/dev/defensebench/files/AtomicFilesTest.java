@@ -1,6 +1,7 @@
 package dev.defensebench.files;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -58,11 +59,35 @@ class AtomicFilesTest {
                 throw new IOException("disk full");
             });
         } catch (IOException expected) {
-            assertThat(expected).hasMessage("disk full");
+            assertThat(expected).hasMessage(target.toAbsolutePath() + ": disk full"); // named since #25
         }
         assertThat(Files.readString(target)).isEqualTo("old");
         try (Stream<Path> all = Files.list(dir)) {
             assertThat(all).containsExactly(target);
         }
+    }
+
+    @Test
+    void aFullDiskDuringTheWriteNamesTheTargetAndKeepsTheOldFile(@TempDir Path dir) throws IOException {
+        Path target = Files.writeString(dir.resolve("results.csv"), "old");
+        // what FileChannel.write throws on ENOSPC: an IOException whose message is only the reason
+        assertThatThrownBy(() -> AtomicFiles.write(target, out -> {
+            out.write("part");
+            throw new IOException("No space left on device");
+        })).isInstanceOf(java.nio.file.FileSystemException.class)
+                .hasMessage(target.toAbsolutePath() + ": No space left on device");
+        assertThat(Files.readString(target)).isEqualTo("old");
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files).containsExactly(target);
+        }
+    }
+
+    @Test
+    void aFailureOnTheTemporaryFileNamesTheTargetNotTheTemporaryFile(@TempDir Path dir) throws IOException {
+        Path notADirectory = Files.writeString(dir.resolve("file"), "x");
+        Path target = notADirectory.resolve("results.csv");
+        assertThatThrownBy(() -> AtomicFiles.write(target, new byte[] {1}))
+                .isInstanceOf(java.nio.file.FileSystemException.class)
+                .hasMessageStartingWith(target.toAbsolutePath() + ": ").hasMessageNotContaining(".tmp");
     }
 }

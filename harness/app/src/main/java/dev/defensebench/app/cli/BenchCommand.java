@@ -146,6 +146,7 @@ final class BenchCommand implements Callable<Integer> {
             default -> throw new CommandLine.ParameterException(spec.commandLine(),
                     "--mode must be step or attacks, found '" + mode + "'");
         };
+        checkOptions();
         if (attacks) {
             checkAttackOptions();
         }
@@ -203,6 +204,44 @@ final class BenchCommand implements Callable<Integer> {
             } catch (NumberFormatException notNumber) {
                 return value;
             }
+        }
+    }
+
+    /** Fails, before any work, on a count or number out of its range and on an unknown architecture or preprocessing. */
+    private void checkOptions() {
+        atLeast("--batch", batch, 1);
+        atLeast("--steps", steps, 1);
+        atLeast("--warmup", warmup, 0);
+        atLeast("--pretrain-steps", pretrainSteps, 0);
+        atLeast("--max-iter", maxIter, 1);
+        atLeast("--throughput-steps", throughputSteps, 1);
+        atLeast("--robust-steps", robustSteps, 0);
+        if (!(minSeconds >= 0) || Double.isInfinite(minSeconds)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--min-seconds must be a finite number >= 0, found "
+                    + minSeconds);
+        }
+        for (var eps : Map.of("--linf-eps", linfEps, "--l2-eps", l2Eps).entrySet()) {
+            if (!(eps.getValue() > 0) || Double.isInfinite(eps.getValue())) {
+                throw new CommandLine.ParameterException(spec.commandLine(), eps.getKey() + " must be a finite number > 0, "
+                        + "found " + eps.getValue());
+            }
+        }
+        try {
+            if (preprocessing != null) {
+                Preprocessing.parse(preprocessing);
+            }
+            if (architectures != null) {
+                architectures.forEach(Plugins.discover()::architecture);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private void atLeast(String option, int value, int least) {
+        if (value < least) {
+            throw new CommandLine.ParameterException(spec.commandLine(), option + " must be at least " + least + ", found "
+                    + value);
         }
     }
 

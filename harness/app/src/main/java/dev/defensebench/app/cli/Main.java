@@ -42,9 +42,13 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns its exit code (tests call this). */
     public static int execute(String... args) {
-        return new CommandLine(new Main())
-                .setExecutionExceptionHandler(new ErrorHandler())
-                .execute(args);
+        CommandLine commandLine = new CommandLine(new Main()).setExecutionExceptionHandler(new ErrorHandler());
+        CommandLine.IParameterExceptionHandler usage = commandLine.getParameterExceptionHandler();
+        return commandLine.setParameterExceptionHandler((e, badArgs) -> {
+            String message = TerminalText.escaped(e.getMessage());
+            return usage.handleParseException(message.equals(e.getMessage()) ? e
+                    : new CommandLine.ParameterException(e.getCommandLine(), message, e), badArgs);
+        }).execute(args);
     }
 
     @Override

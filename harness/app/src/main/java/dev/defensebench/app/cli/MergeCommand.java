@@ -33,6 +33,9 @@ final class MergeCommand implements Callable<Integer> {
     @Option(names = "--partial", description = "merge even when some shards of the run are missing")
     boolean partial;
 
+    @Option(names = "--force", description = "write into --out even when it holds another experiment's run or other files")
+    boolean force;
+
     @Override
     public Integer call() throws Exception {
         for (Path shard : shards) {
@@ -42,7 +45,7 @@ final class MergeCommand implements Callable<Integer> {
                         + "merge into a new directory");
             }
         }
-        ShardMerge.Result merged = ShardMerge.merge(shards, out, partial);
+        ShardMerge.Result merged = ShardMerge.merge(shards, out, partial, force);
         Site.Result site = Site.write(ResultSet.read(out), List.of(), OutputLayout.of(out).site(), Instant.now());
         PrintWriter o = spec.commandLine().getOut();
         o.printf("merged %d shards of '%s': %d cells, %d result rows, %d files copied%n", shards.size(),

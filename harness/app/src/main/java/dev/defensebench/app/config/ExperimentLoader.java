@@ -119,6 +119,7 @@ public final class ExperimentLoader {
         if (isEmpty(text)) {
             throw new ExperimentException(source + ": the file is empty");
         }
+        YamlAnchors.refuse(source, text);
         Experiment experiment;
         try {
             experiment = yaml.readValue(text, Experiment.class);

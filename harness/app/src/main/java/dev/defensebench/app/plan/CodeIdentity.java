@@ -2,6 +2,7 @@ package dev.defensebench.app.plan;
 
 import ai.djl.engine.Engine;
 import dev.defensebench.app.config.AttackEntry;
+import dev.defensebench.app.config.Experiment;
 import dev.defensebench.app.config.Plugins;
 import dev.defensebench.data.Preprocessing;
 import java.util.Map;
@@ -47,6 +48,14 @@ public record CodeIdentity(String version, String libraries, Function<Class<?>, 
             code.put("attack " + a.attack(), fingerprint.apply(plugins.attack(a.attack()).getClass()));
         }
         code.put("evaluator", fingerprint.apply(evaluator));
+        return code;
+    }
+
+    /** {@link #evaluation(Iterable, Plugins, Class)} of {@code experiment}'s attacks, with its certifiers' code (by name). */
+    public Map<String, String> evaluation(Experiment experiment, Plugins plugins, Class<?> evaluator) {
+        Map<String, String> code = evaluation(experiment.attacks(), plugins, evaluator);
+        experiment.certifiers().forEach(c -> code.put("certifier " + c.name(),
+                fingerprint.apply(plugins.certifier(c.certifier()).getClass())));
         return code;
     }
 

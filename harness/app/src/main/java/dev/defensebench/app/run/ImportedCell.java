@@ -38,7 +38,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -121,14 +120,8 @@ final class ImportedCell {
             ModelCard card = ImportCard.of(imported, cell, context, runtime, skippedAttacks(experiment, imported), paramsSha256);
             AtomicFiles.write(modelDir.resolve(OutputLayout.CARD), Json.PRETTY.writeValueAsBytes(card));
             Block surrogate = surrogate(context, cell, out, manager);
-            Map<String, Object> config = new TreeMap<>();
-            config.put("cell", cell.hash());
-            config.put("import_path", imported.path());
-            config.put("test_size", test.size());
-            config.put("attacks", experiment.attacks());
-            config.put("surrogate_used", surrogate != null);
-            config.put("code", context.code().evaluation(experiment.attacks(), plugins, Evaluator.class));
-            StoredEvaluation stored = StoredEvaluation.of(out, cell, config);
+            StoredEvaluation stored = StoredEvaluation.of(out, cell, EvaluationKey.imported(experiment, cell.hash(),
+                    imported.path(), surrogate != null, context.code().evaluation(experiment, plugins, Evaluator.class)));
             StoredEvaluation.Found found = stored.read();
             if (found != null) {
                 LOG.info("{}: reusing the stored evaluation {}", cell.id(), stored.evaluationFile());
@@ -139,7 +132,8 @@ final class ImportedCell {
             Evaluator evaluator = new Evaluator(plugins, batchSize, progress, recorder);
             Evaluator.Subject subject = new Evaluator.Subject(experiment.name(), cell.id(), DEFENSE, cell.architecture(),
                     context.data().name(), context.preprocessing().id(), 0, cell.hash(), Double.NaN);
-            Evaluation own = evaluator.evaluate(subject, imported.classifier(), manager, test, experiment.attacks());
+            Evaluation own = evaluator.evaluate(subject, imported.classifier(), manager, test, experiment.attacks(),
+                    experiment.certifiers());
             List<ResultRow> rows = new ArrayList<>(own.rows());
             if (surrogate != null) {
                 rows.addAll(evaluator.evaluateTransfer(subject, imported.classifier(),

@@ -109,8 +109,8 @@ public final class ModelExport {
         Path temp = null;
         try {
             try {
-                Files.createDirectories(absolute.getParent());
-                temp = Files.createTempFile(absolute.getParent(), absolute.getFileName().toString(), ".tmp");
+                // checked where no folder has to be created: a failed export leaves no new folder behind
+                temp = Files.createTempFile(WriteTarget.existingFolder(absolute), "." + absolute.getFileName(), ".tmp");
                 Files.write(temp, bytes);
             } catch (IOException e) {
                 throw WriteTarget.failure(absolute, e);

@@ -36,9 +36,13 @@ public final class OutputLock implements AutoCloseable {
     /**
      * Locks {@code dir} (created if needed) for this process.
      *
-     * @throws IOException naming the lock file and the PID of the run that holds it
+     * @throws IOException when {@code dir} exists and is not a directory, or naming the lock file and the PID of the run that holds it
      */
     public static OutputLock acquire(Path dir) throws IOException {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new IOException(dir.toAbsolutePath() + ": exists and is not a directory; --out names the output "
+                    + "directory (created if missing)");
+        }
         boolean created = !Files.exists(dir);
         Files.createDirectories(dir);
         Path file = dir.resolve(FILE);

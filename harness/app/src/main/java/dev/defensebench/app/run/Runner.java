@@ -63,7 +63,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -133,17 +132,24 @@ public final class Runner {
         return finish(context, out, device, shard, cells, outcomes);
     }
 
+    /** Refuses a {@code key} asking for more images than the split holds ({@code holds}: "NAME' has %d KIND"). */
+    private static void requireAtMost(String key, int wanted, int available, String holds) {
+        if (wanted > available) {
+            throw new ExperimentException("'" + key + "' is " + wanted + " but data set '" + String.format(holds, available)
+                    + " images; use at most " + available);
+        }
+    }
+
     /** Loads and preprocesses the experiment's data and expands its plan. */
     public RunContext prepare(Experiment experiment) throws IOException {
         LoadedDataset data = datasets.load(experiment.dataset(), dataDir);
         Preprocessing preprocessing = Preprocessing.parse(experiment.preprocessing());
         Preprocessor preprocessor = preprocessing.fit(data.train());
-        ImageSplit trainSplit = experiment.trainSize() == null ? data.train()
-                : data.train().first(Math.min(experiment.trainSize(), data.train().count()));
-        if (experiment.testSize() > data.test().count()) {
-            throw new ExperimentException("'test_size' is " + experiment.testSize() + " but data set '" + data.name()
-                    + "' has " + data.test().count() + " test images; use at most " + data.test().count());
+        if (experiment.trainSize() != null) {
+            requireAtMost("train_size", experiment.trainSize(), data.train().count(), data.name() + "' has %d training");
         }
+        requireAtMost("test_size", experiment.testSize(), data.test().count(), data.name() + "' has %d test");
+        ImageSplit trainSplit = experiment.trainSize() == null ? data.train() : data.train().first(experiment.trainSize());
         ImageSplit testSplit = data.test().first(experiment.testSize());
         Shape sampleShape = new Shape(trainSplit.channels(), trainSplit.height(), trainSplit.width());
         InputBox box = new InputBox(preprocessor.lowerBound(), preprocessor.upperBound(), sampleShape);
@@ -249,20 +255,8 @@ public final class Runner {
                     LOG.warn("{}: not exported to ONNX: {}", cell.id(), e.getMessage());
                 }
             }
-            Map<String, Object> evaluationConfig = new TreeMap<>();
-            evaluationConfig.put("cell", cell.hash());
-            evaluationConfig.put("params_sha256", card.paramsSha256()); // retrained weights that differ are scored anew
-            evaluationConfig.put("test_size", test.size());
-            evaluationConfig.put("attacks", experiment.attacks());
-            evaluationConfig.put("code", context.code().evaluation(experiment.attacks(), plugins, Evaluator.class));
-            if (!experiment.certifiers().isEmpty()) { // absent without certifiers: earlier evaluations keep their keys
-                evaluationConfig.put("certifiers", experiment.certifiers());
-                Map<String, String> certifierCode = new TreeMap<>();
-                experiment.certifiers().forEach(c -> certifierCode.put(c.name(),
-                        context.code().fingerprint().apply(plugins.certifier(c.certifier()).getClass())));
-                evaluationConfig.put("certifier_code", certifierCode);
-            }
-            StoredEvaluation storedEvaluation = StoredEvaluation.of(out, cell, evaluationConfig);
+            StoredEvaluation storedEvaluation = StoredEvaluation.of(out, cell, EvaluationKey.trained(experiment, cell.hash(),
+                    card.paramsSha256(), context.code().evaluation(experiment, plugins, Evaluator.class)));
             StoredEvaluation.Found found = storedEvaluation.read();
             evaluatedNow = found == null;
             if (!evaluatedNow) {

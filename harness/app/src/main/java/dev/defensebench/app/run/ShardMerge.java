@@ -17,7 +17,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +49,17 @@ public final class ShardMerge {
      * @throws IllegalArgumentException naming the directory and the mismatch when the shards do not belong together
      */
     public static Result merge(List<Path> shards, Path out, boolean allowPartial) throws IOException {
+        return merge(shards, out, allowPartial, false);
+    }
+
+    /**
+     * As {@link #merge(List, Path, boolean)}; every shard and {@code out} are checked before anything is
+     * written, so a refused merge leaves {@code out} as it was.
+     *
+     * @param force replace what {@code out} holds even when it is another experiment's run or other files
+     *     (a file of {@code out} at the path of a shard's file is overwritten)
+     */
+    public static Result merge(List<Path> shards, Path out, boolean allowPartial, boolean force) throws IOException {
         if (shards.isEmpty()) {
             throw new IllegalArgumentException("nothing to merge: give the shards' output directories");
         }
@@ -85,25 +95,30 @@ public final class ShardMerge {
             throw new IllegalArgumentException("shards " + missing + " of " + first.shardCount()
                     + " are missing; merge all of them, or pass --partial to merge what is there");
         }
+        MergeTarget.check(out, first, force);
         List<ResultRow> rows = new ArrayList<>();
         List<SanityCheck> sanity = new ArrayList<>();
         List<GalleryExample> gallery = new ArrayList<>();
         List<FailedEntry> failures = new ArrayList<>();
         TimingReport timing = null;
         List<Path> timingsDropped = new ArrayList<>();
+        Map<String, Path> copies = new TreeMap<>();
         int copied = 0;
         for (Path dir : byIndex.values()) {
             Path results = dir.resolve(OutputLayout.RESULTS);
             if (!Files.isRegularFile(results)) {
                 throw new IllegalArgumentException(results + ": missing; did that shard finish?");
             }
-            rows.addAll(ResultsCsv.read(results));
+            List<ResultRow> shardRows = ResultsCsv.read(results);
+            rows.addAll(shardRows);
             Path sanityFile = dir.resolve(OutputLayout.SANITY);
             if (Files.isRegularFile(sanityFile)) {
                 sanity.addAll(SanityCsv.read(sanityFile));
             }
             gallery.addAll(GalleryFile.read(dir.resolve(OutputLayout.GALLERY)));
-            failures.addAll(FailuresFile.read(dir.resolve(OutputLayout.FAILURES)));
+            List<FailedEntry> shardFailures = FailuresFile.read(dir.resolve(OutputLayout.FAILURES));
+            failures.addAll(shardFailures);
+            ShardContents.requireComplete(dir, RunManifest.read(dir), shardRows, shardFailures);
             TimingReport t = TimingReport.read(dir.resolve(OutputLayout.TIMING));
             if (t != null) {
                 if (timing == null) {
@@ -117,9 +132,18 @@ public final class ShardMerge {
                     timingsDropped.add(dir);
                 }
             }
-            copied += copyTree(dir, out);
+            planCopies(dir, copies);
         }
         requireUniqueRows(rows);
+        if (!force) {
+            requireNoConflicts(copies, out);
+        }
+        for (Map.Entry<String, Path> copy : copies.entrySet()) {
+            if (force || !Files.exists(out.resolve(copy.getKey()))) { // forced: what --out held is replaced
+                AtomicFiles.write(out.resolve(copy.getKey()), Files.readAllBytes(copy.getValue()));
+                copied++;
+            }
+        }
         ResultsCsv.write(OutputLayout.of(out).results(), rows);
         if (!sanity.isEmpty()) {
             SanityCsv.write(out.resolve(OutputLayout.SANITY), sanity);
@@ -155,9 +179,11 @@ public final class ShardMerge {
         }
     }
 
-    /** Copies every file under {@code from} into {@code to} except the merged files, the run lock and the site. */
-    private static int copyTree(Path from, Path to) throws IOException {
-        int[] count = {0};
+    /**
+     * Adds every file under {@code from} except the merged files, the run lock and the site to {@code copies}
+     * (relative path to source); the same path in two shards must have the same content.
+     */
+    private static void planCopies(Path from, Map<String, Path> copies) throws IOException {
         try (Stream<Path> files = Files.walk(from)) {
             for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
                 Path relative = from.relativize(file);
@@ -166,21 +192,24 @@ public final class ShardMerge {
                         || relative.getName(0).toString().equals(OutputLayout.SITE)) {
                     continue;
                 }
-                Path target = to.resolve(relative.toString());
-                byte[] content = Files.readAllBytes(file);
-                if (Files.exists(target)) {
-                    if (!Arrays.equals(Files.readAllBytes(target), content)) {
-                        throw new IllegalArgumentException("cannot merge " + file + ": " + target
-                                + " exists with different content");
-                    }
-                    continue;
+                Path before = copies.putIfAbsent(relative.toString(), file);
+                if (before != null && Files.mismatch(before, file) != -1) {
+                    throw new IllegalArgumentException("cannot merge " + file + ": " + before + " has different content");
                 }
-                AtomicFiles.write(target, content);
-                count[0]++;
             }
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
-        return count[0];
+    }
+
+    /** Refuses, before anything is written, a copy onto a file of {@code out} with different content. */
+    private static void requireNoConflicts(Map<String, Path> copies, Path out) throws IOException {
+        for (Map.Entry<String, Path> copy : copies.entrySet()) {
+            Path target = out.resolve(copy.getKey());
+            if (Files.exists(target) && Files.mismatch(target, copy.getValue()) != -1) {
+                throw new IllegalArgumentException("cannot merge " + copy.getValue() + ": " + target
+                        + " exists with different content");
+            }
+        }
     }
 }

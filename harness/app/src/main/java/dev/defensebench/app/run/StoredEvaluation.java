@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.defensebench.app.plan.Cell;
 import dev.defensebench.app.plan.Plan;
-import dev.defensebench.files.AtomicFiles;
+import dev.defensebench.files.DigestedFile;
 import dev.defensebench.files.Json;
 import dev.defensebench.report.GalleryExample;
 import dev.defensebench.report.GalleryFile;
@@ -50,8 +50,8 @@ record StoredEvaluation(Path evaluationFile, Path galleryFile) {
 
     /** Stores {@code evaluation} and its {@code gallery} examples. */
     void write(Evaluation evaluation, List<GalleryExample> gallery) throws IOException {
-        GalleryFile.write(galleryFile, gallery);
-        AtomicFiles.write(evaluationFile, Json.PRETTY.writeValueAsBytes(evaluation));
+        DigestedFile.write(galleryFile, Json.MAPPER.writeValueAsBytes(gallery));
+        DigestedFile.write(evaluationFile, Json.PRETTY.writeValueAsBytes(evaluation));
     }
 
     /**
@@ -59,11 +59,12 @@ record StoredEvaluation(Path evaluationFile, Path galleryFile) {
      * rows), or it cannot be read (one line naming the file), so that it is scored again.
      */
     private static Evaluation readEvaluation(Path file) throws IOException {
-        if (!Files.exists(file)) {
+        byte[] content = verified(file);
+        if (content == null) {
             return null;
         }
         try {
-            JsonNode tree = Json.MAPPER.readTree(file.toFile());
+            JsonNode tree = Json.MAPPER.readTree(content);
             if (tree != null && tree.isArray()) {
                 LOG.info("{} has no sanity checks (older format); scoring again", file);
                 return null;
@@ -81,11 +82,28 @@ record StoredEvaluation(Path evaluationFile, Path galleryFile) {
     }
 
     /** The stored gallery examples of an evaluation, or null when the file is damaged (one line naming it). */
-    private static List<GalleryExample> readGallery(Path file) {
+    private static List<GalleryExample> readGallery(Path file) throws IOException {
+        byte[] content = verified(file);
+        if (content == null) {
+            return Files.exists(file) ? null : List.of();
+        }
         try {
-            return GalleryFile.read(file);
+            return GalleryFile.parse(file, content);
         } catch (IOException e) {
             LOG.warn("{} is damaged ({}); scoring again", file, Runner.oneLine(e.getCause() != null ? e.getCause() : e));
+            return null;
+        }
+    }
+
+    /**
+     * The content of {@code file} when it matches its digest; null when it does not exist, or (one line
+     * naming it) when it does not match, so that it is scored again.
+     */
+    private static byte[] verified(Path file) throws IOException {
+        try {
+            return DigestedFile.read(file);
+        } catch (DigestedFile.MismatchException e) {
+            LOG.warn("{}; scoring again", e.getMessage());
             return null;
         }
     }

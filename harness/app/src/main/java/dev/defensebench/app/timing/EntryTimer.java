@@ -6,6 +6,7 @@ import dev.defensebench.app.config.AttackEntry;
 import dev.defensebench.app.config.Plugins;
 import dev.defensebench.app.config.TimingConfig;
 import dev.defensebench.app.plan.Plan;
+import dev.defensebench.files.DigestedFile;
 import dev.defensebench.files.Json;
 import dev.defensebench.report.Machine;
 import dev.defensebench.report.TimingMeasurement;
@@ -92,9 +93,10 @@ public final class EntryTimer {
         key.put("attacks", attacks);
         key.put("images", Math.min(test.size(), Math.max(config.throughputBatch(), config.attackBatch())));
         Path cached = dir.resolve("measurements-" + Plan.sha256(key).substring(0, 16) + ".json");
-        if (Files.exists(cached)) {
+        List<TimingMeasurement> stored = stored(cached);
+        if (stored != null) {
             LOG.info("{}: reusing the timings in {}", cellId, cached);
-            return Json.MAPPER.readValue(cached.toFile(), new TypeReference<List<TimingMeasurement>>() {});
+            return stored;
         }
         // batches larger than the test set shrink to it; every measurement records the batch it used
         int count = Math.min(test.size(), Math.max(config.throughputBatch(), config.attackBatch()));
@@ -123,7 +125,21 @@ public final class EntryTimer {
                 Math.min(count, config.throughputBatch()), Math.min(count, config.attackBatch()));
         LOG.info("{}: timed with JMH ({}) in {} s", cellId, config.preset(),
                 String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9));
-        Json.MAPPER.writeValue(cached.toFile(), measured);
+        DigestedFile.write(cached, Json.MAPPER.writeValueAsBytes(measured));
         return measured;
+    }
+
+    /**
+     * The measurements stored in {@code file}, or null when there are none or the file does not match its
+     * digest or cannot be read (one line naming it), so that the entry is timed again.
+     */
+    private static List<TimingMeasurement> stored(Path file) throws IOException {
+        try {
+            byte[] content = DigestedFile.read(file);
+            return content == null ? null : Json.MAPPER.readValue(content, new TypeReference<List<TimingMeasurement>>() {});
+        } catch (DigestedFile.MismatchException | com.fasterxml.jackson.core.JacksonException e) {
+            LOG.warn("{}; timing again", e.getMessage());
+            return null;
+        }
     }
 }

@@ -11,6 +11,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,9 +71,9 @@ class OutputSafetyTest {
     @Test
     void sigtermAndCtrlCPrintOneLineSayingFinishedCellsAreKept(@TempDir Path dir) throws Exception {
         for (String signal : new String[] {"TERM", "INT"}) {
-            String java = ProcessHandle.current().info().command().orElse("java");
-            Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                    InterruptNoticeMain.class.getName(), dir.toString()).start();
+            // the JVM option variables of a CI runner would add a "Picked up ..." line to the child's stderr
+            Process p = ChildJvm.of(Map.of("JAVA_TOOL_OPTIONS", "-Dfrom.the.environment=1"), InterruptNoticeMain.class,
+                    dir.toString()).start();
             BufferedReader stdout = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             assertThat(stdout.readLine()).isEqualTo("ready");
             new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start().waitFor();

@@ -157,7 +157,46 @@ class DamagedArtifactsTest {
         Runner.Summary summary = rerun();
         assertThat(summary.reused()).containsExactly("vanilla/mlp/s0");
         assertThat(summary.evaluated()).containsExactly("vanilla/mlp/s0");
-        assertThat(log).contains(evaluation + " is damaged (").contains("scoring again").doesNotContain("Exception");
+        assertThat(log).contains(evaluation + " does not match its digest (").contains("scoring again")
+                .doesNotContain("Exception");
         assertThat(scores(ResultsCsv.read(out.resolve("results.csv")))).isEqualTo(scores(firstRows));
+    }
+
+    @Test
+    void anEvaluationEditedAtTheSameSizeIsReportedAndScoredAgain() throws IOException {
+        Path evaluation = only("evaluations", ".json");
+        String text = Files.readString(evaluation);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"robustAccuracy\" : 0\\.(\\d)").matcher(text);
+        assertThat(m.find()).as(text).isTrue();
+        String flipped = m.group(1).equals("9") ? "8" : "9";
+        String edited = text.substring(0, m.start(1)) + flipped + text.substring(m.end(1));
+        Files.writeString(evaluation, edited);
+        assertThat(Files.size(evaluation)).isEqualTo(text.length());
+
+        Runner.Summary summary = rerun();
+        assertThat(summary.evaluated()).containsExactly("vanilla/mlp/s0");
+        assertThat(log).contains(evaluation + " does not match its digest (").contains("scoring again")
+                .doesNotContain("Exception");
+        assertThat(scores(ResultsCsv.read(out.resolve("results.csv")))).isEqualTo(scores(firstRows));
+    }
+
+    @Test
+    void anEditedGalleryIsReportedAndScoredAgain() throws IOException {
+        Path gallery;
+        try (Stream<Path> files = Files.walk(out.resolve("gallery"))) {
+            gallery = files.filter(p -> p.toString().endsWith(".json")).findFirst().orElseThrow();
+        }
+        Files.writeString(gallery, "[]");
+
+        Runner.Summary summary = rerun();
+        assertThat(summary.evaluated()).containsExactly("vanilla/mlp/s0");
+        assertThat(log).contains(gallery + " does not match its digest (").contains("scoring again");
+    }
+
+    @Test
+    void anUntouchedEvaluationIsReused() throws IOException {
+        Runner.Summary summary = rerun();
+        assertThat(summary.evaluationsReused()).containsExactly("vanilla/mlp/s0");
+        assertThat(log).doesNotContain("digest");
     }
 }

@@ -110,8 +110,8 @@ class RunnerTest {
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.sorted().collect(Collectors.toList());
+        try (Stream<Path> s = Files.list(dir)) { // a stored file's SHA-256 file (FILE.sha256) is not counted
+            return s.filter(p -> !p.getFileName().toString().endsWith(".sha256")).sorted().collect(Collectors.toList());
         }
     }
 

@@ -107,13 +107,23 @@ class TimingAndSiteTest {
         try (Stream<Path> files = Files.list(out.resolve("timing"))) {
             Path cellDir = files.findFirst().orElseThrow();
             try (Stream<Path> m = Files.list(cellDir)) {
-                cached = m.filter(p -> p.getFileName().toString().startsWith("measurements-")).toArray(Path[]::new);
+                cached = m.filter(p -> p.getFileName().toString().startsWith("measurements-")
+                        && p.getFileName().toString().endsWith(".json")).toArray(Path[]::new);
             }
         }
         assertThat(cached).hasSize(1);
         runner.run(experiment, out, Device.cpu());
         assertThat(TimingReport.read(out.resolve(OutputLayout.TIMING)).measurements())
                 .isEqualTo(timing.measurements());
+
+        // an edited timing file no longer matches its digest: the entry is timed again and the file rewritten
+        String stored = Files.readString(cached[0]);
+        Files.writeString(cached[0], stored.replaceFirst("\"score\" *: *[0-9]", "\"score\":7"));
+        assertThat(Files.readString(cached[0])).isNotEqualTo(stored);
+        assertThatThrownBy(() -> dev.defensebench.files.DigestedFile.read(cached[0]))
+                .isInstanceOf(dev.defensebench.files.DigestedFile.MismatchException.class);
+        runner.run(experiment, out, Device.cpu());
+        assertThat(dev.defensebench.files.DigestedFile.read(cached[0])).isNotNull(); // timed again: matches once more
     }
 
     @Test

@@ -1,0 +1,91 @@
+package dev.defensebench.app.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.defensebench.app.config.Experiment;
+import dev.defensebench.app.config.ExperimentLoader;
+import dev.defensebench.app.config.Plugins;
+import dev.defensebench.app.plan.Plan;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The evaluation cache key follows every setting that reaches an attack, and every setting is classified. */
+class EvaluationKeyTest {
+
+    private static final ExperimentLoader LOADER = new ExperimentLoader(Plugins.discover(), Set.of("mnist"));
+
+    private static final String BASE = String.join("\n",
+            "name: keyed",
+            "dataset: mnist",
+            "test_size: 500",
+            "eval_batch_size: 250",
+            "models:",
+            "  - {name: vanilla, defense: vanilla, architectures: [mlp]}",
+            "attacks:",
+            "  - {attack: pgd, norm: Linf, epsilons: [0.1, 0.2], params: {steps: 10}, seed: 0}",
+            "");
+
+    private static String trainedKey(String text) {
+        Experiment e = LOADER.parse("keyed.yaml", text);
+        return Plan.sha256(EvaluationKey.trained(e, "cellhash", "paramshash", java.util.Map.of("evaluator", "code")));
+    }
+
+    private static String importedKey(String text) {
+        Experiment e = LOADER.parse("keyed.yaml", text);
+        return Plan.sha256(EvaluationKey.imported(e, "cellhash", "djl", false, java.util.Map.of("evaluator", "code")));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "eval_batch_size: 250|eval_batch_size: 100",
+        "test_size: 500|test_size: 400",
+        "attack: pgd, norm: Linf, epsilons: [0.1, 0.2], params: {steps: 10}|attack: fgsm, norm: Linf, epsilons: [0.1, 0.2]",
+        "norm: Linf, epsilons: [0.1, 0.2], params: {steps: 10}|norm: L2, epsilons: [0.1, 0.2], params: {steps: 10}",
+        "epsilons: [0.1, 0.2]|epsilons: [0.1, 0.3]",
+        "params: {steps: 10}|params: {steps: 20}",
+        "seed: 0}|seed: 1}",
+    })
+    void everySettingThatReachesAnAttackChangesTheKey(String from, String to) {
+        assertThat(BASE).contains(from);
+        String changed = BASE.replace(from, to);
+        assertThat(trainedKey(changed)).as(to).isNotEqualTo(trainedKey(BASE));
+        assertThat(importedKey(changed)).as(to).isNotEqualTo(importedKey(BASE));
+    }
+
+    @Test
+    void settingsThatChangeNoScoreKeepTheKey() {
+        String changed = BASE.replace("name: keyed", "name: renamed") + "device: cpu\nexport_onnx: true\nheadline: {Linf: 0.2}\n";
+        assertThat(trainedKey(changed)).isEqualTo(trainedKey(BASE));
+    }
+
+    @Test
+    void theModelBeingScoredChangesTheKey() {
+        Experiment e = LOADER.parse("keyed.yaml", BASE);
+        String key = Plan.sha256(EvaluationKey.trained(e, "cellhash", "paramshash", java.util.Map.of("evaluator", "code")));
+        assertThat(Plan.sha256(EvaluationKey.trained(e, "othercell", "paramshash", java.util.Map.of("evaluator", "code")))).isNotEqualTo(key);
+        assertThat(Plan.sha256(EvaluationKey.trained(e, "cellhash", "retrained", java.util.Map.of("evaluator", "code")))).isNotEqualTo(key);
+        assertThat(Plan.sha256(EvaluationKey.trained(e, "cellhash", "paramshash", java.util.Map.of("evaluator", "newcode")))).isNotEqualTo(key);
+        assertThat(Plan.sha256(EvaluationKey.imported(e, "cellhash", "onnxruntime", false, java.util.Map.of("evaluator", "code"))))
+                .isNotEqualTo(Plan.sha256(EvaluationKey.imported(e, "cellhash", "djl", false, java.util.Map.of("evaluator", "code"))));
+        assertThat(Plan.sha256(EvaluationKey.imported(e, "cellhash", "djl", true, java.util.Map.of("evaluator", "code"))))
+                .isNotEqualTo(Plan.sha256(EvaluationKey.imported(e, "cellhash", "djl", false, java.util.Map.of("evaluator", "code"))));
+    }
+
+    @Test
+    void everyExperimentSettingIsClassifiedOnce() {
+        Set<String> components = Arrays.stream(Experiment.class.getRecordComponents()).map(c -> c.getName())
+                .collect(Collectors.toSet());
+        Set<String> classified = new HashSet<>(EvaluationKey.SCORING);
+        classified.addAll(EvaluationKey.IN_CELL_HASH);
+        classified.addAll(EvaluationKey.NOT_SCORING);
+        assertThat(classified).as("a new setting of the experiment file must be classified in EvaluationKey")
+                .isEqualTo(components);
+        assertThat(EvaluationKey.SCORING.size() + EvaluationKey.IN_CELL_HASH.size() + EvaluationKey.NOT_SCORING.size())
+                .isEqualTo(components.size());
+    }
+}
