@@ -221,7 +221,7 @@ final class IndexOps {
         long[] maskShape = new long[data.getShape().dimension()];
         Arrays.fill(maskShape, 1);
         maskShape[0] = rows;
-        NDArray mask = data.getManager().create(hit, new Shape(maskShape));
+        NDArray mask = data.getManager().create(hit, new Shape(maskShape)).broadcast(data.getShape());
         NDArray picked = target.length == 0 ? data : take(updates, 0, source, null);
         return ai.djl.ndarray.NDArrays.where(mask, picked, data);
     }
