@@ -245,7 +245,7 @@ public final class OnnxGraphBlock extends AbstractBlock {
             NDArray a = values.get(name);
             if (a == null) {
                 throw new UnsupportedNodeException(n, "input '" + name + "' is neither computed by an earlier node nor a "
-                        + "FLOAT or INT64 initializer (the only element types the interpreter reads)");
+                        + "FLOAT, integer or BOOL initializer (the element types the interpreter reads)");
             }
             in.add(a);
         }
