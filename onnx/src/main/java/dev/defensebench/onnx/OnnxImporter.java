@@ -13,6 +13,7 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.defensebench.autograd.Autograd;
 import dev.defensebench.model.BlockClassifier;
+import dev.defensebench.onnx.graph.ClassifierOutput;
 import dev.defensebench.onnx.graph.Dimension;
 import dev.defensebench.onnx.graph.Graph;
 import dev.defensebench.onnx.graph.Model;
@@ -37,8 +38,10 @@ import java.util.Random;
 /**
  * Imports an ONNX file safely. In order: the size limit (before reading), a strict protobuf parse of
  * the whole file (truncated, corrupted or non-ONNX bytes are refused here, before any native code sees
- * them), standard ONNX operators only, one float input whose shape fits the data set, one float output
- * with the data set's class count, then an ONNX Runtime session and a probe batch whose logits must have
+ * them), operator set 7 or later, standard ONNX operators only, finite float initializers and constants, one float
+ * input whose shape fits the data set, one float classifier output with the data set's class count (of several
+ * outputs, the one the entry names or the only [batch, classes] one; the others and the nodes only they need are
+ * dropped), then an ONNX Runtime session and a probe batch whose logits must have
  * the expected shape. When every node is among the interpreter's operators the graph runs in DJL through
  * {@link OnnxGraphBlock} (white-box), kept only if a float64 twin agrees with ONNX Runtime's logits on a
  * probe batch (relative difference at most {@value #REBUILD_TOLERANCE}); otherwise ONNX Runtime scores it
@@ -56,6 +59,14 @@ public final class OnnxImporter {
      * operators only, and an input and output that fit samples of {@code sampleShape} and {@code numClasses}.
      */
     public static OnnxFile inspect(Path file, long maxBytes, Shape sampleShape, int numClasses) {
+        return inspect(file, maxBytes, sampleShape, numClasses, null);
+    }
+
+    /**
+     * As {@link #inspect(Path, long, Shape, int)}, with the classifier output named by {@code output} (null: the only
+     * output, or the only FLOAT [batch, numClasses] one); the file's model keeps that output alone.
+     */
+    public static OnnxFile inspect(Path file, long maxBytes, Shape sampleShape, int numClasses, String output) {
         byte[] bytes = read(file, maxBytes);
         Model model;
         try {
@@ -64,6 +75,7 @@ public final class OnnxImporter {
             throw new OnnxImportException(file + ": not a valid ONNX model (truncated, corrupted or another format): "
                     + e.getMessage(), e);
         }
+        model = classifierOnly(file, model, output, numClasses);
         ValueInfo input = checkGraph(file, model, sampleShape, numClasses);
         return new OnnxFile(file, bytes, sha256(bytes), model, input, InputLayout.detect(input.dims(), sampleShape.getShape()));
     }
@@ -71,7 +83,7 @@ public final class OnnxImporter {
     /** Checks and loads {@code request.file()}; DJL arrays live on {@code manager}. */
     public static ImportedModel load(ImportRequest request, NDManager manager) {
         InputBox box = request.box();
-        OnnxFile checked = inspect(request.file(), request.maxBytes(), box.sampleShape(), request.numClasses());
+        OnnxFile checked = inspect(request.file(), request.maxBytes(), box.sampleShape(), request.numClasses(), request.output());
         Path file = checked.file();
         byte[] bytes = checked.bytes();
         Model model = checked.model();
@@ -84,10 +96,11 @@ public final class OnnxImporter {
         } catch (OrtException e) {
             throw new OnnxImportException(file + ": ONNX Runtime refused the model: " + e.getMessage(), e);
         }
-        OnnxRuntimeClassifier runtime = new OnnxRuntimeClassifier(env, session, input.name(), request.numClasses(), box,
+        String outputName = model.graph().outputs().get(0).name();
+        OnnxRuntimeClassifier runtime = new OnnxRuntimeClassifier(env, session, input.name(), outputName, request.numClasses(), box,
                 fixedBatch(input, request.runtime().batchSize()), layout);
         try {
-            checkSession(file, session, input.name());
+            checkSession(file, session, input.name(), outputName);
             float[] probe = probe(box, 8);
             float[] reference = runtime.run(probe, 8, (int) box.sampleShape().size(), new float[8 * request.numClasses()]);
             String sha = checked.sha256();
@@ -153,13 +166,26 @@ public final class OnnxImporter {
         }
     }
 
+    /** {@code model} with only its classifier output ({@link ClassifierOutput}); a missing or ambiguous one is refused. */
+    private static Model classifierOnly(Path file, Model model, String output, int numClasses) {
+        try {
+            return ClassifierOutput.select(model, ClassifierOutput.choose(model.graph(), output, numClasses));
+        } catch (IllegalArgumentException e) {
+            throw new OnnxImportException(file + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Checks operators, input and output against the data set; returns the data input. */
     static ValueInfo checkGraph(Path file, Model model, Shape sampleShape, int numClasses) {
         if (model.defaultOpset() < 1) {
             throw new OnnxImportException(file + ": the model imports no standard ONNX operator set (found "
                     + model.opsets() + ")");
         }
+        if (model.defaultOpset() < OnnxGraphBlock.MIN_OPSET) {
+            throw new OnnxImportException(file + ": " + OnnxGraphBlock.belowMinOpset(model.defaultOpset()));
+        }
         Graph g = model.graph();
+        FiniteWeights.check(file, g);
         for (Node n : g.nodes()) {
             if (!OpsetId.isDefaultDomain(n.domain())) {
                 throw new OnnxImportException(file + ": node " + n.describe() + " uses the operator domain '" + n.domain()
@@ -201,14 +227,15 @@ public final class OnnxImporter {
         return in;
     }
 
-    private static void checkSession(Path file, OrtSession session, String inputName) {
+    private static void checkSession(Path file, OrtSession session, String inputName, String outputName) {
         try {
             NodeInfo info = session.getInputInfo().get(inputName);
             if (info == null || !(info.getInfo() instanceof TensorInfo)) {
                 throw new OnnxImportException(file + ": ONNX Runtime does not see a tensor input '" + inputName + "'");
             }
-            if (session.getNumOutputs() != 1) {
-                throw new OnnxImportException(file + ": ONNX Runtime sees " + session.getNumOutputs() + " outputs; expected one");
+            if (!session.getOutputNames().contains(outputName)) {
+                throw new OnnxImportException(file + ": ONNX Runtime does not see the output '" + outputName + "' (it sees "
+                        + session.getOutputNames() + ")");
             }
         } catch (OrtException e) {
             throw new OnnxImportException(file + ": ONNX Runtime cannot describe the model: " + e.getMessage(), e);

@@ -22,14 +22,16 @@ public final class OnnxRuntimeClassifier implements Classifier, AutoCloseable {
     private final OrtEnvironment env;
     private final OrtSession session;
     private final String inputName;
+    private final String outputName;
     private final int numClasses;
     private final InputBox box;
     private final int batchSize;
     private final InputLayout layout;
 
-    OnnxRuntimeClassifier(OrtEnvironment env, OrtSession session, String inputName, int numClasses, InputBox box, int batchSize,
-            InputLayout layout) {
+    OnnxRuntimeClassifier(OrtEnvironment env, OrtSession session, String inputName, String outputName, int numClasses,
+            InputBox box, int batchSize, InputLayout layout) {
         this.env = env;
+        this.outputName = outputName;
         this.layout = layout;
         this.session = session;
         this.inputName = inputName;
@@ -84,7 +86,7 @@ public final class OnnxRuntimeClassifier implements Classifier, AutoCloseable {
             shape[0] = size;
             System.arraycopy(sample, 0, shape, 1, sample.length);
             try (OnnxTensor tensor = OnnxTensor.createTensor(env, FloatBuffer.wrap(x, from * per, size * per).slice(), shape);
-                    OrtSession.Result result = session.run(Map.of(inputName, tensor))) {
+                    OrtSession.Result result = session.run(Map.of(inputName, tensor), java.util.Set.of(outputName))) {
                 if (!(result.get(0) instanceof OnnxTensor logits)) {
                     throw new IllegalStateException("the ONNX model's output is not a tensor");
                 }

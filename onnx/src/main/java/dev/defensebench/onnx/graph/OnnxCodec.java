@@ -115,6 +115,8 @@ public final class OnnxCodec {
             }
         } else if (t.dataType() == Tensor.INT64) {
             Arrays.stream(t.longs()).forEach(b::addInt64Data);
+        } else if (Tensor.narrowIntegerWidth(t.dataType()) > 0 && t.longs() != null) {
+            Arrays.stream(t.longs()).forEach(v -> b.addInt32Data((int) v));
         } else {
             throw new IllegalArgumentException("cannot encode tensor '" + t.name() + "' of data type " + t.dataType());
         }
@@ -130,6 +132,18 @@ public final class OnnxCodec {
         if (t.dataType() == Tensor.INT64) {
             ByteBuffer b = ByteBuffer.allocate(8 * t.longs().length).order(ByteOrder.LITTLE_ENDIAN);
             b.asLongBuffer().put(t.longs());
+            return b.array();
+        }
+        int width = Tensor.narrowIntegerWidth(t.dataType());
+        if (width > 0 && t.longs() != null) {
+            ByteBuffer b = ByteBuffer.allocate(width * t.longs().length).order(ByteOrder.LITTLE_ENDIAN);
+            for (long v : t.longs()) {
+                switch (width) {
+                    case 1 -> b.put((byte) v);
+                    case 2 -> b.putShort((short) v);
+                    default -> b.putInt((int) v);
+                }
+            }
             return b.array();
         }
         throw new IllegalArgumentException("cannot encode tensor '" + t.name() + "' of data type " + t.dataType());
@@ -295,7 +309,30 @@ public final class OnnxCodec {
             requireCount(t, count, longs.length);
             return new Tensor(name, Tensor.INT64, shape, null, longs, raw != null);
         }
+        int width = Tensor.narrowIntegerWidth(t.getDataType());
+        if (width > 0) {
+            return new Tensor(name, t.getDataType(), shape, null, narrowIntegers(t, count, width, raw), raw != null);
+        }
         return new Tensor(name, t.getDataType(), shape, null, null, raw != null);
+    }
+
+    /** The values of a BOOL, INT8, UINT8, INT16, UINT16 or INT32 tensor (int32_data or raw bytes of their width). */
+    private static long[] narrowIntegers(TensorProto t, long count, int width, ByteBuffer raw) {
+        boolean unsigned = t.getDataType() == Tensor.UINT8 || t.getDataType() == Tensor.UINT16 || t.getDataType() == Tensor.BOOL;
+        long[] longs = new long[raw != null ? rawCount(t, count, width) : t.getInt32DataCount()];
+        for (int k = 0; k < longs.length; k++) {
+            if (raw == null) {
+                longs[k] = t.getInt32Data(k);
+            } else {
+                longs[k] = switch (width) {
+                    case 1 -> unsigned ? Byte.toUnsignedLong(raw.get()) : raw.get();
+                    case 2 -> unsigned ? Short.toUnsignedLong(raw.getShort()) : raw.getShort();
+                    default -> raw.getInt();
+                };
+            }
+        }
+        requireCount(t, count, longs.length);
+        return longs;
     }
 
     /** The {@code count} values of {@code width} bytes that raw_data must hold exactly. */

@@ -22,6 +22,12 @@ final class ActivationOps {
         ops.put("HardSwish", call -> OpCall.of(call.in(0).mul(hardSigmoid(call.in(0), 1f / 6, 0.5f))));
         ops.put("Softplus", call -> OpCall.of(Activation.softPlus(call.in(0))));
         ops.put("Gelu", ActivationOps::gelu);
+        ops.put("Softsign", call -> OpCall.of(call.in(0).div(call.in(0).abs().add(1))));
+        ops.put("Shrink", ActivationOps::shrink);
+        ops.put("Celu", ActivationOps::celu);
+        ops.put("Mish", call -> OpCall.of(call.in(0).mul(Activation.softPlus(call.in(0)).tanh())));
+        ops.put("ThresholdedRelu", call -> OpCall.of(call.in(0).mul(call.in(0).gt(call.attrFloat("alpha", 1f))
+                .toType(call.in(0).getDataType(), false))));
         ops.put("Clip", ActivationOps::clip);
         ops.put("Softmax", call -> softmax(call, false));
         ops.put("LogSoftmax", call -> softmax(call, true));
@@ -37,6 +43,23 @@ final class ActivationOps {
         float alpha = call.attrFloat("alpha", 1.67326319217681884765625f);
         float gamma = call.attrFloat("gamma", 1.05070102214813232421875f);
         return OpCall.of(x.maximum(0).add(x.minimum(0).exp().sub(1).mul(alpha)).mul(gamma));
+    }
+
+    /** Shrink: x + bias below −lambd, x − bias above lambd, 0 between. */
+    private static NDList shrink(OpCall call) {
+        NDArray x = call.in(0);
+        float lambd = call.attrFloat("lambd", 0.5f);
+        float bias = call.attrFloat("bias", 0f);
+        NDArray below = x.lt(-lambd).toType(x.getDataType(), false);
+        NDArray above = x.gt(lambd).toType(x.getDataType(), false);
+        return OpCall.of(x.add(bias).mul(below).add(x.sub(bias).mul(above)));
+    }
+
+    /** Celu: max(0, x) + min(0, alpha · (exp(x / alpha) − 1)). */
+    private static NDList celu(OpCall call) {
+        NDArray x = call.in(0);
+        float alpha = call.attrFloat("alpha", 1f);
+        return OpCall.of(x.maximum(0).add(x.minimum(0).div(alpha).exp().sub(1).mul(alpha)));
     }
 
     private static NDArray hardSigmoid(NDArray x, float alpha, float beta) {

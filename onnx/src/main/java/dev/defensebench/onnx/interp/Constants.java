@@ -20,9 +20,16 @@ final class Constants {
             return floatType == DataType.FLOAT32 ? a : a.toType(floatType, false);
         }
         if (t.longs() != null) {
-            return manager.create(t.longs(), shape);
+            NDArray a = manager.create(t.longs(), shape);
+            return switch (t.dataType()) {
+                case Tensor.BOOL -> a.toType(DataType.BOOLEAN, false);
+                case Tensor.INT32, Tensor.INT16, Tensor.UINT16 -> a.toType(DataType.INT32, false);
+                case Tensor.INT8 -> a.toType(DataType.INT8, false);
+                case Tensor.UINT8 -> a.toType(DataType.UINT8, false);
+                default -> a;
+            };
         }
         throw new UnsupportedNodeException(node, "tensor '" + t.name() + "' has element type " + t.dataType()
-                + "; only FLOAT (1) and INT64 (7) tensors are read");
+                + "; only FLOAT (1), INT64 (7) and narrower integer or BOOL tensors are read");
     }
 }

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.function.BinaryOperator;
 import java.util.function.UnaryOperator;
 
-/** Element-wise arithmetic with numpy (multidirectional) broadcasting, as PyTorch does it. */
+/** Element-wise arithmetic (Add ... Sum, Sign, Mod) with numpy (multidirectional) broadcasting, as PyTorch does it. */
 final class ElementwiseOps {
 
     private ElementwiseOps() {}
@@ -26,6 +26,8 @@ final class ElementwiseOps {
         unary(ops, "Erf", NDArray::erf);
         unary(ops, "Floor", NDArray::floor);
         unary(ops, "Ceil", NDArray::ceil);
+        unary(ops, "Sign", NDArray::sign);
+        ops.put("Mod", ElementwiseOps::mod);
         ops.put("Max", call -> fold(call, NDArray::maximum));
         ops.put("Min", call -> fold(call, NDArray::minimum));
         ops.put("Sum", call -> fold(call, NDArray::add));
@@ -47,6 +49,28 @@ final class ElementwiseOps {
             return OpCall.of(a.toType(DataType.FLOAT64, false).div(b.toType(DataType.FLOAT64, false)).toType(a.getDataType(), false));
         }
         return OpCall.of(a.div(b));
+    }
+
+    /**
+     * Mod: with fmod = 0 (integers only) the remainder takes the divisor's sign (Python's %, PyTorch's remainder);
+     * with fmod = 1 the dividend's (C's fmod): a − b · trunc(a / b), computed in float64 for integers.
+     */
+    private static ai.djl.ndarray.NDList mod(OpCall call) {
+        NDArray a = call.in(0);
+        NDArray b = call.in(1);
+        boolean integers = a.getDataType().isInteger() && b.getDataType().isInteger();
+        if (call.attrInt("fmod", 0) == 0) {
+            if (!integers) {
+                throw call.unsupported("fmod = 0 on floating-point inputs (the specification requires fmod = 1 there)");
+            }
+            return OpCall.of(a.mod(b));
+        }
+        NDArray x = integers ? a.toType(DataType.FLOAT64, false) : a;
+        NDArray y = integers ? b.toType(DataType.FLOAT64, false) : b;
+        NDArray q = x.div(y);
+        NDArray truncated = q.abs().floor().mul(q.sign());
+        NDArray r = x.sub(y.mul(truncated.stopGradient()));
+        return OpCall.of(integers ? r.toType(a.getDataType(), false) : r);
     }
 
     private static ai.djl.ndarray.NDList fold(OpCall call, BinaryOperator<NDArray> f) {

@@ -8,7 +8,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.stream.IntStream;
 
-/** Indexing and padding: Slice, Gather, Pad. */
+/** Indexing and padding: Slice, Gather, Pad (constant, reflect, edge), ScatterND. */
 final class IndexOps {
 
     private IndexOps() {}
@@ -17,6 +17,7 @@ final class IndexOps {
         ops.put("Slice", IndexOps::slice);
         ops.put("Gather", IndexOps::gather);
         ops.put("Pad", IndexOps::pad);
+        ops.put("ScatterND", IndexOps::scatterNd);
     }
 
     /** Slice: starts/ends/axes/steps as inputs (opset 10 on) or attributes (before); bounds clamped as the spec says. */
@@ -114,15 +115,15 @@ final class IndexOps {
         return shaped.transpose(perm);
     }
 
-    /** Pad, constant mode: pads as input (opset 11 on) or attribute, value as input or attribute, optional axes (opset 18). */
+    /**
+     * Pad: pads as input (opset 11 on) or attribute, value as input or attribute, optional axes (opset 18); mode
+     * constant, reflect (mirrored without repeating the edge) or edge (the edge value repeated). Negative pads crop.
+     */
     private static NDList pad(OpCall call) {
         NDArray x = call.in(0);
         String mode = call.attrString("mode", "constant");
-        if (!mode.equals("constant")) {
-            throw call.unsupported("mode '" + mode + "' (only 'constant' padding is supported)");
-        }
         boolean inputs = call.opset() >= 11;
-        long[] pads = inputs ? call.longs(1) : call.attrInts("pads", null);
+        long[] pads = inputs ? call.longs(1) : call.attrInts("pads", call.attrInts("paddings", null));
         double value = inputs ? (call.has(2) ? call.scalar(2) : 0) : call.attrFloat("value", 0f);
         int rank = x.getShape().dimension();
         long[] axes = inputs && call.has(3) ? call.longs(3) : IntStream.range(0, rank).asLongStream().toArray();
@@ -136,6 +137,104 @@ final class IndexOps {
             begin[a] = pads[i];
             end[a] = pads[axes.length + i];
         }
-        return OpCall.of(Padding.padSpatial(x, begin, end, value));
+        return switch (mode) {
+            case "constant" -> OpCall.of(Padding.padSpatial(x, begin, end, value));
+            case "reflect", "edge" -> OpCall.of(padByIndex(call, x, begin, end, mode.equals("reflect")));
+            default -> throw call.unsupported("mode '" + mode + "' is not constant, reflect or edge");
+        };
+    }
+
+    /** Reflect or edge padding as a gather along each padded axis (so the gradient flows back to the copied values). */
+    private static NDArray padByIndex(OpCall call, NDArray x, long[] begin, long[] end, boolean reflect) {
+        NDArray y = x;
+        for (int a = 0; a < begin.length; a++) {
+            if (begin[a] == 0 && end[a] == 0) {
+                continue;
+            }
+            long n = x.getShape().get(a);
+            if (reflect && (begin[a] >= n || end[a] >= n)) {
+                throw call.unsupported("reflect padding of " + Math.max(begin[a], end[a]) + " on an axis of " + n
+                        + " (it must be smaller than the axis)");
+            }
+            long length = n + begin[a] + end[a];
+            long[] idx = new long[(int) Math.max(0, length)];
+            for (int i = 0; i < idx.length; i++) {
+                long p = i - begin[a];
+                idx[i] = reflect ? (p < 0 ? -p : p >= n ? 2 * (n - 1) - p : p) : clamp(p, 0, n - 1);
+            }
+            y = take(y, a, idx, null);
+        }
+        return y;
+    }
+
+    /**
+     * ScatterND: {@code data} with the slices that {@code indices} (…, k) address replaced by (reduction none) or
+     * added to (reduction add) {@code updates}; differentiable in data and updates. Written as data's rows (its first
+     * k axes merged) selected from data or updates, so no array is changed in place.
+     */
+    private static NDList scatterNd(OpCall call) {
+        NDArray data = call.in(0);
+        NDArray updates = call.in(2);
+        String reduction = call.attrString("reduction", "none");
+        Shape ds = data.getShape();
+        Shape is = call.in(1).getShape();
+        int k = (int) is.get(is.dimension() - 1);
+        if (k > ds.dimension()) {
+            throw call.unsupported("indices address " + k + " axes of a rank-" + ds.dimension() + " tensor");
+        }
+        long rows = ds.slice(0, k).size();
+        long[] index = call.longs(1);
+        int m = (int) (index.length / Math.max(1, k));
+        long[] target = new long[m];
+        for (int j = 0; j < m; j++) {
+            long row = 0;
+            for (int d = 0; d < k; d++) {
+                long v = index[j * k + d];
+                long dim = ds.get(d);
+                v = v < 0 ? v + dim : v;
+                if (v < 0 || v >= dim) {
+                    throw call.unsupported("index " + index[j * k + d] + " is out of range for an axis of " + dim);
+                }
+                row = row * dim + v;
+            }
+            target[j] = row;
+        }
+        NDArray flatData = data.reshape(new Shape(rows).addAll(ds.slice(k)));
+        NDArray flatUpdates = updates.reshape(new Shape(m).addAll(ds.slice(k)));
+        NDArray y = switch (reduction) {
+            case "none" -> replaceRows(flatData, flatUpdates, target);
+            case "add" -> target.length == 0 ? flatData : flatData.add(scatterAdd(flatData, flatUpdates, target));
+            default -> throw call.unsupported("reduction '" + reduction + "' (only none and add are supported)");
+        };
+        return OpCall.of(y.reshape(ds));
+    }
+
+    /** {@code data} (rows first) with row {@code target[j]} replaced by {@code updates[j]} (the last one wins). */
+    private static NDArray replaceRows(NDArray data, NDArray updates, long[] target) {
+        int rows = (int) data.getShape().get(0);
+        long[] source = new long[rows];
+        boolean[] hit = new boolean[rows];
+        for (int j = 0; j < target.length; j++) {
+            source[(int) target[j]] = j;
+            hit[(int) target[j]] = true;
+        }
+        long[] maskShape = new long[data.getShape().dimension()];
+        Arrays.fill(maskShape, 1);
+        maskShape[0] = rows;
+        NDArray mask = data.getManager().create(hit, new Shape(maskShape)).broadcast(data.getShape());
+        NDArray picked = target.length == 0 ? data : take(updates, 0, source, null);
+        return ai.djl.ndarray.NDArrays.where(mask, picked, data);
+    }
+
+    /** Σ_j updates[j] added into row target[j], as a (rows × updates) 0/1 matrix product. */
+    private static NDArray scatterAdd(NDArray data, NDArray updates, long[] target) {
+        int rows = (int) data.getShape().get(0);
+        float[] onehot = new float[rows * target.length];
+        for (int j = 0; j < target.length; j++) {
+            onehot[(int) target[j] * target.length + j] = 1;
+        }
+        NDArray s = data.getManager().create(onehot, new Shape(rows, target.length)).toType(data.getDataType(), false);
+        Shape rest = updates.getShape().slice(1);
+        return s.matMul(updates.reshape(target.length, -1)).reshape(new Shape(rows).addAll(rest));
     }
 }

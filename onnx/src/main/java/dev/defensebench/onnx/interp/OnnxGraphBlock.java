@@ -10,6 +10,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.defensebench.onnx.graph.ClassifierOutput;
 import dev.defensebench.onnx.graph.Graph;
 import dev.defensebench.onnx.graph.Model;
 import dev.defensebench.onnx.graph.Node;
@@ -30,7 +31,9 @@ import java.util.function.UnaryOperator;
  * A DJL block that runs an ONNX graph node by node with NDArray operations, so that gradients flow from
  * its output to its input. Weights (initializers) and every node computable from constants alone
  * (Constant, shape arithmetic on constants) are evaluated once when the block is built; the rest runs
- * in topological order on each forward pass. The graph's single data input and output are used.
+ * in topological order on each forward pass. The graph's single data input is used, and its classifier output
+ * ({@link ClassifierOutput}: the only output, or the only FLOAT [batch, classes] one; pass a model already
+ * {@link ClassifierOutput#select selected} to name another).
  *
  * <p>Two kinds: {@link #build} makes a frozen block for scoring an imported file (every initializer a constant,
  * BatchNormalization on its running statistics); {@link #trainable} makes an uninitialised block, as an
@@ -51,8 +54,11 @@ public final class OnnxGraphBlock extends AbstractBlock {
     private Set<NDArray> constantArrays;
     private List<Node> plan;
 
-    private OnnxGraphBlock(Model model, UnaryOperator<NDArray> adapter) {
-        this.model = model;
+    private OnnxGraphBlock(Model file, UnaryOperator<NDArray> adapter) {
+        if (file.defaultOpset() < MIN_OPSET) {
+            throw new IllegalArgumentException(belowMinOpset(file.defaultOpset()));
+        }
+        this.model = ClassifierOutput.select(file, ClassifierOutput.choose(file.graph(), null, 0));
         this.adapter = adapter;
         Graph g = model.graph();
         Node unsupported = firstUnsupported(g);
@@ -60,12 +66,26 @@ public final class OnnxGraphBlock extends AbstractBlock {
             throw new UnsupportedNodeException(unsupported, "operator " + unsupported.opType()
                     + " is not among the interpreter's operators");
         }
-        if (g.dataInputs().size() != 1 || g.outputs().size() != 1) {
-            throw new IllegalArgumentException("the graph has " + g.dataInputs().size() + " data inputs and "
-                    + g.outputs().size() + " outputs; the interpreter needs one of each");
+        if (g.dataInputs().size() != 1) {
+            throw new IllegalArgumentException("the graph has " + g.dataInputs().size() + " data inputs; the interpreter "
+                    + "needs one");
         }
         this.input = g.dataInputs().get(0).name();
         this.output = g.outputs().get(0).name();
+    }
+
+    /** The oldest default operator set the interpreter runs: 7 brought numpy broadcasting to every arithmetic operator. */
+    public static final long MIN_OPSET = 7;
+
+    /**
+     * Why a file importing operator set {@code opset} (below {@link #MIN_OPSET}) is refused. Before opset 7 binary
+     * operators broadcast only with the {@code broadcast}/{@code axis} attributes (a per-channel PRelu slope or bias
+     * then lines up with axis 1, not with the last axis as numpy would), which the interpreter does not reproduce.
+     */
+    public static String belowMinOpset(long opset) {
+        return "the model imports ONNX operator set " + opset + "; operator sets below " + MIN_OPSET + " broadcast with "
+                + "the legacy broadcast/axis attributes (e.g. a per-channel PRelu slope), which are not supported: "
+                + "re-export or convert it (onnx.version_converter) to opset " + MIN_OPSET + " or later";
     }
 
     /**
@@ -225,7 +245,7 @@ public final class OnnxGraphBlock extends AbstractBlock {
             NDArray a = values.get(name);
             if (a == null) {
                 throw new UnsupportedNodeException(n, "input '" + name + "' is neither computed by an earlier node nor a "
-                        + "FLOAT or INT64 initializer (the only element types the interpreter reads)");
+                        + "FLOAT, integer or BOOL initializer (the element types the interpreter reads)");
             }
             in.add(a);
         }

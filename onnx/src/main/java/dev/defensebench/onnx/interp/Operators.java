@@ -24,6 +24,9 @@ public final class Operators {
         TensorOps.register(ops);
         ReduceOps.register(ops);
         ResizeOps.register(ops);
+        NormOps.register(ops);
+        LogicOps.register(ops);
+        EinsumOps.register(ops);
         return Collections.unmodifiableMap(ops);
     }
 

@@ -5,7 +5,10 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import java.util.Map;
 
-/** MaxPool, AveragePool (count_include_pad), GlobalAveragePool, GlobalMaxPool. */
+/**
+ * MaxPool, AveragePool (count_include_pad), GlobalAveragePool, GlobalMaxPool. The engine's pooling kernels run the
+ * common cases; dilated windows and ceil_mode go through {@link Windows}.
+ */
 final class PoolOps {
 
     private PoolOps() {}
@@ -34,16 +37,15 @@ final class PoolOps {
         long[] kernel = kernel(call);
         long[] strides = call.attrInts("strides", ConvOps.ones(kernel.length));
         long[] dilations = call.attrInts("dilations", ConvOps.ones(kernel.length));
-        for (long d : dilations) {
-            if (d != 1) {
-                throw call.unsupported("dilated max pooling (dilations " + java.util.Arrays.toString(dilations) + ") is not supported");
-            }
-        }
         if (call.node().outputs().size() > 1 && !call.node().outputs().get(1).isEmpty()) {
             throw call.unsupported("the Indices output of MaxPool is not supported");
         }
         boolean ceil = call.attrInt("ceil_mode", 0) == 1;
         Padding pad = Padding.of(call, x, kernel, strides, dilations);
+        boolean dilated = java.util.Arrays.stream(dilations).anyMatch(d -> d != 1);
+        if (dilated || ceil) {
+            return OpCall.of(Windows.of(x, kernel, strides, dilations, pad, ceil).max(x));
+        }
         if (engineCanPad(pad, kernel)) {
             return OpCall.of(x.getNDArrayInternal().maxPool(new Shape(kernel), new Shape(strides), pad.symmetricShape(), ceil));
         }
@@ -62,7 +64,11 @@ final class PoolOps {
         long[] strides = call.attrInts("strides", ConvOps.ones(kernel.length));
         boolean ceil = call.attrInt("ceil_mode", 0) == 1;
         boolean include = call.attrInt("count_include_pad", 0) == 1;
-        Padding pad = Padding.of(call, x, kernel, strides, ConvOps.ones(kernel.length));
+        long[] dilations = call.attrInts("dilations", ConvOps.ones(kernel.length));
+        Padding pad = Padding.of(call, x, kernel, strides, dilations);
+        if (ceil || java.util.Arrays.stream(dilations).anyMatch(d -> d != 1)) {
+            return OpCall.of(Windows.of(x, kernel, strides, dilations, pad, ceil).mean(x, include));
+        }
         Shape k = new Shape(kernel);
         Shape s = new Shape(strides);
         NDArray sums = pad.apply(x, 0).getNDArrayInternal().avgPool(k, s, zeros(kernel.length), ceil, true);

@@ -6,8 +6,9 @@ import ai.djl.ndarray.types.Shape;
 import java.util.Map;
 
 /**
- * Resize (opset 10 on) and Upsample (before), nearest mode: each output coordinate is mapped back to the
- * input with the node's coordinate_transformation_mode and rounded with its nearest_mode, then gathered.
+ * Resize (opset 10 on) and Upsample (before), nearest and linear modes, one axis at a time: each output coordinate
+ * is mapped back to the input with the node's coordinate_transformation_mode, then either rounded with its
+ * nearest_mode and gathered, or (linear) clamped to the input and interpolated between its two neighbours.
  */
 final class ResizeOps {
 
@@ -34,6 +35,13 @@ final class ResizeOps {
         if (call.hasAttr("axes")) {
             throw call.unsupported("the axes attribute of Resize is not supported");
         }
+        if (call.attrInt("antialias", 0) != 0) {
+            throw call.unsupported("antialiased resizing is not supported");
+        }
+        if (!call.attrString("keep_aspect_ratio_policy", "stretch").equals("stretch")) {
+            throw call.unsupported("keep_aspect_ratio_policy '" + call.attrString("keep_aspect_ratio_policy", "")
+                    + "' is not supported (only stretch)");
+        }
         String coordinates = call.opset() < 11 ? "asymmetric" : call.attrString("coordinate_transformation_mode", "half_pixel");
         String rounding = call.opset() < 11 ? "floor" : call.attrString("nearest_mode", "round_prefer_floor");
         return OpCall.of(nearest(call, x, scales, sizes, coordinates, rounding));
@@ -54,8 +62,8 @@ final class ResizeOps {
 
     private static NDArray nearest(OpCall call, NDArray x, float[] scales, long[] sizes, String coordinates, String rounding) {
         String mode = call.attrString("mode", "nearest");
-        if (!mode.equals("nearest")) {
-            throw call.unsupported("mode '" + mode + "' (only 'nearest' resizing is supported)");
+        if (!mode.equals("nearest") && !mode.equals("linear")) {
+            throw call.unsupported("mode '" + mode + "' (only 'nearest' and 'linear' resizing are supported)");
         }
         if (scales == null && sizes == null) {
             throw call.unsupported("neither scales nor sizes are given");
@@ -69,6 +77,10 @@ final class ResizeOps {
             if (outSize == inSize && scale == 1.0) {
                 continue;
             }
+            if (mode.equals("linear")) {
+                y = linear(call, y, axis, coordinates, scale, outSize);
+                continue;
+            }
             long[] idx = new long[(int) outSize];
             for (int o = 0; o < outSize; o++) {
                 double src = source(call, coordinates, o, scale, inSize, outSize);
@@ -77,6 +89,27 @@ final class ResizeOps {
             y = IndexOps.take(y, axis, idx, new Shape(outSize));
         }
         return y;
+    }
+
+    /** Linear interpolation along {@code axis}: the source coordinate clamped to [0, in − 1], its two neighbours weighted. */
+    private static NDArray linear(OpCall call, NDArray x, int axis, String coordinates, double scale, long outSize) {
+        long inSize = x.getShape().get(axis);
+        long[] low = new long[(int) outSize];
+        long[] high = new long[(int) outSize];
+        double[] weight = new double[(int) outSize];
+        for (int o = 0; o < outSize; o++) {
+            double src = Math.max(0, Math.min(inSize - 1, source(call, coordinates, o, scale, inSize, outSize)));
+            low[o] = (long) Math.floor(src);
+            high[o] = Math.min(inSize - 1, low[o] + 1);
+            weight[o] = src - low[o];
+        }
+        long[] wShape = new long[x.getShape().dimension()];
+        java.util.Arrays.fill(wShape, 1);
+        wShape[axis] = outSize;
+        NDArray w = x.getManager().create(weight, new Shape(wShape)).toType(x.getDataType(), false);
+        NDArray a = IndexOps.take(x, axis, low, new Shape(outSize));
+        NDArray b = IndexOps.take(x, axis, high, new Shape(outSize));
+        return a.add(b.sub(a).mul(w));
     }
 
     private static double source(OpCall call, String mode, long o, double scale, long inSize, long outSize) {

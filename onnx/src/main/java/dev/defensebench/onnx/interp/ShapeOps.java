@@ -7,7 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.Map;
 
-/** Operators that move data without arithmetic: Reshape, Flatten, Transpose, Squeeze, Unsqueeze, Concat, Split, Identity, Dropout. */
+/** Operators that move data without arithmetic: Reshape, Flatten, Transpose, Squeeze, Unsqueeze, Concat, Split, Identity, Dropout, Expand, Tile. */
 final class ShapeOps {
 
     private ShapeOps() {}
@@ -23,6 +23,7 @@ final class ShapeOps {
         ops.put("Identity", call -> OpCall.of(call.in(0)));
         ops.put("Dropout", ShapeOps::dropout);
         ops.put("Expand", call -> OpCall.of(call.in(0).broadcast(expandedShape(call.in(0).getShape(), call.longs(1)))));
+        ops.put("Tile", ShapeOps::tile);
     }
 
     /** Reshape: 0 copies the input's dimension (unless allowzero), -1 is inferred. */
@@ -126,6 +127,17 @@ final class ShapeOps {
             return new NDList(x, x.onesLike().toType(ai.djl.ndarray.types.DataType.BOOLEAN, false));
         }
         return OpCall.of(x);
+    }
+
+    /** Tile: the input repeated {@code repeats[i]} times along each axis i. */
+    private static NDList tile(OpCall call) {
+        NDArray x = call.in(0);
+        long[] repeats = call.longs(1);
+        if (repeats.length != x.getShape().dimension()) {
+            throw call.unsupported("repeats " + Arrays.toString(repeats) + " do not have one value per axis of a rank-"
+                    + x.getShape().dimension() + " input");
+        }
+        return OpCall.of(Arrays.stream(repeats).allMatch(r -> r == 1) ? x : x.tile(repeats));
     }
 
     /** The shape {@code x} broadcasts to with {@code shape} (numpy rules, as Expand defines). */

@@ -8,7 +8,7 @@ import dev.defensebench.onnx.graph.Tensor;
 import java.util.Arrays;
 import java.util.Map;
 
-/** Operators that make or describe tensors: Constant, ConstantOfShape, Shape, Cast. */
+/** Operators that make or describe tensors: Constant, ConstantOfShape, Shape, Cast, Range. */
 final class TensorOps {
 
     private TensorOps() {}
@@ -18,6 +18,7 @@ final class TensorOps {
         ops.put("ConstantOfShape", TensorOps::constantOfShape);
         ops.put("Shape", TensorOps::shape);
         ops.put("Cast", TensorOps::cast);
+        ops.put("Range", TensorOps::range);
     }
 
     /** Constant: value (a tensor), value_float(s) or value_int(s); sparse and string values are refused. */
@@ -61,6 +62,32 @@ final class TensorOps {
         int from = (int) Math.max(0, Math.min(rank, start < 0 ? start + rank : start));
         int to = (int) Math.max(from, Math.min(rank, end < 0 ? end + rank : end));
         return OpCall.of(call.manager().create(Arrays.copyOfRange(dims, from, to)));
+    }
+
+    /** Range: start, start + delta, ... while before limit: max(ceil((limit − start) / delta), 0) values, of start's type. */
+    private static NDList range(OpCall call) {
+        NDArray start = call.in(0);
+        double from = call.scalar(0);
+        double delta = call.scalar(2);
+        if (delta == 0) {
+            throw call.unsupported("delta is 0");
+        }
+        long n = Math.max(0, (long) Math.ceil((call.scalar(1) - from) / delta));
+        if (n > Integer.MAX_VALUE) {
+            throw call.unsupported(n + " values are too many");
+        }
+        if (start.getDataType().isInteger()) {
+            long[] v = new long[(int) n];
+            for (int i = 0; i < n; i++) {
+                v[i] = (long) from + i * (long) delta;
+            }
+            return OpCall.of(call.manager().create(v).toType(start.getDataType(), false));
+        }
+        double[] v = new double[(int) n];
+        for (int i = 0; i < n; i++) {
+            v[i] = from + i * delta;
+        }
+        return OpCall.of(call.manager().create(v).toType(start.getDataType(), false));
     }
 
     /** Cast: FLOAT, FLOAT16, DOUBLE all become the graph's float type; integer and boolean types map to DJL's. */

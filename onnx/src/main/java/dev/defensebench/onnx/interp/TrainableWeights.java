@@ -13,7 +13,8 @@ import java.util.Set;
  * Which float initializers of a graph a fine-tune trains, and as what. ONNX keeps a network's weights and its
  * buffers alike as initializers; what PyTorch would train are the weights and biases of the layers: Conv and
  * ConvTranspose (W, B), Gemm (A or B when stored, C), MatMul (a stored operand) and the bias {@code Add} that
- * follows a MatMul or Conv, BatchNormalization's scale and bias, and PRelu's slope. BatchNormalization's mean and
+ * follows a MatMul or Conv, the scale and bias of BatchNormalization, LayerNormalization, GroupNormalization and
+ * InstanceNormalization, and PRelu's slope. BatchNormalization's mean and
  * variance are its running statistics (updated by training-mode passes, never by gradients). Every other
  * initializer (normalisation constants such as {@code (x − mean) / std}, shapes, Resize scales) stays frozen, as
  * a PyTorch buffer would.
@@ -62,6 +63,10 @@ final class TrainableWeights {
                     mark(found, alias, n, 2, Parameter.Type.BETA);
                     mark(found, alias, n, 3, Parameter.Type.RUNNING_MEAN);
                     mark(found, alias, n, 4, Parameter.Type.RUNNING_VAR);
+                }
+                case "LayerNormalization", "GroupNormalization", "InstanceNormalization" -> {
+                    mark(found, alias, n, 1, Parameter.Type.GAMMA);
+                    mark(found, alias, n, 2, Parameter.Type.BETA);
                 }
                 case "PRelu" -> mark(found, alias, n, 1, Parameter.Type.OTHER);
                 default -> { }

@@ -79,6 +79,34 @@ class OnnxCodecTest {
     }
 
     @Test
+    void roundTripsBoolAndNarrowIntegerTensorsRawAndListed() {
+        List<Tensor> tensors = List.of(new Tensor("mask", Tensor.BOOL, new long[] {3}, null, new long[] {1, 0, 1}, true),
+                new Tensor("flags", Tensor.BOOL, new long[] {2}, null, new long[] {0, 1}, false),
+                new Tensor("i32", Tensor.INT32, new long[] {2}, null, new long[] {-7, Integer.MAX_VALUE}, true),
+                new Tensor("u8", Tensor.UINT8, new long[] {2}, null, new long[] {255, 3}, true),
+                new Tensor("i8", Tensor.INT8, new long[] {2}, null, new long[] {-128, 5}, true),
+                new Tensor("i16", Tensor.INT16, new long[] {1}, null, new long[] {-300}, false));
+        Model back = OnnxCodec.decode(OnnxCodec.encode(model(List.of(), tensors)));
+        for (Tensor t : tensors) {
+            Tensor b = back.graph().initializer(t.name());
+            assertThat(b.dataType()).as(t.name()).isEqualTo(t.dataType());
+            assertThat(b.longs()).as(t.name()).containsExactly(t.longs());
+            assertThat(b.raw()).as(t.name()).isEqualTo(t.raw());
+        }
+        // raw bytes are read with their width and signedness: 0xFF is 255 as UINT8, -1 as INT8
+        byte[] raw = ModelProto.newBuilder().setIrVersion(7).addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(13))
+                .setGraph(GraphProto.newBuilder()
+                        .addInitializer(TensorProto.newBuilder().setName("u").setDataType(Tensor.UINT8).addDims(1)
+                                .setRawData(ByteString.copyFrom(new byte[] {(byte) 0xFF})))
+                        .addInitializer(TensorProto.newBuilder().setName("s").setDataType(Tensor.INT8).addDims(1)
+                                .setRawData(ByteString.copyFrom(new byte[] {(byte) 0xFF}))))
+                .build().toByteArray();
+        Model decoded = OnnxCodec.decode(raw);
+        assertThat(decoded.graph().initializer("u").longs()).containsExactly(255);
+        assertThat(decoded.graph().initializer("s").longs()).containsExactly(-1);
+    }
+
+    @Test
     void readsPackedIntsAndRefusesExternalData() throws IOException {
         // the official schema leaves AttributeProto.ints unpacked; some writers pack it anyway
         ByteString packed = field(8, WireFormat.WIRETYPE_LENGTH_DELIMITED, c -> {

@@ -78,6 +78,27 @@ class OnnxGraphBlockTrainingTest {
     }
 
     @Test
+    void normalisationScalesAndBiasesAreTrainedLikeBatchNorms() {
+        var convnext = PyTorchFixture.named("convnext_opset17").model().graph();
+        Map<String, Parameter.Type> weights = TrainableWeights.of(convnext);
+        List<dev.defensebench.onnx.graph.Node> norms = convnext.nodes().stream()
+                .filter(n -> n.opType().equals("LayerNormalization")).toList();
+        assertThat(norms).hasSize(4);
+        // torch.onnx stores equal initializers once (LayerNorm's initial ones and zeros), the others as Identity nodes
+        Map<String, String> identity = new java.util.HashMap<>();
+        convnext.nodes().stream().filter(n -> n.opType().equals("Identity"))
+                .forEach(n -> identity.put(n.outputs().get(0), n.inputs().get(0)));
+        for (var n : norms) {
+            assertThat(weights).as(n.describe())
+                    .containsEntry(identity.getOrDefault(n.inputs().get(1), n.inputs().get(1)), Parameter.Type.GAMMA)
+                    .containsEntry(identity.getOrDefault(n.inputs().get(2), n.inputs().get(2)), Parameter.Type.BETA);
+        }
+        var group = PyTorchFixture.named("gelu_opset20").model().graph();
+        assertThat(TrainableWeights.of(group)).containsEntry("gscale", Parameter.Type.GAMMA)
+                .containsEntry("gbias", Parameter.Type.BETA).doesNotContainKey("two");
+    }
+
+    @Test
     void inferenceMatchesTheFile() {
         OnnxGraphBlock block = initialised();
         NDArray x = manager.create(fixture.input(), new Shape(fixture.inputShape()));

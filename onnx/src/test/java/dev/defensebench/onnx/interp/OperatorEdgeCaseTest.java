@@ -82,7 +82,7 @@ class OperatorEdgeCaseTest {
     @Test
     void clipTakesAttributesBeforeOpset11AndOptionalInputsAfter() {
         float[] x = {-3, -0.5f, 0.5f, 3};
-        NDArray attr = run(6, "Clip", List.of("x"), Map.of(), x, new long[] {4}, Attribute.ofFloat("min", -1), Attribute.ofFloat("max", 1));
+        NDArray attr = run(7, "Clip", List.of("x"), Map.of(), x, new long[] {4}, Attribute.ofFloat("min", -1), Attribute.ofFloat("max", 1));
         assertThat(attr.toFloatArray()).containsExactly(-1, -0.5f, 0.5f, 1);
         Map<String, Tensor> max = Map.of("hi", Tensor.ofFloats("hi", new long[0], new float[] {2}));
         NDArray onlyMax = run(13, "Clip", List.of("x", "", "hi"), max, x, new long[] {4});
@@ -198,10 +198,10 @@ class OperatorEdgeCaseTest {
 
     @Test
     void padAttributeFormAndConstantValue() {
-        NDArray y = run(2, "Pad", List.of("x"), Map.of(), new float[] {1, 2}, new long[] {1, 2}, Attribute.ofInts("pads", 0, 1, 0, 2),
+        NDArray y = run(7, "Pad", List.of("x"), Map.of(), new float[] {1, 2}, new long[] {1, 2}, Attribute.ofInts("pads", 0, 1, 0, 2),
                 Attribute.ofFloat("value", -1));
         assertThat(y.toFloatArray()).containsExactly(-1, 1, 2, -1, -1);
-        assertThatThrownBy(() -> run(2, "Pad", List.of("x"), Map.of(), new float[] {1, 2}, new long[] {1, 2},
+        assertThatThrownBy(() -> run(7, "Pad", List.of("x"), Map.of(), new float[] {1, 2}, new long[] {1, 2},
                 Attribute.ofInts("pads", 0, 1, 0, 2), Attribute.ofString("mode", "reflect")))
                 .isInstanceOf(UnsupportedNodeException.class).hasMessageContaining("'n' (Pad)").hasMessageContaining("reflect");
     }
@@ -270,5 +270,75 @@ class OperatorEdgeCaseTest {
         assertThat(y.isReleased()).isTrue();
         assertThat(x.isReleased()).isFalse();
         assertThat(block.forward(new ParameterStore(), new NDList(x), false).singletonOrThrow().toFloatArray()).containsExactly(3, 7);
+    }
+
+    @Test
+    void modWithFmodTakesTheDividendsSign() {
+        Map<String, Tensor> c = Map.of("b", Tensor.ofFloats("b", new long[] {4}, new float[] {3, -3, -3, 3}));
+        NDArray y = run(13, "Mod", List.of("x", "b"), c, new float[] {-7, 7, -7, 7.5f}, new long[] {4}, Attribute.ofInt("fmod", 1));
+        assertThat(y.toFloatArray()).containsExactly(-1, 1, -1, 1.5f);
+        assertThatThrownBy(() -> run(13, "Mod", List.of("x", "b"), c, new float[] {1, 2, 3, 4}, new long[] {4}))
+                .isInstanceOf(UnsupportedNodeException.class).hasMessageContaining("fmod = 0");
+    }
+
+    @Test
+    void reflectAndEdgePaddingMirrorOrRepeatTheBorder() {
+        Map<String, Tensor> pads = ints("p", 2, 1);
+        NDArray reflect = run(13, "Pad", List.of("x", "p"), pads, new float[] {1, 2, 3}, new long[] {3},
+                Attribute.ofString("mode", "reflect"));
+        assertThat(reflect.toFloatArray()).containsExactly(3, 2, 1, 2, 3, 2);
+        NDArray edge = run(13, "Pad", List.of("x", "p"), pads, new float[] {1, 2, 3}, new long[] {3},
+                Attribute.ofString("mode", "edge"));
+        assertThat(edge.toFloatArray()).containsExactly(1, 1, 1, 2, 3, 3);
+        assertThatThrownBy(() -> run(13, "Pad", List.of("x", "p"), ints("p", 3, 0), new float[] {1, 2, 3}, new long[] {3},
+                Attribute.ofString("mode", "reflect"))).hasMessageContaining("must be smaller than the axis");
+    }
+
+    @Test
+    void einsumContractsImplicitAndExplicitEquations() {
+        Map<String, Tensor> c = Map.of("w", Tensor.ofFloats("w", new long[] {3, 2}, new float[] {1, 2, 3, 4, 5, 6}));
+        NDArray product = run(12, "Einsum", List.of("x", "w"), c, range(6), new long[] {2, 3}, Attribute.ofString("equation", "ij,jk"));
+        assertThat(product.getShape()).isEqualTo(new Shape(2, 2));
+        assertThat(product.toFloatArray()).containsExactly(13, 16, 40, 52);
+        NDArray transposed = run(12, "Einsum", List.of("x", "w"), c, range(6), new long[] {2, 3},
+                Attribute.ofString("equation", "ij,jk->ki"));
+        assertThat(transposed.toFloatArray()).containsExactly(13, 40, 16, 52);
+        NDArray columnSums = run(12, "Einsum", List.of("x"), Map.of(), range(6), new long[] {2, 3}, Attribute.ofString("equation", "ij->j"));
+        assertThat(columnSums.toFloatArray()).containsExactly(3, 5, 7);
+        assertThatThrownBy(() -> run(12, "Einsum", List.of("x"), Map.of(), range(4), new long[] {2, 2},
+                Attribute.ofString("equation", "ii->i"))).hasMessageContaining("diagonals");
+    }
+
+    @Test
+    void scatterNdReplacesOrAddsRows() {
+        Map<String, Tensor> c = Map.of("i", Tensor.ofLongs("i", new long[] {3, 1}, new long[] {1, 1, 3}),
+                "u", Tensor.ofFloats("u", new long[] {3}, new float[] {10, 20, 30}));
+        NDArray add = run(16, "ScatterND", List.of("x", "i", "u"), c, range(4), new long[] {4}, Attribute.ofString("reduction", "add"));
+        assertThat(add.toFloatArray()).containsExactly(0, 31, 2, 33);
+        Map<String, Tensor> once = Map.of("i", Tensor.ofLongs("i", new long[] {2, 1}, new long[] {0, 2}),
+                "u", Tensor.ofFloats("u", new long[] {2, 2}, new float[] {-1, -2, -3, -4}));
+        NDArray replaced = run(13, "ScatterND", List.of("x", "i", "u"), once, range(6), new long[] {3, 2});
+        assertThat(replaced.toFloatArray()).containsExactly(-1, -2, 2, 3, -3, -4);
+    }
+
+    @Test
+    void rangeCountsCeilOfTheSpanOverTheStep() {
+        Map<String, Tensor> c = Map.of("s", Tensor.ofFloats("s", new long[0], new float[] {1}),
+                "l", Tensor.ofFloats("l", new long[0], new float[] {10}), "d", Tensor.ofFloats("d", new long[0], new float[] {3}));
+        NDArray y = run(11, "Range", List.of("s", "l", "d"), c, new float[] {0}, new long[] {1});
+        assertThat(y.toFloatArray()).containsExactly(1, 4, 7);
+    }
+
+    @Test
+    void reductionsOverSeveralAxesReduceOnceNotAxisByAxis() {
+        // ReduceSumSquare over both axes of [[1, 2], [3, 4]] is 30 (axis by axis it would be (1 + 9)² + (4 + 16)² = 500)
+        NDArray sq = run(13, "ReduceSumSquare", List.of("x"), Map.of(), new float[] {1, 2, 3, 4}, new long[] {2, 2},
+                Attribute.ofInts("axes", new long[] {0, 1}), Attribute.ofInt("keepdims", 0));
+        assertThat(sq.toFloatArray()).containsExactly(30);
+        NDArray lse = run(13, "ReduceLogSumExp", List.of("x"), Map.of(), new float[] {1000, 1000, 0, 0}, new long[] {2, 2},
+                Attribute.ofInts("axes", new long[] {1}));
+        assertThat(lse.getShape()).isEqualTo(new Shape(2, 1));
+        assertThat((double) lse.toFloatArray()[0]).isCloseTo(1000 + Math.log(2), within(1e-3));
+        assertThat((double) lse.toFloatArray()[1]).isCloseTo(Math.log(2), within(1e-6));
     }
 }

@@ -14,10 +14,12 @@ import java.util.List;
 
 /**
  * One model written by {@code src/test/fixtures/make_fixtures.py}: the torch.onnx export, a seeded input
- * batch, PyTorch's logits for it and PyTorch's gradient of the summed cross-entropy (labels i % classes).
+ * batch, PyTorch's logits for it and PyTorch's gradient of the summed cross-entropy (labels i % classes); {@code output}
+ * names the classifier output of a graph with several (else null); {@code precision} marks the models that also have
+ * PyTorch's float64 gradient ({@link #grad64}).
  */
 record PyTorchFixture(String name, long[] inputShape, int classes, long opset, List<String> operators, byte[] onnx,
-        float[] input, float[] logits, float[] grad) {
+        float[] input, float[] logits, float[] grad, String output, boolean precision) {
 
     /** Every fixture listed in the manifest. */
     static List<PyTorchFixture> all() {
@@ -48,12 +50,26 @@ record PyTorchFixture(String name, long[] inputShape, int classes, long opset, L
         List<String> ops = new ArrayList<>();
         m.get("operators").forEach(o -> ops.add(o.asText()));
         return new PyTorchFixture(name, shape, m.get("classes").asInt(), m.get("opset").asLong(), ops, bytes(name + ".onnx"),
-                floats(name + ".input.bin"), floats(name + ".logits.bin"), floats(name + ".grad.bin"));
+                floats(name + ".input.bin"), floats(name + ".logits.bin"), floats(name + ".grad.bin"),
+                m.has("output") ? m.get("output").asText() : null, m.has("precision") && m.get("precision").asBoolean());
     }
 
     /** The decoded model. */
     Model model() {
         return OnnxCodec.decode(onnx);
+    }
+
+    /** The decoded model with only its classifier output (the manifest's "output" when the graph has several). */
+    Model classifier() {
+        return output == null ? model() : dev.defensebench.onnx.graph.ClassifierOutput.select(model(), output);
+    }
+
+    /** PyTorch's float64 input gradient of the same loss (precision models only). */
+    double[] grad64() {
+        ByteBuffer b = ByteBuffer.wrap(PyTorchFixtures.file(name + ".grad64.bin")).order(ByteOrder.LITTLE_ENDIAN);
+        double[] d = new double[b.remaining() / 8];
+        b.asDoubleBuffer().get(d);
+        return d;
     }
 
     /** The labels the gradient was taken for. */

@@ -446,6 +446,7 @@ public final class ExperimentLoader {
                 + m.preprocessing() + "' but the experiment preprocesses '" + e.preprocessing()
                 + "'; put the entry in an experiment with the preprocessing the model expects");
         require(source, m.maxMb() == null || m.maxMb() > 0 && Double.isFinite(m.maxMb()), at + ": 'max_mb' must be > 0, found " + m.maxMb());
+        require(source, m.output() == null || !m.output().isBlank(), at + ": 'output' must name one of the graph's outputs");
         require(source, m.inputShape() == null || !m.inputShape().isEmpty() && m.inputShape().stream().allMatch(d -> d != null && d > 0),
                 at + ": 'input_shape' must list positive sizes of one sample, e.g. [1, 28, 28], found " + m.inputShape());
         if (m.surrogate() != null) {
@@ -457,8 +458,9 @@ public final class ExperimentLoader {
 
     private static void requireNoOnnxKeys(String source, String at, ModelEntry m) {
         require(source, m.inputShape() == null && m.dataset() == null && m.preprocessing() == null && m.surrogate() == null
-                && m.maxMb() == null && m.whiteBox() == null,
-                at + ": 'input_shape', 'dataset', 'preprocessing', 'surrogate', 'max_mb' and 'white_box' apply only to an 'onnx' entry");
+                && m.maxMb() == null && m.whiteBox() == null && m.output() == null,
+                at + ": 'input_shape', 'dataset', 'preprocessing', 'surrogate', 'max_mb', 'white_box' and 'output' apply only to an "
+                        + "'onnx' entry");
     }
 
     /** A name that becomes part of paths: safe characters, not "." or "..", at most {@value #MAX_NAME} characters. */

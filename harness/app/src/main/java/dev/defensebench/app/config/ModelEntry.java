@@ -22,15 +22,25 @@ import java.util.Map;
  * @param maxMb for an ONNX entry: files larger than this many MiB are refused (default 256)
  * @param whiteBox for an ONNX entry: rebuild the graph in DJL when it uses only supported operators, so
  *     white-box attacks apply (default true); false scores it through ONNX Runtime only
+ * @param output for an ONNX entry whose graph has several outputs: the classifier output's name (default: the only
+ *     FLOAT [batch, classes] output)
  */
 public record ModelEntry(
         String name, String defense, List<String> architectures, String initFrom, Map<String, Object> params,
         String onnx, List<Integer> inputShape, String dataset, String preprocessing, String surrogate, Double maxMb,
-        Boolean whiteBox) {
+        Boolean whiteBox, String output) {
 
     /** A trained entry (no ONNX keys). */
     public ModelEntry(String name, String defense, List<String> architectures, String initFrom, Map<String, Object> params) {
-        this(name, defense, architectures, initFrom, params, null, null, null, null, null, null, null);
+        this(name, defense, architectures, initFrom, params, null, null, null, null, null, null, null, null);
+    }
+
+    /** An entry without the 'output' key. */
+    public ModelEntry(String name, String defense, List<String> architectures, String initFrom, Map<String, Object> params,
+            String onnx, List<Integer> inputShape, String dataset, String preprocessing, String surrogate, Double maxMb,
+            Boolean whiteBox) {
+        this(name, defense, architectures, initFrom, params, onnx, inputShape, dataset, preprocessing, surrogate, maxMb, whiteBox,
+                null);
     }
 
     /** The ONNX size limit in bytes ('max_mb', default 256 MiB). */

@@ -111,6 +111,9 @@ public record Plan(List<Cell> cells) {
         config.put("format", 1);
         config.put("onnx_sha256", file.sha256());
         config.put("white_box", entry.rebuildInDjl());
+        if (entry.output() != null) {
+            config.put("output", entry.output());
+        }
         config.put("code", code.model(OnnxImporter.class, OnnxArchitecture.class));
         config.put("dataset", experiment.dataset());
         config.put("data_sha256", dataIdentity);

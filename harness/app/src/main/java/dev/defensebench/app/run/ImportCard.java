@@ -31,6 +31,9 @@ final class ImportCard {
         Map<String, Object> params = new TreeMap<>();
         params.put("onnx_file", cell.entry().onnx());
         params.put("onnx_sha256", imported.sha256());
+        if (cell.entry().output() != null) {
+            params.put("onnx_output", cell.entry().output());
+        }
         params.put("onnx_bytes", imported.bytes());
         params.put("onnx_producer", (imported.model().producerName() + " " + imported.model().producerVersion()).strip());
         params.put("onnx_opset", imported.model().defaultOpset());

@@ -87,7 +87,8 @@ final class ImportedCell {
                 }
             }
             try {
-                files.put(entry.name(), OnnxImporter.inspect(Path.of(entry.onnx()), entry.maxBytes(), sampleShape, numClasses));
+                files.put(entry.name(), OnnxImporter.inspect(Path.of(entry.onnx()), entry.maxBytes(), sampleShape, numClasses,
+                        entry.output()));
             } catch (OnnxImportException e) {
                 throw new ExperimentException(at + ": " + e.getMessage(), e);
             }
@@ -111,7 +112,7 @@ final class ImportedCell {
         Path modelDir = OutputLayout.of(out).model(cell.directoryName());
         try (NDManager manager = NDManager.newBaseManager(device);
                 ImportedModel imported = OnnxImporter.load(new ImportRequest(file.file(), test.numClasses(), test.box(),
-                        cell.entry().maxBytes(), cell.entry().rebuildInDjl(), runtime), manager)) {
+                        cell.entry().maxBytes(), cell.entry().rebuildInDjl(), runtime, cell.entry().output()), manager)) {
             checkPreprocessing(imported, file.file(), context.preprocessing().id());
             LOG.info("{}: {} ({} bytes, sha256 {}) scored through {}{}", cell.id(), file.file(), imported.bytes(),
                     imported.sha256().substring(0, 12), imported.path(),

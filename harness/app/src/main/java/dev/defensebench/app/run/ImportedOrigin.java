@@ -33,7 +33,9 @@ public final class ImportedOrigin {
             throw new IllegalArgumentException(modelDir + ": its architecture is 'onnx' but its fine-tuning chain ends at "
                     + c.cellId() + ", which is not an imported model with a recorded file");
         }
-        OnnxFile onnx = OnnxImporter.inspect(Path.of(file.toString()), Long.MAX_VALUE, sampleShape, numClasses);
+        Object output = c.params().get("onnx_output");
+        OnnxFile onnx = OnnxImporter.inspect(Path.of(file.toString()), Long.MAX_VALUE, sampleShape, numClasses,
+                output == null ? null : output.toString());
         if (!onnx.sha256().equals(sha)) {
             throw new IllegalArgumentException(file + ": has SHA-256 " + onnx.sha256() + " but " + card.cellId()
                     + " was fine-tuned from a file with " + sha + "; restore that file to export it");

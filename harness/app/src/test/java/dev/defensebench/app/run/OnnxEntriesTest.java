@@ -328,6 +328,12 @@ class OnnxEntriesTest {
                 .hasMessageContaining("'max_mb' must be > 0");
         assertThatThrownBy(() -> experiment(base + "  - name: y\n    defense: vanilla\n    architectures: [mlp]\n    white_box: false\n" + ATTACKS))
                 .hasMessageContaining("apply only to an 'onnx' entry");
+        assertThatThrownBy(() -> experiment(base + "  - name: y\n    defense: vanilla\n    architectures: [mlp]\n    output: logits\n" + ATTACKS))
+                .hasMessageContaining("'output' apply only to an 'onnx' entry");
+        assertThatThrownBy(() -> experiment(base + "  - name: x\n    onnx: m.onnx\n    output: ' '\n" + ATTACKS))
+                .hasMessageContaining("models[1]").hasMessageContaining("'output' must name one of the graph's outputs");
+        assertThat(experiment(base + "  - name: x\n    onnx: m.onnx\n    output: logits\n" + ATTACKS).models().get(1).output())
+                .isEqualTo("logits");
         assertThatThrownBy(() -> experiment(base + "  - name: x\n    onnx: m.onnx\n  - name: z\n    defense: vanilla\n"
                 + "    architectures: [mlp]\n    init_from: x\n" + ATTACKS))
                 .hasMessageContaining("it fine-tunes the imported model 'x', whose graph is its architecture; remove 'architectures'");
