@@ -11,7 +11,7 @@ import java.util.Map;
  * another entry), which attacks, which seeds. See the README's "Experiment file" section.
  *
  * @param name names the output directory; letters, digits, '.', '_' and '-'
- * @param dataset a registered data set ("mnist", "cifar10")
+ * @param dataset a registered data set ("mnist", "cifar10"), or "imagefolder" (see {@code imageFolder})
  * @param preprocessing "unit" ([0,1] pixels) or "paper" (raw pixels minus the training mean)
  * @param trainSize use the first N training images (null: all)
  * @param testSize evaluate on the first N test images
@@ -24,6 +24,7 @@ import java.util.Map;
  * @param timing how each entry is timed with JMH (no {@code timing:} section: preset "off")
  * @param headline the board's headline ε per norm label, e.g. {Linf: 0.1, L2: 1.5}, in file order; a norm
  *                 left out gets the report's default (empty: every norm)
+ * @param imageFolder with {@code dataset: imagefolder}: where the images are and how they are sized; else null
  */
 public record Experiment(
         String name,
@@ -38,7 +39,8 @@ public record Experiment(
         List<AttackEntry> attacks,
         Boolean exportOnnx,
         TimingConfig timing,
-        Map<String, Double> headline) {
+        Map<String, Double> headline,
+        ImageFolderConfig imageFolder) {
 
     public Experiment {
         preprocessing = preprocessing == null ? "unit" : preprocessing;
