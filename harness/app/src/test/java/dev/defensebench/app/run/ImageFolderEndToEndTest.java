@@ -36,6 +36,8 @@ class ImageFolderEndToEndTest {
     private static final Path MODEL = Path.of("src", "test", "resources", "imagefolder", "tiny_resnet224.onnx").toAbsolutePath();
     private static final Plugins PLUGINS = Plugins.discover();
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Test images scored end to end: a seeded draw of 30 of the folder's 60. */
+    private static final int TEST = 30;
 
     @TempDir
     static Path temp;
@@ -65,13 +67,15 @@ class ImageFolderEndToEndTest {
     @Test
     void theShippedExperimentScoresTheImportedModelWhiteBoxWithPgdAndAutoAttack() throws IOException {
         Path out = temp.resolve("out");
-        Runner.Summary summary = runner().run(experiment(images), out, Device.cpu());
+        String[] smaller = {"test_size: 60", "test_size: " + TEST}; // the shipped 60, halved to keep the test short
+        Runner.Summary summary = runner().run(experiment(images, smaller), out, Device.cpu());
         assertThat(summary.failures()).isEmpty();
         assertThat(summary.evaluated()).containsExactly("tiny-resnet224/onnx");
         List<ResultRow> rows = ResultsFile.read(summary.results());
         assertThat(rows).extracting(r -> r.attack() + " " + r.access()).contains("clean white-box", "pgd white-box",
                 "autoattack white-box");
         ResultRow clean = rows.stream().filter(r -> r.attack().equals("clean")).findFirst().orElseThrow();
+        assertThat(clean.samples()).isEqualTo(TEST);
         assertThat(clean.dataset()).isEqualTo("imagefolder");
         assertThat(clean.preprocessing()).isEqualTo("imagenet");
         assertThat(clean.cleanAccuracy()).as("the fixture learned the brightest channel").isGreaterThanOrEqualTo(0.9);
@@ -85,20 +89,23 @@ class ImageFolderEndToEndTest {
         assertThat(card.at("/notes/import_path").asText()).isEqualTo("djl");
         assertThat(card.at("/data/dataset").asText()).isEqualTo("imagefolder");
         assertThat(card.at("/data/preprocessing").asText()).isEqualTo("imagenet");
-        String identity = card.at("/data/sha256").asText();
-        assertThat(identity).hasSize(64);
+        assertThat(card.at("/notes/test_data_sha256").asText()).hasSize(64);
 
         // the same images elsewhere: the same cell, its evaluation reused
         Path copy = temp.resolve("copy");
         copyTree(images, copy);
-        Runner.Summary again = runner().run(experiment(copy), out, Device.cpu());
+        Runner.Summary again = runner().run(experiment(copy, smaller), out, Device.cpu());
         assertThat(again.evaluationsReused()).containsExactly("tiny-resnet224/onnx");
 
-        // one image replaced: another data identity, so another cell, scored anew
-        Files.copy(copy.resolve("red").resolve("000.png"), copy.resolve("blue").resolve("000.png"),
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        Runner.Summary changed = runner().run(experiment(copy), out, Device.cpu());
-        assertThat(changed.evaluated()).containsExactly("tiny-resnet224/onnx");
+        // the blue images' bytes replaced (names and labels kept): another data identity, so another cell
+        String hash = runner().prepare(experiment(copy, smaller)).plan().cells().get(0).hash();
+        assertThat(hash).isEqualTo(runner().prepare(experiment(images, smaller)).plan().cells().get(0).hash());
+        for (int i = 0; i < 20; i++) {
+            String name = String.format("%03d.png", i);
+            Files.copy(copy.resolve("red").resolve(name), copy.resolve("blue").resolve(name),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        assertThat(runner().prepare(experiment(copy, smaller)).plan().cells().get(0).hash()).isNotEqualTo(hash);
     }
 
     @Test
