@@ -45,7 +45,7 @@ class ImageFolderEndToEndTest {
 
     @BeforeAll
     static void drawImages() throws IOException {
-        images = SyntheticImages.write(temp.resolve("images"), 20, 5);
+        images = SyntheticImages.write(temp.resolve("images"), 15, 5);
     }
 
     /** The shipped file with its image root and model path pointed at this test's files, then each edit (from, to). */
@@ -78,7 +78,7 @@ class ImageFolderEndToEndTest {
         assertThat(clean.samples()).isEqualTo(TEST);
         assertThat(clean.dataset()).isEqualTo("imagefolder");
         assertThat(clean.preprocessing()).isEqualTo("imagenet");
-        assertThat(clean.cleanAccuracy()).as("the fixture learned the brightest channel").isGreaterThanOrEqualTo(0.9);
+        assertThat(clean.cleanAccuracy()).as("the fixture learned the colours (chance: 25%)").isGreaterThanOrEqualTo(0.8);
         for (ResultRow r : rows) {
             assertThat(r.robustAccuracy()).as(r.attack()).isLessThanOrEqualTo(clean.cleanAccuracy());
         }
@@ -100,7 +100,7 @@ class ImageFolderEndToEndTest {
         // the blue images' bytes replaced (names and labels kept): another data identity, so another cell
         String hash = runner().prepare(experiment(copy, smaller)).plan().cells().get(0).hash();
         assertThat(hash).isEqualTo(runner().prepare(experiment(images, smaller)).plan().cells().get(0).hash());
-        for (int i = 0; i < 20; i++) {
+        for (int i = 0; i < 15; i++) {
             String name = String.format("%03d.png", i);
             Files.copy(copy.resolve("red").resolve(name), copy.resolve("blue").resolve(name),
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -114,7 +114,7 @@ class ImageFolderEndToEndTest {
         copyTree(images.resolve("blue"), two.resolve("blue"));
         copyTree(images.resolve("red"), two.resolve("red"));
         Path out = temp.resolve("out-two");
-        assertThatThrownBy(() -> runner().run(experiment(two, "test_size: 60", "test_size: 40"), out, Device.cpu()))
+        assertThatThrownBy(() -> runner().run(experiment(two, "test_size: 60", "test_size: 30"), out, Device.cpu()))
                 .isInstanceOf(ExperimentException.class).hasMessageContaining("models 'tiny-resnet224'")
                 .hasMessageContaining(MODEL.toString()).hasMessageContaining("the data set has 2 classes");
         assertThat(out).doesNotExist();

@@ -9,16 +9,17 @@ import java.util.Random;
 import javax.imageio.ImageIO;
 
 /**
- * Writes an image folder of the three synthetic classes the fixture {@code tiny_resnet224.onnx} was trained on
- * (by the rule of {@code src/test/fixtures/make_imagefolder_model.py}): folders blue/, green/, red/; an image of a
- * class has that colour channel raised by 90 over a noisy background, with a brighter or darker box; sizes vary
- * around 224 so that resizing and cropping are exercised.
+ * Writes an image folder of the four synthetic classes the fixture {@code tiny_resnet224.onnx} was trained on
+ * (by the rule of {@code src/test/fixtures/make_imagefolder_model.py}): folders blue/, green/, red/, yellow/; an
+ * image of a class has its colour channels (yellow: red and green) raised by 120 over a noisy background, with a
+ * brighter or darker box; sizes vary around 224 so that resizing and cropping are exercised.
  */
 final class SyntheticImages {
 
-    /** The class folders, sorted: labels 0, 1, 2. */
-    static final List<String> CLASSES = List.of("blue", "green", "red");
-    private static final int[] CHANNEL_OF = {2, 1, 0};
+    /** The class folders, sorted: labels 0, 1, 2, 3. */
+    static final List<String> CLASSES = List.of("blue", "green", "red", "yellow");
+    /** The channels (R 0, G 1, B 2) each class raises. */
+    private static final int[][] RAISED = {{2}, {1}, {0}, {0, 1}};
 
     private SyntheticImages() {}
 
@@ -39,7 +40,10 @@ final class SyntheticImages {
     private static BufferedImage image(Random random, int label, int h, int w) {
         double[] base = new double[3];
         for (int c = 0; c < 3; c++) {
-            base[c] = 40 + 100 * random.nextDouble() + (c == CHANNEL_OF[label] ? 90 : 0);
+            base[c] = 40 + 100 * random.nextDouble();
+        }
+        for (int c : RAISED[label]) {
+            base[c] += 120;
         }
         int top = random.nextInt(h / 2);
         int left = random.nextInt(w / 2);
