@@ -24,9 +24,23 @@ public enum Preprocessing {
      * the mean and standard deviation of channel c over every training pixel. Attack budgets are then in
      * these units.
      */
-    STANDARDIZE;
+    STANDARDIZE,
 
-    /** Parses {@code "unit"}, {@code "paper"} or {@code "standardize"}, ignoring case and surrounding blanks. */
+    /**
+     * Per-channel standardisation with ImageNet's statistics, as torchvision's pretrained models expect:
+     * {@code (x/255 − μ_c) / σ_c} with μ = {@value #IMAGENET_MEAN_TEXT} and σ = {@value #IMAGENET_STD_TEXT}; RGB
+     * images only. Nothing is fitted. Attack budgets are then in these units (per channel, 1/σ_c times the [0,1] ones).
+     */
+    IMAGENET;
+
+    /** torchvision's ImageNet channel means (R, G, B) on the 0..1 scale. */
+    static final double[] IMAGENET_MEAN = {0.485, 0.456, 0.406};
+    /** torchvision's ImageNet channel standard deviations (R, G, B) on the 0..1 scale. */
+    static final double[] IMAGENET_STD = {0.229, 0.224, 0.225};
+    static final String IMAGENET_MEAN_TEXT = "(0.485, 0.456, 0.406)";
+    static final String IMAGENET_STD_TEXT = "(0.229, 0.224, 0.225)";
+
+    /** Parses {@code "unit"}, {@code "paper"}, {@code "standardize"} or {@code "imagenet"}, ignoring case and surrounding blanks. */
     public static Preprocessing parse(String text) {
         if (text != null) {
             String t = text.strip().toLowerCase(Locale.ROOT);
@@ -53,6 +67,9 @@ public enum Preprocessing {
         if (this == UNIT) {
             return new Preprocessor(UNIT, null, null, train.pixelsPerImage(), train.count());
         }
+        if (this == IMAGENET) {
+            return imagenet(train);
+        }
         if (train.count() == 0) {
             throw new IllegalArgumentException("cannot fit the '" + id() + "' preprocessing: the training split is empty");
         }
@@ -73,6 +90,26 @@ public enum Preprocessing {
             mean[j] = (float) ((double) sums[j] / train.count());
         }
         return new Preprocessor(PAPER, mean, null, per, train.count());
+    }
+
+    /** Whether inputs are divided by a per-channel scale (a {@link Preprocessor#scale()} is present). */
+    public boolean scaled() {
+        return this == STANDARDIZE || this == IMAGENET;
+    }
+
+    private static Preprocessor imagenet(ImageSplit images) {
+        if (images.channels() != 3) {
+            throw new IllegalArgumentException("the 'imagenet' preprocessing needs RGB images (3 channels), found "
+                    + images.channels() + " channel" + (images.channels() == 1 ? "" : "s"));
+        }
+        int plane = images.height() * images.width();
+        float[] mean = new float[3 * plane];
+        float[] scale = new float[3 * plane];
+        for (int c = 0; c < 3; c++) {
+            java.util.Arrays.fill(mean, c * plane, (c + 1) * plane, (float) (IMAGENET_MEAN[c] * 255));
+            java.util.Arrays.fill(scale, c * plane, (c + 1) * plane, (float) (IMAGENET_STD[c] * 255));
+        }
+        return new Preprocessor(IMAGENET, mean, scale, 3 * plane, 0);
     }
 
     private static Preprocessor standardize(ImageSplit train) {

@@ -9,18 +9,19 @@ import java.util.Objects;
  *
  * @param kind           which preprocessing
  * @param mean           per-pixel (C*H*W) mean of the raw 0..255 training pixels for {@link Preprocessing#PAPER},
- *                       each pixel's channel mean for {@link Preprocessing#STANDARDIZE}, {@code null} for
+ *                       each pixel's channel mean for {@link Preprocessing#STANDARDIZE} and
+ *                       {@link Preprocessing#IMAGENET}, {@code null} for
  *                       {@link Preprocessing#UNIT}
  * @param scale          each pixel's channel standard deviation (0..255 scale) for
- *                       {@link Preprocessing#STANDARDIZE}, else {@code null}
+ *                       {@link Preprocessing#STANDARDIZE} and {@link Preprocessing#IMAGENET}, else {@code null}
  * @param pixelsPerImage C*H*W of the images it applies to
  * @param trainCount     number of training images it was fitted on (0 when unknown)
  */
 public record Preprocessor(Preprocessing kind, float[] mean, float[] scale, int pixelsPerImage, int trainCount) {
 
     /**
-     * Validates that {@code mean} is present exactly for PAPER and STANDARDIZE, {@code scale} exactly for
-     * STANDARDIZE, each with {@code pixelsPerImage} values.
+     * Validates that {@code mean} is present exactly for PAPER, STANDARDIZE and IMAGENET, {@code scale} exactly for
+     * STANDARDIZE and IMAGENET, each with {@code pixelsPerImage} values.
      */
     public Preprocessor {
         Objects.requireNonNull(kind, "kind");
@@ -33,8 +34,8 @@ public record Preprocessor(Preprocessing kind, float[] mean, float[] scale, int 
         if (kind == Preprocessing.UNIT && mean != null) {
             throw new IllegalArgumentException("the 'unit' preprocessing has no mean, found " + mean.length + " values");
         }
-        if ((kind == Preprocessing.STANDARDIZE) != (scale != null)) {
-            throw new IllegalArgumentException("a scale belongs to the 'standardize' preprocessing only; kind '"
+        if (kind.scaled() != (scale != null)) {
+            throw new IllegalArgumentException("a scale belongs to the 'standardize' and 'imagenet' preprocessings only; kind '"
                     + kind.id() + "', scale " + (scale == null ? "null" : scale.length + " values"));
         }
         if (scale != null) {
@@ -83,7 +84,7 @@ public record Preprocessor(Preprocessing kind, float[] mean, float[] scale, int 
 
     /**
      * The preprocessed split as N*C*H*W floats: UNIT {@code x/255}; PAPER {@code x - mean} on the 0..255
-     * scale; STANDARDIZE {@code (x - mean) / scale}.
+     * scale; STANDARDIZE and IMAGENET {@code (x - mean) / scale}.
      */
     public float[] apply(ImageSplit split) {
         if (split.pixelsPerImage() != pixelsPerImage) {
@@ -132,6 +133,10 @@ public record Preprocessor(Preprocessing kind, float[] mean, float[] scale, int 
     public String describe() {
         if (kind == Preprocessing.UNIT) {
             return "unit: pixels/255 in [0,1]";
+        }
+        if (kind == Preprocessing.IMAGENET) {
+            return "imagenet: (pixels/255 - mean_c) / std_c with ImageNet's channel mean " + channelValues(mean)
+                    + " and std " + channelValues(scale);
         }
         if (kind == Preprocessing.STANDARDIZE) {
             return "standardize: (pixels/255 - mean_c) / std_c, channel mean " + channelValues(mean)

@@ -19,7 +19,7 @@ class PreprocessingTest {
         assertThat(Preprocessing.PAPER.id()).isEqualTo("paper");
         assertThatThrownBy(() -> Preprocessing.parse("zca"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("'zca'").hasMessageContaining("unit, paper, standardize");
+                .hasMessageContaining("'zca'").hasMessageContaining("unit, paper, standardize, imagenet");
     }
 
     @Test
@@ -31,6 +31,24 @@ class PreprocessingTest {
         assertThat(p.lowerBound()).containsExactly(-5f, -150f, -255f);
         assertThat(p.upperBound()).containsExactly(250f, 105f, 0f);
         assertThat(p.describe()).startsWith("paper: raw 0..255 minus the per-pixel mean of the 2 training images");
+    }
+
+    @Test
+    void imagenetUsesTorchvisionsChannelStatisticsOnRgbImagesOnly() {
+        // one 3×1×2 image: R (0, 255), G (0, 255), B (124, 255)
+        ImageSplit rgb = new ImageSplit(new byte[] {0, (byte) 255, 0, (byte) 255, 124, (byte) 255}, new int[] {0}, 3, 1, 2);
+        Preprocessor p = Preprocessing.parse("ImageNet").fit(rgb);
+        assertThat(p.kind()).isEqualTo(Preprocessing.IMAGENET);
+        float[] x = p.apply(rgb);
+        assertThat(x[0]).isCloseTo((float) (-0.485 / 0.229), within(1e-5f));
+        assertThat(x[1]).isCloseTo((float) ((1 - 0.485) / 0.229), within(1e-5f));
+        assertThat(x[3]).isCloseTo((float) ((1 - 0.456) / 0.224), within(1e-5f));
+        assertThat(x[4]).isCloseTo((float) ((124 / 255.0 - 0.406) / 0.225), within(1e-5f));
+        assertThat(p.lowerBound()[5]).isCloseTo((float) (-0.406 / 0.225), within(1e-5f));
+        assertThat(p.upperBound()[2]).isCloseTo((float) ((1 - 0.456) / 0.224), within(1e-5f));
+        assertThat(p.describe()).contains("(0.4850, 0.4560, 0.4060)").contains("(0.2290, 0.2240, 0.2250)");
+        assertThatThrownBy(() -> Preprocessing.IMAGENET.fit(TRAIN)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("needs RGB images (3 channels), found 1 channel");
     }
 
     @Test

@@ -37,6 +37,8 @@ final class ListCommand implements Callable<Integer> {
         plugins.architectures().values().forEach(a -> entry(out, a.name(), a.description(), List.of()));
         out.println("Data sets:");
         DatasetRegistry.standard().names().forEach(n -> out.println("  " + n));
+        out.println("  " + dev.defensebench.data.ImageFolderLoader.NAME + " (your PNG/JPEG images, scored by imported models: "
+                + "docs/image-folders.md)");
         out.println("Engines (run --engine):");
         List<RunEngine> engines = RunEngines.all();
         engines.forEach(e -> entry(out, e.name(), e.description(), List.of()));

@@ -11,7 +11,7 @@ import java.util.Map;
  * another entry), which attacks, which seeds. See the README's "Experiment file" section.
  *
  * @param name names the output directory; letters, digits, '.', '_' and '-'
- * @param dataset a registered data set ("mnist", "cifar10")
+ * @param dataset a registered data set ("mnist", "cifar10"), or "imagefolder" (see {@code imageFolder})
  * @param preprocessing "unit" ([0,1] pixels) or "paper" (raw pixels minus the training mean)
  * @param trainSize use the first N training images (null: all)
  * @param testSize evaluate on the first N test images
@@ -25,6 +25,7 @@ import java.util.Map;
  * @param headline the board's headline ε per norm label, e.g. {Linf: 0.1, L2: 1.5}, in file order; a norm
  *                 left out gets the report's default (empty: every norm)
  * @param certifiers the certifiers every entry is certified with (randomized smoothing, IBP; empty: none)
+ * @param imageFolder with {@code dataset: imagefolder}: where the images are and how they are sized; else null
  */
 public record Experiment(
         String name,
@@ -40,7 +41,8 @@ public record Experiment(
         Boolean exportOnnx,
         TimingConfig timing,
         Map<String, Double> headline,
-        List<CertifierEntry> certifiers) {
+        List<CertifierEntry> certifiers,
+        ImageFolderConfig imageFolder) {
 
     public Experiment {
         preprocessing = preprocessing == null ? "unit" : preprocessing;

@@ -270,8 +270,12 @@ public final class ExperimentLoader {
     private void validate(String source, Experiment e) {
         require(source, e.name() != null, "'name' is required");
         requireSafeName(source, "", e.name(), "the output directory");
-        require(source, e.dataset() != null, "'dataset' is required; known: " + datasets);
-        require(source, datasets.contains(e.dataset()), "unknown dataset '" + e.dataset() + "'; known: " + datasets);
+        Set<String> known = new java.util.TreeSet<>(datasets);
+        known.add(dev.defensebench.data.ImageFolderLoader.NAME);
+        require(source, e.dataset() != null, "'dataset' is required; known: " + known);
+        require(source, known.contains(e.dataset()), "unknown dataset '" + e.dataset() + "'; known: " + known);
+        String folderProblem = ImageFolderConfig.problem(e);
+        require(source, folderProblem == null, folderProblem);
         try {
             Preprocessing.parse(e.preprocessing());
         } catch (IllegalArgumentException ex) {

@@ -20,7 +20,8 @@ public final class EvaluationKey {
      */
     public static final Set<String> SCORING = Set.of("attacks", "testSize", "evalBatchSize", "certifiers");
     /** Experiment settings keyed through the scored model's cell hash. */
-    public static final Set<String> IN_CELL_HASH = Set.of("dataset", "preprocessing", "trainSize", "seeds", "models");
+    public static final Set<String> IN_CELL_HASH = Set.of("dataset", "preprocessing", "trainSize", "seeds", "models",
+            "imageFolder");
     /**
      * Experiment settings that change no score: names, where the run happens (the device changes float
      * rounding only), ONNX copies of the weights, JMH timings (keyed by their own file) and the board's

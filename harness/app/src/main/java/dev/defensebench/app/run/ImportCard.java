@@ -53,6 +53,7 @@ final class ImportCard {
         notes.put("onnx_runtime", runtime.providerLabel() + ", " + (runtime.threads() == 0 ? "all cores" : runtime.threads() + " threads"));
         putIfPresent(notes, "surrogate", cell.surrogate() == null ? null : cell.surrogate().id());
         notes.put("skipped_attacks", skippedAttacks);
+        notes.put("test_data_sha256", context.data().sha256()); // the identity of the images it is scored on
         if (!imported.model().metadata().isEmpty()) {
             notes.put("onnx_metadata", imported.model().metadata());
         }

@@ -23,7 +23,9 @@ import dev.defensebench.onnx.OnnxFile;
 import dev.defensebench.onnx.OnnxImportException;
 import dev.defensebench.onnx.OnnxImporter;
 import dev.defensebench.onnx.OnnxMetadata;
+import dev.defensebench.onnx.OnnxRuntimeCheck;
 import dev.defensebench.onnx.OnnxRuntimeSettings;
+import dev.defensebench.report.FailedEntry;
 import dev.defensebench.report.GalleryExample;
 import dev.defensebench.report.OutputLayout;
 import dev.defensebench.report.ResultRow;
@@ -42,7 +44,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the cell of an imported {@code onnx:} entry: imports the file safely ({@link OnnxImporter}), scores clean
+ * Runs the cell of an imported {@code onnx:} entry: imports the file safely ({@link OnnxImporter}), refuses a model
+ * that is collapsed or at chance on the test subset as a failed cell (the rules of {@link TrainingQuality}), scores clean
  * accuracy and every attack that applies (all of them when the graph runs in the DJL interpreter; only
  * logit-based ones through ONNX Runtime), adds transfer rows from the entry's surrogate, and writes the entry's
  * card ({@link ImportCard}) and, when the graph is interpreted, its weights as {@code model.params} (the starting
@@ -70,7 +73,8 @@ final class ImportedCell {
     /**
      * Checks the file of every {@code onnx:} entry of {@code experiment} against the data set (images of
      * {@code sampleShape}, {@code numClasses} classes) before anything runs: its {@code input_shape}, size limit,
-     * format, operators' domain, input and output; and that an entry others fine-tune from is interpreted.
+     * format, operators' domain, input and output, ONNX Runtime's own load check ({@link OnnxRuntimeCheck}); and that
+     * an entry others fine-tune from is interpreted.
      */
     static Map<String, OnnxFile> inspect(Experiment experiment, Shape sampleShape, int numClasses, String dataset) {
         Map<String, OnnxFile> files = new LinkedHashMap<>();
@@ -87,8 +91,10 @@ final class ImportedCell {
                 }
             }
             try {
-                files.put(entry.name(), OnnxImporter.inspect(Path.of(entry.onnx()), entry.maxBytes(), sampleShape, numClasses,
-                        entry.output()));
+                OnnxFile file = OnnxImporter.inspect(Path.of(entry.onnx()), entry.maxBytes(), sampleShape, numClasses,
+                        entry.output());
+                OnnxRuntimeCheck.check(file);
+                files.put(entry.name(), file);
             } catch (OnnxImportException e) {
                 throw new ExperimentException(at + ": " + e.getMessage(), e);
             }
@@ -120,6 +126,12 @@ final class ImportedCell {
             String paramsSha256 = imported.whiteBox() ? writeWeights(file, test, modelDir, manager) : null;
             ModelCard card = ImportCard.of(imported, cell, context, runtime, skippedAttacks(experiment, imported), paramsSha256);
             AtomicFiles.write(modelDir.resolve(OutputLayout.CARD), Json.PRETTY.writeValueAsBytes(card));
+            String poor = TrainingQuality.failure(imported.classifier(), test, batchSize, manager);
+            if (poor != null) { // the rules of failed trainings: a collapsed or chance-level import is no board entry
+                LOG.error("{}: not scored: the imported model {}", cell.id(), poor);
+                return CellOutcome.failed(cell.id(), false, new FailedEntry(cell.id(), DEFENSE, cell.architecture(),
+                        FailedEntry.Status.FAILED, "the imported model " + poor));
+            }
             Block surrogate = surrogate(context, cell, out, manager);
             StoredEvaluation stored = StoredEvaluation.of(out, cell, EvaluationKey.imported(experiment, cell.hash(),
                     imported.path(), surrogate != null, context.code().evaluation(experiment, plugins, Evaluator.class)));

@@ -73,7 +73,7 @@ public final class ModelExport {
             m.put(OnnxMetadata.PREPROCESSING_MEAN, IntStream.range(0, mean.length).mapToObj(i -> Float.toString(mean[i]))
                     .collect(Collectors.joining(",")));
             m.put(OnnxMetadata.INPUT_RANGE, "raw 0..255 pixels minus " + OnnxMetadata.PREPROCESSING_MEAN);
-        } else if (preprocessor.kind() == Preprocessing.STANDARDIZE) {
+        } else if (preprocessor.kind().scaled()) {
             m.put(OnnxMetadata.INPUT_RANGE, preprocessor.describe());
         } else {
             m.put(OnnxMetadata.INPUT_RANGE, "[0, 1]: pixels / 255");

@@ -142,7 +142,7 @@ public final class Runner {
 
     /** Loads and preprocesses the experiment's data and expands its plan. */
     public RunContext prepare(Experiment experiment) throws IOException {
-        LoadedDataset data = datasets.load(experiment.dataset(), dataDir);
+        LoadedDataset data = ExperimentData.load(experiment, datasets, dataDir);
         Preprocessing preprocessing = Preprocessing.parse(experiment.preprocessing());
         Preprocessor preprocessor = preprocessing.fit(data.train());
         if (experiment.trainSize() != null) {
@@ -188,8 +188,8 @@ public final class Runner {
         if (cell.imported()) {
             int batchSize = context.experiment().evalBatchSize();
             OnnxRuntimeSettings runtime = new OnnxRuntimeSettings(0, device.isGpu() ? "auto" : "cpu", batchSize);
-            return timed(context, cell, out, device, new ImportedCell(plugins, batchSize, progress, runtime).run(context, cell, out,
-                    device));
+            CellOutcome imported = new ImportedCell(plugins, batchSize, progress, runtime).run(context, cell, out, device);
+            return imported.failure() != null ? imported : timed(context, cell, out, device, imported);
         }
         Experiment experiment = context.experiment();
         Examples train = context.train();

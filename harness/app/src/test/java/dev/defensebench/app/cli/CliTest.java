@@ -35,7 +35,7 @@ class CliTest {
                 .contains("mlp").contains("lenet")
                 .contains("resnet18").contains("preact-resnet18").contains("wrn-28-10").contains("wrn-16-4")
                 .contains("  nin ")
-                .contains("mnist").contains("cifar10").contains("cifar100")
+                .contains("mnist").contains("cifar10").contains("cifar100").contains("imagefolder (your PNG/JPEG images")
                 .contains("lr_schedule").contains("lr_milestones").contains("augmentation");
         // parameters are listed with their defaults
         assertThat(r.out()).contains("epochs").contains("lambda").contains("max_iter");

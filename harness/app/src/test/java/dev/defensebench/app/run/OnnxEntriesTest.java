@@ -48,7 +48,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * ONNX in and out on the tiny MNIST: a trained MLP is exported by the run ({@code export_onnx}); its
  * file imported as board entries (run by the DJL graph interpreter, and black-box with transfer attacks from the
- * original) scores the same clean accuracy; a fixture written in another layout imports and scores;
+ * original) scores the same clean accuracy; a random-weight fixture written in another layout imports and fails as
+ * a chance-level model;
  * a broken file is refused with its name.
  */
 class OnnxEntriesTest {
@@ -137,7 +138,7 @@ class OnnxEntriesTest {
                 "") + ATTACKS;
         Runner.Summary summary = runner.run(experiment(withImports), out, Device.cpu());
         assertThat(summary.trained()).isEmpty();
-        assertThat(summary.evaluated()).containsExactly("back/onnx", "black/onnx", "fixture/onnx");
+        assertThat(summary.evaluated()).containsExactly("back/onnx", "black/onnx");
         List<ResultRow> rows = ResultsFile.read(summary.results());
         List<ResultRow> vanilla = rowsOf(rows, "vanilla/mlp/s0");
         List<ResultRow> back = rowsOf(rows, "back/onnx");
@@ -180,7 +181,8 @@ class OnnxEntriesTest {
         }
         assertThat(Files.readString(summary.site())).contains("black/onnx").contains("black-box evaluated");
 
-        // the fixture: its clean accuracy is what its weights compute, in double precision, on the test images
+        // the fixture (random weights): at chance, so a failed cell as a failed training is (the rules of
+        // TrainingQuality); the clean accuracy its reason gives is what its weights compute, in double precision
         ImageSplit testSplit = data.registry().load("mnist", temp.resolve("data")).test().first(TEST);
         float[] x = Preprocessing.UNIT.fit(testSplit).apply(testSplit);
         int correct = 0;
@@ -192,13 +194,17 @@ class OnnxEntriesTest {
             }
             correct += best == testSplit.labels()[i] ? 1 : 0;
         }
-        List<ResultRow> fixtureRows = rowsOf(rows, "fixture/onnx");
-        assertThat(fixtureRows).extracting(ResultRow::attack).containsExactly("clean");
-        assertThat(fixtureRows.get(0).cleanAccuracy()).isEqualTo((double) correct / TEST);
+        assertThat(rowsOf(rows, "fixture/onnx")).isEmpty();
+        String fixtureAccuracy = String.format(java.util.Locale.ROOT, "clean accuracy %.1f%%", 100.0 * correct / TEST);
+        assertThat(summary.failures()).singleElement().satisfies(f -> {
+            assertThat(f.model()).isEqualTo("fixture/onnx");
+            assertThat(f.reason()).startsWith("the imported model ").containsPattern("collapsed|not clearly above chance")
+                    .contains(fixtureAccuracy);
+        });
 
         // imported entries get their sanity checks too, as trained ones do
         List<SanityCheck> sanity = SanityCsv.read(out.resolve(OutputLayout.SANITY));
-        for (String imported : List.of("back/onnx", "black/onnx", "fixture/onnx")) {
+        for (String imported : List.of("back/onnx", "black/onnx")) {
             assertThat(sanity).filteredOn(c -> c.model().equals(imported)).extracting(SanityCheck::check)
                     .contains("monotone-in-eps");
         }
@@ -206,7 +212,8 @@ class OnnxEntriesTest {
         // ---- 3. a rerun reuses every evaluation, sanity checks included
         Runner.Summary again = runner.run(experiment(withImports), out, Device.cpu());
         assertThat(again.evaluated()).isEmpty();
-        assertThat(again.evaluationsReused()).contains("back/onnx", "black/onnx", "fixture/onnx");
+        assertThat(again.evaluationsReused()).contains("back/onnx", "black/onnx");
+        assertThat(again.failures()).extracting(f -> f.model()).containsExactly("fixture/onnx");
         assertThat(ResultsFile.read(again.results())).isEqualTo(rows);
         assertThat(SanityCsv.read(out.resolve(OutputLayout.SANITY))).isEqualTo(sanity);
     }
@@ -309,6 +316,13 @@ class OnnxEntriesTest {
         String five = HEADER.replace("export_onnx: true\n", "") + "  - name: five\n    onnx: " + wrongClasses + "\n" + ATTACKS;
         assertThatThrownBy(() -> runner.run(experiment(five), out, Device.cpu())).isInstanceOf(ExperimentException.class)
                 .hasMessageContaining("the data set has 10 classes");
+        Path unknown = temp.resolve("unknown.onnx"); // passes the interpreter's checks; ONNX Runtime refuses it
+        Files.write(unknown, OnnxCodec.encode(FixtureModels.mlp(weights, new long[] {1, 8, 8}, "NoSuchOperator", "")));
+        String odd = HEADER.replace("export_onnx: true\n", "") + "  - name: odd\n    onnx: " + unknown + "\n" + ATTACKS;
+        assertThatThrownBy(() -> runner.run(experiment(odd), out, Device.cpu())).isInstanceOf(ExperimentException.class)
+                .hasMessageContaining("models 'odd'").hasMessageContaining(unknown.toString())
+                .hasMessageContaining("ONNX Runtime refused the model");
+        assertThat(out.resolve("models")).as("refused by ONNX Runtime before any training").doesNotExist();
         String shape = HEADER.replace("export_onnx: true\n", "") + "  - name: s\n    onnx: " + wrongClasses
                 + "\n    input_shape: [1, 28, 28]\n" + ATTACKS;
         assertThatThrownBy(() -> runner.run(experiment(shape), out, Device.cpu()))
