@@ -104,7 +104,7 @@ final class RankingNotes {
     static BoardCell trainingCell(double trainSeconds, ModelCard.Budget budget) {
         BoardCell images = cell(budget);
         String time = Double.isNaN(trainSeconds) ? Formats.ABSENT : Formats.duration(trainSeconds);
-        String detail = budget == null ? "" : images.text() + " img";
+        String detail = budget == null ? "" : images.text();
         String title = (Double.isNaN(trainSeconds) ? "training time unknown" : "training wall time " + trainSeconds + " s")
                 + " · " + images.title();
         return new BoardCell(time, detail, title, Formats.sortValue(trainSeconds));

@@ -95,4 +95,20 @@ class LeaderboardSiteTest {
         assertThat(Files.readString(dir.resolve("index.html"))).contains("no results yet");
         assertThat(ResultsCsv.read(dir.resolve("results.csv"))).isEmpty();
     }
+
+    /** A board whose worst cases all include AutoAttack at the headline says so; one without says it is indicative. */
+    @Test
+    void theBoardSaysWhetherItsRankingIsReliable() throws IOException {
+        List<ResultRow> reliable = List.of(clean("a", "vanilla", 0.9), clean("b", "vanilla", 0.9),
+                TestRows.withTraits(attack("a", "vanilla", "worst-case", "Linf", 0.1, 0.9, 0.5), "reliable"),
+                TestRows.withTraits(attack("b", "vanilla", "worst-case", "Linf", 0.1, 0.9, 0.4), "reliable"));
+        LeaderboardSite.write(dir.resolve("reliable"), "r", reliable, List.of(), WHEN);
+        assertThat(Files.readString(dir.resolve("reliable").resolve("index.html")))
+                .contains("Reliable ranking:").doesNotContain("Indicative ranking:");
+        List<ResultRow> plain = List.of(reliable.get(0), reliable.get(1),
+                attack("a", "vanilla", "worst-case", "Linf", 0.1, 0.9, 0.5), reliable.get(3));
+        LeaderboardSite.write(dir.resolve("indicative"), "i", plain, List.of(), WHEN);
+        assertThat(Files.readString(dir.resolve("indicative").resolve("index.html")))
+                .contains("Indicative ranking:", "no reliable evaluation at ℓ∞ ε=0.1 for a").doesNotContain("Reliable ranking:");
+    }
 }
