@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -88,8 +89,8 @@ public final class Hyperparameters {
                 break;
         }
         throw new IllegalArgumentException(
-                where + " expects " + spec.type().name().toLowerCase() + ", found "
-                        + raw.getClass().getSimpleName().toLowerCase() + " '" + raw + "' (" + spec.description() + ")");
+                where + " expects " + spec.type().name().toLowerCase(Locale.ROOT) + ", found "
+                        + raw.getClass().getSimpleName().toLowerCase(Locale.ROOT) + " '" + raw + "' (" + spec.description() + ")");
     }
 
     public int getInt(String name) {

@@ -7,6 +7,7 @@ import dev.defensebench.data.DatasetRegistry;
 import dev.defensebench.spi.ParamSpec;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -50,9 +51,9 @@ final class ListCommand implements Callable<Integer> {
     }
 
     private static void entry(PrintWriter out, String name, String description, List<ParamSpec> params) {
-        out.printf("  %-28s %s%n", name, description);
+        out.printf(Locale.ROOT, "  %-28s %s%n", name, description);
         for (ParamSpec p : params) {
-            out.printf("      %-22s %-8s default %-10s %s%n", p.name(), p.type().name().toLowerCase(),
+            out.printf(Locale.ROOT, "      %-22s %-8s default %-10s %s%n", p.name(), p.type().name().toLowerCase(Locale.ROOT),
                     p.defaultValue(), p.description());
         }
     }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -48,7 +49,7 @@ final class MergeCommand implements Callable<Integer> {
         ShardMerge.Result merged = ShardMerge.merge(shards, out, partial, force);
         Site.Result site = Site.write(ResultSet.read(out), List.of(), OutputLayout.of(out).site(), Instant.now());
         PrintWriter o = spec.commandLine().getOut();
-        o.printf("merged %d shards of '%s': %d cells, %d result rows, %d files copied%n", shards.size(),
+        o.printf(Locale.ROOT, "merged %d shards of '%s': %d cells, %d result rows, %d files copied%n", shards.size(),
                 merged.manifest().experiment(), merged.manifest().cells().size(), merged.rows().size(), merged.filesCopied());
         for (Path dropped : merged.timingsDropped()) {
             o.println("timings of " + dropped + " left out: timed on another machine or with other settings than the first shard");

@@ -29,6 +29,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -129,11 +130,11 @@ public final class ExperimentLoader {
             JsonLocation at = locate(text, e.getPath());
             List<JsonMappingException.Reference> container = e.getPath().isEmpty() ? e.getPath()
                     : e.getPath().subList(0, e.getPath().size() - 1);
-            throw new ExperimentException(String.format("%s%s: unknown key '%s' in %s; allowed: %s",
+            throw new ExperimentException(String.format(Locale.ROOT, "%s%s: unknown key '%s' in %s; allowed: %s",
                     source, where(at != null ? at : e.getLocation()), excerpt(e.getPropertyName()), path(container),
                     e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.toList())), e);
         } catch (JsonMappingException e) {
-            throw new ExperimentException(String.format("%s%s: bad value at %s: %s",
+            throw new ExperimentException(String.format(Locale.ROOT, "%s%s: bad value at %s: %s",
                     source, where(e.getLocation()), path(e), valueProblem(e)), e);
         } catch (JsonProcessingException e) {
             throw new ExperimentException(source + where(e.getLocation()) + ": not valid YAML: "

@@ -6,6 +6,7 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /** Strict UTF-8 decoding whose error says where the first byte that is not UTF-8 is. */
 final class Utf8Text {
@@ -28,7 +29,7 @@ final class Utf8Text {
             for (int i = 0; i < offset; i++) {
                 line += bytes[i] == '\n' ? 1 : 0;
             }
-            throw new ExperimentException(String.format("%s: not UTF-8: byte 0x%02X at byte offset %d (line %d) is not "
+            throw new ExperimentException(String.format(Locale.ROOT, "%s: not UTF-8: byte 0x%02X at byte offset %d (line %d) is not "
                     + "valid UTF-8; save the file as UTF-8", source, bytes[offset] & 0xFF, offset, line));
         }
         out.flip();

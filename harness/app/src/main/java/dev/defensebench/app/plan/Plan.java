@@ -9,18 +9,12 @@ import dev.defensebench.model.Architecture;
 import dev.defensebench.onnx.OnnxArchitecture;
 import dev.defensebench.onnx.OnnxFile;
 import dev.defensebench.onnx.OnnxImporter;
-import dev.defensebench.files.Json;
 import dev.defensebench.spi.Hyperparameters;
 import dev.defensebench.spi.ParamSpec;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The cells of an experiment (entries × architectures × seeds, and one cell per imported {@code onnx:} entry) in
@@ -65,20 +59,12 @@ public record Plan(List<Cell> cells) {
                         TrainingDefaults.apply(entry.params(), specs, built, preprocessing, entry.initFrom() == null));
                 for (long seed : experiment.seeds()) {
                     Cell parent = entry.initFrom() == null ? null : byKey.get(key(entry.initFrom(), architecture, seed));
-                    Map<String, Object> config = new TreeMap<>();
-                    config.put("format", 1);
-                    config.put("code", code.model(plugins.defense(entry.defense()).getClass(), built.getClass()));
-                    config.put("dataset", experiment.dataset());
-                    config.put("data_sha256", dataIdentity);
-                    config.put("train_size", trainSize);
-                    config.put("preprocessing", experiment.preprocessing());
-                    config.put("defense", entry.defense());
-                    config.put("architecture", architecture);
-                    config.put("params", params.asMap());
-                    config.put("seed", seed);
-                    config.put("parent", parent == null ? null : parent.hash());
+                    String hash = new CacheKeys.TrainedCell(
+                            code.model(plugins.defense(entry.defense()).getClass(), built.getClass()), experiment.dataset(),
+                            dataIdentity, trainSize, experiment.preprocessing(), entry.defense(), architecture, params.asMap(),
+                            seed, parent == null ? null : parent.hash()).hash();
                     String id = entry.name() + "/" + architecture + "/s" + seed;
-                    Cell cell = new Cell(id, entry, architecture, seed, params, parent, null, sha256(config));
+                    Cell cell = new Cell(id, entry, architecture, seed, params, parent, null, hash);
                     byKey.put(key(entry.name(), architecture, seed), cell);
                     cells.add(cell);
                 }
@@ -107,34 +93,15 @@ public record Plan(List<Cell> cells) {
             String architecture = s.architectures().isEmpty() ? OnnxArchitecture.NAME : s.architectures().get(0);
             surrogate = byKey.get(key(s.name(), architecture, seed));
         }
-        Map<String, Object> config = new TreeMap<>();
-        config.put("format", 1);
-        config.put("onnx_sha256", file.sha256());
-        config.put("white_box", entry.rebuildInDjl());
-        if (entry.output() != null) {
-            config.put("output", entry.output());
-        }
-        config.put("code", code.model(OnnxImporter.class, OnnxArchitecture.class));
-        config.put("dataset", experiment.dataset());
-        config.put("data_sha256", dataIdentity);
-        config.put("preprocessing", experiment.preprocessing());
-        config.put("surrogate", surrogate == null ? null : surrogate.hash());
+        String hash = new CacheKeys.ImportedCell(file.sha256(), entry.rebuildInDjl(), entry.output(),
+                code.model(OnnxImporter.class, OnnxArchitecture.class), experiment.dataset(), dataIdentity,
+                experiment.preprocessing(), surrogate == null ? null : surrogate.hash()).hash();
         return new Cell(entry.name() + "/" + OnnxArchitecture.NAME, entry, OnnxArchitecture.NAME, seed,
-                Hyperparameters.resolve("models '" + entry.name() + "'", List.of(), Map.of()), null, surrogate, sha256(config));
+                Hyperparameters.resolve("models '" + entry.name() + "'", List.of(), Map.of()), null, surrogate, hash);
     }
 
     private static String key(String entry, String architecture, long seed) {
         return entry + "\u0000" + architecture + "\u0000" + seed;
-    }
-
-    /** SHA-256 (hex) of the canonical JSON of {@code value} (map keys sorted). */
-    public static String sha256(Object value) {
-        try {
-            byte[] json = Json.MAPPER.writeValueAsString(value).getBytes(StandardCharsets.UTF_8);
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json));
-        } catch (NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** A short listing for logs: one line per cell. */

@@ -11,6 +11,7 @@ import dev.defensebench.app.config.ExperimentException;
 import dev.defensebench.app.config.ExperimentLoader;
 import dev.defensebench.app.config.ModelEntry;
 import dev.defensebench.app.config.Plugins;
+import dev.defensebench.app.plan.CacheKeys;
 import dev.defensebench.app.plan.Cell;
 import dev.defensebench.files.AtomicFiles;
 import dev.defensebench.files.Json;
@@ -133,7 +134,7 @@ final class ImportedCell {
                         FailedEntry.Status.FAILED, "the imported model " + poor));
             }
             Block surrogate = surrogate(context, cell, out, manager);
-            StoredEvaluation stored = StoredEvaluation.of(out, cell, EvaluationKey.imported(experiment, cell.hash(),
+            StoredEvaluation stored = StoredEvaluation.of(out, cell, CacheKeys.importedEvaluation(experiment, cell.hash(),
                     imported.path(), surrogate != null, context.code().evaluation(experiment, plugins, Evaluator.class)));
             StoredEvaluation.Found found = stored.read();
             if (found != null) {

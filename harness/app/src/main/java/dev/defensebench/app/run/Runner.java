@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import dev.defensebench.app.config.Experiment;
 import dev.defensebench.app.config.ExperimentException;
 import dev.defensebench.app.config.Plugins;
+import dev.defensebench.app.plan.CacheKeys;
 import dev.defensebench.app.plan.Cell;
 import dev.defensebench.app.plan.CodeIdentity;
 import dev.defensebench.app.plan.Plan;
@@ -255,7 +256,7 @@ public final class Runner {
                     LOG.warn("{}: not exported to ONNX: {}", cell.id(), e.getMessage());
                 }
             }
-            StoredEvaluation storedEvaluation = StoredEvaluation.of(out, cell, EvaluationKey.trained(experiment, cell.hash(),
+            StoredEvaluation storedEvaluation = StoredEvaluation.of(out, cell, CacheKeys.evaluation(experiment, cell.hash(),
                     card.paramsSha256(), context.code().evaluation(experiment, plugins, Evaluator.class)));
             StoredEvaluation.Found found = storedEvaluation.read();
             evaluatedNow = found == null;
@@ -369,7 +370,7 @@ public final class Runner {
             }
         }
         ResultsCsv.write(summary.results(), rows);
-        new RunManifest(experiment.name(), Plan.sha256(Json.MAPPER.convertValue(experiment, Map.class)), context.version(),
+        new RunManifest(experiment.name(), CacheKeys.sha256(Json.MAPPER.convertValue(experiment, Map.class)), context.version(),
                 shard.index(), shard.count(), cells.stream().map(Cell::id).toList()).write(out);
         SanityCsv.write(out.resolve(OutputLayout.SANITY), sanity);
         FailuresFile.write(out.resolve(OutputLayout.FAILURES), summary.failures());

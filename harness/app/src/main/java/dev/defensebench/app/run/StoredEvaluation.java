@@ -2,8 +2,8 @@ package dev.defensebench.app.run;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.defensebench.app.plan.CacheKeys;
 import dev.defensebench.app.plan.Cell;
-import dev.defensebench.app.plan.Plan;
 import dev.defensebench.files.DigestedFile;
 import dev.defensebench.files.Json;
 import dev.defensebench.report.GalleryExample;
@@ -35,7 +35,7 @@ record StoredEvaluation(Path evaluationFile, Path galleryFile) {
 
     /** The files of the evaluation of {@code cell} under {@code out} that {@code config} determines. */
     static StoredEvaluation of(Path out, Cell cell, Map<String, Object> config) {
-        String hash = Plan.sha256(Json.MAPPER.convertValue(config, Map.class));
+        String hash = CacheKeys.sha256(Json.MAPPER.convertValue(config, Map.class));
         Path evaluation = OutputLayout.of(out).evaluations(cell.directoryName()).resolve(hash.substring(0, 16) + ".json");
         return new StoredEvaluation(evaluation, OutputLayout.of(out).cellGallery(cell.directoryName())
                 .resolve(evaluation.getFileName()));

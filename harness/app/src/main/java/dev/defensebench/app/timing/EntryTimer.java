@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import dev.defensebench.app.config.AttackEntry;
 import dev.defensebench.app.config.Plugins;
 import dev.defensebench.app.config.TimingConfig;
-import dev.defensebench.app.plan.Plan;
+import dev.defensebench.app.plan.CacheKeys;
 import dev.defensebench.files.DigestedFile;
 import dev.defensebench.files.Json;
 import dev.defensebench.report.Machine;
@@ -19,7 +19,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,13 +85,9 @@ public final class EntryTimer {
      */
     public List<TimingMeasurement> time(String cellId, String cellHash, String architecture, Path onnxFile, int numClasses,
             Path parameters, Examples test, Path dir) throws IOException {
-        Map<String, Object> key = new TreeMap<>();
-        key.put("cell", cellHash);
-        key.put("settings", runner.settings());
-        key.put("hardware", machine.hardwareKey());
-        key.put("attacks", attacks);
-        key.put("images", Math.min(test.size(), Math.max(config.throughputBatch(), config.attackBatch())));
-        Path cached = dir.resolve("measurements-" + Plan.sha256(key).substring(0, 16) + ".json");
+        Map<String, Object> key = CacheKeys.timing(cellHash, runner.settings(), machine.hardwareKey(), attacks,
+                Math.min(test.size(), Math.max(config.throughputBatch(), config.attackBatch())));
+        Path cached = dir.resolve("measurements-" + CacheKeys.sha256(key).substring(0, 16) + ".json");
         List<TimingMeasurement> stored = stored(cached);
         if (stored != null) {
             LOG.info("{}: reusing the timings in {}", cellId, cached);

@@ -1,11 +1,10 @@
-package dev.defensebench.app.run;
+package dev.defensebench.app.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.defensebench.app.config.Experiment;
 import dev.defensebench.app.config.ExperimentLoader;
 import dev.defensebench.app.config.Plugins;
-import dev.defensebench.app.plan.Plan;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
@@ -15,7 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The evaluation cache key follows every setting that reaches an attack, and every setting is classified. */
-class EvaluationKeyTest {
+class CacheKeysTest {
 
     private static final ExperimentLoader LOADER = new ExperimentLoader(Plugins.discover(), Set.of("mnist"));
 
@@ -32,12 +31,12 @@ class EvaluationKeyTest {
 
     private static String trainedKey(String text) {
         Experiment e = LOADER.parse("keyed.yaml", text);
-        return Plan.sha256(EvaluationKey.trained(e, "cellhash", "paramshash", java.util.Map.of("evaluator", "code")));
+        return CacheKeys.sha256(CacheKeys.evaluation(e, "cellhash", "paramshash", java.util.Map.of("evaluator", "code")));
     }
 
     private static String importedKey(String text) {
         Experiment e = LOADER.parse("keyed.yaml", text);
-        return Plan.sha256(EvaluationKey.imported(e, "cellhash", "djl", false, java.util.Map.of("evaluator", "code")));
+        return CacheKeys.sha256(CacheKeys.importedEvaluation(e, "cellhash", "djl", false, java.util.Map.of("evaluator", "code")));
     }
 
     @ParameterizedTest
@@ -66,26 +65,26 @@ class EvaluationKeyTest {
     @Test
     void theModelBeingScoredChangesTheKey() {
         Experiment e = LOADER.parse("keyed.yaml", BASE);
-        String key = Plan.sha256(EvaluationKey.trained(e, "cellhash", "paramshash", java.util.Map.of("evaluator", "code")));
-        assertThat(Plan.sha256(EvaluationKey.trained(e, "othercell", "paramshash", java.util.Map.of("evaluator", "code")))).isNotEqualTo(key);
-        assertThat(Plan.sha256(EvaluationKey.trained(e, "cellhash", "retrained", java.util.Map.of("evaluator", "code")))).isNotEqualTo(key);
-        assertThat(Plan.sha256(EvaluationKey.trained(e, "cellhash", "paramshash", java.util.Map.of("evaluator", "newcode")))).isNotEqualTo(key);
-        assertThat(Plan.sha256(EvaluationKey.imported(e, "cellhash", "onnxruntime", false, java.util.Map.of("evaluator", "code"))))
-                .isNotEqualTo(Plan.sha256(EvaluationKey.imported(e, "cellhash", "djl", false, java.util.Map.of("evaluator", "code"))));
-        assertThat(Plan.sha256(EvaluationKey.imported(e, "cellhash", "djl", true, java.util.Map.of("evaluator", "code"))))
-                .isNotEqualTo(Plan.sha256(EvaluationKey.imported(e, "cellhash", "djl", false, java.util.Map.of("evaluator", "code"))));
+        String key = CacheKeys.sha256(CacheKeys.evaluation(e, "cellhash", "paramshash", java.util.Map.of("evaluator", "code")));
+        assertThat(CacheKeys.sha256(CacheKeys.evaluation(e, "othercell", "paramshash", java.util.Map.of("evaluator", "code")))).isNotEqualTo(key);
+        assertThat(CacheKeys.sha256(CacheKeys.evaluation(e, "cellhash", "retrained", java.util.Map.of("evaluator", "code")))).isNotEqualTo(key);
+        assertThat(CacheKeys.sha256(CacheKeys.evaluation(e, "cellhash", "paramshash", java.util.Map.of("evaluator", "newcode")))).isNotEqualTo(key);
+        assertThat(CacheKeys.sha256(CacheKeys.importedEvaluation(e, "cellhash", "onnxruntime", false, java.util.Map.of("evaluator", "code"))))
+                .isNotEqualTo(CacheKeys.sha256(CacheKeys.importedEvaluation(e, "cellhash", "djl", false, java.util.Map.of("evaluator", "code"))));
+        assertThat(CacheKeys.sha256(CacheKeys.importedEvaluation(e, "cellhash", "djl", true, java.util.Map.of("evaluator", "code"))))
+                .isNotEqualTo(CacheKeys.sha256(CacheKeys.importedEvaluation(e, "cellhash", "djl", false, java.util.Map.of("evaluator", "code"))));
     }
 
     @Test
     void everyExperimentSettingIsClassifiedOnce() {
         Set<String> components = Arrays.stream(Experiment.class.getRecordComponents()).map(c -> c.getName())
                 .collect(Collectors.toSet());
-        Set<String> classified = new HashSet<>(EvaluationKey.SCORING);
-        classified.addAll(EvaluationKey.IN_CELL_HASH);
-        classified.addAll(EvaluationKey.NOT_SCORING);
-        assertThat(classified).as("a new setting of the experiment file must be classified in EvaluationKey")
+        Set<String> classified = new HashSet<>(CacheKeys.SCORING);
+        classified.addAll(CacheKeys.IN_CELL_HASH);
+        classified.addAll(CacheKeys.NOT_SCORING);
+        assertThat(classified).as("a new setting of the experiment file must be classified in CacheKeys")
                 .isEqualTo(components);
-        assertThat(EvaluationKey.SCORING.size() + EvaluationKey.IN_CELL_HASH.size() + EvaluationKey.NOT_SCORING.size())
+        assertThat(CacheKeys.SCORING.size() + CacheKeys.IN_CELL_HASH.size() + CacheKeys.NOT_SCORING.size())
                 .isEqualTo(components.size());
     }
 }
