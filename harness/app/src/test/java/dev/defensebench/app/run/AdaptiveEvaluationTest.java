@@ -123,7 +123,7 @@ class AdaptiveEvaluationTest {
     }
 
     @Test
-    void theCheckFailsExactlyWhenTheWorstCaseFallsBelowHalfAndByTenPoints() {
+    void theCheckFailsWhenTheWorstCaseFallsBelowHalfAndByTenPointsAndWarnsAtTenPoints() {
         TransformProbe probe = new TransformProbe(1.0, 0);
         boolean[] correct = new boolean[10];
         java.util.Arrays.fill(correct, true);
@@ -131,8 +131,11 @@ class AdaptiveEvaluationTest {
         List<AttackOutcome> naive = List.of(outcome("pgd", 8));
         assertThat(AdaptiveAttacks.check("m", probe, bpda, naive, List.of(outcome("pgd+bpda", 3)), correct).status())
                 .isEqualTo(SanityCheck.Status.FAIL);
-        // 80% -> 50%: a drop of 30 points but not below half
+        // 80% -> 50%: a drop of 30 points but not below half: overstated, flagged as a warning
         assertThat(AdaptiveAttacks.check("m", probe, bpda, naive, List.of(outcome("pgd+bpda", 5)), correct).status())
+                .isEqualTo(SanityCheck.Status.WARN);
+        // 80% -> 80%: the adaptive attack found nothing more
+        assertThat(AdaptiveAttacks.check("m", probe, bpda, naive, List.of(outcome("pgd+bpda", 8)), correct).status())
                 .isEqualTo(SanityCheck.Status.PASS);
         // 10% -> 10%: nothing vanished
         assertThat(AdaptiveAttacks.check("m", probe, bpda, List.of(outcome("pgd", 1)), List.of(outcome("pgd+bpda", 1)),
