@@ -1,9 +1,7 @@
 package dev.defensebench.adaptive;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
 import dev.defensebench.spi.Classifier;
-import dev.defensebench.spi.InputBox;
 import java.util.function.Function;
 
 /**
@@ -12,17 +10,16 @@ import java.util.function.Function;
  * {@code rand} version does with 20 draws; the logits are one draw's. Attacks that fuse the backward
  * pass into their step read {@link #averagesGradients()} and call {@link #inputGradient} instead.
  */
-public final class EotClassifier implements Classifier {
+public final class EotClassifier extends WrappedClassifier {
 
-    private final Classifier model;
     private final int draws;
 
     /** {@code model} with gradients averaged over {@code draws} (at least 1) forwards. */
     public EotClassifier(Classifier model, int draws) {
+        super(model);
         if (draws < 1) {
             throw new IllegalArgumentException("EOT needs at least one draw, found " + draws);
         }
-        this.model = model;
         this.draws = draws;
     }
 
@@ -31,25 +28,9 @@ public final class EotClassifier implements Classifier {
         return draws;
     }
 
-    @Override
-    public int numClasses() {
-        return model.numClasses();
-    }
 
-    @Override
-    public Shape sampleShape() {
-        return model.sampleShape();
-    }
 
-    @Override
-    public InputBox box() {
-        return model.box();
-    }
 
-    @Override
-    public boolean isDifferentiable() {
-        return model.isDifferentiable();
-    }
 
     @Override
     public NDArray logits(NDArray inputs) {

@@ -1,9 +1,7 @@
 package dev.defensebench.adaptive;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
 import dev.defensebench.spi.Classifier;
-import dev.defensebench.spi.InputBox;
 import dev.defensebench.spi.InputTransform;
 import java.util.Random;
 
@@ -14,9 +12,8 @@ import java.util.Random;
  * transform's declared approximation instead (Athalye, Carlini, Wagner 2018): {@code g(x) + stop(t(x) -
  * g(x))}. A randomized transform draws from one seeded {@link Random}, so every run is reproducible.
  */
-public final class TransformedClassifier implements Classifier {
+public final class TransformedClassifier extends WrappedClassifier {
 
-    private final Classifier model;
     private final InputTransform transform;
     private final long seed;
     private final Random random;
@@ -28,7 +25,7 @@ public final class TransformedClassifier implements Classifier {
     }
 
     private TransformedClassifier(Classifier model, InputTransform transform, long seed, boolean bpda) {
-        this.model = model;
+        super(model);
         this.transform = transform;
         this.seed = seed;
         this.random = new Random(seed);
@@ -50,25 +47,9 @@ public final class TransformedClassifier implements Classifier {
         return bpda;
     }
 
-    @Override
-    public int numClasses() {
-        return model.numClasses();
-    }
 
-    @Override
-    public Shape sampleShape() {
-        return model.sampleShape();
-    }
 
-    @Override
-    public InputBox box() {
-        return model.box();
-    }
 
-    @Override
-    public boolean isDifferentiable() {
-        return model.isDifferentiable();
-    }
 
     @Override
     public NDArray logits(NDArray inputs) {
