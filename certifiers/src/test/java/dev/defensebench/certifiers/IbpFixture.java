@@ -1,11 +1,6 @@
 package dev.defensebench.certifiers;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
+import dev.defensebench.testing.TensorFile;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -20,31 +15,13 @@ record IbpFixture(Map<String, Tensor> tensors) {
 
     /** Reads {@code fixtures/ibp/<name>.bin} from the test class path. */
     static IbpFixture load(String name) {
-        String resource = "/fixtures/ibp/" + name + ".bin";
-        try (InputStream in = IbpFixture.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("missing test resource " + resource);
-            }
-            ByteBuffer b = ByteBuffer.wrap(in.readAllBytes()).order(ByteOrder.LITTLE_ENDIAN);
-            Map<String, Tensor> tensors = new LinkedHashMap<>();
-            while (b.hasRemaining()) {
-                byte[] nameBytes = new byte[b.getInt()];
-                b.get(nameBytes);
-                long[] shape = new long[b.getInt()];
-                int size = 1;
-                for (int i = 0; i < shape.length; i++) {
-                    shape[i] = Integer.toUnsignedLong(b.getInt());
-                    size *= (int) shape[i];
-                }
-                double[] values = new double[size];
-                b.asDoubleBuffer().get(values);
-                b.position(b.position() + 8 * size);
-                tensors.put(new String(nameBytes, StandardCharsets.UTF_8), new Tensor(shape, values));
-            }
-            return new IbpFixture(tensors);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        TensorFile.read(IbpFixture.class, "/fixtures/ibp/" + name + ".bin", 8).forEach((key, raw) -> {
+            double[] values = new double[raw.values().remaining() / 8];
+            raw.values().asDoubleBuffer().get(values);
+            tensors.put(key, new Tensor(raw.shape(), values));
+        });
+        return new IbpFixture(tensors);
     }
 
     Tensor get(String name) {

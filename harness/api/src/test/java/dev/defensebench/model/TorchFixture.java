@@ -1,11 +1,6 @@
 package dev.defensebench.model;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
+import dev.defensebench.testing.TensorFile;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,33 +15,15 @@ record TorchFixture(Map<String, Tensor> tensors) {
     /** One tensor: its shape and values. */
     record Tensor(long[] shape, float[] values) {}
 
-    /** Reads the fixture {@code fixtures/arch/<name>.bin} from the test class path. */
+    /** Reads {@code fixtures/arch/<name>.bin} from the test class path. */
     static TorchFixture load(String name) {
-        String resource = "/fixtures/arch/" + name + ".bin";
-        try (InputStream in = TorchFixture.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("missing test resource " + resource);
-            }
-            ByteBuffer b = ByteBuffer.wrap(in.readAllBytes()).order(ByteOrder.LITTLE_ENDIAN);
-            Map<String, Tensor> tensors = new LinkedHashMap<>();
-            while (b.hasRemaining()) {
-                byte[] nameBytes = new byte[b.getInt()];
-                b.get(nameBytes);
-                long[] shape = new long[b.getInt()];
-                int size = 1;
-                for (int i = 0; i < shape.length; i++) {
-                    shape[i] = Integer.toUnsignedLong(b.getInt());
-                    size *= (int) shape[i];
-                }
-                float[] values = new float[size];
-                b.asFloatBuffer().get(values);
-                b.position(b.position() + 4 * size);
-                tensors.put(new String(nameBytes, StandardCharsets.UTF_8), new Tensor(shape, values));
-            }
-            return new TorchFixture(tensors);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        TensorFile.read(TorchFixture.class, "/fixtures/arch/" + name + ".bin", 4).forEach((key, raw) -> {
+            float[] values = new float[raw.values().remaining() / 4];
+            raw.values().asFloatBuffer().get(values);
+            tensors.put(key, new Tensor(raw.shape(), values));
+        });
+        return new TorchFixture(tensors);
     }
 
     Tensor get(String name) {
