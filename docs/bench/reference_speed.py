@@ -19,8 +19,9 @@ copied into this repository:
   /usr/bin/python3 docs/bench/reference_speed.py pgd --onnx /tmp/bench-onnx/mlp.onnx
 
 Modes:
-  ensemble  the original AutoAttack, version 'custom' with APGD-CE (1 restart), APGD-T (9 targets) and
-            Square (5000 queries), l-inf 0.1, on the first --images test images in one batch (as the bench);
+  ensemble  the original AutoAttack, version 'custom' with --stages (default APGD-CE with 1 restart,
+            APGD-T with 9 targets and Square with 5000 queries; FAB-T with 9 targets when listed), --norm
+            (Linf) at --eps (0.1), on the first --images test images in one batch (as the bench);
             prints its own per-stage log and the total seconds (wall and CPU).
   deepfool  the Deep Defense authors' DeepFool (their `test()` path: forward_correct on the predicted
             label, 50 iterations, overshoot 0.02, no clipping) on the first --images test images in batches
@@ -127,15 +128,18 @@ def ensemble(args):
     x = x / 255.0
     with torch.no_grad():
         print('clean accuracy %.3f' % (model(x).argmax(1) == y).float().mean().item())
-    adversary = AutoAttack(model, norm='Linf', eps=args.eps, version='custom', device='cpu', seed=0,
-                           attacks_to_run=['apgd-ce', 'apgd-t', 'square'])
+    stages = args.stages.split(',')
+    adversary = AutoAttack(model, norm=args.norm, eps=args.eps, version='custom', device='cpu', seed=0,
+                           attacks_to_run=stages)
     adversary.apgd.n_restarts = 1  # as version 'standard' sets it
     adversary.apgd_targeted.n_target_classes = 9
+    adversary.fab.n_restarts = 1  # FAB-T as version 'standard' sets it
+    adversary.fab.n_target_classes = 9
     adversary.square.n_queries = args.queries
     t0, c0 = time.time(), cpu()
     adversary.run_standard_evaluation(x, y, bs=args.images)
-    report('original AutoAttack (apgd-ce, apgd-t, square %d), %d images' % (args.queries, args.images),
-           time.time() - t0, cpu() - c0)
+    report('original AutoAttack (%s; square %d queries), %s %g, %d images' % (
+        ', '.join(stages), args.queries, args.norm, args.eps, args.images), time.time() - t0, cpu() - c0)
 
 
 def authors(args, arch, max_iter):
@@ -269,6 +273,9 @@ def main():
     p.add_argument('--batch', type=int, default=100)
     p.add_argument('--eps', type=float, default=0.1)
     p.add_argument('--queries', type=int, default=5000)
+    p.add_argument('--stages', default='apgd-ce,apgd-t,square',
+                   help='ensemble: the AutoAttack stages, comma-separated (standard: apgd-ce,apgd-t,fab-t,square)')
+    p.add_argument('--norm', choices=['Linf', 'L2'], default='Linf', help='ensemble: the norm of --eps')
     p.add_argument('--max-iter', type=int, default=50)
     p.add_argument('--min-seconds', type=float, default=3)
     p.add_argument('--arch', choices=['mlp', 'lenet'], default='mlp')

@@ -177,14 +177,17 @@ public final class Fab extends MinNormAttack {
         return r;
     }
 
-    /** One FAB run on a sub-batch, in flat double arrays (the model is called on NDArrays). */
+    /**
+     * One FAB run on a sub-batch, in flat double arrays (the model is called on NDArrays): per iteration
+     * one forward and backward pass for the boundary (FAB-T; untargeted: one forward and K backward) and
+     * one forward for the prediction, the rest in loops over the samples that allocate nothing.
+     */
     private static final class Run {
         private final Classifier model;
         private final NDManager manager;
         private final DataType type;
         private final double[] clean;
         private final long[] labels;
-        private final long[] targets;
         private final Norm norm;
         private final Settings s;
         private final int n;
@@ -192,7 +195,15 @@ public final class Fab extends MinNormAttack {
         private final float[] lo;
         private final float[] hi;
         private final Shape shape;
+        private final BoxProjection projection;
+        private final NDArray pick;
+        /** The boundary per sample, {@code w·z = b}: w (N, D) and b (N). */
+        private final double[] w;
+        private final double[] b;
+        private final double[] d1;
+        private final double[] d2;
         private double[] current;
+        private double[] next;
         final double[] adversarial;
         final double[] best;
 
@@ -203,7 +214,6 @@ public final class Fab extends MinNormAttack {
             this.type = type;
             this.clean = clean;
             this.labels = labels;
-            this.targets = targets;
             this.norm = norm;
             this.s = s;
             this.n = labels.length;
@@ -212,7 +222,16 @@ public final class Fab extends MinNormAttack {
             this.lo = box.lower();
             this.hi = box.upper();
             this.shape = new Shape(n).addAll(model.sampleShape());
+            this.projection = new BoxProjection(lo, hi, norm);
+            int classes = model.numClasses();
+            this.pick = targets == null ? null
+                    : manager.create(targets).oneHot(classes).sub(manager.create(labels).oneHot(classes));
+            this.w = new double[n * d];
+            this.b = new double[n];
+            this.d1 = new double[d];
+            this.d2 = new double[d];
             this.current = clean.clone();
+            this.next = new double[n * d];
             this.adversarial = clean.clone();
             this.best = new double[n];
             Arrays.fill(best, Double.POSITIVE_INFINITY);
@@ -223,8 +242,8 @@ public final class Fab extends MinNormAttack {
             if (radius == null) {
                 return;
             }
+            double[] t = new double[d];
             for (int i = 0; i < n; i++) {
-                double[] t = new double[d];
                 for (int j = 0; j < d; j++) {
                     t[j] = norm == Norm.LINF ? 2 * random.nextDouble() - 1 : random.nextGaussian();
                 }
@@ -237,78 +256,95 @@ public final class Fab extends MinNormAttack {
         }
 
         void iterate() {
-            for (int step = 0; step < s.steps(); step++) {
-                try (NDScope scope = new NDScope()) {
-                    Boundary boundary = boundary();
-                    move(boundary);
-                    long[] predicted = model.predict(array(current)).toLongArray();
-                    record(predicted);
+            try {
+                for (int step = 0; step < s.steps(); step++) {
+                    try (NDScope scope = new NDScope()) {
+                        boundary();
+                        move();
+                        long[] predicted = model.predict(array(current)).toLongArray();
+                        record(predicted);
+                    }
+                }
+            } finally {
+                if (pick != null) {
+                    pick.close();
                 }
             }
         }
 
-        /** Per sample, the linearised boundary to project on: {@code w·z = b}. */
-        private record Boundary(double[][] w, double[] b) {}
-
-        private Boundary boundary() {
-            int classes = model.numClasses();
+        /** Per sample, the linearised boundary to project on, into {@link #w} and {@link #b}. */
+        private void boundary() {
             NDArray at = array(current);
-            double[][] w = new double[n][];
-            double[] b = new double[n];
-            if (targets != null) {
-                NDArray logits = Autograd.notRecording(() -> model.logits(at));
-                NDArray pick = manager.create(targets).oneHot(classes).sub(manager.create(labels).oneHot(classes))
-                        .toType(logits.getDataType(), false);
-                double[] f = Batches.doubles(logits.mul(pick).sum(new int[] {1}));
-                double[] g = Batches.doubles(model.inputGradient(at, z -> z.mul(pick).sum()).reshape(n, -1));
+            if (pick != null) {
+                NDArray[] seen = new NDArray[1];
+                NDArray choose = pick.toType(DataType.FLOAT32, false);
+                NDArray g = model.inputGradient(at, z -> {
+                    NDArray picked = z.mul(choose.toType(z.getDataType(), false));
+                    seen[0] = picked.stopGradient().sum(new int[] {1});
+                    return picked.sum();
+                });
+                // an EOT model's gradient is an average over draws, not the gradient of one forward's logits
+                NDArray f = model.averagesGradients()
+                        ? Autograd.notRecording(() -> model.logits(at).mul(choose).sum(new int[] {1})) : seen[0];
+                copyInto(g, w);
+                double[] fs = Batches.doubles(f);
                 for (int i = 0; i < n; i++) {
-                    w[i] = Arrays.copyOfRange(g, i * d, (i + 1) * d);
-                    b[i] = -f[i] + dot(w[i], current, i * d);
+                    b[i] = -fs[i] + dot(w, i * d, current, i * d);
                 }
-                return new Boundary(w, b);
+                return;
             }
+            int classes = model.numClasses();
             DeepFool.ClassGradients grads = DeepFool.classGradients(model, at.reshape(n, -1), shape, classes);
             double[] z = Batches.doubles(grads.logits());
             double[] jac = Batches.doubles(grads.jacobian()); // (K, n, d)
             for (int i = 0; i < n; i++) {
-                int y = (int) labels[i];
-                double nearest = Double.POSITIVE_INFINITY;
-                for (int k = 0; k < classes; k++) {
-                    if (k == y) {
-                        continue;
-                    }
-                    double[] wk = new double[d];
-                    for (int j = 0; j < d; j++) {
-                        wk[j] = jac[(k * n + i) * d + j] - jac[(y * n + i) * d + j];
-                    }
-                    double fk = z[i * classes + k] - z[i * classes + y];
-                    double dist = Math.abs(fk) / (1e-12 + dual(wk));
-                    if (w[i] == null || dist < nearest) {
-                        nearest = dist;
-                        w[i] = wk;
-                        b[i] = -fk + dot(wk, current, i * d);
-                    }
+                nearest(i, z, jac, classes);
+            }
+        }
+
+        /** Untargeted: the boundary of sample i nearest in the linear approximation, over the other classes. */
+        private void nearest(int i, double[] z, double[] jac, int classes) {
+            int y = (int) labels[i];
+            double nearest = Double.POSITIVE_INFINITY;
+            int chosen = -1;
+            for (int k = 0; k < classes; k++) {
+                if (k == y) {
+                    continue;
+                }
+                double dual = 0;
+                for (int j = 0; j < d; j++) {
+                    double v = jac[(k * n + i) * d + j] - jac[(y * n + i) * d + j];
+                    dual = norm == Norm.LINF ? dual + Math.abs(v) : dual + v * v;
+                }
+                dual = norm == Norm.LINF ? dual : Math.sqrt(dual);
+                double dist = Math.abs(z[i * classes + k] - z[i * classes + y]) / (1e-12 + dual);
+                if (chosen < 0 || dist < nearest) {
+                    nearest = dist;
+                    chosen = k;
                 }
             }
-            return new Boundary(w, b);
+            for (int j = 0; j < d; j++) {
+                w[i * d + j] = jac[(chosen * n + i) * d + j] - jac[(y * n + i) * d + j];
+            }
+            b[i] = -(z[i * classes + chosen] - z[i * classes + y]) + dot(w, i * d, current, i * d);
         }
 
         /** The FAB step: projections of the iterate and of the clean point, combined and extrapolated. */
-        private void move(Boundary boundary) {
-            double[] next = new double[n * d];
+        private void move() {
             for (int i = 0; i < n; i++) {
-                double[] d1 = BoxProjection.step(current, i * d, boundary.w()[i], boundary.b()[i], lo, hi, norm);
-                double[] d2 = BoxProjection.step(clean, i * d, boundary.w()[i], boundary.b()[i], lo, hi, norm);
-                double a1 = Math.max(norm(d1, 0, d), 1e-8);
-                double a2 = Math.max(norm(d2, 0, d), 1e-8);
+                int row = i * d;
+                double a1 = Math.max(projection.step(current, row, w, row, b[i], d1, 0), 1e-8);
+                double a2 = Math.max(projection.step(clean, row, w, row, b[i], d2, 0), 1e-8);
                 double alpha = Math.min(Math.max(a1 / (a1 + a2), 0), s.alphaMax());
                 for (int j = 0; j < d; j++) {
-                    int at = i * d + j;
-                    next[at] = (current[at] + s.eta() * d1[j]) * (1 - alpha) + (clean[at] + s.eta() * d2[j]) * alpha;
+                    double v = (current[row + j] + s.eta() * d1[j]) * (1 - alpha)
+                            + (clean[row + j] + s.eta() * d2[j]) * alpha;
+                    next[row + j] = Math.min(Math.max(v, lo[j]), hi[j]);
                 }
             }
-            clip(next);
+            double[] previous = current;
             current = next;
+            next = previous;
         }
 
         /** Keeps the adversarial iterates smaller than the best so far and pulls them back by beta. */
@@ -332,19 +368,19 @@ public final class Fab extends MinNormAttack {
             return manager.create(values, shape).toType(type, false);
         }
 
+        /** The values of {@code g} (N, sample...) into {@code into}, as doubles. */
+        private static void copyInto(NDArray g, double[] into) {
+            float[] values = g.toType(DataType.FLOAT32, false).toFloatArray();
+            for (int k = 0; k < values.length; k++) {
+                into[k] = values[k];
+            }
+        }
+
         private void clip(double[] values) {
             for (int at = 0; at < values.length; at++) {
                 int j = at % d;
                 values[at] = Math.min(Math.max(values[at], lo[j]), hi[j]);
             }
-        }
-
-        private double dual(double[] w) {
-            double sum = 0;
-            for (double v : w) {
-                sum += norm == Norm.LINF ? Math.abs(v) : v * v;
-            }
-            return norm == Norm.LINF ? sum : Math.sqrt(sum);
         }
 
         private double norm(double[] v, int offset, int length) {
@@ -355,18 +391,19 @@ public final class Fab extends MinNormAttack {
             return norm == Norm.LINF ? acc : Math.sqrt(acc);
         }
 
-        private double distance(double[] a, double[] b, int offset) {
-            double[] diff = new double[d];
-            for (int j = 0; j < d; j++) {
-                diff[j] = a[offset + j] - b[offset + j];
+        private double distance(double[] a, double[] c, int offset) {
+            double acc = 0;
+            for (int j = offset; j < offset + d; j++) {
+                double v = a[j] - c[j];
+                acc = norm == Norm.LINF ? Math.max(acc, Math.abs(v)) : acc + v * v;
             }
-            return norm(diff, 0, d);
+            return norm == Norm.LINF ? acc : Math.sqrt(acc);
         }
 
-        private static double dot(double[] w, double[] x, int offset) {
+        private double dot(double[] w, int wFrom, double[] x, int xFrom) {
             double s = 0;
-            for (int j = 0; j < w.length; j++) {
-                s += w[j] * x[offset + j];
+            for (int j = 0; j < d; j++) {
+                s += w[wFrom + j] * x[xFrom + j];
             }
             return s;
         }
