@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import dev.defensebench.autograd.Autograd;
 import dev.defensebench.spi.AttackTraits;
 import dev.defensebench.spi.Classifier;
@@ -16,6 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
  * FAB, the fast adaptive boundary attack (Croce and Hein 2020), L2 and Linf, untargeted and targeted
@@ -29,8 +31,20 @@ import java.util.Set;
  * correctly classified point and the smallest perturbation wins; inside {@link AutoAttack} ({@link
  * #attack} with a finite ε) each run attacks the points not yet broken within ε, as the original does.
  * Restarts after the first start from a random point at half the best distance so far (at most ε/2).
+ *
+ * <p>Unlike the original, which runs one target after the other, the targets run together in groups (one
+ * batch of points × targets, see {@link #ROWS}): a run's iterations on a point depend on that point
+ * alone, so with one restart (FAB-T's setting in AutoAttack) every point is found or missed exactly as
+ * sequentially; the group only attacks, with the later targets, points an earlier target of the same
+ * group already broke. With more restarts, a restart follows a group of targets rather than each one.
  */
 public final class Fab extends MinNormAttack {
+
+    /**
+     * FAB-T attacks several targets in one batch (the samples are independent, so each target's run on a
+     * point ends as it would alone): as many as fit in the larger of the caller's batch and this many rows.
+     */
+    private static final int ROWS = 512;
 
     /**
      * Settings of one FAB attack.
@@ -117,30 +131,36 @@ public final class Fab extends MinNormAttack {
         Arrays.fill(best, Double.POSITIVE_INFINITY);
         double[] found = clean.clone();
         int rounds = s.targets() == 0 ? 1 : Math.min(s.targets(), classes - 1);
-        for (int round = 0; round < rounds; round++) {
+        for (int first = 0; first < rounds; ) {
+            int group = Math.max(1, Math.min(rounds - first, Math.max(n, ROWS) / Math.max(1, todo(order, truth, classes,
+                    best, eps).length)));
             for (int restart = 0; restart < s.restarts(); restart++) {
                 int[] todo = todo(order, truth, classes, best, eps);
                 if (todo.length == 0) {
                     return result(x, found, best, eps);
                 }
-                long[] target = null;
-                if (s.targets() > 0) {
-                    target = new long[todo.length];
+                int[] point = new int[todo.length * group];
+                long[] target = s.targets() > 0 ? new long[point.length] : null;
+                for (int g = 0; g < group; g++) {
                     for (int i = 0; i < todo.length; i++) {
-                        target[i] = order[todo[i] * classes + round + 1];
+                        point[g * todo.length + i] = todo[i];
+                        if (target != null) {
+                            target[g * todo.length + i] = order[todo[i] * classes + first + g + 1];
+                        }
                     }
                 }
-                Run run = new Run(model, x.getManager(), x.getDataType(), Batches.rowsOf(clean, d, todo),
-                        Batches.rows(truth, todo), target, norm, s);
-                run.start(restart == 0 ? null : radii(best, todo, eps), random);
+                Run run = new Run(model, x.getManager(), x.getDataType(), Batches.rowsOf(clean, d, point),
+                        Batches.rows(truth, point), target, norm, s);
+                run.start(restart == 0 ? null : radii(best, point, eps), random);
                 run.iterate();
-                for (int i = 0; i < todo.length; i++) {
-                    if (run.best[i] < best[todo[i]]) {
-                        best[todo[i]] = run.best[i];
-                        System.arraycopy(run.adversarial, i * d, found, todo[i] * d, d);
+                for (int row = 0; row < point.length; row++) {
+                    if (run.best[row] < best[point[row]]) {
+                        best[point[row]] = run.best[row];
+                        System.arraycopy(run.adversarial, row * d, found, point[row] * d, d);
                     }
                 }
             }
+            first += group;
         }
         return result(x, found, best, eps);
     }
@@ -195,13 +215,11 @@ public final class Fab extends MinNormAttack {
         private final float[] lo;
         private final float[] hi;
         private final Shape shape;
-        private final BoxProjection projection;
+        private final Workspace[] workspaces;
         private final NDArray pick;
         /** The boundary per sample, {@code w·z = b}: w (N, D) and b (N). */
         private final double[] w;
         private final double[] b;
-        private final double[] d1;
-        private final double[] d2;
         private double[] current;
         private double[] next;
         final double[] adversarial;
@@ -222,14 +240,15 @@ public final class Fab extends MinNormAttack {
             this.lo = box.lower();
             this.hi = box.upper();
             this.shape = new Shape(n).addAll(model.sampleShape());
-            this.projection = new BoxProjection(lo, hi, norm);
+            this.workspaces = new Workspace[Math.max(1, JniUtils.getNumThreads())];
+            for (int k = 0; k < workspaces.length; k++) {
+                workspaces[k] = new Workspace(new BoxProjection(lo, hi, norm), new double[d], new double[d]);
+            }
             int classes = model.numClasses();
             this.pick = targets == null ? null
                     : manager.create(targets).oneHot(classes).sub(manager.create(labels).oneHot(classes));
             this.w = new double[n * d];
             this.b = new double[n];
-            this.d1 = new double[d];
-            this.d2 = new double[d];
             this.current = clean.clone();
             this.next = new double[n * d];
             this.adversarial = clean.clone();
@@ -329,23 +348,38 @@ public final class Fab extends MinNormAttack {
             b[i] = -(z[i * classes + chosen] - z[i * classes + y]) + dot(w, i * d, current, i * d);
         }
 
-        /** The FAB step: projections of the iterate and of the clean point, combined and extrapolated. */
+        /**
+         * The FAB step: projections of the iterate and of the clean point, combined and extrapolated. The
+         * samples are independent; they are split over as many threads as torch's intra-op ones.
+         */
         private void move() {
-            for (int i = 0; i < n; i++) {
-                int row = i * d;
-                double a1 = Math.max(projection.step(current, row, w, row, b[i], d1, 0), 1e-8);
-                double a2 = Math.max(projection.step(clean, row, w, row, b[i], d2, 0), 1e-8);
-                double alpha = Math.min(Math.max(a1 / (a1 + a2), 0), s.alphaMax());
-                for (int j = 0; j < d; j++) {
-                    double v = (current[row + j] + s.eta() * d1[j]) * (1 - alpha)
-                            + (clean[row + j] + s.eta() * d2[j]) * alpha;
-                    next[row + j] = Math.min(Math.max(v, lo[j]), hi[j]);
-                }
+            int parts = Math.min(workspaces.length, n);
+            if (parts <= 1) {
+                move(workspaces[0], 0, n);
+            } else {
+                IntStream.range(0, parts).parallel().forEach(p -> move(workspaces[p], p * n / parts, (p + 1) * n / parts));
             }
             double[] previous = current;
             current = next;
             next = previous;
         }
+
+        private void move(Workspace work, int from, int to) {
+            for (int i = from; i < to; i++) {
+                int row = i * d;
+                double a1 = Math.max(work.projection.step(current, row, w, row, b[i], work.d1, 0), 1e-8);
+                double a2 = Math.max(work.projection.step(clean, row, w, row, b[i], work.d2, 0), 1e-8);
+                double alpha = Math.min(Math.max(a1 / (a1 + a2), 0), s.alphaMax());
+                for (int j = 0; j < d; j++) {
+                    double v = (current[row + j] + s.eta() * work.d1[j]) * (1 - alpha)
+                            + (clean[row + j] + s.eta() * work.d2[j]) * alpha;
+                    next[row + j] = Math.min(Math.max(v, lo[j]), hi[j]);
+                }
+            }
+        }
+
+        /** One thread's projection and step buffers. */
+        private record Workspace(BoxProjection projection, double[] d1, double[] d2) {}
 
         /** Keeps the adversarial iterates smaller than the best so far and pulls them back by beta. */
         private void record(long[] predicted) {
