@@ -37,7 +37,7 @@ final class AccuracyCharts {
                     new SvgChart.Series("certified: " + certifiedRows.get(0).attackLabel(), points(certifiedRows), false)));
             series.sort(Comparator.comparing(SvgChart.Series::emphasized));
             String title = "Robust accuracy vs " + Formats.normName(norm) + " ε";
-            charts.add(new EntryPageView.Chart(Formats.normName(norm),
+            charts.add(new EntryPageView.Chart(
                     SvgChart.accuracyCurve(title, Formats.normName(norm) + " perturbation budget ε", series)));
         });
         return charts;

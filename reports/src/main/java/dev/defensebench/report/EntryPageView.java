@@ -54,19 +54,18 @@ public record EntryPageView(Header header, Headline headline, Curves curves, Lis
     /**
      * The accuracy-vs-ε section.
      *
-     * @param charts one chart per norm
+     * @param charts one chart per norm, norms in alphabetical order
      * @param rows   every result row but the clean one
      */
     public record Curves(List<Chart> charts, List<Result> rows) {
     }
 
     /**
-     * One accuracy-vs-ε chart.
+     * One accuracy-vs-ε chart (its title names the norm).
      *
-     * @param norm the norm's display name
-     * @param svg  the inline SVG, escaped on the JVM
+     * @param svg the inline SVG, escaped on the JVM
      */
-    public record Chart(String norm, String svg) {
+    public record Chart(String svg) {
     }
 
     /**
