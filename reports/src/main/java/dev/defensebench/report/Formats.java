@@ -48,6 +48,16 @@ final class Formats {
         return text.substring(0, e) + "e" + Integer.parseInt(text.substring(e + 1));
     }
 
+    /** A difference of fractions in percentage points with two decimals, "3.96" (the unit is said by the caller). */
+    static String points(double fraction) {
+        return String.format(Locale.ROOT, "%.2f", 100.0 * fraction);
+    }
+
+    /** A fraction as a whole percentage, "35%" (a relative change). */
+    static String wholePercent(double fraction) {
+        return String.format(Locale.ROOT, "%.0f%%", 100.0 * fraction);
+    }
+
     /** ρ2 and other small positive measures with three decimals, "0.201"; {@link #ABSENT} for NaN. */
     static String fixed3(double value) {
         return Double.isNaN(value) ? ABSENT : String.format(Locale.ROOT, "%.3f", value);

@@ -235,7 +235,7 @@ final class Leaderboard {
         } else {
             WilsonInterval ci = WilsonInterval.ofFraction(cleanAccuracy, samples);
             clean = new BoardCell(Formats.percent(cleanAccuracy), Formats.percentRange(ci.low(), ci.high()),
-                    "95% CI " + Formats.percentRange(ci.low(), ci.high()) + " · n = " + samples + " test points",
+                    "95% CI " + Formats.percentRange(ci.low(), ci.high()) + " · n = " + Formats.integer(samples) + " test points",
                     Formats.sortValue(cleanAccuracy));
         }
 
@@ -243,7 +243,7 @@ final class Leaderboard {
                 .filter(ResultRow::givesRho2)
                 .findFirst()
                 .map(r -> new BoardCell(Formats.fixed3(r.rho2()), "",
-                        "mean ‖Δx‖₂/‖x‖₂ of " + r.attackLabel() + " over " + r.samples() + " points (preprocessing: "
+                        "mean ‖Δx‖₂/‖x‖₂ of " + r.attackLabel() + " over " + Formats.integer(r.samples()) + " points (preprocessing: "
                                 + r.preprocessing() + ")", Formats.sortValue(r.rho2())))
                 .orElse(BoardCell.absent("no result of an attack that declares ρ2"));
 
@@ -267,7 +267,7 @@ final class Leaderboard {
                         + " · " + cell.title(), cell.sortValue()));
             } else {
                 worstCases.add(new BoardCell(Formats.percent(weakest.robustAccuracy()), "",
-                        "lowest of " + candidates.size() + " attack(s) ("
+                        "lowest of " + Formats.integer(candidates.size()) + " attack(s) ("
                                 + candidates.stream().map(ResultRow::attack).collect(Collectors.joining(", "))
                                 + "); strongest: " + weakest.attack(),
                         Formats.sortValue(weakest.robustAccuracy())));
@@ -309,7 +309,7 @@ final class Leaderboard {
             high = ci.high();
         }
         return new BoardCell(Formats.percent(row.robustAccuracy()), Formats.percentRange(low, high),
-                "95% CI " + Formats.percentRange(low, high) + " · n = " + row.samples() + " · attack time "
+                "95% CI " + Formats.percentRange(low, high) + " · n = " + Formats.integer(row.samples()) + " · attack time "
                         + Formats.duration(row.attackSeconds()),
                 Formats.sortValue(row.robustAccuracy()));
     }
@@ -317,7 +317,7 @@ final class Leaderboard {
     private static Map<String, String> provenance(ModelSummary summary, List<ResultRow> rows) {
         Map<String, String> lines = new LinkedHashMap<>();
         ResultRow first = rows.isEmpty() ? null : rows.get(0);
-        lines.put("seed", Long.toString(summary != null ? summary.seed() : first.seed()));
+        lines.put("seed", Formats.integer(summary != null ? summary.seed() : first.seed()));
         lines.put("preprocessing", summary != null ? summary.preprocessing() : first.preprocessing());
         if (summary != null && !summary.createdAt().isEmpty()) {
             lines.put("trained", summary.createdAt());

@@ -123,6 +123,6 @@ final class RankingNotes {
                 + Formats.count(own.imagesSeen()) + "); forward image-passes " + Formats.count(total.forwardPasses())
                 + ", backward " + Formats.count(total.backwardPasses()) + "; training wall time "
                 + Formats.duration(total.seconds()) + " with ancestors";
-        return new BoardCell(Formats.count(total.imagesSeen()), detail, title, Long.toString(total.imagesSeen()));
+        return new BoardCell(Formats.count(total.imagesSeen()), detail, title, Formats.integer(total.imagesSeen()));
     }
 }
