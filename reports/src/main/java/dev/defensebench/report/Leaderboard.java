@@ -287,9 +287,9 @@ final class Leaderboard {
         // an entry scored through logits only (an imported ONNX model) must not pass for a white-box result
         String defense = summary != null ? summary.defense() : first.defense();
         if (rows.stream().anyMatch(r -> !ResultRow.WHITE_BOX.equals(r.access()))) {
-            String blocking = summary == null ? null : summary.details().get("blocking_operator");
+            String blocking = summary == null ? null : summary.blockingOperator();
             defense += blocking == null ? " (black-box evaluated)" : " (black-box evaluated: ONNX operator " + blocking
-                    + " at node '" + summary.details().getOrDefault("blocking_node", "") + "' is not interpreted)";
+                    + " at node '" + summary.blockingNode() + "' is not interpreted)";
         }
         return new BoardEntry(0, model, defense,
                 summary != null ? summary.architecture() : first.architecture(),
