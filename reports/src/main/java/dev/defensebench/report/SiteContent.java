@@ -22,7 +22,6 @@ import java.util.Objects;
  */
 final class SiteContent {
 
-    private final ResultSet full;
     private final ResultSet current;
     private final List<ResultSet> runs;
     private final ResultSet previous;
@@ -44,7 +43,6 @@ final class SiteContent {
     private final List<BoardTable> tables;
 
     private SiteContent(ResultSet full, List<ResultSet> history, Instant generatedAt) throws IOException {
-        this.full = full;
         // certified rows (lower bounds) get their own columns and curves; the attack board never sees them
         this.current = CertifiedColumn.withoutCertified(full);
         List<ResultSet> earlier = new ArrayList<>(history.stream().map(CertifiedColumn::withoutCertified).toList());
@@ -139,11 +137,6 @@ final class SiteContent {
         }
         return new BoardCell(card.createdAt().substring(0, Math.min(10, card.createdAt().length())), "",
                 "trained " + card.createdAt(), card.createdAt());
-    }
-
-    /** The results as read, certified rows included. */
-    ResultSet full() {
-        return full;
     }
 
     /** The results without certified rows: what the boards, changes and trends compare. */

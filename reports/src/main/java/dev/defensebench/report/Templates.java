@@ -24,7 +24,7 @@ final class Templates {
     }
 
     /** The template {@code name} next to this class. */
-    static Template get(String name) throws IOException {
+    private static Template get(String name) throws IOException {
         return FREEMARKER.getTemplate(name);
     }
 
