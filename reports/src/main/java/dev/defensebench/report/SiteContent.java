@@ -53,8 +53,8 @@ final class SiteContent {
         this.runs = List.copyOf(earlier);
         this.generatedAt = DateTimeFormatter.ISO_INSTANT.format(generatedAt.truncatedTo(ChronoUnit.SECONDS));
         full.rows().forEach(r -> rowsByModel.computeIfAbsent(r.model(), m -> new ArrayList<>()).add(r));
-        this.certifiedColumns = CertifiedColumn.of(full.rows(), HeadlineFile.read(full.dir()));
-        this.configuredHeadline = HeadlineFile.read(current.dir());
+        this.configuredHeadline = HeadlineFile.read(full.dir());
+        this.certifiedColumns = CertifiedColumn.of(full.rows(), configuredHeadline);
         this.timedAttacks = timedAttacks(current.timing());
         matchCards();
         groupByModel();
