@@ -16,8 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The site of a fixed fixture run (three entries, sanity checks, timing, gallery, one earlier run for the
- * changes and trends) is byte for byte the committed one under {@code golden/}, which was rendered before the
- * pages were built from typed views: a change of a page's text, order or number formatting fails here. On a
+ * changes and trends) is byte for byte the committed one under {@code golden/}, which was rendered at c432c96,
+ * before the pages were built from typed views (with {@link SiteFixture}'s card maps in their present, fixed
+ * order): a change of a page's text, order or number formatting fails here. On a
  * mismatch the site as rendered is left in {@code target/golden-actual} for a {@code diff -r}.
  */
 class SiteGoldenTest {
