@@ -1,18 +1,18 @@
 package dev.defensebench.report;
 
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
  * A sanity-check badge on the board.
+ * Public because the board template reads it ({@link BoardPageView}); Freemarker reads public types only.
  *
  * @param check  the check id
  * @param status pass, warn, fail or skip
  * @param title  the tooltip: detail, value and threshold
  */
-record Badge(String check, String status, String title) {
+public record Badge(String check, String status, String title) {
 
     /** The badge of {@code check}. */
     static Badge of(SanityCheck check) {
@@ -37,10 +37,5 @@ record Badge(String check, String status, String title) {
         String status = Stream.of("fail", "warn", "pass").filter(s -> badges.stream().anyMatch(b -> b.status().equals(s)))
                 .findFirst().orElse("skip");
         return new Badge("verdict", status, badges.stream().map(Badge::title).collect(Collectors.joining("\n")));
-    }
-
-    /** The badge as the template sees it. */
-    Map<String, Object> asMap() {
-        return Map.of("check", check, "status", status, "title", title);
     }
 }

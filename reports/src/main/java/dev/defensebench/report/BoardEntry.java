@@ -1,6 +1,5 @@
 package dev.defensebench.report;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -30,24 +29,5 @@ record BoardEntry(int rank, String model, String defense, String architecture, B
     BoardEntry withRank(int newRank) {
         return new BoardEntry(newRank, model, defense, architecture, clean, rho2, attacks, worstCases, trainTime,
                 budget, provenance, rankScore, cleanScore, extras);
-    }
-
-    /** The entry as the template sees it. */
-    Map<String, Object> asMap() {
-        Map<String, Object> map = new LinkedHashMap<>();
-        map.put("rank", Integer.toString(rank));
-        map.put("model", model);
-        map.put("defense", defense);
-        map.put("architecture", architecture);
-        map.put("clean", clean.asMap());
-        map.put("rho2", rho2.asMap());
-        map.put("attacks", attacks.stream().map(BoardCell::asMap).toList());
-        map.put("worstCases", worstCases.stream().map(BoardCell::asMap).toList());
-        map.put("trainTime", trainTime.asMap());
-        map.put("budget", budget.asMap());
-        map.putAll(extras.asMap());
-        map.put("provenance", provenance.entrySet().stream()
-                .map(e -> Map.of("label", e.getKey(), "value", e.getValue())).toList());
-        return map;
     }
 }

@@ -1,8 +1,6 @@
 package dev.defensebench.report;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The leaderboard of one dataset: its score columns and its ranked entries.
@@ -20,19 +18,4 @@ import java.util.Map;
  */
 record BoardTable(String dataset, String summary, List<BoardColumn> attackColumns, List<BoardColumn> worstColumns,
         String rankedBy, String worstCaseNote, List<BoardEntry> entries, List<String> indicative, String budgetWarning) {
-
-    /** The table as the template sees it. */
-    Map<String, Object> asMap() {
-        Map<String, Object> map = new LinkedHashMap<>();
-        map.put("dataset", dataset);
-        map.put("summary", summary);
-        map.put("attackColumns", attackColumns.stream().map(BoardColumn::asMap).toList());
-        map.put("worstColumns", worstColumns.stream().map(BoardColumn::asMap).toList());
-        map.put("rankedBy", rankedBy);
-        map.put("worstCaseNote", worstCaseNote);
-        map.put("entries", entries.stream().map(BoardEntry::asMap).toList());
-        map.put("indicative", indicative);
-        map.put("budgetWarning", budgetWarning);
-        return map;
-    }
 }

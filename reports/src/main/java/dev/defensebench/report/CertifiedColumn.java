@@ -53,10 +53,10 @@ record CertifiedColumn(String certifier, String label, String norm, double epsil
         if (row == null) {
             return BoardCell.absent("not certified at this ε");
         }
-        String abstained = Double.isNaN(row.abstentions()) ? "" : " · abstained on " + (long) row.abstentions();
+        String abstained = Double.isNaN(row.abstentions()) ? "" : " · abstained on " + Formats.integer((long) row.abstentions());
         return new BoardCell(Formats.percent(row.robustAccuracy()), "", "certified accuracy (a lower bound) · 95% CI "
-                + Formats.percentRange(row.robustCiLow(), row.robustCiHigh()) + " · n = " + row.samples() + abstained
-                + " · " + row.attackParams() + " · time " + Formats.duration(row.attackSeconds()),
+                + Formats.percentRange(row.robustCiLow(), row.robustCiHigh()) + " · n = " + Formats.integer(row.samples())
+                + abstained                + " · " + row.attackParams() + " · time " + Formats.duration(row.attackSeconds()),
                 Formats.sortValue(row.robustAccuracy()));
     }
 }

@@ -1,6 +1,5 @@
 package dev.defensebench.report;
 
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -42,11 +41,5 @@ public record Change(String model, String metric, Kind kind, String before, Stri
     /** Whether this change fails {@code --fail-on-regression}. */
     public boolean isRegression() {
         return kind == Kind.REGRESSION;
-    }
-
-    /** The change as the template sees it. */
-    Map<String, Object> asMap() {
-        return Map.of("model", model, "metric", metric, "kind", kind.name().toLowerCase(java.util.Locale.ROOT),
-                "before", before, "after", after, "detail", detail);
     }
 }

@@ -3,7 +3,6 @@ package dev.defensebench.report;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -72,9 +71,9 @@ public final class ChangeDetector {
         if (Math.abs(drop) <= allowed || drop == 0) {
             return java.util.Optional.empty();
         }
-        String detail = String.format(Locale.ROOT, "%s by %.2f points; the 95%% interval of the difference allows ±%.2f"
-                + " (n = %d → %d)", drop > 0 ? "dropped" : "rose", 100 * Math.abs(drop), 100 * allowed, was.samples(),
-                now.samples());
+        String detail = (drop > 0 ? "dropped" : "rose") + " by " + Formats.points(Math.abs(drop))
+                + " points; the 95% interval of the difference allows ±" + Formats.points(allowed) + " (n = "
+                + Formats.integer(was.samples()) + " → " + Formats.integer(now.samples()) + ")";
         return java.util.Optional.of(new Change(model, metric, drop > 0 ? Change.Kind.REGRESSION : Change.Kind.IMPROVEMENT,
                 Formats.percent(pOld), Formats.percent(pNew), detail));
     }
@@ -94,8 +93,8 @@ public final class ChangeDetector {
             if (kind != null) {
                 changes.add(new Change(model, timingName(now.benchmark(), labels), kind,
                         Formats.score(was.score(), was.error(), was.unit()), Formats.score(now.score(), now.error(), now.unit()),
-                        String.format(Locale.ROOT, "%.0f%% %s (tolerance %d%%)", 100 * Math.abs(slowdown - 1),
-                                slowdown > 1 ? "slower" : "faster", TIMING_TOLERANCE_PERCENT)));
+                        Formats.wholePercent(Math.abs(slowdown - 1)) + " " + (slowdown > 1 ? "slower" : "faster")
+                                + " (tolerance " + Formats.integer(TIMING_TOLERANCE_PERCENT) + "%)"));
             }
         }
     }

@@ -4,7 +4,10 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.Locale;
 
-/** Text formats of the leaderboard: percentages, ρ2, ε, durations and norm display names. */
+/**
+ * Text formats of the site, the one place where a page turns a number into text: percentages, ρ2, ε,
+ * durations, counts, integers and norm display names. The views the templates read hold only these texts.
+ */
 final class Formats {
 
     /** Shown where a value is absent. */
@@ -45,9 +48,24 @@ final class Formats {
         return text.substring(0, e) + "e" + Integer.parseInt(text.substring(e + 1));
     }
 
+    /** A difference of fractions in percentage points with two decimals, "3.96" (the unit is said by the caller). */
+    static String points(double fraction) {
+        return String.format(Locale.ROOT, "%.2f", 100.0 * fraction);
+    }
+
+    /** A fraction as a whole percentage, "35%" (a relative change). */
+    static String wholePercent(double fraction) {
+        return String.format(Locale.ROOT, "%.0f%%", 100.0 * fraction);
+    }
+
     /** ρ2 and other small positive measures with three decimals, "0.201"; {@link #ABSENT} for NaN. */
     static String fixed3(double value) {
         return Double.isNaN(value) ? ABSENT : String.format(Locale.ROOT, "%.3f", value);
+    }
+
+    /** An integer as it is, "1000" (no grouping): ranks, sample sizes, batch sizes, labels. */
+    static String integer(long value) {
+        return Long.toString(value);
     }
 
     /** A count for people: "950", "12k", "120k", "1.8M" (three significant digits at most). */

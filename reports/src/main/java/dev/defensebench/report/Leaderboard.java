@@ -235,7 +235,7 @@ final class Leaderboard {
         } else {
             WilsonInterval ci = WilsonInterval.ofFraction(cleanAccuracy, samples);
             clean = new BoardCell(Formats.percent(cleanAccuracy), Formats.percentRange(ci.low(), ci.high()),
-                    "95% CI " + Formats.percentRange(ci.low(), ci.high()) + " · n = " + samples + " test points",
+                    "95% CI " + Formats.percentRange(ci.low(), ci.high()) + " · n = " + Formats.integer(samples) + " test points",
                     Formats.sortValue(cleanAccuracy));
         }
 
@@ -243,7 +243,7 @@ final class Leaderboard {
                 .filter(ResultRow::givesRho2)
                 .findFirst()
                 .map(r -> new BoardCell(Formats.fixed3(r.rho2()), "",
-                        "mean ‖Δx‖₂/‖x‖₂ of " + r.attackLabel() + " over " + r.samples() + " points (preprocessing: "
+                        "mean ‖Δx‖₂/‖x‖₂ of " + r.attackLabel() + " over " + Formats.integer(r.samples()) + " points (preprocessing: "
                                 + r.preprocessing() + ")", Formats.sortValue(r.rho2())))
                 .orElse(BoardCell.absent("no result of an attack that declares ρ2"));
 
@@ -267,7 +267,7 @@ final class Leaderboard {
                         + " · " + cell.title(), cell.sortValue()));
             } else {
                 worstCases.add(new BoardCell(Formats.percent(weakest.robustAccuracy()), "",
-                        "lowest of " + candidates.size() + " attack(s) ("
+                        "lowest of " + Formats.integer(candidates.size()) + " attack(s) ("
                                 + candidates.stream().map(ResultRow::attack).collect(Collectors.joining(", "))
                                 + "); strongest: " + weakest.attack(),
                         Formats.sortValue(weakest.robustAccuracy())));
@@ -287,9 +287,9 @@ final class Leaderboard {
         // an entry scored through logits only (an imported ONNX model) must not pass for a white-box result
         String defense = summary != null ? summary.defense() : first.defense();
         if (rows.stream().anyMatch(r -> !ResultRow.WHITE_BOX.equals(r.access()))) {
-            String blocking = summary == null ? null : summary.details().get("blocking_operator");
+            String blocking = summary == null ? null : summary.blockingOperator();
             defense += blocking == null ? " (black-box evaluated)" : " (black-box evaluated: ONNX operator " + blocking
-                    + " at node '" + summary.details().getOrDefault("blocking_node", "") + "' is not interpreted)";
+                    + " at node '" + summary.blockingNode() + "' is not interpreted)";
         }
         return new BoardEntry(0, model, defense,
                 summary != null ? summary.architecture() : first.architecture(),
@@ -309,7 +309,7 @@ final class Leaderboard {
             high = ci.high();
         }
         return new BoardCell(Formats.percent(row.robustAccuracy()), Formats.percentRange(low, high),
-                "95% CI " + Formats.percentRange(low, high) + " · n = " + row.samples() + " · attack time "
+                "95% CI " + Formats.percentRange(low, high) + " · n = " + Formats.integer(row.samples()) + " · attack time "
                         + Formats.duration(row.attackSeconds()),
                 Formats.sortValue(row.robustAccuracy()));
     }
@@ -317,7 +317,7 @@ final class Leaderboard {
     private static Map<String, String> provenance(ModelSummary summary, List<ResultRow> rows) {
         Map<String, String> lines = new LinkedHashMap<>();
         ResultRow first = rows.isEmpty() ? null : rows.get(0);
-        lines.put("seed", Long.toString(summary != null ? summary.seed() : first.seed()));
+        lines.put("seed", Formats.integer(summary != null ? summary.seed() : first.seed()));
         lines.put("preprocessing", summary != null ? summary.preprocessing() : first.preprocessing());
         if (summary != null && !summary.createdAt().isEmpty()) {
             lines.put("trained", summary.createdAt());

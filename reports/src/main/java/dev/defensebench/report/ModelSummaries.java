@@ -17,7 +17,7 @@ public final class ModelSummaries {
             card.params().forEach((k, v) -> details.put(k, String.valueOf(v)));
         }
         if (card.initFrom() != null) {
-            details.put("init_from", card.initFrom().get("cell"));
+            details.put(ModelSummary.INIT_FROM, card.initFrom().get("cell"));
         }
         if (card.notes() != null) {
             card.notes().forEach((k, v) -> details.put(k, String.valueOf(v)));

@@ -25,6 +25,13 @@ public record ModelSummary(String model, String defense, String architecture, St
         String preprocessing, long seed, double trainSeconds, String createdAt, Map<String, String> details,
         ModelCard.Budget budget) {
 
+    /** The detail naming the entry's parent (the cell it fine-tunes from). */
+    public static final String INIT_FROM = "init_from";
+    /** The detail of an imported model naming the ONNX operator that kept it from white-box scoring. */
+    public static final String BLOCKING_OPERATOR = "blocking_operator";
+    /** The detail of an imported model naming the ONNX node of {@link #BLOCKING_OPERATOR}. */
+    public static final String BLOCKING_NODE = "blocking_node";
+
     /** Rejects nulls; copies {@code details} (keeping its order). */
     public ModelSummary {
         Objects.requireNonNull(model, "model");
@@ -34,5 +41,20 @@ public record ModelSummary(String model, String defense, String architecture, St
         Objects.requireNonNull(preprocessing, "preprocessing");
         Objects.requireNonNull(createdAt, "createdAt");
         details = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(details, "details")));
+    }
+
+    /** The entry id of the parent it fine-tunes from, or null for none. */
+    public String parent() {
+        return details.get(INIT_FROM);
+    }
+
+    /** The ONNX operator that kept an imported model from white-box scoring, or null for none. */
+    public String blockingOperator() {
+        return details.get(BLOCKING_OPERATOR);
+    }
+
+    /** The ONNX node of {@link #blockingOperator()}, or empty. */
+    public String blockingNode() {
+        return details.getOrDefault(BLOCKING_NODE, "");
     }
 }

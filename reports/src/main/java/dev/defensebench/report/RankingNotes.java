@@ -68,8 +68,8 @@ final class RankingNotes {
         }
         Map<String, List<ModelSummary>> byParent = new LinkedHashMap<>();
         // an entry that trained nothing itself (an input transformation over its parent) is no sibling to compare
-        known.stream().filter(s -> s.details().containsKey("init_from") && s.budget().own().imagesSeen() > 0)
-                .forEach(s -> byParent.computeIfAbsent(s.details().get("init_from"), p -> new ArrayList<>()).add(s));
+        known.stream().filter(s -> s.parent() != null && s.budget().own().imagesSeen() > 0)
+                .forEach(s -> byParent.computeIfAbsent(s.parent(), p -> new ArrayList<>()).add(s));
         byParent.forEach((parent, siblings) -> {
             String own = spread(siblings, s -> s.budget().own().imagesSeen(), "fine-tuning from " + parent);
             if (own != null) {
@@ -123,6 +123,6 @@ final class RankingNotes {
                 + Formats.count(own.imagesSeen()) + "); forward image-passes " + Formats.count(total.forwardPasses())
                 + ", backward " + Formats.count(total.backwardPasses()) + "; training wall time "
                 + Formats.duration(total.seconds()) + " with ancestors";
-        return new BoardCell(Formats.count(total.imagesSeen()), detail, title, Long.toString(total.imagesSeen()));
+        return new BoardCell(Formats.count(total.imagesSeen()), detail, title, Formats.integer(total.imagesSeen()));
     }
 }

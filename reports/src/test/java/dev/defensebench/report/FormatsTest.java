@@ -37,4 +37,14 @@ class FormatsTest {
         assertThat(Formats.percentRange(0.979, 0.99)).isEqualTo("97.9–99.0%");
         assertThat(Formats.normName("Linf")).isEqualTo("ℓ∞");
     }
+
+    @Test
+    void integersPointsAndWholePercents() {
+        assertThat(Formats.integer(1234567L)).isEqualTo("1234567"); // no grouping, whatever the locale
+        assertThat(Formats.integer(-3)).isEqualTo("-3");
+        assertThat(Formats.points(0.0396)).isEqualTo("3.96");
+        assertThat(Formats.points(0.1)).isEqualTo("10.00");
+        assertThat(Formats.wholePercent(0.354)).isEqualTo("35%");
+        assertThat(Formats.wholePercent(1.0)).isEqualTo("100%");
+    }
 }

@@ -80,11 +80,16 @@ final class SiteFixture {
             measurements.add(new TimingMeasurement(e.model(), TimingMeasurement.ATTACK_PREFIX + "deepfool", "ms/image",
                     4.5 * latencyFactor, 0.3, 16, 3));
             gallery.add(example(e.model(), index));
-            ModelCard card = new ModelCard(e.model(), hash, "nightly", e.defense(), "lenet",
-                    Map.of("epochs", 2, "lr", 0.01), 0L,
+            // ordered maps: the card's file (and so every page listing them) is the same in every JVM
+            Map<String, Object> params = new LinkedHashMap<>();
+            params.put("lr", 0.01);
+            params.put("epochs", 2);
+            Map<String, String> code = new LinkedHashMap<>();
+            code.put("git_commit", "0123456789abcdef0123456789abcdef01234567");
+            code.put("version", "0.1.0-SNAPSHOT");
+            ModelCard card = new ModelCard(e.model(), hash, "nightly", e.defense(), "lenet", params, 0L,
                     e.defense().equals("deep-defense") ? Map.of("cell", "vanilla/lenet/s0", "hash", "hash1") : null,
-                    new ModelCard.DataIdentity("mnist", "abc", 60000, "unit", "pixels / 255"),
-                    Map.of("version", "0.1.0-SNAPSHOT", "git_commit", "0123456789abcdef0123456789abcdef01234567"),
+                    new ModelCard.DataIdentity("mnist", "abc", 60000, "unit", "pixels / 255"), code,
                     Map.of("djl", "0.36.0"), "cpu()", List.of(12.5, 11.75), Map.of("loss", 0.05),
                     Map.of("rho2_train", 0.2), "2026-11-25T10:00:00Z", "0".repeat(64),
                     budget(e.defense()));
