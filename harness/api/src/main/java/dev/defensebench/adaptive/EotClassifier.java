@@ -1,6 +1,7 @@
 package dev.defensebench.adaptive;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
 import dev.defensebench.spi.Classifier;
 import java.util.function.Function;
 
@@ -44,16 +45,28 @@ public final class EotClassifier extends WrappedClassifier {
 
     @Override
     public NDArray inputGradient(NDArray inputs, Function<NDArray, NDArray> objective) {
-        NDArray sum = model.inputGradient(inputs, objective);
-        for (int d = 1; d < draws; d++) {
-            NDArray next = model.inputGradient(inputs, objective);
-            NDArray total = sum.add(next);
-            sum.close();
-            next.close();
-            sum = total;
+        NDArray sum = null;
+        // every draw but the last in its own scope, so that its forward graph and the transform's arrays are
+        // freed at once (100 steps × 20 draws would otherwise hold them all until the attack ends); the last
+        // draw's are left open, as the objective may keep values of its logits for the caller
+        for (int d = 0; d < draws - 1; d++) {
+            try (NDScope scope = new NDScope()) {
+                NDArray next = model.inputGradient(inputs, objective);
+                NDArray total = sum == null ? next : sum.add(next);
+                NDScope.unregister(total);
+                if (sum != null) {
+                    sum.close();
+                }
+                sum = total;
+            }
         }
-        NDArray mean = sum.div(draws);
+        NDArray last = model.inputGradient(inputs, objective);
+        if (sum == null) {
+            return last;
+        }
+        NDArray mean = sum.add(last).divi(draws);
         sum.close();
+        last.close();
         return mean;
     }
 }
