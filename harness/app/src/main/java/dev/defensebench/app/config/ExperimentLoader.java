@@ -14,10 +14,9 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.defensebench.app.plan.Plan;
 import dev.defensebench.data.Preprocessing;
 import dev.defensebench.onnx.OnnxArchitecture;
-import dev.defensebench.spi.Attack;
-import dev.defensebench.spi.Certifier;
 import dev.defensebench.spi.Defense;
 import dev.defensebench.spi.Hyperparameters;
 import dev.defensebench.spi.Norm;
@@ -26,8 +25,10 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -121,9 +122,9 @@ public final class ExperimentLoader {
             throw new ExperimentException(source + ": the file is empty");
         }
         YamlAnchors.refuse(source, text);
-        Experiment experiment;
+        ExperimentFile experiment;
         try {
-            experiment = yaml.readValue(text, Experiment.class);
+            experiment = yaml.readValue(text, ExperimentFile.class);
         } catch (UnrecognizedPropertyException e) {
             // Records bind through their constructor, so Jackson buffers unknown keys and reports them at
             // the end of the enclosing mapping; find the key itself for the line and column.
@@ -143,8 +144,7 @@ public final class ExperimentLoader {
         if (experiment == null) {
             throw new ExperimentException(source + ": the file is empty");
         }
-        validate(source, experiment);
-        return experiment;
+        return validate(source, experiment);
     }
 
     /** What is wrong with a value, in words; a number written as a string is named as such. */
@@ -268,7 +268,7 @@ public final class ExperimentLoader {
         return sb.length() == 0 ? "the top level" : "'" + sb + "'";
     }
 
-    private void validate(String source, Experiment e) {
+    private Experiment validate(String source, ExperimentFile e) {
         require(source, e.name() != null, "'name' is required");
         requireSafeName(source, "", e.name(), "the output directory");
         Set<String> known = new java.util.TreeSet<>(datasets);
@@ -304,9 +304,9 @@ public final class ExperimentLoader {
             requireNoOnnxKeys(source, at, m);
             require(source, m.defense() != null, at + ": 'defense' is required; known: " + plugins.defenses().keySet());
             Defense defense = wrap(source, at, () -> plugins.defense(m.defense()));
-            if (importedRoot(m, e) != null) {
+            if (Plan.importedRoot(m, e.models()) != null) {
                 require(source, m.architectures().isEmpty() || m.architectures().equals(List.of(OnnxArchitecture.NAME)),
-                        at + ": it fine-tunes the imported model '" + importedRoot(m, e).name() + "', whose graph is its "
+                        at + ": it fine-tunes the imported model '" + Plan.importedRoot(m, e.models()).name() + "', whose graph is its "
                                 + "architecture; remove 'architectures' (found " + m.architectures() + ")");
             } else {
                 require(source, !m.architectures().isEmpty(),
@@ -334,7 +334,7 @@ public final class ExperimentLoader {
             require(source, !parent.isImported() || parent.rebuildInDjl(), at + ": 'init_from' names the ONNX entry '"
                     + parent.name() + "', which has 'white_box: false'; a model scored only through ONNX Runtime cannot be "
                     + "fine-tuned (remove 'white_box: false' so that the graph interpreter runs it)");
-            require(source, parent.isImported() || importedRoot(m, e) != null || parent.architectures().containsAll(m.architectures()),
+            require(source, parent.isImported() || Plan.importedRoot(m, e.models()) != null || parent.architectures().containsAll(m.architectures()),
                     at + ": 'init_from' entry '" + parent.name() + "' is trained on " + parent.architectures()
                             + " but this entry needs " + m.architectures());
             Set<String> seen = new HashSet<>();
@@ -342,83 +342,54 @@ public final class ExperimentLoader {
                 require(source, seen.add(p.name()), at + ": 'init_from' forms a cycle through " + seen);
             }
         }
+        List<ResolvedAttack> attacks = new ArrayList<>();
         for (int i = 0; i < e.attacks().size(); i++) {
             AttackEntry a = e.attacks().get(i);
             String at = "attacks[" + i + "]";
-            require(source, a.attack() != null, at + ": 'attack' is required; known: " + plugins.attacks().keySet());
-            Attack attack = wrap(source, at, () -> plugins.attack(a.attack()));
-            at = at + " '" + a.attack() + "'";
-            require(source, a.norm() != null, at + ": 'norm' is required; this attack supports "
-                    + attack.norms().stream().map(Norm::label).sorted().collect(Collectors.toList()));
-            String finalAt = at;
-            Norm norm = wrap(source, at, () -> Norm.parse(a.norm()));
-            require(source, attack.norms().contains(norm), finalAt + ": norm " + norm.label() + " is not supported; it supports "
-                    + attack.norms().stream().map(Norm::label).sorted().collect(Collectors.toList()));
-            require(source, !a.epsilons().isEmpty(), at + ": 'epsilons' must list at least one budget");
-            require(source, new HashSet<>(a.epsilons()).size() == a.epsilons().size(),
-                    at + ": 'epsilons' has duplicates: " + a.epsilons());
-            for (double eps : a.epsilons()) {
-                require(source, eps >= 0 && Double.isFinite(eps), at + ": epsilons must be finite and >= 0, found " + eps);
-            }
-            String owner = at;
-            Hyperparameters resolved = wrap(source, "", () -> Hyperparameters.resolve(owner, attack.parameters(), a.params()));
-            wrap(source, owner, () -> {
-                attack.validate(resolved);
-                return null;
-            });
+            attacks.add(wrap(source, "", () -> ResolvedAttack.resolve(at, a, plugins)));
         }
-        validateCertifiers(source, e);
+        List<ResolvedCertifier> certifiers = resolveCertifiers(source, e);
         validateTiming(source, e);
-        validateHeadline(source, e);
+        return new Experiment(e, attacks, certifiers, Preprocessing.parse(e.preprocessing()),
+                headlineByLabel(source, e, attacks));
     }
 
     /** Each certifier is registered, has a grid of finite radii >= 0 without duplicates, and valid parameters. */
-    private void validateCertifiers(String source, Experiment e) {
+    private List<ResolvedCertifier> resolveCertifiers(String source, ExperimentFile e) {
         Set<String> names = new HashSet<>();
+        List<ResolvedCertifier> certifiers = new ArrayList<>();
         for (int i = 0; i < e.certifiers().size(); i++) {
             CertifierEntry c = e.certifiers().get(i);
             String at = "certifiers[" + i + "]";
-            require(source, c.certifier() != null, at + ": 'certifier' is required; known: " + plugins.certifiers().keySet());
-            Certifier certifier = wrap(source, at, () -> plugins.certifier(c.certifier()));
-            String owner = at + " '" + c.certifier() + "'";
-            require(source, c.name() != null && c.name().matches("[A-Za-z0-9._-]+"), owner
-                    + ": 'name' must be letters, digits, '.', '_' or '-', found '" + c.name() + "'");
-            require(source, names.add(c.name()), owner + ": 'name' '" + c.name() + "' is used twice; give each entry of "
-                    + "one certifier its own name");
-            require(source, !c.epsilons().isEmpty(), owner + ": 'epsilons' must list at least one radius ("
-                    + certifier.norm().label() + ")");
-            require(source, new HashSet<>(c.epsilons()).size() == c.epsilons().size(),
-                    owner + ": 'epsilons' has duplicates: " + c.epsilons());
-            for (double eps : c.epsilons()) {
-                require(source, eps >= 0 && Double.isFinite(eps), owner + ": epsilons must be finite and >= 0, found " + eps);
-            }
-            Hyperparameters p = wrap(source, "", () -> Hyperparameters.resolve(owner, certifier.parameters(), c.params()));
-            wrap(source, owner, () -> {
-                certifier.validate(p);
-                return null;
-            });
+            certifiers.add(wrap(source, "", () -> ResolvedCertifier.resolve(at, c, plugins, names)));
         }
+        return certifiers;
     }
 
-    /** Each headline norm is a known norm that some attack runs, at an ε of one of that norm's grids. */
-    private static void validateHeadline(String source, Experiment e) {
+    /**
+     * The headline ε by norm label, in file order: each headline norm is a known norm that some attack runs, at an
+     * ε of one of that norm's grids.
+     */
+    private static Map<String, Double> headlineByLabel(String source, ExperimentFile e, List<ResolvedAttack> attacks) {
         Map<Norm, Set<Double>> grids = new HashMap<>();
-        for (AttackEntry a : e.attacks()) {
-            grids.computeIfAbsent(Norm.parse(a.norm()), n -> new java.util.TreeSet<>()).addAll(a.epsilons());
+        for (ResolvedAttack a : attacks) {
+            grids.computeIfAbsent(a.norm(), n -> new java.util.TreeSet<>()).addAll(a.epsilons());
         }
-        Set<Norm> named = new HashSet<>();
+        Map<String, Double> byLabel = new LinkedHashMap<>();
         e.headline().forEach((key, eps) -> {
             String at = "headline: '" + key + "'";
             Norm norm = wrap(source, at, () -> Norm.parse(key));
-            require(source, named.add(norm), at + ": norm " + norm.label() + " is named twice");
+            require(source, !byLabel.containsKey(norm.label()), at + ": norm " + norm.label() + " is named twice");
             require(source, grids.containsKey(norm), at + ": no attack runs norm " + norm.label()
                     + "; the attacks run " + grids.keySet().stream().map(Norm::label).sorted().collect(Collectors.toList()));
             require(source, eps != null && grids.get(norm).contains(eps), at + ": ε " + eps + " is in no "
                     + norm.label() + " attack's 'epsilons'; the " + norm.label() + " grids hold " + grids.get(norm));
+            byLabel.put(norm.label(), eps);
         });
+        return byLabel;
     }
 
-    private static void validateTiming(String source, Experiment e) {
+    private static void validateTiming(String source, ExperimentFile e) {
         TimingConfig t = e.timing();
         require(source, TimingConfig.PRESETS.contains(t.preset()),
                 "timing: 'preset' must be one of [off, quick, fast, full], found '" + t.preset() + "'");
@@ -441,7 +412,7 @@ public final class ExperimentLoader {
     }
 
     /** The keys of an ONNX entry: no training keys; dataset and preprocessing as the experiment's; a trained surrogate. */
-    private static void validateImported(String source, String at, ModelEntry m, Experiment e) {
+    private static void validateImported(String source, String at, ModelEntry m, ExperimentFile e) {
         require(source, m.defense() == null && m.architectures().isEmpty() && m.initFrom() == null && m.params().isEmpty(),
                 at + ": an 'onnx' entry is not trained here: remove 'defense', 'architectures', 'init_from' and 'params'");
         require(source, !m.onnx().isBlank(), at + ": 'onnx' must name a .onnx file");
@@ -491,43 +462,5 @@ public final class ExperimentLoader {
         } catch (ExperimentException | IllegalArgumentException ex) {
             throw new ExperimentException(source + ": " + shorten((at.isEmpty() ? "" : at + ": ") + ex.getMessage()), ex);
         }
-    }
-
-    /**
-     * The imported ({@code onnx:}) entry at the root of {@code m}'s {@code init_from} chain, or null when the chain
-     * starts from scratch (or names an unknown entry, or loops: reported elsewhere).
-     */
-    public static ModelEntry importedRoot(ModelEntry m, Experiment e) {
-        ModelEntry c = m;
-        for (int hops = 0; c != null && c.initFrom() != null && hops <= e.models().size(); hops++) {
-            String name = c.initFrom();
-            c = e.models().stream().filter(x -> x.name().equals(name)).findFirst().orElse(null);
-        }
-        return c != null && c != m && c.isImported() ? c : null;
-    }
-
-    /** The entries in an order where every entry comes after the one it is fine-tuned from and its surrogate. */
-    public static List<ModelEntry> dependencyOrder(Experiment e) {
-        Map<String, ModelEntry> byName = e.models().stream().collect(Collectors.toMap(ModelEntry::name, m -> m));
-        List<ModelEntry> ordered = new java.util.ArrayList<>();
-        Set<String> done = new HashSet<>();
-        for (ModelEntry m : e.models()) {
-            visit(m, byName, done, ordered);
-        }
-        return ordered;
-    }
-
-    private static void visit(ModelEntry m, Map<String, ModelEntry> byName, Set<String> done, List<ModelEntry> out) {
-        if (done.contains(m.name())) {
-            return;
-        }
-        if (m.initFrom() != null) {
-            visit(byName.get(m.initFrom()), byName, done, out);
-        }
-        if (m.surrogate() != null && byName.containsKey(m.surrogate())) {
-            visit(byName.get(m.surrogate()), byName, done, out);
-        }
-        done.add(m.name());
-        out.add(m);
     }
 }

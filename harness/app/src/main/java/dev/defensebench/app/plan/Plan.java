@@ -1,7 +1,6 @@
 package dev.defensebench.app.plan;
 
 import dev.defensebench.app.config.Experiment;
-import dev.defensebench.app.config.ExperimentLoader;
 import dev.defensebench.app.config.ModelEntry;
 import dev.defensebench.app.config.Plugins;
 import dev.defensebench.data.Preprocessing;
@@ -13,8 +12,11 @@ import dev.defensebench.spi.Hyperparameters;
 import dev.defensebench.spi.ParamSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The cells of an experiment (entries × architectures × seeds, and one cell per imported {@code onnx:} entry) in
@@ -39,8 +41,8 @@ public record Plan(List<Cell> cells) {
         Map<String, Cell> byKey = new HashMap<>();
         Map<String, String> importedRoot = new HashMap<>();
         List<Cell> cells = new ArrayList<>();
-        Preprocessing preprocessing = Preprocessing.parse(experiment.preprocessing());
-        for (ModelEntry entry : ExperimentLoader.dependencyOrder(experiment)) {
+        Preprocessing preprocessing = experiment.preprocessingKind();
+        for (ModelEntry entry : dependencyOrder(experiment.models())) {
             if (entry.isImported()) {
                 Cell cell = importedCell(experiment, entry, imports, byKey, dataIdentity, code);
                 importedRoot.put(entry.name(), entry.name());
@@ -98,6 +100,44 @@ public record Plan(List<Cell> cells) {
                 experiment.preprocessing(), surrogate == null ? null : surrogate.hash()).hash();
         return new Cell(entry.name() + "/" + OnnxArchitecture.NAME, entry, OnnxArchitecture.NAME, seed,
                 Hyperparameters.resolve("models '" + entry.name() + "'", List.of(), Map.of()), null, surrogate, hash);
+    }
+
+    /**
+     * The imported ({@code onnx:}) entry at the root of {@code m}'s {@code init_from} chain, or null when the chain
+     * starts from scratch (or names an unknown entry, or loops: reported elsewhere).
+     */
+    public static ModelEntry importedRoot(ModelEntry m, List<ModelEntry> models) {
+        ModelEntry c = m;
+        for (int hops = 0; c != null && c.initFrom() != null && hops <= models.size(); hops++) {
+            String name = c.initFrom();
+            c = models.stream().filter(x -> x.name().equals(name)).findFirst().orElse(null);
+        }
+        return c != null && c != m && c.isImported() ? c : null;
+    }
+
+    /** The entries in an order where every entry comes after the one it is fine-tuned from and its surrogate. */
+    public static List<ModelEntry> dependencyOrder(List<ModelEntry> models) {
+        Map<String, ModelEntry> byName = models.stream().collect(Collectors.toMap(ModelEntry::name, m -> m));
+        List<ModelEntry> ordered = new ArrayList<>();
+        Set<String> done = new HashSet<>();
+        for (ModelEntry m : models) {
+            visit(m, byName, done, ordered);
+        }
+        return ordered;
+    }
+
+    private static void visit(ModelEntry m, Map<String, ModelEntry> byName, Set<String> done, List<ModelEntry> out) {
+        if (done.contains(m.name())) {
+            return;
+        }
+        if (m.initFrom() != null) {
+            visit(byName.get(m.initFrom()), byName, done, out);
+        }
+        if (m.surrogate() != null && byName.containsKey(m.surrogate())) {
+            visit(byName.get(m.surrogate()), byName, done, out);
+        }
+        done.add(m.name());
+        out.add(m);
     }
 
     private static String key(String entry, String architecture, long seed) {

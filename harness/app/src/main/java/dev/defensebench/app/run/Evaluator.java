@@ -5,12 +5,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import dev.defensebench.app.config.AttackEntry;
-import dev.defensebench.app.config.CertifierEntry;
-import dev.defensebench.app.config.Plugins;
+import dev.defensebench.app.config.ResolvedAttack;
+import dev.defensebench.app.config.ResolvedCertifier;
 import dev.defensebench.adaptive.TransformProbe;
 import dev.defensebench.adaptive.TransformedClassifier;
-import dev.defensebench.report.SanityCheck;
 import dev.defensebench.files.Json;
 import dev.defensebench.report.ResultRow;
 import dev.defensebench.report.SanityCheck;
@@ -29,7 +27,6 @@ import dev.defensebench.spi.ProgressListener;
 import dev.defensebench.spi.ThreatModel;
 import dev.defensebench.train.Losses;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -54,21 +51,20 @@ public final class Evaluator {
     public record Subject(String experiment, String model, String defense, String architecture, String dataset,
             String preprocessing, long seed, String cellHash, double trainSeconds) {}
 
-    private final Plugins plugins;
     private final int batchSize;
     private final ProgressListener progress;
     private final GalleryRecorder gallery;
 
-    public Evaluator(Plugins plugins, int batchSize, ProgressListener progress) {
-        this(plugins, batchSize, progress, new GalleryRecorder(0));
-    }
-
-    /** An evaluator that also hands a few adversarial examples per attack to {@code gallery}. */
     /** One short summary per attack run of the current evaluation, logged together as one line. */
     private final List<String> stages = new ArrayList<>();
 
-    public Evaluator(Plugins plugins, int batchSize, ProgressListener progress, GalleryRecorder gallery) {
-        this.plugins = plugins;
+    /** An evaluator scoring {@code batchSize} test images at a time, reporting its progress to {@code progress}. */
+    public Evaluator(int batchSize, ProgressListener progress) {
+        this(batchSize, progress, new GalleryRecorder(0));
+    }
+
+    /** An evaluator that also hands a few adversarial examples per attack to {@code gallery}. */
+    public Evaluator(int batchSize, ProgressListener progress, GalleryRecorder gallery) {
         this.batchSize = batchSize;
         this.progress = progress;
         this.gallery = gallery;
@@ -76,7 +72,7 @@ public final class Evaluator {
 
     /** The rows and sanity checks of {@code model} on {@code test}, without certifiers. */
     public Evaluation evaluate(Subject subject, Classifier model, NDManager manager, Examples test,
-            List<AttackEntry> attacks) {
+            List<ResolvedAttack> attacks) {
         return evaluate(subject, model, manager, test, attacks, List.of());
     }
 
@@ -85,7 +81,7 @@ public final class Evaluator {
      * of kind certified) and, with certifiers, the certified-versus-attacked cross-check.
      */
     public Evaluation evaluate(Subject subject, Classifier model, NDManager manager, Examples test,
-            List<AttackEntry> attacks, List<CertifierEntry> certifiers) {
+            List<ResolvedAttack> attacks, List<ResolvedCertifier> certifiers) {
         int n = test.size();
         stages.clear();
         boolean[] cleanCorrect = new boolean[n];
@@ -116,25 +112,25 @@ public final class Evaluator {
         rows.add(row(subject, ResultRow.CLEAN_ATTACK, "clean", "", "none", 0, n, clean, clean, cleanCi, Double.NaN, 0, "{}", access,
                 Double.NaN));
         List<AttackOutcome> outcomes = new ArrayList<>();
-        List<AttackEntry> applied = new ArrayList<>();
+        List<ResolvedAttack> applied = new ArrayList<>();
         List<StageRow> ensembleStages = new ArrayList<>();
         List<AttackOutcome> reliable = new ArrayList<>();
         List<String> shortfalls = new ArrayList<>();
         AdaptiveAttacks adaptive = transformProbe[0] == null ? null
                 : AdaptiveAttacks.of((TransformedClassifier) model, transformProbe[0]);
-        for (AttackEntry entry : attacks) {
-            Attack attack = plugins.attack(entry.attack());
+        for (ResolvedAttack entry : attacks) {
+            Attack attack = entry.attack();
             if (!applies(attack, model)) {
                 LOG.warn("{}: skipping attack '{}': it needs input gradients and this model gives logits only (black box)",
                         subject.model(), attack.name());
                 continue;
             }
             applied.add(entry);
-            Run run = runAttack(subject, model, manager, test, entry, entry.params(), null, "");
+            Run run = runAttack(subject, model, manager, test, entry, "");
             if (adaptive != null && run.reliable()) {
                 // the transform hides gradients or draws at random: a plain run does not decide, and the adaptive
                 // reruns are not the reliable evaluation's standard version
-                run = run.notReliable(attack.traits().displayName() + " " + entry.norm() + ": the model transforms its"
+                run = run.notReliable(attack.traits().displayName() + " " + entry.entry().norm() + ": the model transforms its"
                         + " input (" + adaptive.label() + " needed), so a plain run does not decide its robustness");
             }
             outcomes.add(run.outcome());
@@ -194,15 +190,15 @@ public final class Evaluator {
      * returns the outcomes for the worst case.
      */
     private List<AttackOutcome> adaptiveRuns(Subject subject, AdaptiveAttacks adaptive, NDManager manager, Examples test,
-            List<AttackEntry> applied, double clean, String access, List<ResultRow> rows) {
+            List<ResolvedAttack> applied, double clean, String access, List<ResultRow> rows) {
         LOG.info("{}: {}; running the gradient attacks again with {}", subject.model(), adaptive.probe().describe(),
                 adaptive.label());
         List<AttackOutcome> runs = new ArrayList<>();
-        for (AttackEntry entry : applied) {
-            if (!AdaptiveAttacks.adapts(plugins.attack(entry.attack()).traits())) {
+        for (ResolvedAttack entry : applied) {
+            if (!AdaptiveAttacks.adapts(entry.traits())) {
                 continue;
             }
-            Run run = runAttack(subject, adaptive.classifier(), manager, test, entry, entry.params(), null,
+            Run run = runAttack(subject, adaptive.classifier(), manager, test, entry,
                     " (" + adaptive.label() + ")");
             AttackOutcome renamed = adaptive.renamed(run.outcome());
             runs.add(renamed);
@@ -214,12 +210,12 @@ public final class Evaluator {
 
     /** Every certifier entry's result; a certifier that cannot certify this model is skipped with a warning. */
     private List<CertifiedOutcome> certify(Subject subject, Classifier model, NDManager manager, Examples test,
-            List<CertifierEntry> certifiers) {
+            List<ResolvedCertifier> certifiers) {
         List<CertifiedOutcome> out = new ArrayList<>();
-        for (CertifierEntry entry : certifiers) {
-            Certifier certifier = plugins.certifier(entry.certifier());
+        for (ResolvedCertifier entry : certifiers) {
+            Certifier certifier = entry.certifier();
             try {
-                CertifiedOutcome o = CertifierRun.run(certifier, entry, model, manager, test);
+                CertifiedOutcome o = CertifierRun.run(entry, model, manager, test);
                 stages.add(String.format(Locale.ROOT, "%s %.1f s", o.certifier(), o.seconds()));
                 out.add(o);
             } catch (NotCertifiableException e) {
@@ -249,7 +245,7 @@ public final class Evaluator {
      * "transfer-&lt;attack&gt;", the access column "transfer".
      */
     public List<ResultRow> evaluateTransfer(Subject subject, Classifier target, Classifier surrogate, String surrogateId,
-            NDManager manager, Examples test, List<AttackEntry> attacks) {
+            NDManager manager, Examples test, List<ResolvedAttack> attacks) {
         int n = test.size();
         boolean[] cleanWrong = new boolean[n];
         forEachBatch(manager, test, (x, y, from) -> {
@@ -260,13 +256,13 @@ public final class Evaluator {
         });
         double clean = (double) count(cleanWrong, false) / n;
         List<ResultRow> rows = new ArrayList<>();
-        for (AttackEntry entry : attacks) {
-            Attack attack = plugins.attack(entry.attack());
+        for (ResolvedAttack entry : attacks) {
+            Attack attack = entry.attack();
             if (!attack.traits().needsGradients()) {
                 continue; // score-based attacks run on the target itself
             }
-            Hyperparameters params = Hyperparameters.resolve("attack '" + attack.name() + "'", attack.parameters(), entry.params());
-            ThreatModel threat = new ThreatModel(Norm.parse(entry.norm()), entry.epsilons());
+            Hyperparameters params = entry.params();
+            ThreatModel threat = entry.threat();
             int grid = threat.epsilons().size();
             boolean[][] broken = new boolean[grid][n];
             String label = "transfer-" + attack.name();
@@ -320,12 +316,12 @@ public final class Evaluator {
      * Runs one attack entry over the test set; {@code purpose} follows the attack's name in the progress
      * line and the summary (empty for the suite's own runs, for example " (sanity check: 20 steps)").
      */
-    private Run runAttack(Subject subject, Classifier model, NDManager manager, Examples test, AttackEntry entry,
-            Map<String, Object> given, List<Double> epsilons, String purpose) {
-        Attack attack = plugins.attack(entry.attack());
+    private Run runAttack(Subject subject, Classifier model, NDManager manager, Examples test, ResolvedAttack entry,
+            String purpose) {
+        Attack attack = entry.attack();
         AttackTraits traits = attack.traits();
-        Hyperparameters params = Hyperparameters.resolve("attack '" + attack.name() + "'", attack.parameters(), given);
-        ThreatModel threat = new ThreatModel(Norm.parse(entry.norm()), epsilons == null ? entry.epsilons() : epsilons);
+        Hyperparameters params = entry.params();
+        ThreatModel threat = entry.threat();
         int n = test.size();
         int grid = threat.epsilons().size();
         boolean[][] success = new boolean[grid][n];
@@ -409,7 +405,7 @@ public final class Evaluator {
      * input box in its norm.
      */
     private SanityChecks.Unbounded unbounded(Subject subject, Classifier model, NDManager manager, Examples test,
-            List<AttackEntry> attacks, List<AttackOutcome> outcomes, boolean[] cleanCorrect) {
+            List<ResolvedAttack> attacks, List<AttackOutcome> outcomes, boolean[] cleanCorrect) {
         List<AttackOutcome> minNorm = outcomes.stream().filter(AttackOutcome::isMinNorm).toList();
         if (!minNorm.isEmpty()) {
             int robust = 0;
@@ -423,14 +419,14 @@ public final class Evaluator {
             String names = String.join(", ", minNorm.stream().map(o -> o.attack() + " " + o.norm().label()).toList());
             return new SanityChecks.Unbounded(names, (double) robust / cleanCorrect.length);
         }
-        AttackEntry entry = preferred(attacks, Evaluator::unboundedRank);
+        ResolvedAttack entry = preferred(attacks, Evaluator::unboundedRank);
         if (entry != null) {
-            Norm norm = Norm.parse(entry.norm());
+            Norm norm = entry.norm();
             double diameter = diameter(model.box(), norm);
-            Run run = runAttack(subject, model, manager, test, entry, entry.params(), List.of(diameter),
+            Run run = runAttack(subject, model, manager, test, entry.withEpsilons(List.of(diameter)),
                     " (sanity check: unbounded)");
             return new SanityChecks.Unbounded(String.format(Locale.ROOT, "%s %s at eps=%.4g (the input box's diameter)",
-                    entry.attack(), norm.label(), diameter), run.outcome().robustAccuracy(0));
+                    entry.name(), norm.label(), diameter), run.outcome().robustAccuracy(0));
         }
         return null;
     }
@@ -460,11 +456,11 @@ public final class Evaluator {
     }
 
     /** The first entry of the lowest non-negative {@code rank}, or null. */
-    private AttackEntry preferred(List<AttackEntry> attacks, java.util.function.ToIntFunction<AttackTraits> rank) {
-        AttackEntry best = null;
+    private static ResolvedAttack preferred(List<ResolvedAttack> attacks, java.util.function.ToIntFunction<AttackTraits> rank) {
+        ResolvedAttack best = null;
         int bestRank = Integer.MAX_VALUE;
-        for (AttackEntry candidate : attacks) {
-            int r = rank.applyAsInt(plugins.attack(candidate.attack()).traits());
+        for (ResolvedAttack candidate : attacks) {
+            int r = rank.applyAsInt(candidate.traits());
             if (r >= 0 && r < bestRank) {
                 best = candidate;
                 bestRank = r;
@@ -475,18 +471,14 @@ public final class Evaluator {
 
     /** The entry {@link #doubledRank} prefers, run again with its declared step parameter doubled. */
     private SanityChecks.Doubled doubled(Subject subject, Classifier model, NDManager manager, Examples test,
-            List<AttackEntry> attacks, List<AttackOutcome> outcomes) {
-        AttackEntry entry = preferred(attacks, Evaluator::doubledRank);
+            List<ResolvedAttack> attacks, List<AttackOutcome> outcomes) {
+        ResolvedAttack entry = preferred(attacks, Evaluator::doubledRank);
         if (entry == null) {
             return null;
         }
-        Attack attack = plugins.attack(entry.attack());
-        String stepParameter = attack.traits().stepParameter();
-        int steps = Hyperparameters.resolve("attack '" + attack.name() + "'", attack.parameters(), entry.params())
-                .getInt(stepParameter);
-        Map<String, Object> twice = new LinkedHashMap<>(entry.params());
-        twice.put(stepParameter, 2 * steps);
-        Run run = runAttack(subject, model, manager, test, entry, twice, null,
+        String stepParameter = entry.traits().stepParameter();
+        int steps = entry.params().getInt(stepParameter);
+        Run run = runAttack(subject, model, manager, test, entry.withParameter(stepParameter, 2 * steps),
                 " (sanity check: " + stepParameter + " " + 2 * steps + ")");
         return new SanityChecks.Doubled(outcomes.get(attacks.indexOf(entry)), run.outcome(), stepParameter, steps);
     }

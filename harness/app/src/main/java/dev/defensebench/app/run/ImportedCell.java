@@ -5,14 +5,14 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import dev.defensebench.app.config.AttackEntry;
+import dev.defensebench.app.config.ResolvedAttack;
 import dev.defensebench.app.config.Experiment;
 import dev.defensebench.app.config.ExperimentException;
-import dev.defensebench.app.config.ExperimentLoader;
 import dev.defensebench.app.config.ModelEntry;
 import dev.defensebench.app.config.Plugins;
 import dev.defensebench.app.plan.CacheKeys;
 import dev.defensebench.app.plan.Cell;
+import dev.defensebench.app.plan.Plan;
 import dev.defensebench.files.AtomicFiles;
 import dev.defensebench.files.Json;
 import dev.defensebench.model.BlockClassifier;
@@ -101,7 +101,7 @@ final class ImportedCell {
             }
         }
         for (ModelEntry entry : experiment.models()) {
-            ModelEntry root = ExperimentLoader.importedRoot(entry, experiment);
+            ModelEntry root = Plan.importedRoot(entry, experiment.models());
             String why = root == null ? null : files.get(root.name()).whyNotInterpreted();
             if (why != null) {
                 throw new ExperimentException("models '" + entry.name() + "': it fine-tunes the imported model '" + root.name()
@@ -135,7 +135,7 @@ final class ImportedCell {
             }
             Block surrogate = surrogate(context, cell, out, manager);
             StoredEvaluation stored = StoredEvaluation.of(out, cell, CacheKeys.importedEvaluation(experiment, cell.hash(),
-                    imported.path(), surrogate != null, context.code().evaluation(experiment, plugins, Evaluator.class)));
+                    imported.path(), surrogate != null, context.code().evaluation(experiment, Evaluator.class)));
             StoredEvaluation.Found found = stored.read();
             if (found != null) {
                 LOG.info("{}: reusing the stored evaluation {}", cell.id(), stored.evaluationFile());
@@ -143,7 +143,7 @@ final class ImportedCell {
                 return new CellOutcome(cell.id(), false, false, found.evaluation(), found.gallery(), List.of(), null, null);
             }
             GalleryRecorder recorder = new GalleryRecorder(Runner.GALLERY_PER_ATTACK);
-            Evaluator evaluator = new Evaluator(plugins, batchSize, progress, recorder);
+            Evaluator evaluator = new Evaluator(batchSize, progress, recorder);
             Evaluator.Subject subject = new Evaluator.Subject(experiment.name(), cell.id(), DEFENSE, cell.architecture(),
                     context.data().name(), context.preprocessing().id(), 0, cell.hash(), Double.NaN);
             Evaluation own = evaluator.evaluate(subject, imported.classifier(), manager, test, experiment.attacks(),
@@ -172,8 +172,8 @@ final class ImportedCell {
 
     private List<String> skippedAttacks(Experiment experiment, ImportedModel imported) {
         List<String> skipped = new ArrayList<>();
-        for (AttackEntry a : experiment.attacks()) {
-            Attack attack = plugins.attack(a.attack());
+        for (ResolvedAttack a : experiment.attacks()) {
+            Attack attack = a.attack();
             if (!Evaluator.applies(attack, imported.classifier())) {
                 skipped.add(attack.name());
             }

@@ -144,7 +144,7 @@ public final class Runner {
     /** Loads and preprocesses the experiment's data and expands its plan. */
     public RunContext prepare(Experiment experiment) throws IOException {
         LoadedDataset data = ExperimentData.load(experiment, datasets, dataDir);
-        Preprocessing preprocessing = Preprocessing.parse(experiment.preprocessing());
+        Preprocessing preprocessing = experiment.preprocessingKind();
         Preprocessor preprocessor = preprocessing.fit(data.train());
         if (experiment.trainSize() != null) {
             requireAtMost("train_size", experiment.trainSize(), data.train().count(), data.name() + "' has %d training");
@@ -257,7 +257,7 @@ public final class Runner {
                 }
             }
             StoredEvaluation storedEvaluation = StoredEvaluation.of(out, cell, CacheKeys.evaluation(experiment, cell.hash(),
-                    card.paramsSha256(), context.code().evaluation(experiment, plugins, Evaluator.class)));
+                    card.paramsSha256(), context.code().evaluation(experiment, Evaluator.class)));
             StoredEvaluation.Found found = storedEvaluation.read();
             evaluatedNow = found == null;
             if (!evaluatedNow) {
@@ -266,7 +266,7 @@ public final class Runner {
                 gallery = found.gallery();
             } else {
                 GalleryRecorder recorder = new GalleryRecorder(GALLERY_PER_ATTACK);
-                Evaluator evaluator = new Evaluator(plugins, experiment.evalBatchSize(), progress, recorder);
+                Evaluator evaluator = new Evaluator(experiment.evalBatchSize(), progress, recorder);
                 Evaluator.Subject subject = new Evaluator.Subject(experiment.name(), cell.id(), cell.entry().defense(),
                         cell.architecture(), context.data().name(), context.preprocessing().id(), cell.seed(), cell.hash(),
                         card.trainSeconds());
@@ -292,7 +292,7 @@ public final class Runner {
         }
         Cell root = cell.importedRoot();
         Path onnxFile = root == null ? null : context.imports().get(root.entry().name()).file();
-        EntryTimer timer = new EntryTimer(experiment.timing(), experiment.attacks(), plugins, device);
+        EntryTimer timer = new EntryTimer(experiment.timing(), experiment.attacks(), device);
         List<TimingMeasurement> timings = timer.time(cell.id(), cell.hash(), cell.architecture(), onnxFile,
                 context.test().numClasses(), params, context.test(), OutputLayout.of(out).cellTiming(cell.directoryName()));
         return new CellOutcome(outcome.cellId(), outcome.trained(), outcome.evaluated(), outcome.evaluation(),
@@ -370,13 +370,13 @@ public final class Runner {
             }
         }
         ResultsCsv.write(summary.results(), rows);
-        new RunManifest(experiment.name(), CacheKeys.sha256(Json.MAPPER.convertValue(experiment, Map.class)), context.version(),
+        new RunManifest(experiment.name(), CacheKeys.sha256(Json.MAPPER.convertValue(experiment.file(), Map.class)), context.version(),
                 shard.index(), shard.count(), cells.stream().map(Cell::id).toList()).write(out);
         SanityCsv.write(out.resolve(OutputLayout.SANITY), sanity);
         FailuresFile.write(out.resolve(OutputLayout.FAILURES), summary.failures());
         GalleryFile.write(out.resolve(OutputLayout.GALLERY), gallery);
         if (experiment.timing().enabled()) {
-            EntryTimer timer = new EntryTimer(experiment.timing(), experiment.attacks(), plugins, device);
+            EntryTimer timer = new EntryTimer(experiment.timing(), experiment.attacks(), device);
             TimingReport.write(out.resolve(OutputLayout.TIMING), new TimingReport(
                     timingMachine != null ? timingMachine : timer.machine(), timer.settings(), timings));
         } else {
