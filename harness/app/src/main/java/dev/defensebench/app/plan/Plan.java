@@ -8,6 +8,7 @@ import dev.defensebench.model.Architecture;
 import dev.defensebench.onnx.OnnxArchitecture;
 import dev.defensebench.onnx.OnnxFile;
 import dev.defensebench.onnx.OnnxImporter;
+import dev.defensebench.spi.Defense;
 import dev.defensebench.spi.Hyperparameters;
 import dev.defensebench.spi.ParamSpec;
 import java.util.ArrayList;
@@ -54,7 +55,8 @@ public record Plan(List<Cell> cells) {
             if (root != null) {
                 importedRoot.put(entry.name(), root);
             }
-            List<ParamSpec> specs = plugins.defense(entry.defense()).parameters();
+            Defense defense = plugins.defense(entry.defense());
+            List<ParamSpec> specs = defense.parameters();
             for (String architecture : root != null ? List.of(OnnxArchitecture.NAME) : entry.architectures()) {
                 Architecture built = root != null ? imports.get(root).architecture() : plugins.architecture(architecture);
                 Hyperparameters params = Hyperparameters.resolve("models '" + entry.name() + "'", specs,
@@ -62,11 +64,11 @@ public record Plan(List<Cell> cells) {
                 for (long seed : experiment.seeds()) {
                     Cell parent = entry.initFrom() == null ? null : byKey.get(key(entry.initFrom(), architecture, seed));
                     String hash = new CacheKeys.TrainedCell(
-                            code.model(plugins.defense(entry.defense()).getClass(), built.getClass()), experiment.dataset(),
+                            code.model(defense.getClass(), built.getClass()), experiment.dataset(),
                             dataIdentity, trainSize, experiment.preprocessing(), entry.defense(), architecture, params.asMap(),
                             seed, parent == null ? null : parent.hash()).hash();
                     String id = entry.name() + "/" + architecture + "/s" + seed;
-                    Cell cell = new Cell(id, entry, architecture, seed, params, parent, null, hash);
+                    Cell cell = new Cell(id, entry, architecture, seed, params, parent, null, hash, defense, built);
                     byKey.put(key(entry.name(), architecture, seed), cell);
                     cells.add(cell);
                 }
@@ -99,7 +101,8 @@ public record Plan(List<Cell> cells) {
                 code.model(OnnxImporter.class, OnnxArchitecture.class), experiment.dataset(), dataIdentity,
                 experiment.preprocessing(), surrogate == null ? null : surrogate.hash()).hash();
         return new Cell(entry.name() + "/" + OnnxArchitecture.NAME, entry, OnnxArchitecture.NAME, seed,
-                Hyperparameters.resolve("models '" + entry.name() + "'", List.of(), Map.of()), null, surrogate, hash);
+                Hyperparameters.resolve("models '" + entry.name() + "'", List.of(), Map.of()), null, surrogate, hash, null,
+                file.architecture());
     }
 
     /**
