@@ -54,11 +54,12 @@ final class CertifierRun {
         for (double eps : o.epsilons()) {
             int certified = o.result().countCertified(labels, eps);
             WilsonInterval ci = WilsonInterval.of(certified, n);
-            rows.add(new ResultRow(s.experiment(), s.model(), s.defense(), s.architecture(), s.dataset(), s.preprocessing(),
-                    s.seed(), s.cellHash(), o.certifier(), o.norm().label(), eps, n, clean, (double) certified / n, ci.low(),
-                    ci.high(), Double.NaN, s.trainSeconds(), o.seconds(), o.paramsJson(), access,
-                    o.seconds() > 0 ? n / o.seconds() : Double.NaN, o.displayName(), ResultRow.CERTIFIED,
-                    o.result().abstentions()));
+            rows.add(s.row().attack(o.certifier()).attackLabel(o.displayName()).attackTraits(ResultRow.CERTIFIED)
+                    .norm(o.norm().label()).epsilon(eps).samples(n).cleanAccuracy(clean)
+                    .robustAccuracy((double) certified / n).robustCi(ci).attackSeconds(o.seconds())
+                    .attackParams(o.paramsJson()).access(access)
+                    .attackImagesPerSecond(o.seconds() > 0 ? n / o.seconds() : Double.NaN)
+                    .abstentions(o.result().abstentions()).build());
         }
         return rows;
     }

@@ -49,7 +49,14 @@ public final class Evaluator {
 
     /** What does not change from row to row: who is scored and under which identity. */
     public record Subject(String experiment, String model, String defense, String architecture, String dataset,
-            String preprocessing, long seed, String cellHash, double trainSeconds) {}
+            String preprocessing, long seed, String cellHash, double trainSeconds) {
+
+        /** A builder of this subject's rows, its identity and training time filled in. */
+        ResultRow.Builder row() {
+            return ResultRow.builder().experiment(experiment).model(model).defense(defense).architecture(architecture)
+                    .dataset(dataset).preprocessing(preprocessing).seed(seed).cellHash(cellHash).trainSeconds(trainSeconds);
+        }
+    }
 
     private final int batchSize;
     private final ProgressListener progress;
@@ -109,8 +116,9 @@ public final class Evaluator {
         List<ResultRow> rows = new ArrayList<>();
         WilsonInterval cleanCi = WilsonInterval.of(correct, n);
         String access = model.isDifferentiable() ? ResultRow.WHITE_BOX : ResultRow.BLACK_BOX;
-        rows.add(row(subject, ResultRow.CLEAN_ATTACK, "clean", "", "none", 0, n, clean, clean, cleanCi, Double.NaN, 0, "{}", access,
-                Double.NaN));
+        rows.add(subject.row().attack(ResultRow.CLEAN_ATTACK).attackLabel("clean").attackTraits("").norm("none").epsilon(0)
+                .samples(n).cleanAccuracy(clean).robustAccuracy(clean).robustCi(cleanCi).attackSeconds(0).attackParams("{}")
+                .access(access).build());
         List<AttackOutcome> outcomes = new ArrayList<>();
         List<ResolvedAttack> applied = new ArrayList<>();
         List<StageRow> ensembleStages = new ArrayList<>();
@@ -149,8 +157,10 @@ public final class Evaluator {
         for (WorstCase.Point p : WorstCase.of(folded, cleanCorrect)) {
             String params = json(Map.of("attacks", p.attacks()));
             String flags = WorstCase.reliableAt(p, reliable) ? AttackTraits.RELIABLE_FLAG : "";
-            rows.add(row(subject, WorstCase.ATTACK, "worst case", flags, p.norm().label(), p.epsilon(), n, clean, p.robustAccuracy(),
-                    WilsonInterval.of(p.robustCount(), n), Double.NaN, p.seconds(), params, access, Double.NaN));
+            rows.add(subject.row().attack(WorstCase.ATTACK).attackLabel("worst case").attackTraits(flags)
+                    .norm(p.norm().label()).epsilon(p.epsilon()).samples(n).cleanAccuracy(clean)
+                    .robustAccuracy(p.robustAccuracy()).robustCi(WilsonInterval.of(p.robustCount(), n))
+                    .attackSeconds(p.seconds()).attackParams(params).access(access).build());
         }
         double badGradients = Double.NaN;
         if (model.isDifferentiable()) {
@@ -291,10 +301,11 @@ public final class Evaluator {
             String paramsJson = json(recorded);
             for (int e = 0; e < grid; e++) {
                 int robust = count(broken[e], false);
-                rows.add(row(subject, label, attack.traits().displayName() + " (transfer)", "",
-                        threat.norm().label(), threat.epsilons().get(e), n, clean, (double) robust / n,
-                        WilsonInterval.of(robust, n), Double.NaN, seconds, paramsJson, ResultRow.TRANSFER,
-                        (double) n * grid / Math.max(seconds, 1e-9)));
+                rows.add(subject.row().attack(label).attackLabel(attack.traits().displayName() + " (transfer)")
+                        .attackTraits("").norm(threat.norm().label()).epsilon(threat.epsilons().get(e)).samples(n)
+                        .cleanAccuracy(clean).robustAccuracy((double) robust / n).robustCi(WilsonInterval.of(robust, n))
+                        .attackSeconds(seconds).attackParams(paramsJson).access(ResultRow.TRANSFER)
+                        .attackImagesPerSecond((double) n * grid / Math.max(seconds, 1e-9)).build());
             }
         }
         return rows;
@@ -392,8 +403,11 @@ public final class Evaluator {
         for (int e = 0; e < o.epsilons().size(); e++) {
             int robust = count(o.success()[e], false);
             String flags = run.reliable() ? o.traits().flags() + " " + AttackTraits.RELIABLE_FLAG : o.traits().flags();
-            rows.add(row(subject, o.attack(), o.traits().displayName(), flags, o.norm().label(), o.epsilons().get(e), n, clean, (double) robust / n,
-                    WilsonInterval.of(robust, n), run.rho2(), o.seconds(), run.paramsJson(), access, throughput));
+            rows.add(subject.row().attack(o.attack()).attackLabel(o.traits().displayName()).attackTraits(flags)
+                    .norm(o.norm().label()).epsilon(o.epsilons().get(e)).samples(n).cleanAccuracy(clean)
+                    .robustAccuracy((double) robust / n).robustCi(WilsonInterval.of(robust, n)).rho2(run.rho2())
+                    .attackSeconds(o.seconds()).attackParams(run.paramsJson()).access(access).attackImagesPerSecond(throughput)
+                    .build());
         }
         return rows;
     }
@@ -513,13 +527,6 @@ public final class Evaluator {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static ResultRow row(Subject s, String attack, String label, String traits, String norm, double eps, int n, double clean, double robust,
-            WilsonInterval ci, double rho2, double seconds, String params, String access, double imagesPerSecond) {
-        return new ResultRow(s.experiment(), s.model(), s.defense(), s.architecture(), s.dataset(), s.preprocessing(),
-                s.seed(), s.cellHash(), attack, norm, eps, n, clean, robust, ci.low(), ci.high(), rho2,
-                s.trainSeconds(), seconds, params, access, imagesPerSecond, label, traits);
     }
 
     @FunctionalInterface
