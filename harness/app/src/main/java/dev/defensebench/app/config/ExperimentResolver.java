@@ -39,7 +39,7 @@ final class ExperimentResolver {
 
     /** The experiment of {@code e}, each setting checked and resolved; {@code source} names the file in errors. */
     Experiment resolve(String source, ExperimentFile e) {
-        checkSettings(source, e);
+        Preprocessing preprocessing = checkSettings(source, e);
         checkModels(source, e);
         List<ResolvedAttack> attacks = new ArrayList<>();
         for (int i = 0; i < e.attacks().size(); i++) {
@@ -49,12 +49,11 @@ final class ExperimentResolver {
         }
         List<ResolvedCertifier> certifiers = resolveCertifiers(source, e);
         validateTiming(source, e);
-        return new Experiment(e, attacks, certifiers, Preprocessing.parse(e.preprocessing()),
-                headlineByLabel(source, e, attacks));
+        return new Experiment(e, attacks, certifiers, preprocessing, headlineByLabel(source, e, attacks));
     }
 
-    /** The top-level settings: name, data set, preprocessing, sizes, seeds and device. */
-    private void checkSettings(String source, ExperimentFile e) {
+    /** The top-level settings: name, data set, preprocessing (returned, parsed), sizes, seeds and device. */
+    private Preprocessing checkSettings(String source, ExperimentFile e) {
         require(source, e.name() != null, "'name' is required");
         requireSafeName(source, "", e.name(), "the output directory");
         Set<String> known = new TreeSet<>(datasets);
@@ -63,8 +62,9 @@ final class ExperimentResolver {
         require(source, known.contains(e.dataset()), "unknown dataset '" + e.dataset() + "'; known: " + known);
         String folderProblem = ImageFolderConfig.problem(e);
         require(source, folderProblem == null, folderProblem);
+        Preprocessing preprocessing;
         try {
-            Preprocessing.parse(e.preprocessing());
+            preprocessing = Preprocessing.parse(e.preprocessing());
         } catch (IllegalArgumentException ex) {
             throw new ExperimentException(source + ": 'preprocessing': " + ex.getMessage());
         }
@@ -74,6 +74,7 @@ final class ExperimentResolver {
         require(source, !e.seeds().isEmpty(), "'seeds' must list at least one seed");
         require(source, new HashSet<>(e.seeds()).size() == e.seeds().size(), "'seeds' has duplicates: " + e.seeds());
         require(source, DEVICES.contains(e.device()), "'device' must be one of " + DEVICES + ", found '" + e.device() + "'");
+        return preprocessing;
     }
 
     /** Every model entry (names unique and safe, its keys and plugins), then the {@code init_from} links. */
