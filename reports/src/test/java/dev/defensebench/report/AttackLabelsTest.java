@@ -11,10 +11,8 @@ class AttackLabelsTest {
 
     private static ResultRow declared(String attack, String label, String traits, double rho2) {
         ResultRow r = row("m", "vanilla", attack, "L2", 1.0, 0.9, 0.5, rho2);
-        return new ResultRow(r.experiment(), r.model(), r.defense(), r.architecture(), r.dataset(), r.preprocessing(),
-                r.seed(), r.cellHash(), attack, r.norm(), r.epsilon(), r.samples(), r.cleanAccuracy(), r.robustAccuracy(),
-                r.robustCiLow(), r.robustCiHigh(), rho2, r.trainSeconds(), r.attackSeconds(), r.attackParams(), r.access(),
-                r.attackImagesPerSecond(), label, traits);
+        return ResultRow.from(r).attack(attack).rho2(rho2).attackLabel(label).attackTraits(traits).abstentions(Double.NaN)
+                .build();
     }
 
     @Test

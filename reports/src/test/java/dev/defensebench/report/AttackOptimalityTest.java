@@ -20,8 +20,10 @@ class AttackOptimalityTest {
      */
     @Test
     void handComputedCase() {
-        ResultRow transfer = new ResultRow("nightly", "m", "vanilla", "lenet", "mnist", "unit", 7L, "abc123", "transfer-pgd",
-                "Linf", 0.3, 1000, 0.8, 0.0, 0.0, 0.01, Double.NaN, 1, 1, "{}", ResultRow.TRANSFER, Double.NaN);
+        ResultRow transfer = ResultRow.builder().experiment("nightly").model("m").defense("vanilla").architecture("lenet")
+                .dataset("mnist").preprocessing("unit").seed(7L).cellHash("abc123").attack("transfer-pgd").norm("Linf")
+                .epsilon(0.3).samples(1000).cleanAccuracy(0.8).robustAccuracy(0.0).robustCi(0.0, 0.01).trainSeconds(1)
+                .attackSeconds(1).attackParams("{}").access(ResultRow.TRANSFER).build();
         List<AttackOptimality> scores = AttackOptimality.of(List.of(TestRows.clean("m", "vanilla", 0.8),
                 row("pgd", 0.1, 0.6), row("pgd", 0.3, 0.2), row("fgsm", 0.3, 0.5), transfer,
                 row("worst-case", 0.1, 0.5), row("worst-case", 0.3, 0.2)));

@@ -26,10 +26,10 @@ class CertifiedBoardTest {
 
     private static ResultRow certified(ResultRow like, String certifier, String label, String norm, double eps, double acc) {
         WilsonInterval ci = WilsonInterval.ofFraction(acc, like.samples());
-        return new ResultRow(like.experiment(), like.model(), like.defense(), like.architecture(), like.dataset(),
-                like.preprocessing(), like.seed(), like.cellHash(), certifier, norm, eps, like.samples(),
-                like.cleanAccuracy(), acc, ci.low(), ci.high(), Double.NaN, like.trainSeconds(), 3.0, "{\"seed\":0}",
-                ResultRow.WHITE_BOX, Double.NaN, label, ResultRow.CERTIFIED, norm.equals("L2") ? 12 : Double.NaN);
+        return ResultRow.from(like).attack(certifier).norm(norm).epsilon(eps).robustAccuracy(acc).robustCi(ci)
+                .rho2(Double.NaN).attackSeconds(3.0).attackParams("{\"seed\":0}").access(ResultRow.WHITE_BOX)
+                .attackImagesPerSecond(Double.NaN).attackLabel(label).attackTraits(ResultRow.CERTIFIED)
+                .abstentions(norm.equals("L2") ? 12 : Double.NaN).build();
     }
 
     @Test

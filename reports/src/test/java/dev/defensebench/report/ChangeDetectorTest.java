@@ -14,14 +14,19 @@ class ChangeDetectorTest {
 
     private static ResultRow clean(String model, double accuracy, int n) {
         WilsonInterval ci = WilsonInterval.of((int) Math.round(accuracy * n), n);
-        return new ResultRow("x", model, "vanilla", "mlp", "mnist", "unit", 0, "h", "clean", "none", 0, n, accuracy,
-                accuracy, ci.low(), ci.high(), Double.NaN, 1, 0, "{}");
+        return row(model, n).attack("clean").norm("none").epsilon(0).cleanAccuracy(accuracy).robustAccuracy(accuracy)
+                .robustCi(ci).attackSeconds(0).build();
     }
 
     private static ResultRow attack(String model, String attack, double eps, double robust, int n) {
         WilsonInterval ci = WilsonInterval.of((int) Math.round(robust * n), n);
-        return new ResultRow("x", model, "vanilla", "mlp", "mnist", "unit", 0, "h", attack, "Linf", eps, n, 0.99,
-                robust, ci.low(), ci.high(), Double.NaN, 1, 1, "{}");
+        return row(model, n).attack(attack).norm("Linf").epsilon(eps).cleanAccuracy(0.99).robustAccuracy(robust)
+                .robustCi(ci).attackSeconds(1).build();
+    }
+
+    private static ResultRow.Builder row(String model, int n) {
+        return ResultRow.builder().experiment("x").model(model).defense("vanilla").architecture("mlp").dataset("mnist")
+                .preprocessing("unit").seed(0).cellHash("h").samples(n).trainSeconds(1).attackParams("{}");
     }
 
     private static ResultSet run(List<ResultRow> rows, TimingReport timing) {

@@ -75,8 +75,10 @@ class LeaderboardTest {
 
     @Test
     void oneTablePerDatasetAndSummariesWithoutRowsStillShow() {
-        ResultRow cifar = new ResultRow("nightly", "vanilla/convnet/s0", "vanilla", "convnet", "cifar10", "unit", 0,
-                "h", "clean", "none", 0.0, 500, 0.8, 0.8, 0.76, 0.83, Double.NaN, 3600.0, 0.0, "{}");
+        ResultRow cifar = ResultRow.builder().experiment("nightly").model("vanilla/convnet/s0").defense("vanilla")
+                .architecture("convnet").dataset("cifar10").preprocessing("unit").seed(0).cellHash("h").attack("clean")
+                .norm("none").epsilon(0.0).samples(500).cleanAccuracy(0.8).robustAccuracy(0.8).robustCi(0.76, 0.83)
+                .trainSeconds(3600.0).attackSeconds(0.0).attackParams("{}").build();
         List<BoardTable> tables = Leaderboard.build(List.of(clean("a", "vanilla", 0.99), cifar),
                 List.of(summary("untested", "trades", 12.3)));
 

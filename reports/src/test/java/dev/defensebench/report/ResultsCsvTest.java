@@ -27,9 +27,10 @@ class ResultsCsvTest {
 
     @Test
     void roundTripKeepsEveryValue() throws IOException {
-        ResultRow awkward = new ResultRow("exp, \"quoted\"", "weird, \"model\"\nsecond line", "vanilla", "mlp",
-                "mnist", "unit", Long.MIN_VALUE, "", "clean", "none", 0.0, 10_000, 0.1 + 0.2, 0.1 + 0.2,
-                0.28, 0.31, Double.NaN, Double.NaN, 0.0, "{\"a\":\"x,y\"}");
+        ResultRow awkward = ResultRow.builder().experiment("exp, \"quoted\"").model("weird, \"model\"\nsecond line")
+                .defense("vanilla").architecture("mlp").dataset("mnist").preprocessing("unit").seed(Long.MIN_VALUE)
+                .cellHash("").attack("clean").norm("none").epsilon(0.0).samples(10_000).cleanAccuracy(0.1 + 0.2)
+                .robustAccuracy(0.1 + 0.2).robustCi(0.28, 0.31).attackSeconds(0.0).attackParams("{\"a\":\"x,y\"}").build();
         ResultRow deepfool = TestRows.row("df/lenet/s1", "deep-defense", "deepfool", "L2", 1.5, 0.99, 0.25,
                 0.123456789012345);
         ResultRow fgsm = TestRows.attack("fgsm-at/lenet/s1", "fgsm-at", "fgsm", "Linf", 8.0 / 255, 0.97,
@@ -137,9 +138,12 @@ class ResultsCsvTest {
 
     @Test
     void aCertifiedRowKeepsItsAbstentionsAndAFileWithoutTheColumnReadsNaN() throws IOException {
-        ResultRow certified = new ResultRow("e", "gauss/mlp/s0", "gaussian-augmentation", "mlp", "mnist", "unit", 0, "h",
-                "randomized-smoothing", "L2", 0.5, 100, 0.97, 0.61, 0.51, 0.70, Double.NaN, 1, 2, "{\"sigma\":0.25}",
-                ResultRow.WHITE_BOX, Double.NaN, "Randomized smoothing", ResultRow.CERTIFIED, 7);
+        ResultRow certified = ResultRow.builder().experiment("e").model("gauss/mlp/s0").defense("gaussian-augmentation")
+                .architecture("mlp").dataset("mnist").preprocessing("unit").seed(0).cellHash("h")
+                .attack("randomized-smoothing").norm("L2").epsilon(0.5).samples(100).cleanAccuracy(0.97).robustAccuracy(0.61)
+                .robustCi(0.51, 0.70).trainSeconds(1).attackSeconds(2).attackParams("{\"sigma\":0.25}")
+                .access(ResultRow.WHITE_BOX).attackLabel("Randomized smoothing").attackTraits(ResultRow.CERTIFIED)
+                .abstentions(7).build();
         Path file = dir.resolve("certified.csv");
         ResultsCsv.write(file, List.of(certified));
         assertThat(ResultsCsv.read(file)).singleElement().satisfies(r -> {

@@ -141,8 +141,10 @@ final class SiteFixture {
             double clean, double robust, double rho2) {
         int n = 1000;
         WilsonInterval ci = WilsonInterval.ofFraction(robust, n);
-        return new ResultRow("nightly", model, defense, "lenet", "mnist", "unit", 0L, cellHash, attack, norm, eps, n,
-                clean, robust, ci.low(), ci.high(), rho2, 24.25, 3.5, "{\"norm\":\"" + norm + "\",\"seed\":0}",
-                ResultRow.WHITE_BOX, Double.NaN, TestRows.label(attack), TestRows.traits(attack));
+        return ResultRow.builder().experiment("nightly").model(model).defense(defense).architecture("lenet")
+                .dataset("mnist").preprocessing("unit").seed(0L).cellHash(cellHash).attack(attack).norm(norm).epsilon(eps)
+                .samples(n).cleanAccuracy(clean).robustAccuracy(robust).robustCi(ci).rho2(rho2).trainSeconds(24.25)
+                .attackSeconds(3.5).attackParams("{\"norm\":\"" + norm + "\",\"seed\":0}").access(ResultRow.WHITE_BOX)
+                .attackLabel(TestRows.label(attack)).attackTraits(TestRows.traits(attack)).build();
     }
 }

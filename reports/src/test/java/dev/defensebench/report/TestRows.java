@@ -26,9 +26,11 @@ final class TestRows {
             double cleanAccuracy, double robustAccuracy, double rho2) {
         int n = 1000;
         WilsonInterval ci = WilsonInterval.ofFraction(robustAccuracy, n);
-        return new ResultRow("nightly", model, defense, "lenet", "mnist", "unit", 7L, "abc123", attack, norm,
-                epsilon, n, cleanAccuracy, robustAccuracy, ci.low(), ci.high(), rho2, 245.0, 1.5,
-                "{\"seed\":7,\"steps\":40}", ResultRow.WHITE_BOX, Double.NaN, label(attack), traits(attack));
+        return ResultRow.builder().experiment("nightly").model(model).defense(defense).architecture("lenet")
+                .dataset("mnist").preprocessing("unit").seed(7L).cellHash("abc123").attack(attack).norm(norm)
+                .epsilon(epsilon).samples(n).cleanAccuracy(cleanAccuracy).robustAccuracy(robustAccuracy).robustCi(ci)
+                .rho2(rho2).trainSeconds(245.0).attackSeconds(1.5).attackParams("{\"seed\":7,\"steps\":40}")
+                .access(ResultRow.WHITE_BOX).attackLabel(label(attack)).attackTraits(traits(attack)).build();
     }
 
     /** The display name a run writes for {@code attack}, as the built-in attacks declare it (the id for others). */
@@ -55,11 +57,7 @@ final class TestRows {
 
     /** {@code row} with the traits replaced by {@code traits} (e.g. "reliable" on a worst-case row). */
     static ResultRow withTraits(ResultRow row, String traits) {
-        return new ResultRow(row.experiment(), row.model(), row.defense(), row.architecture(), row.dataset(),
-                row.preprocessing(), row.seed(), row.cellHash(), row.attack(), row.norm(), row.epsilon(), row.samples(),
-                row.cleanAccuracy(), row.robustAccuracy(), row.robustCiLow(), row.robustCiHigh(), row.rho2(),
-                row.trainSeconds(), row.attackSeconds(), row.attackParams(), row.access(), row.attackImagesPerSecond(),
-                row.attackLabel(), traits);
+        return ResultRow.from(row).attackTraits(traits).abstentions(Double.NaN).build();
     }
 
     /** A summary of {@code model} on MNIST with a training budget, fine-tuned from {@code parent} (null: none). */

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class CellWavesTest {
 
     private static Cell cell(String name, Cell parent) {
-        return new Cell(name, null, "mlp", 0, Hyperparameters.resolve("test", List.of(), Map.of()), parent, null, name + "-hash");
+        return new Cell(name, null, "mlp", 0, Hyperparameters.resolve("test", List.of(), Map.of()), parent, null, name + "-hash", null, null);
     }
 
     @Test

@@ -2,11 +2,11 @@ package dev.defensebench.app.cli;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import dev.defensebench.app.run.ImportedOrigin;
 import dev.defensebench.app.run.ModelExport;
+import dev.defensebench.app.run.Networks;
 import dev.defensebench.app.run.WriteTarget;
 import dev.defensebench.app.run.StoredModel;
 import dev.defensebench.data.DatasetRegistry;
@@ -17,7 +17,6 @@ import dev.defensebench.data.Preprocessor;
 import dev.defensebench.model.Architecture;
 import dev.defensebench.model.Architectures;
 import dev.defensebench.model.ModelCard;
-import dev.defensebench.model.ModelFiles;
 import dev.defensebench.onnx.OnnxArchitecture;
 import dev.defensebench.report.OutputLayout;
 import dev.defensebench.spi.InputBox;
@@ -83,9 +82,7 @@ final class ExportCommand implements Callable<Integer> {
                 ? ImportedOrigin.architecture(modelDir, card, sampleShape, data.numClasses())
                 : Architectures.get(card.architecture());
         try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
-            Block block = architecture.build(sampleShape, data.numClasses());
-            block.initialize(manager, DataType.FLOAT32, new Shape(1).addAll(sampleShape));
-            ModelFiles.loadParameters(block, manager, stored.params());
+            Block block = Networks.load(architecture, sampleShape, data.numClasses(), manager, stored.params());
             ModelExport.Check result = ModelExport.write(block, architecture, card, preprocessor, box, data.numClasses(),
                     preprocessor.apply(check), onnx);
             PrintWriter out = spec.commandLine().getOut();

@@ -1,67 +1,95 @@
 package dev.defensebench.app.config;
 
-import dev.defensebench.spi.Norm;
+import dev.defensebench.data.Preprocessing;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * An experiment file: which data, which models (defense × architectures, optionally fine-tuned from
- * another entry), which attacks, which seeds. See the README's "Experiment file" section.
+ * A validated experiment with every setting resolved: what {@link ExperimentLoader} hands to the plan, the run
+ * and the reports. Its attacks and certifiers carry their plugins, norms and typed parameters, so nothing after
+ * the loader looks a plugin up by name or parses a norm or a parameter again; the other settings read as the
+ * file gives them ({@link #file()} keeps the file as written, for the keys that hash it).
  *
- * @param name names the output directory; letters, digits, '.', '_' and '-'
- * @param dataset a registered data set ("mnist", "cifar10"), or "imagefolder" (see {@code imageFolder})
- * @param preprocessing "unit" ([0,1] pixels) or "paper" (raw pixels minus the training mean)
- * @param trainSize use the first N training images (null: all)
- * @param testSize evaluate on the first N test images
- * @param seeds one cell per seed for every model entry
- * @param device "auto", "cpu" or "gpu" (the command line's --device wins)
- * @param evalBatchSize test images per attack batch
- * @param models the board's entries
- * @param attacks the attacks every entry is scored with
- * @param exportOnnx also write every trained model as {@code model.onnx} next to its weights (default false)
- * @param timing how each entry is timed with JMH (no {@code timing:} section: preset "off")
- * @param headline the board's headline ε per norm label, e.g. {Linf: 0.1, L2: 1.5}, in file order; a norm
- *                 left out gets the report's default (empty: every norm)
- * @param certifiers the certifiers every entry is certified with (randomized smoothing, IBP; empty: none)
- * @param imageFolder with {@code dataset: imagefolder}: where the images are and how they are sized; else null
+ * @param file the experiment file as written (its settings hash into the cache keys as written)
+ * @param attacks the attack suite, resolved, in file order
+ * @param certifiers the certifiers, resolved, in file order
+ * @param preprocessingKind the parsed {@code preprocessing} setting
+ * @param headlineByLabel the headline ε keyed by the norms' canonical labels ("Linf", "L2"), as results.csv
+ *     names them, in file order
  */
-public record Experiment(
-        String name,
-        String dataset,
-        String preprocessing,
-        Integer trainSize,
-        Integer testSize,
-        List<Long> seeds,
-        String device,
-        Integer evalBatchSize,
-        List<ModelEntry> models,
-        List<AttackEntry> attacks,
-        Boolean exportOnnx,
-        TimingConfig timing,
-        Map<String, Double> headline,
-        List<CertifierEntry> certifiers,
-        ImageFolderConfig imageFolder) {
+public record Experiment(ExperimentFile file, List<ResolvedAttack> attacks, List<ResolvedCertifier> certifiers,
+        Preprocessing preprocessingKind, Map<String, Double> headlineByLabel) {
 
     public Experiment {
-        preprocessing = preprocessing == null ? "unit" : preprocessing;
-        testSize = testSize == null ? 1000 : testSize;
-        seeds = seeds == null ? List.of(0L) : List.copyOf(seeds);
-        device = device == null ? "auto" : device;
-        evalBatchSize = evalBatchSize == null ? 250 : evalBatchSize;
-        models = models == null ? List.of() : List.copyOf(models);
-        attacks = attacks == null ? List.of() : List.copyOf(attacks);
-        exportOnnx = exportOnnx == null ? Boolean.FALSE : exportOnnx;
-        timing = timing == null ? TimingConfig.off() : timing;
-        headline = headline == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(headline));
-        certifiers = certifiers == null ? List.of() : List.copyOf(certifiers);
+        attacks = List.copyOf(attacks);
+        certifiers = List.copyOf(certifiers);
+        headlineByLabel = Collections.unmodifiableMap(new LinkedHashMap<>(headlineByLabel));
     }
 
-    /** The headline ε keyed by the norms' canonical labels ("Linf", "L2"), as results.csv names them. */
-    public Map<String, Double> headlineByLabel() {
-        Map<String, Double> byLabel = new LinkedHashMap<>();
-        headline.forEach((norm, epsilon) -> byLabel.put(Norm.parse(norm).label(), epsilon));
-        return byLabel;
+    /** Names the output directory. */
+    public String name() {
+        return file.name();
+    }
+
+    /** A registered data set, or "imagefolder". */
+    public String dataset() {
+        return file.dataset();
+    }
+
+    /** The {@code preprocessing} setting as written ("unit" or "paper"). */
+    public String preprocessing() {
+        return file.preprocessing();
+    }
+
+    /** The first N training images used (null: all). */
+    public Integer trainSize() {
+        return file.trainSize();
+    }
+
+    /** The first N test images every entry is scored on. */
+    public Integer testSize() {
+        return file.testSize();
+    }
+
+    /** One cell per seed for every model entry. */
+    public List<Long> seeds() {
+        return file.seeds();
+    }
+
+    /** "auto", "cpu" or "gpu". */
+    public String device() {
+        return file.device();
+    }
+
+    /** Test images per attack batch. */
+    public Integer evalBatchSize() {
+        return file.evalBatchSize();
+    }
+
+    /** The board's entries. */
+    public List<ModelEntry> models() {
+        return file.models();
+    }
+
+    /** Whether every trained model is also written as ONNX. */
+    public Boolean exportOnnx() {
+        return file.exportOnnx();
+    }
+
+    /** How each entry is timed. */
+    public TimingConfig timing() {
+        return file.timing();
+    }
+
+    /** The headline ε per norm as written (keys as the file spells them); see {@link #headlineByLabel()}. */
+    public Map<String, Double> headline() {
+        return file.headline();
+    }
+
+    /** The image folder of {@code dataset: imagefolder}, else null. */
+    public ImageFolderConfig imageFolder() {
+        return file.imageFolder();
     }
 }

@@ -14,23 +14,13 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.defensebench.data.Preprocessing;
-import dev.defensebench.onnx.OnnxArchitecture;
-import dev.defensebench.spi.Attack;
-import dev.defensebench.spi.Certifier;
-import dev.defensebench.spi.Defense;
-import dev.defensebench.spi.Hyperparameters;
-import dev.defensebench.spi.Norm;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -52,12 +42,10 @@ public final class ExperimentLoader {
     /** The longest excerpt of a found value that a message quotes. */
     static final int EXCERPT = 60;
 
-    private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9._-]+");
     /** A run of non-blank characters longer than an excerpt. */
     private static final Pattern LONG_TOKEN = Pattern.compile("\\S{" + (EXCERPT + 1) + ",}");
     /** The value Jackson's coercion messages quote: {@code value ("100") to} or {@code value (100.5) to}. */
     private static final Pattern QUOTED_VALUE = Pattern.compile("value \\((\"?)(.*?)\\1\\) to", Pattern.DOTALL);
-    private static final Set<String> DEVICES = Set.of("auto", "cpu", "gpu");
 
     private final Plugins plugins;
     private final Set<String> datasets;
@@ -121,9 +109,9 @@ public final class ExperimentLoader {
             throw new ExperimentException(source + ": the file is empty");
         }
         YamlAnchors.refuse(source, text);
-        Experiment experiment;
+        ExperimentFile experiment;
         try {
-            experiment = yaml.readValue(text, Experiment.class);
+            experiment = yaml.readValue(text, ExperimentFile.class);
         } catch (UnrecognizedPropertyException e) {
             // Records bind through their constructor, so Jackson buffers unknown keys and reports them at
             // the end of the enclosing mapping; find the key itself for the line and column.
@@ -143,8 +131,7 @@ public final class ExperimentLoader {
         if (experiment == null) {
             throw new ExperimentException(source + ": the file is empty");
         }
-        validate(source, experiment);
-        return experiment;
+        return new ExperimentResolver(plugins, datasets).resolve(source, experiment);
     }
 
     /** What is wrong with a value, in words; a number written as a string is named as such. */
@@ -266,268 +253,5 @@ public final class ExperimentLoader {
             }
         }
         return sb.length() == 0 ? "the top level" : "'" + sb + "'";
-    }
-
-    private void validate(String source, Experiment e) {
-        require(source, e.name() != null, "'name' is required");
-        requireSafeName(source, "", e.name(), "the output directory");
-        Set<String> known = new java.util.TreeSet<>(datasets);
-        known.add(dev.defensebench.data.ImageFolderLoader.NAME);
-        require(source, e.dataset() != null, "'dataset' is required; known: " + known);
-        require(source, known.contains(e.dataset()), "unknown dataset '" + e.dataset() + "'; known: " + known);
-        String folderProblem = ImageFolderConfig.problem(e);
-        require(source, folderProblem == null, folderProblem);
-        try {
-            Preprocessing.parse(e.preprocessing());
-        } catch (IllegalArgumentException ex) {
-            throw new ExperimentException(source + ": 'preprocessing': " + ex.getMessage());
-        }
-        require(source, e.trainSize() == null || e.trainSize() > 0, "'train_size' must be > 0, found " + e.trainSize());
-        require(source, e.testSize() > 0, "'test_size' must be > 0, found " + e.testSize());
-        require(source, e.evalBatchSize() > 0, "'eval_batch_size' must be > 0, found " + e.evalBatchSize());
-        require(source, !e.seeds().isEmpty(), "'seeds' must list at least one seed");
-        require(source, new HashSet<>(e.seeds()).size() == e.seeds().size(), "'seeds' has duplicates: " + e.seeds());
-        require(source, DEVICES.contains(e.device()), "'device' must be one of " + DEVICES + ", found '" + e.device() + "'");
-        require(source, !e.models().isEmpty(), "'models' must list at least one entry");
-        Map<String, ModelEntry> byName = new HashMap<>();
-        for (int i = 0; i < e.models().size(); i++) {
-            ModelEntry m = e.models().get(i);
-            String at = "models[" + i + "]";
-            require(source, m.name() != null, at + ": 'name' is required");
-            requireSafeName(source, at + ": ", m.name(), "the entry's model directories");
-            require(source, byName.put(m.name(), m) == null, at + ": the name '" + m.name() + "' is used twice");
-            at = at + " '" + m.name() + "'";
-            if (m.isImported()) {
-                validateImported(source, at, m, e);
-                continue;
-            }
-            requireNoOnnxKeys(source, at, m);
-            require(source, m.defense() != null, at + ": 'defense' is required; known: " + plugins.defenses().keySet());
-            Defense defense = wrap(source, at, () -> plugins.defense(m.defense()));
-            if (importedRoot(m, e) != null) {
-                require(source, m.architectures().isEmpty() || m.architectures().equals(List.of(OnnxArchitecture.NAME)),
-                        at + ": it fine-tunes the imported model '" + importedRoot(m, e).name() + "', whose graph is its "
-                                + "architecture; remove 'architectures' (found " + m.architectures() + ")");
-            } else {
-                require(source, !m.architectures().isEmpty(),
-                        at + ": 'architectures' must list at least one of " + plugins.architectures().keySet());
-                for (String a : m.architectures()) {
-                    wrap(source, at, () -> plugins.architecture(a));
-                }
-            }
-            String owner = at + " (defense '" + defense.name() + "')";
-            Hyperparameters resolved = wrap(source, "", () -> Hyperparameters.resolve(owner, defense.parameters(), m.params()));
-            wrap(source, owner, () -> {
-                defense.validate(resolved);
-                return resolved;
-            });
-        }
-        for (int i = 0; i < e.models().size(); i++) {
-            ModelEntry m = e.models().get(i);
-            if (m.initFrom() == null) {
-                continue;
-            }
-            String at = "models[" + i + "] '" + m.name() + "'";
-            ModelEntry parent = byName.get(m.initFrom());
-            require(source, parent != null, at + ": 'init_from' names '" + m.initFrom() + "', which is not an entry; entries: "
-                    + e.models().stream().map(ModelEntry::name).collect(Collectors.toList()));
-            require(source, !parent.isImported() || parent.rebuildInDjl(), at + ": 'init_from' names the ONNX entry '"
-                    + parent.name() + "', which has 'white_box: false'; a model scored only through ONNX Runtime cannot be "
-                    + "fine-tuned (remove 'white_box: false' so that the graph interpreter runs it)");
-            require(source, parent.isImported() || importedRoot(m, e) != null || parent.architectures().containsAll(m.architectures()),
-                    at + ": 'init_from' entry '" + parent.name() + "' is trained on " + parent.architectures()
-                            + " but this entry needs " + m.architectures());
-            Set<String> seen = new HashSet<>();
-            for (ModelEntry p = m; p != null && p.initFrom() != null; p = byName.get(p.initFrom())) {
-                require(source, seen.add(p.name()), at + ": 'init_from' forms a cycle through " + seen);
-            }
-        }
-        for (int i = 0; i < e.attacks().size(); i++) {
-            AttackEntry a = e.attacks().get(i);
-            String at = "attacks[" + i + "]";
-            require(source, a.attack() != null, at + ": 'attack' is required; known: " + plugins.attacks().keySet());
-            Attack attack = wrap(source, at, () -> plugins.attack(a.attack()));
-            at = at + " '" + a.attack() + "'";
-            require(source, a.norm() != null, at + ": 'norm' is required; this attack supports "
-                    + attack.norms().stream().map(Norm::label).sorted().collect(Collectors.toList()));
-            String finalAt = at;
-            Norm norm = wrap(source, at, () -> Norm.parse(a.norm()));
-            require(source, attack.norms().contains(norm), finalAt + ": norm " + norm.label() + " is not supported; it supports "
-                    + attack.norms().stream().map(Norm::label).sorted().collect(Collectors.toList()));
-            require(source, !a.epsilons().isEmpty(), at + ": 'epsilons' must list at least one budget");
-            require(source, new HashSet<>(a.epsilons()).size() == a.epsilons().size(),
-                    at + ": 'epsilons' has duplicates: " + a.epsilons());
-            for (double eps : a.epsilons()) {
-                require(source, eps >= 0 && Double.isFinite(eps), at + ": epsilons must be finite and >= 0, found " + eps);
-            }
-            String owner = at;
-            Hyperparameters resolved = wrap(source, "", () -> Hyperparameters.resolve(owner, attack.parameters(), a.params()));
-            wrap(source, owner, () -> {
-                attack.validate(resolved);
-                return null;
-            });
-        }
-        validateCertifiers(source, e);
-        validateTiming(source, e);
-        validateHeadline(source, e);
-    }
-
-    /** Each certifier is registered, has a grid of finite radii >= 0 without duplicates, and valid parameters. */
-    private void validateCertifiers(String source, Experiment e) {
-        Set<String> names = new HashSet<>();
-        for (int i = 0; i < e.certifiers().size(); i++) {
-            CertifierEntry c = e.certifiers().get(i);
-            String at = "certifiers[" + i + "]";
-            require(source, c.certifier() != null, at + ": 'certifier' is required; known: " + plugins.certifiers().keySet());
-            Certifier certifier = wrap(source, at, () -> plugins.certifier(c.certifier()));
-            String owner = at + " '" + c.certifier() + "'";
-            require(source, c.name() != null && c.name().matches("[A-Za-z0-9._-]+"), owner
-                    + ": 'name' must be letters, digits, '.', '_' or '-', found '" + c.name() + "'");
-            require(source, names.add(c.name()), owner + ": 'name' '" + c.name() + "' is used twice; give each entry of "
-                    + "one certifier its own name");
-            require(source, !c.epsilons().isEmpty(), owner + ": 'epsilons' must list at least one radius ("
-                    + certifier.norm().label() + ")");
-            require(source, new HashSet<>(c.epsilons()).size() == c.epsilons().size(),
-                    owner + ": 'epsilons' has duplicates: " + c.epsilons());
-            for (double eps : c.epsilons()) {
-                require(source, eps >= 0 && Double.isFinite(eps), owner + ": epsilons must be finite and >= 0, found " + eps);
-            }
-            Hyperparameters p = wrap(source, "", () -> Hyperparameters.resolve(owner, certifier.parameters(), c.params()));
-            wrap(source, owner, () -> {
-                certifier.validate(p);
-                return null;
-            });
-        }
-    }
-
-    /** Each headline norm is a known norm that some attack runs, at an ε of one of that norm's grids. */
-    private static void validateHeadline(String source, Experiment e) {
-        Map<Norm, Set<Double>> grids = new HashMap<>();
-        for (AttackEntry a : e.attacks()) {
-            grids.computeIfAbsent(Norm.parse(a.norm()), n -> new java.util.TreeSet<>()).addAll(a.epsilons());
-        }
-        Set<Norm> named = new HashSet<>();
-        e.headline().forEach((key, eps) -> {
-            String at = "headline: '" + key + "'";
-            Norm norm = wrap(source, at, () -> Norm.parse(key));
-            require(source, named.add(norm), at + ": norm " + norm.label() + " is named twice");
-            require(source, grids.containsKey(norm), at + ": no attack runs norm " + norm.label()
-                    + "; the attacks run " + grids.keySet().stream().map(Norm::label).sorted().collect(Collectors.toList()));
-            require(source, eps != null && grids.get(norm).contains(eps), at + ": ε " + eps + " is in no "
-                    + norm.label() + " attack's 'epsilons'; the " + norm.label() + " grids hold " + grids.get(norm));
-        });
-    }
-
-    private static void validateTiming(String source, Experiment e) {
-        TimingConfig t = e.timing();
-        require(source, TimingConfig.PRESETS.contains(t.preset()),
-                "timing: 'preset' must be one of [off, quick, fast, full], found '" + t.preset() + "'");
-        require(source, t.forks() >= 0, "timing: 'forks' must be >= 0, found " + t.forks());
-        require(source, t.warmupIterations() >= 0, "timing: 'warmup_iterations' must be >= 0, found " + t.warmupIterations());
-        require(source, t.iterations() > 0, "timing: 'iterations' must be > 0, found " + t.iterations());
-        require(source, t.warmupSeconds() > 0 && t.iterationSeconds() > 0,
-                "timing: 'warmup_seconds' and 'iteration_seconds' must be > 0, found " + t.warmupSeconds() + " and "
-                        + t.iterationSeconds());
-        require(source, t.throughputBatch() > 0 && t.attackBatch() > 0,
-                "timing: 'throughput_batch' and 'attack_batch' must be > 0, found " + t.throughputBatch() + " and "
-                        + t.attackBatch());
-        if (t.attacks() != null) {
-            Set<String> run = e.attacks().stream().map(AttackEntry::attack).collect(Collectors.toSet());
-            for (String a : t.attacks()) {
-                require(source, run.contains(a), "timing: 'attacks' names '" + a + "', which is not in 'attacks'; the "
-                        + "experiment runs " + e.attacks().stream().map(AttackEntry::attack).distinct().collect(Collectors.toList()));
-            }
-        }
-    }
-
-    /** The keys of an ONNX entry: no training keys; dataset and preprocessing as the experiment's; a trained surrogate. */
-    private static void validateImported(String source, String at, ModelEntry m, Experiment e) {
-        require(source, m.defense() == null && m.architectures().isEmpty() && m.initFrom() == null && m.params().isEmpty(),
-                at + ": an 'onnx' entry is not trained here: remove 'defense', 'architectures', 'init_from' and 'params'");
-        require(source, !m.onnx().isBlank(), at + ": 'onnx' must name a .onnx file");
-        require(source, m.dataset() == null || m.dataset().equals(e.dataset()), at + ": 'dataset' is '" + m.dataset()
-                + "' but the experiment's dataset is '" + e.dataset() + "'; an ONNX entry is scored on the experiment's data");
-        require(source, m.preprocessing() == null || m.preprocessing().equals(e.preprocessing()), at + ": 'preprocessing' is '"
-                + m.preprocessing() + "' but the experiment preprocesses '" + e.preprocessing()
-                + "'; put the entry in an experiment with the preprocessing the model expects");
-        require(source, m.maxMb() == null || m.maxMb() > 0 && Double.isFinite(m.maxMb()), at + ": 'max_mb' must be > 0, found " + m.maxMb());
-        require(source, m.output() == null || !m.output().isBlank(), at + ": 'output' must name one of the graph's outputs");
-        require(source, m.inputShape() == null || !m.inputShape().isEmpty() && m.inputShape().stream().allMatch(d -> d != null && d > 0),
-                at + ": 'input_shape' must list positive sizes of one sample, e.g. [1, 28, 28], found " + m.inputShape());
-        if (m.surrogate() != null) {
-            ModelEntry s = e.models().stream().filter(x -> m.surrogate().equals(x.name())).findFirst().orElse(null);
-            require(source, s != null && !s.isImported(), at + ": 'surrogate' must name a trained entry; trained entries: "
-                    + e.models().stream().filter(x -> !x.isImported()).map(ModelEntry::name).collect(Collectors.toList()));
-        }
-    }
-
-    private static void requireNoOnnxKeys(String source, String at, ModelEntry m) {
-        require(source, m.inputShape() == null && m.dataset() == null && m.preprocessing() == null && m.surrogate() == null
-                && m.maxMb() == null && m.whiteBox() == null && m.output() == null,
-                at + ": 'input_shape', 'dataset', 'preprocessing', 'surrogate', 'max_mb', 'white_box' and 'output' apply only to an "
-                        + "'onnx' entry");
-    }
-
-    /** A name that becomes part of paths: safe characters, not "." or "..", at most {@value #MAX_NAME} characters. */
-    private static void requireSafeName(String source, String at, String name, String names) {
-        if (name.length() > MAX_NAME) {
-            throw new ExperimentException(source + ": " + at + "'name' has " + name.length() + " characters; at most "
-                    + MAX_NAME + " are allowed (it names " + names + "); it starts '" + name.substring(0, 20) + "'");
-        }
-        require(source, SAFE_NAME.matcher(name).matches() && !name.equals(".") && !name.equals(".."),
-                at + "'name' must use only letters, digits, '.', '_' and '-', and not be '.' or '..' (it names " + names
-                        + "), found '" + name + "'");
-    }
-
-    private static void require(String source, boolean ok, String message) {
-        if (!ok) {
-            throw new ExperimentException(source + ": " + shorten(message));
-        }
-    }
-
-    private static <T> T wrap(String source, String at, java.util.function.Supplier<T> body) {
-        try {
-            return body.get();
-        } catch (ExperimentException | IllegalArgumentException ex) {
-            throw new ExperimentException(source + ": " + shorten((at.isEmpty() ? "" : at + ": ") + ex.getMessage()), ex);
-        }
-    }
-
-    /**
-     * The imported ({@code onnx:}) entry at the root of {@code m}'s {@code init_from} chain, or null when the chain
-     * starts from scratch (or names an unknown entry, or loops: reported elsewhere).
-     */
-    public static ModelEntry importedRoot(ModelEntry m, Experiment e) {
-        ModelEntry c = m;
-        for (int hops = 0; c != null && c.initFrom() != null && hops <= e.models().size(); hops++) {
-            String name = c.initFrom();
-            c = e.models().stream().filter(x -> x.name().equals(name)).findFirst().orElse(null);
-        }
-        return c != null && c != m && c.isImported() ? c : null;
-    }
-
-    /** The entries in an order where every entry comes after the one it is fine-tuned from and its surrogate. */
-    public static List<ModelEntry> dependencyOrder(Experiment e) {
-        Map<String, ModelEntry> byName = e.models().stream().collect(Collectors.toMap(ModelEntry::name, m -> m));
-        List<ModelEntry> ordered = new java.util.ArrayList<>();
-        Set<String> done = new HashSet<>();
-        for (ModelEntry m : e.models()) {
-            visit(m, byName, done, ordered);
-        }
-        return ordered;
-    }
-
-    private static void visit(ModelEntry m, Map<String, ModelEntry> byName, Set<String> done, List<ModelEntry> out) {
-        if (done.contains(m.name())) {
-            return;
-        }
-        if (m.initFrom() != null) {
-            visit(byName.get(m.initFrom()), byName, done, out);
-        }
-        if (m.surrogate() != null && byName.containsKey(m.surrogate())) {
-            visit(byName.get(m.surrogate()), byName, done, out);
-        }
-        done.add(m.name());
-        out.add(m);
     }
 }

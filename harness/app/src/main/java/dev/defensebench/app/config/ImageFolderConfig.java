@@ -27,7 +27,7 @@ public record ImageFolderConfig(String root, String csv, Integer numClasses, Int
     }
 
     /** What is wrong with the image-folder keys of {@code e} (one sentence), or null when nothing is. */
-    static String problem(Experiment e) {
+    static String problem(ExperimentFile e) {
         boolean folder = ImageFolderLoader.NAME.equals(e.dataset());
         ImageFolderConfig c = e.imageFolder();
         if (!folder) {

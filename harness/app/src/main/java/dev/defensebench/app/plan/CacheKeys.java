@@ -154,10 +154,10 @@ public final class CacheKeys {
         Map<String, Object> key = new TreeMap<>();
         key.put("cell", cellHash);
         key.put("test_size", experiment.testSize());
-        key.put("attacks", experiment.attacks());
+        key.put("attacks", experiment.file().attacks()); // as written: the keys of earlier runs stay valid
         key.put("eval_batch_size", experiment.evalBatchSize());
         if (!experiment.certifiers().isEmpty()) { // absent without certifiers: earlier evaluations keep their keys
-            key.put("certifiers", experiment.certifiers());
+            key.put("certifiers", experiment.file().certifiers());
         }
         key.put("code", code);
         return key;

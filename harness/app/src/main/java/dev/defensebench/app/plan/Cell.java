@@ -1,6 +1,8 @@
 package dev.defensebench.app.plan;
 
 import dev.defensebench.app.config.ModelEntry;
+import dev.defensebench.model.Architecture;
+import dev.defensebench.spi.Defense;
 import dev.defensebench.spi.Hyperparameters;
 
 /**
@@ -18,9 +20,12 @@ import dev.defensebench.spi.Hyperparameters;
  * @param parent the cell this one fine-tunes from, or null
  * @param surrogate for an imported entry, the trained cell that crafts its transfer attacks, or null
  * @param hash SHA-256 (hex) of the cell's full configuration
+ * @param defense the defense plugin that trains it (null for an imported entry)
+ * @param network what builds its network: the registered architecture, or the imported graph at the root of its
+ *     fine-tuning chain (for an imported entry, its own graph)
  */
 public record Cell(String id, ModelEntry entry, String architecture, long seed, Hyperparameters params, Cell parent,
-        Cell surrogate, String hash) {
+        Cell surrogate, String hash, Defense defense, Architecture network) {
 
     /** The artifact directory name: readable prefix plus the first 12 hex digits of the hash. */
     public String directoryName() {

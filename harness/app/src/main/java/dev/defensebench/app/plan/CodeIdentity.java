@@ -1,9 +1,8 @@
 package dev.defensebench.app.plan;
 
 import ai.djl.engine.Engine;
-import dev.defensebench.app.config.AttackEntry;
 import dev.defensebench.app.config.Experiment;
-import dev.defensebench.app.config.Plugins;
+import dev.defensebench.app.config.ResolvedAttack;
 import dev.defensebench.data.Preprocessing;
 import java.util.Map;
 import java.util.TreeMap;
@@ -42,20 +41,19 @@ public record CodeIdentity(String version, String libraries, Function<Class<?>, 
      * What an evaluation depends on besides its model: the code of every attack of the suite (by id) and
      * of the harness's evaluation ({@code evaluator}, with the sanity checks and the worst case it uses).
      */
-    public Map<String, String> evaluation(Iterable<AttackEntry> attacks, Plugins plugins, Class<?> evaluator) {
+    public Map<String, String> evaluation(Iterable<ResolvedAttack> attacks, Class<?> evaluator) {
         Map<String, String> code = common();
-        for (AttackEntry a : attacks) {
-            code.put("attack " + a.attack(), fingerprint.apply(plugins.attack(a.attack()).getClass()));
+        for (ResolvedAttack a : attacks) {
+            code.put("attack " + a.name(), fingerprint.apply(a.attack().getClass()));
         }
         code.put("evaluator", fingerprint.apply(evaluator));
         return code;
     }
 
-    /** {@link #evaluation(Iterable, Plugins, Class)} of {@code experiment}'s attacks, with its certifiers' code (by name). */
-    public Map<String, String> evaluation(Experiment experiment, Plugins plugins, Class<?> evaluator) {
-        Map<String, String> code = evaluation(experiment.attacks(), plugins, evaluator);
-        experiment.certifiers().forEach(c -> code.put("certifier " + c.name(),
-                fingerprint.apply(plugins.certifier(c.certifier()).getClass())));
+    /** {@link #evaluation(Iterable, Class)} of {@code experiment}'s attacks, with its certifiers' code (by name). */
+    public Map<String, String> evaluation(Experiment experiment, Class<?> evaluator) {
+        Map<String, String> code = evaluation(experiment.attacks(), evaluator);
+        experiment.certifiers().forEach(c -> code.put("certifier " + c.name(), fingerprint.apply(c.certifier().getClass())));
         return code;
     }
 

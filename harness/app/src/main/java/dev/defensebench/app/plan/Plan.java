@@ -1,7 +1,6 @@
 package dev.defensebench.app.plan;
 
 import dev.defensebench.app.config.Experiment;
-import dev.defensebench.app.config.ExperimentLoader;
 import dev.defensebench.app.config.ModelEntry;
 import dev.defensebench.app.config.Plugins;
 import dev.defensebench.data.Preprocessing;
@@ -9,12 +8,16 @@ import dev.defensebench.model.Architecture;
 import dev.defensebench.onnx.OnnxArchitecture;
 import dev.defensebench.onnx.OnnxFile;
 import dev.defensebench.onnx.OnnxImporter;
+import dev.defensebench.spi.Defense;
 import dev.defensebench.spi.Hyperparameters;
 import dev.defensebench.spi.ParamSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The cells of an experiment (entries × architectures × seeds, and one cell per imported {@code onnx:} entry) in
@@ -39,8 +42,8 @@ public record Plan(List<Cell> cells) {
         Map<String, Cell> byKey = new HashMap<>();
         Map<String, String> importedRoot = new HashMap<>();
         List<Cell> cells = new ArrayList<>();
-        Preprocessing preprocessing = Preprocessing.parse(experiment.preprocessing());
-        for (ModelEntry entry : ExperimentLoader.dependencyOrder(experiment)) {
+        Preprocessing preprocessing = experiment.preprocessingKind();
+        for (ModelEntry entry : dependencyOrder(experiment.models())) {
             if (entry.isImported()) {
                 Cell cell = importedCell(experiment, entry, imports, byKey, dataIdentity, code);
                 importedRoot.put(entry.name(), entry.name());
@@ -52,7 +55,8 @@ public record Plan(List<Cell> cells) {
             if (root != null) {
                 importedRoot.put(entry.name(), root);
             }
-            List<ParamSpec> specs = plugins.defense(entry.defense()).parameters();
+            Defense defense = plugins.defense(entry.defense());
+            List<ParamSpec> specs = defense.parameters();
             for (String architecture : root != null ? List.of(OnnxArchitecture.NAME) : entry.architectures()) {
                 Architecture built = root != null ? imports.get(root).architecture() : plugins.architecture(architecture);
                 Hyperparameters params = Hyperparameters.resolve("models '" + entry.name() + "'", specs,
@@ -60,11 +64,11 @@ public record Plan(List<Cell> cells) {
                 for (long seed : experiment.seeds()) {
                     Cell parent = entry.initFrom() == null ? null : byKey.get(key(entry.initFrom(), architecture, seed));
                     String hash = new CacheKeys.TrainedCell(
-                            code.model(plugins.defense(entry.defense()).getClass(), built.getClass()), experiment.dataset(),
+                            code.model(defense.getClass(), built.getClass()), experiment.dataset(),
                             dataIdentity, trainSize, experiment.preprocessing(), entry.defense(), architecture, params.asMap(),
                             seed, parent == null ? null : parent.hash()).hash();
                     String id = entry.name() + "/" + architecture + "/s" + seed;
-                    Cell cell = new Cell(id, entry, architecture, seed, params, parent, null, hash);
+                    Cell cell = new Cell(id, entry, architecture, seed, params, parent, null, hash, defense, built);
                     byKey.put(key(entry.name(), architecture, seed), cell);
                     cells.add(cell);
                 }
@@ -97,7 +101,46 @@ public record Plan(List<Cell> cells) {
                 code.model(OnnxImporter.class, OnnxArchitecture.class), experiment.dataset(), dataIdentity,
                 experiment.preprocessing(), surrogate == null ? null : surrogate.hash()).hash();
         return new Cell(entry.name() + "/" + OnnxArchitecture.NAME, entry, OnnxArchitecture.NAME, seed,
-                Hyperparameters.resolve("models '" + entry.name() + "'", List.of(), Map.of()), null, surrogate, hash);
+                Hyperparameters.resolve("models '" + entry.name() + "'", List.of(), Map.of()), null, surrogate, hash, null,
+                file.architecture());
+    }
+
+    /**
+     * The imported ({@code onnx:}) entry at the root of {@code m}'s {@code init_from} chain, or null when the chain
+     * starts from scratch (or names an unknown entry, or loops: reported elsewhere).
+     */
+    public static ModelEntry importedRoot(ModelEntry m, List<ModelEntry> models) {
+        ModelEntry c = m;
+        for (int hops = 0; c != null && c.initFrom() != null && hops <= models.size(); hops++) {
+            String name = c.initFrom();
+            c = models.stream().filter(x -> x.name().equals(name)).findFirst().orElse(null);
+        }
+        return c != null && c != m && c.isImported() ? c : null;
+    }
+
+    /** The entries in an order where every entry comes after the one it is fine-tuned from and its surrogate. */
+    public static List<ModelEntry> dependencyOrder(List<ModelEntry> models) {
+        Map<String, ModelEntry> byName = models.stream().collect(Collectors.toMap(ModelEntry::name, m -> m));
+        List<ModelEntry> ordered = new ArrayList<>();
+        Set<String> done = new HashSet<>();
+        for (ModelEntry m : models) {
+            visit(m, byName, done, ordered);
+        }
+        return ordered;
+    }
+
+    private static void visit(ModelEntry m, Map<String, ModelEntry> byName, Set<String> done, List<ModelEntry> out) {
+        if (done.contains(m.name())) {
+            return;
+        }
+        if (m.initFrom() != null) {
+            visit(byName.get(m.initFrom()), byName, done, out);
+        }
+        if (m.surrogate() != null && byName.containsKey(m.surrogate())) {
+            visit(byName.get(m.surrogate()), byName, done, out);
+        }
+        done.add(m.name());
+        out.add(m);
     }
 
     private static String key(String entry, String architecture, long seed) {

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
-import dev.defensebench.app.config.CertifierEntry;
+import dev.defensebench.app.config.ResolvedCertifier;
 import dev.defensebench.files.Json;
 import dev.defensebench.report.ResultRow;
 import dev.defensebench.report.WilsonInterval;
@@ -24,11 +24,10 @@ final class CertifierRun {
     private CertifierRun() {}
 
     /** The certifier's per-point result on the whole of {@code test} (one call, so its per-point seeds are the points' indices). */
-    static CertifiedOutcome run(Certifier certifier, CertifierEntry entry, Classifier model, NDManager manager, Examples test) {
-        String owner = "certifier '" + certifier.name() + "'";
-        Hyperparameters params = Hyperparameters.resolve(owner, certifier.parameters(), entry.params());
-        certifier.validate(params);
-        List<Double> grid = entry.epsilons().stream().sorted().toList();
+    static CertifiedOutcome run(ResolvedCertifier entry, Classifier model, NDManager manager, Examples test) {
+        Certifier certifier = entry.certifier();
+        Hyperparameters params = entry.params();
+        List<Double> grid = entry.grid();
         long start = System.nanoTime();
         Certification result;
         try (NDScope scope = new NDScope()) {
@@ -55,11 +54,12 @@ final class CertifierRun {
         for (double eps : o.epsilons()) {
             int certified = o.result().countCertified(labels, eps);
             WilsonInterval ci = WilsonInterval.of(certified, n);
-            rows.add(new ResultRow(s.experiment(), s.model(), s.defense(), s.architecture(), s.dataset(), s.preprocessing(),
-                    s.seed(), s.cellHash(), o.certifier(), o.norm().label(), eps, n, clean, (double) certified / n, ci.low(),
-                    ci.high(), Double.NaN, s.trainSeconds(), o.seconds(), o.paramsJson(), access,
-                    o.seconds() > 0 ? n / o.seconds() : Double.NaN, o.displayName(), ResultRow.CERTIFIED,
-                    o.result().abstentions()));
+            rows.add(s.row().attack(o.certifier()).attackLabel(o.displayName()).attackTraits(ResultRow.CERTIFIED)
+                    .norm(o.norm().label()).epsilon(eps).samples(n).cleanAccuracy(clean)
+                    .robustAccuracy((double) certified / n).robustCi(ci).attackSeconds(o.seconds())
+                    .attackParams(o.paramsJson()).access(access)
+                    .attackImagesPerSecond(o.seconds() > 0 ? n / o.seconds() : Double.NaN)
+                    .abstentions(o.result().abstentions()).build());
         }
         return rows;
     }

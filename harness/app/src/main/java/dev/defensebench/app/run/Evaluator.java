@@ -2,38 +2,26 @@ package dev.defensebench.app.run;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import dev.defensebench.app.config.AttackEntry;
-import dev.defensebench.app.config.CertifierEntry;
-import dev.defensebench.app.config.Plugins;
+import dev.defensebench.app.config.ResolvedAttack;
+import dev.defensebench.app.config.ResolvedCertifier;
 import dev.defensebench.adaptive.TransformProbe;
 import dev.defensebench.adaptive.TransformedClassifier;
-import dev.defensebench.report.SanityCheck;
-import dev.defensebench.files.Json;
 import dev.defensebench.report.ResultRow;
 import dev.defensebench.report.SanityCheck;
 import dev.defensebench.report.WilsonInterval;
 import dev.defensebench.spi.Attack;
-import dev.defensebench.spi.AttackResult;
 import dev.defensebench.spi.AttackTraits;
 import dev.defensebench.spi.Certifier;
 import dev.defensebench.spi.Classifier;
 import dev.defensebench.spi.Examples;
-import dev.defensebench.spi.Hyperparameters;
-import dev.defensebench.spi.InputBox;
-import dev.defensebench.spi.Norm;
 import dev.defensebench.spi.NotCertifiableException;
 import dev.defensebench.spi.ProgressListener;
-import dev.defensebench.spi.ThreatModel;
 import dev.defensebench.train.Losses;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,31 +40,44 @@ public final class Evaluator {
 
     /** What does not change from row to row: who is scored and under which identity. */
     public record Subject(String experiment, String model, String defense, String architecture, String dataset,
-            String preprocessing, long seed, String cellHash, double trainSeconds) {}
+            String preprocessing, long seed, String cellHash, double trainSeconds) {
 
-    private final Plugins plugins;
-    private final int batchSize;
-    private final ProgressListener progress;
-    private final GalleryRecorder gallery;
+        /** A builder of this subject's rows, its identity and training time filled in. */
+        ResultRow.Builder row() {
+            return ResultRow.builder().experiment(experiment).model(model).defense(defense).architecture(architecture)
+                    .dataset(dataset).preprocessing(preprocessing).seed(seed).cellHash(cellHash).trainSeconds(trainSeconds);
+        }
+    }
 
-    public Evaluator(Plugins plugins, int batchSize, ProgressListener progress) {
-        this(plugins, batchSize, progress, new GalleryRecorder(0));
+    /** What one pass over the clean test subset finds. */
+    private record CleanPass(boolean[] correct, double[] gradientSize, OutputProbe probe, TransformProbe transformProbe) {}
+
+    /** What the suite's runs give: outcomes (reliable ones apart), the attacks that applied, stages and shortfalls. */
+    private record SuiteRuns(List<AttackOutcome> outcomes, List<ResolvedAttack> applied, List<StageRow> stages,
+            List<AttackOutcome> reliable, List<String> shortfalls) {
+
+        SuiteRuns() {
+            this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        }
+    }
+
+    private final AttackRunner runner;
+    private final TransferAttacks transfer;
+
+    /** An evaluator scoring {@code batchSize} test images at a time, reporting its progress to {@code progress}. */
+    public Evaluator(int batchSize, ProgressListener progress) {
+        this(batchSize, progress, new GalleryRecorder(0));
     }
 
     /** An evaluator that also hands a few adversarial examples per attack to {@code gallery}. */
-    /** One short summary per attack run of the current evaluation, logged together as one line. */
-    private final List<String> stages = new ArrayList<>();
-
-    public Evaluator(Plugins plugins, int batchSize, ProgressListener progress, GalleryRecorder gallery) {
-        this.plugins = plugins;
-        this.batchSize = batchSize;
-        this.progress = progress;
-        this.gallery = gallery;
+    public Evaluator(int batchSize, ProgressListener progress, GalleryRecorder gallery) {
+        this.runner = new AttackRunner(batchSize, progress, gallery);
+        this.transfer = new TransferAttacks(batchSize, progress);
     }
 
     /** The rows and sanity checks of {@code model} on {@code test}, without certifiers. */
     public Evaluation evaluate(Subject subject, Classifier model, NDManager manager, Examples test,
-            List<AttackEntry> attacks) {
+            List<ResolvedAttack> attacks) {
         return evaluate(subject, model, manager, test, attacks, List.of());
     }
 
@@ -85,14 +86,55 @@ public final class Evaluator {
      * of kind certified) and, with certifiers, the certified-versus-attacked cross-check.
      */
     public Evaluation evaluate(Subject subject, Classifier model, NDManager manager, Examples test,
-            List<AttackEntry> attacks, List<CertifierEntry> certifiers) {
+            List<ResolvedAttack> attacks, List<ResolvedCertifier> certifiers) {
         int n = test.size();
-        stages.clear();
+        runner.summaries(true);
+        CleanPass pass = cleanPass(model, manager, test);
+        int correct = TestBatches.count(pass.correct(), true);
+        double clean = (double) correct / n;
+        String access = model.isDifferentiable() ? ResultRow.WHITE_BOX : ResultRow.BLACK_BOX;
+        List<ResultRow> rows = new ArrayList<>();
+        rows.add(subject.row().attack(ResultRow.CLEAN_ATTACK).attackLabel("clean").attackTraits("").norm("none").epsilon(0)
+                .samples(n).cleanAccuracy(clean).robustAccuracy(clean).robustCi(WilsonInterval.of(correct, n))
+                .attackSeconds(0).attackParams("{}").access(access).build());
+        AdaptiveAttacks adaptive = pass.transformProbe() == null ? null
+                : AdaptiveAttacks.of((TransformedClassifier) model, pass.transformProbe());
+        SuiteRuns suite = runSuite(subject, model, manager, test, attacks, adaptive, clean, access, rows);
+        List<AttackOutcome> adaptiveRuns = adaptive == null ? List.of()
+                : adaptiveRuns(subject, adaptive, manager, test, suite.applied(), clean, access, rows);
+        List<AttackOutcome> folded = new ArrayList<>(suite.outcomes());
+        folded.addAll(adaptiveRuns);
+        rows.addAll(worstCaseRows(subject, folded, suite.reliable(), pass.correct(), clean, access));
+        List<CertifiedOutcome> certified = certify(subject, model, manager, test, certifiers);
+        for (CertifiedOutcome o : certified) {
+            rows.addAll(CertifierRun.rows(subject, o, TestBatches.labels(test), clean, access));
+        }
+        SanityChecks.Evidence evidence = new SanityChecks.Evidence(pass.correct(), suite.outcomes(),
+                badGradients(model, pass.gradientSize()), pass.probe(),
+                SanityReruns.unbounded(runner, subject, model, manager, test, suite.applied(), suite.outcomes(), pass.correct()),
+                SanityReruns.doubled(runner, subject, model, manager, test, suite.applied(), suite.outcomes()),
+                suite.reliable(), suite.shortfalls());
+        logSummary(subject, clean, suite.outcomes(), pass.correct());
+        List<SanityCheck> sanity = new ArrayList<>(SanityChecks.evaluate(subject.model(), evidence));
+        if (pass.transformProbe() != null) {
+            sanity.add(AdaptiveAttacks.check(subject.model(), pass.transformProbe(), adaptive, suite.outcomes(), adaptiveRuns,
+                    pass.correct()));
+        }
+        if (!certifiers.isEmpty()) {
+            sanity.add(CertifiedCrossCheck.evaluate(subject.model(), certified, suite.outcomes(), TestBatches.labels(test),
+                    pass.correct()));
+        }
+        return new Evaluation(rows, sanity, suite.stages());
+    }
+
+    /** One pass over the clean test subset: which points are correct, the input-gradient sizes and the probes. */
+    private CleanPass cleanPass(Classifier model, NDManager manager, Examples test) {
+        int n = test.size();
         boolean[] cleanCorrect = new boolean[n];
         double[] gradientSize = new double[n];
         OutputProbe[] probe = new OutputProbe[1];
         TransformProbe[] transformProbe = new TransformProbe[1];
-        forEachBatch(manager, test, (x, y, from) -> {
+        TestBatches.forEach(manager, test, runner.batchSize(), (x, y, from) -> {
             if (from == 0) {
                 probe[0] = OutputProbe.of(model, x);
                 transformProbe[0] = model instanceof TransformedClassifier ? TransformProbe.of(model, x, y) : null;
@@ -108,84 +150,76 @@ public final class Evaluator {
                 System.arraycopy(size, 0, gradientSize, from, size.length);
             }
         });
-        int correct = count(cleanCorrect, true);
-        double clean = (double) correct / n;
-        List<ResultRow> rows = new ArrayList<>();
-        WilsonInterval cleanCi = WilsonInterval.of(correct, n);
-        String access = model.isDifferentiable() ? ResultRow.WHITE_BOX : ResultRow.BLACK_BOX;
-        rows.add(row(subject, ResultRow.CLEAN_ATTACK, "clean", "", "none", 0, n, clean, clean, cleanCi, Double.NaN, 0, "{}", access,
-                Double.NaN));
-        List<AttackOutcome> outcomes = new ArrayList<>();
-        List<AttackEntry> applied = new ArrayList<>();
-        List<StageRow> ensembleStages = new ArrayList<>();
-        List<AttackOutcome> reliable = new ArrayList<>();
-        List<String> shortfalls = new ArrayList<>();
-        AdaptiveAttacks adaptive = transformProbe[0] == null ? null
-                : AdaptiveAttacks.of((TransformedClassifier) model, transformProbe[0]);
-        for (AttackEntry entry : attacks) {
-            Attack attack = plugins.attack(entry.attack());
+        return new CleanPass(cleanCorrect, gradientSize, probe[0], transformProbe[0]);
+    }
+
+    /** Runs every attack of the suite that applies to {@code model}, adding their rows to {@code rows}. */
+    private SuiteRuns runSuite(Subject subject, Classifier model, NDManager manager, Examples test,
+            List<ResolvedAttack> attacks, AdaptiveAttacks adaptive, double clean, String access, List<ResultRow> rows) {
+        SuiteRuns suite = new SuiteRuns();
+        for (ResolvedAttack entry : attacks) {
+            Attack attack = entry.attack();
             if (!applies(attack, model)) {
                 LOG.warn("{}: skipping attack '{}': it needs input gradients and this model gives logits only (black box)",
                         subject.model(), attack.name());
                 continue;
             }
-            applied.add(entry);
-            Run run = runAttack(subject, model, manager, test, entry, entry.params(), null, "");
+            suite.applied().add(entry);
+            AttackRunner.Run run = runner.run(subject, model, manager, test, entry, "");
             if (adaptive != null && run.reliable()) {
                 // the transform hides gradients or draws at random: a plain run does not decide, and the adaptive
                 // reruns are not the reliable evaluation's standard version
-                run = run.notReliable(attack.traits().displayName() + " " + entry.norm() + ": the model transforms its"
+                run = run.notReliable(attack.traits().displayName() + " " + entry.entry().norm() + ": the model transforms its"
                         + " input (" + adaptive.label() + " needed), so a plain run does not decide its robustness");
             }
-            outcomes.add(run.outcome());
+            suite.outcomes().add(run.outcome());
             if (run.reliable()) {
-                reliable.add(run.outcome());
+                suite.reliable().add(run.outcome());
             }
-            shortfalls.addAll(run.shortfalls());
-            ensembleStages.addAll(run.stages());
-            rows.addAll(rows(subject, run, clean, access));
+            suite.shortfalls().addAll(run.shortfalls());
+            suite.stages().addAll(run.stages());
+            rows.addAll(AttackRunner.rows(subject, run, clean, access));
         }
-        List<AttackOutcome> adaptiveRuns = adaptive == null ? List.of()
-                : adaptiveRuns(subject, adaptive, manager, test, applied, clean, access, rows);
+        return suite;
+    }
 
-        List<AttackOutcome> folded = new ArrayList<>(outcomes);
-        folded.addAll(adaptiveRuns);
+    /** The per-point worst case over the attacks of each norm at every ε of their grids. */
+    private static List<ResultRow> worstCaseRows(Subject subject, List<AttackOutcome> folded, List<AttackOutcome> reliable,
+            boolean[] cleanCorrect, double clean, String access) {
+        int n = cleanCorrect.length;
+        List<ResultRow> rows = new ArrayList<>();
         for (WorstCase.Point p : WorstCase.of(folded, cleanCorrect)) {
-            String params = json(Map.of("attacks", p.attacks()));
+            String params = AttackRunner.json(Map.of("attacks", p.attacks()));
             String flags = WorstCase.reliableAt(p, reliable) ? AttackTraits.RELIABLE_FLAG : "";
-            rows.add(row(subject, WorstCase.ATTACK, "worst case", flags, p.norm().label(), p.epsilon(), n, clean, p.robustAccuracy(),
-                    WilsonInterval.of(p.robustCount(), n), Double.NaN, p.seconds(), params, access, Double.NaN));
+            rows.add(subject.row().attack(WorstCase.ATTACK).attackLabel("worst case").attackTraits(flags)
+                    .norm(p.norm().label()).epsilon(p.epsilon()).samples(n).cleanAccuracy(clean)
+                    .robustAccuracy(p.robustAccuracy()).robustCi(WilsonInterval.of(p.robustCount(), n))
+                    .attackSeconds(p.seconds()).attackParams(params).access(access).build());
         }
-        double badGradients = Double.NaN;
-        if (model.isDifferentiable()) {
-            int bad = 0;
-            for (double g : gradientSize) {
-                if (!(g > 0) || Double.isInfinite(g)) {
-                    bad++;
-                }
+        return rows;
+    }
+
+    /** The share of points whose input gradient is zero or not finite (NaN for a model without gradients). */
+    private static double badGradients(Classifier model, double[] gradientSize) {
+        if (!model.isDifferentiable()) {
+            return Double.NaN;
+        }
+        int bad = 0;
+        for (double g : gradientSize) {
+            if (!(g > 0) || Double.isInfinite(g)) {
+                bad++;
             }
-            badGradients = (double) bad / n;
         }
-        List<CertifiedOutcome> certified = certify(subject, model, manager, test, certifiers);
-        for (CertifiedOutcome o : certified) {
-            rows.addAll(CertifierRun.rows(subject, o, labels(test), clean, access));
-        }
-        SanityChecks.Evidence evidence = new SanityChecks.Evidence(cleanCorrect, outcomes, badGradients, probe[0],
-                unbounded(subject, model, manager, test, applied, outcomes, cleanCorrect),
-                doubled(subject, model, manager, test, applied, outcomes), reliable, shortfalls);
+        return (double) bad / gradientSize.length;
+    }
+
+    /** Logs the evaluation in one line: clean accuracy, each run's summary and the min-norm attacks' medians. */
+    private void logSummary(Subject subject, double clean, List<AttackOutcome> outcomes, boolean[] cleanCorrect) {
         // the min-norm attacks' median distance over the correctly classified points (+Inf: none found)
         String medians = String.join(", ", outcomes.stream().filter(AttackOutcome::isMinNorm).map(o -> String.format(
                 Locale.ROOT, "%s %s %.4g", o.attack(), o.norm().label(), o.medianDistance(cleanCorrect))).toList());
         LOG.info(String.format(Locale.ROOT, "%s scored: clean %.2f%%; %s%s", subject.model(), 100 * clean,
-                String.join(", ", stages), medians.isEmpty() ? "" : "; median distance: " + medians));
-        List<SanityCheck> sanity = new ArrayList<>(SanityChecks.evaluate(subject.model(), evidence));
-        if (transformProbe[0] != null) {
-            sanity.add(AdaptiveAttacks.check(subject.model(), transformProbe[0], adaptive, outcomes, adaptiveRuns, cleanCorrect));
-        }
-        if (!certifiers.isEmpty()) {
-            sanity.add(CertifiedCrossCheck.evaluate(subject.model(), certified, outcomes, labels(test), cleanCorrect));
-        }
-        return new Evaluation(rows, sanity, ensembleStages);
+                String.join(", ", runner.summaries(false)), medians.isEmpty() ? "" : "; median distance: " + medians));
     }
 
     /**
@@ -194,33 +228,34 @@ public final class Evaluator {
      * returns the outcomes for the worst case.
      */
     private List<AttackOutcome> adaptiveRuns(Subject subject, AdaptiveAttacks adaptive, NDManager manager, Examples test,
-            List<AttackEntry> applied, double clean, String access, List<ResultRow> rows) {
+            List<ResolvedAttack> applied, double clean, String access, List<ResultRow> rows) {
         LOG.info("{}: {}; running the gradient attacks again with {}", subject.model(), adaptive.probe().describe(),
                 adaptive.label());
         List<AttackOutcome> runs = new ArrayList<>();
-        for (AttackEntry entry : applied) {
-            if (!AdaptiveAttacks.adapts(plugins.attack(entry.attack()).traits())) {
+        for (ResolvedAttack entry : applied) {
+            if (!AdaptiveAttacks.adapts(entry.traits())) {
                 continue;
             }
-            Run run = runAttack(subject, adaptive.classifier(), manager, test, entry, entry.params(), null,
+            AttackRunner.Run run = runner.run(subject, adaptive.classifier(), manager, test, entry,
                     " (" + adaptive.label() + ")");
             AttackOutcome renamed = adaptive.renamed(run.outcome());
             runs.add(renamed);
-            rows.addAll(rows(subject, new Run(renamed, withAdaptive(run.paramsJson(), adaptive.label()), run.rho2(),
-                    run.stages(), false, run.shortfalls()), clean, access));
+            rows.addAll(AttackRunner.rows(subject, new AttackRunner.Run(renamed,
+                    AttackRunner.withAdaptive(run.paramsJson(), adaptive.label()), run.rho2(), run.stages(), false,
+                    run.shortfalls()), clean, access));
         }
         return runs;
     }
 
     /** Every certifier entry's result; a certifier that cannot certify this model is skipped with a warning. */
     private List<CertifiedOutcome> certify(Subject subject, Classifier model, NDManager manager, Examples test,
-            List<CertifierEntry> certifiers) {
+            List<ResolvedCertifier> certifiers) {
         List<CertifiedOutcome> out = new ArrayList<>();
-        for (CertifierEntry entry : certifiers) {
-            Certifier certifier = plugins.certifier(entry.certifier());
+        for (ResolvedCertifier entry : certifiers) {
+            Certifier certifier = entry.certifier();
             try {
-                CertifiedOutcome o = CertifierRun.run(certifier, entry, model, manager, test);
-                stages.add(String.format(Locale.ROOT, "%s %.1f s", o.certifier(), o.seconds()));
+                CertifiedOutcome o = CertifierRun.run(entry, model, manager, test);
+                runner.note(String.format(Locale.ROOT, "%s %.1f s", o.certifier(), o.seconds()));
                 out.add(o);
             } catch (NotCertifiableException e) {
                 LOG.warn("{}: skipping certifier '{}': {}", subject.model(), certifier.name(), e.getMessage());
@@ -229,348 +264,14 @@ public final class Evaluator {
         return out;
     }
 
-    private static long[] labels(Examples test) {
-        long[] labels = new long[test.size()];
-        for (int i = 0; i < labels.length; i++) {
-            labels[i] = test.labels()[i];
-        }
-        return labels;
-    }
-
     /** Whether {@code attack} can run on {@code model}: gradient attacks need a differentiable model. */
     public static boolean applies(Attack attack, Classifier model) {
         return model.isDifferentiable() || !attack.traits().needsGradients();
     }
 
-    /**
-     * Transfer rows: every gradient attack of {@code attacks} crafts its examples on {@code surrogate}
-     * (identified as {@code surrogateId} in the rows' attack_params), and {@code target} is scored on
-     * them. A point the target misclassifies cleanly counts as broken at every ε. The attack column reads
-     * "transfer-&lt;attack&gt;", the access column "transfer".
-     */
+    /** The transfer rows of {@code target} from examples crafted on {@code surrogate}; see {@link TransferAttacks}. */
     public List<ResultRow> evaluateTransfer(Subject subject, Classifier target, Classifier surrogate, String surrogateId,
-            NDManager manager, Examples test, List<AttackEntry> attacks) {
-        int n = test.size();
-        boolean[] cleanWrong = new boolean[n];
-        forEachBatch(manager, test, (x, y, from) -> {
-            long[] predicted = target.predict(x).toLongArray();
-            for (int i = 0; i < predicted.length; i++) {
-                cleanWrong[from + i] = predicted[i] != test.labels()[from + i];
-            }
-        });
-        double clean = (double) count(cleanWrong, false) / n;
-        List<ResultRow> rows = new ArrayList<>();
-        for (AttackEntry entry : attacks) {
-            Attack attack = plugins.attack(entry.attack());
-            if (!attack.traits().needsGradients()) {
-                continue; // score-based attacks run on the target itself
-            }
-            Hyperparameters params = Hyperparameters.resolve("attack '" + attack.name() + "'", attack.parameters(), entry.params());
-            ThreatModel threat = new ThreatModel(Norm.parse(entry.norm()), entry.epsilons());
-            int grid = threat.epsilons().size();
-            boolean[][] broken = new boolean[grid][n];
-            String label = "transfer-" + attack.name();
-            progress.start(subject.model() + " " + label, (n + batchSize - 1) / batchSize);
-            long start = System.nanoTime();
-            forEachBatch(manager, test, (x, y, from) -> {
-                AttackResult r = attack.run(surrogate, x, y, threat, params, entry.seed() * 7919 + from);
-                for (int e = 0; e < grid; e++) {
-                    NDArray adversarial = r.outcomes().get(e).adversarial();
-                    boolean[] admissible = AttackClaims.admissible(x, adversarial, target.box(), threat.norm(),
-                            threat.epsilons().get(e));
-                    long[] predicted = target.predict(adversarial).toLongArray();
-                    for (int i = 0; i < predicted.length; i++) {
-                        broken[e][from + i] = cleanWrong[from + i]
-                                || admissible[i] && predicted[i] != test.labels()[from + i];
-                    }
-                }
-                progress.advance(1, "");
-            });
-            double seconds = (System.nanoTime() - start) / 1e9;
-            progress.finish(String.format(Locale.ROOT, "%s %s from %s: %.1f s", subject.model(), label, surrogateId, seconds));
-            Map<String, Object> recorded = new TreeMap<>(params.asMap());
-            recorded.put("seed", entry.seed());
-            recorded.put("norm", threat.norm().label());
-            recorded.put("surrogate", surrogateId);
-            String paramsJson = json(recorded);
-            for (int e = 0; e < grid; e++) {
-                int robust = count(broken[e], false);
-                rows.add(row(subject, label, attack.traits().displayName() + " (transfer)", "",
-                        threat.norm().label(), threat.epsilons().get(e), n, clean, (double) robust / n,
-                        WilsonInterval.of(robust, n), Double.NaN, seconds, paramsJson, ResultRow.TRANSFER,
-                        (double) n * grid / Math.max(seconds, 1e-9)));
-            }
-        }
-        return rows;
-    }
-
-    /** An attack run: its per-sample outcome, resolved parameters (as recorded) and mean ρ2. */
-    private record Run(AttackOutcome outcome, String paramsJson, double rho2, List<StageRow> stages, boolean reliable,
-            List<String> shortfalls) {
-
-        /** This run, not reliable for {@code reason}. */
-        Run notReliable(String reason) {
-            List<String> more = new ArrayList<>(shortfalls);
-            more.add(reason);
-            return new Run(outcome, paramsJson, rho2, stages, false, more);
-        }
-    }
-
-    /**
-     * Runs one attack entry over the test set; {@code purpose} follows the attack's name in the progress
-     * line and the summary (empty for the suite's own runs, for example " (sanity check: 20 steps)").
-     */
-    private Run runAttack(Subject subject, Classifier model, NDManager manager, Examples test, AttackEntry entry,
-            Map<String, Object> given, List<Double> epsilons, String purpose) {
-        Attack attack = plugins.attack(entry.attack());
-        AttackTraits traits = attack.traits();
-        Hyperparameters params = Hyperparameters.resolve("attack '" + attack.name() + "'", attack.parameters(), given);
-        ThreatModel threat = new ThreatModel(Norm.parse(entry.norm()), epsilons == null ? entry.epsilons() : epsilons);
-        int n = test.size();
-        int grid = threat.epsilons().size();
-        boolean[][] success = new boolean[grid][n];
-        float[] distances = traits.minNorm() ? new float[n] : null;
-        double[] relative = new double[n];
-        boolean[] hasRelative = new boolean[n];
-        int[] claims = new int[2];
-        progress.start(subject.model() + " " + attack.name() + purpose, (n + batchSize - 1) / batchSize);
-        long start = System.nanoTime();
-        StageTotals stageTotals = new StageTotals();
-        forEachBatch(manager, test, (x, y, from) -> {
-            AttackResult r = attack.runAt(model, x, y, from, threat, params, entry.seed() * 7919 + from);
-            stageTotals.add(r.stages());
-            if (from == 0) { // gallery: a few examples of the first batch (see GalleryRecorder)
-                gallery.record(subject.model(), attack.name(), threat.norm(), model, x,
-                        java.util.Arrays.copyOf(test.labels(), (int) x.getShape().get(0)), r);
-            }
-            if (traits.minNorm() != r.hasDistances()) {
-                throw new IllegalStateException(attack.name() + ": declares min-norm " + traits.minNorm()
-                        + " but returned " + (r.hasDistances() ? "" : "no ") + "distances");
-            }
-            AttackClaims.Verified v = AttackClaims.verify(model, x, y, r, threat.epsilons());
-            for (int e = 0; e < grid; e++) {
-                System.arraycopy(v.broken()[e], 0, success[e], from, v.broken()[e].length);
-            }
-            if (v.distances() != null) {
-                for (int i = 0; i < v.distances().length; i++) {
-                    float d = v.distances()[i];
-                    distances[from + i] = d;
-                    hasRelative[from + i] = Float.isFinite(d) && v.inputNorms()[i] > 0;
-                    relative[from + i] = hasRelative[from + i] ? d / v.inputNorms()[i] : Double.NaN;
-                }
-            }
-            claims[0] += v.claims();
-            claims[1] += v.rejected();
-            progress.advance(1, "");
-        });
-        double seconds = (System.nanoTime() - start) / 1e9;
-        // rho2 is an L2 quantity: ‖Δx‖₂/‖x‖₂ of an L2 min-norm attack
-        double rho2 = traits.minNorm() && threat.norm() == Norm.L2 ? mean(relative, hasRelative) : Double.NaN;
-        double images = traits.minNorm() ? n : (double) n * grid;
-        progress.finish("");
-        stages.add(String.format(Locale.ROOT, "%s%s %.1f s (%.0f img/s%s%s)", attack.name(), purpose, seconds,
-                images / Math.max(seconds, 1e-9), Double.isNaN(rho2) ? "" : String.format(Locale.ROOT, ", rho2 %.4g", rho2),
-                claims[1] == 0 ? "" : ", " + claims[1] + " false claims rejected"));
-        Map<String, Object> recorded = new TreeMap<>(params.asMap());
-        recorded.put("seed", entry.seed());
-        recorded.put("norm", threat.norm().label());
-        AttackOutcome outcome = new AttackOutcome(attack.name(), traits, threat.norm(), threat.epsilons(), success,
-                distances, seconds, claims[0], claims[1]);
-        List<StageRow> stageRows = stageTotals.rows(attack.name(), threat.norm().label(), n);
-        for (StageRow row : stageRows) {
-            LOG.info(String.format(Locale.ROOT, "%s %s %s eps %.4g: after %s robust accuracy %.2f%%, %.1f s", subject.model(),
-                    attack.name(), row.norm(), row.epsilon(), row.stage(), 100 * row.robustAccuracy(), row.seconds()));
-        }
-        List<String> shortfalls = attack.shortfalls(params, model).stream()
-                .map(s -> attack.traits().displayName() + " " + threat.norm().label() + ": " + s).toList();
-        boolean reliable = model.isDifferentiable() && attack.isReliable(params) && shortfalls.isEmpty();
-        return new Run(outcome, json(recorded), rho2, stageRows, reliable, shortfalls);
-    }
-
-    private static List<ResultRow> rows(Subject subject, Run run, double clean, String access) {
-        AttackOutcome o = run.outcome();
-        int n = o.samples();
-        double images = o.traits().minNorm() ? n : (double) n * o.epsilons().size();
-        double throughput = images / Math.max(o.seconds(), 1e-9);
-        List<ResultRow> rows = new ArrayList<>();
-        for (int e = 0; e < o.epsilons().size(); e++) {
-            int robust = count(o.success()[e], false);
-            String flags = run.reliable() ? o.traits().flags() + " " + AttackTraits.RELIABLE_FLAG : o.traits().flags();
-            rows.add(row(subject, o.attack(), o.traits().displayName(), flags, o.norm().label(), o.epsilons().get(e), n, clean, (double) robust / n,
-                    WilsonInterval.of(robust, n), run.rho2(), o.seconds(), run.paramsJson(), access, throughput));
-        }
-        return rows;
-    }
-
-    /**
-     * The accuracy an attack leaves without a budget: from the min-norm attacks' distances when the
-     * suite has any (a point survives when none found an adversarial example), else by running one
-     * fixed-ε entry (an iterative gradient attack when there is one) once more at the diameter of the
-     * input box in its norm.
-     */
-    private SanityChecks.Unbounded unbounded(Subject subject, Classifier model, NDManager manager, Examples test,
-            List<AttackEntry> attacks, List<AttackOutcome> outcomes, boolean[] cleanCorrect) {
-        List<AttackOutcome> minNorm = outcomes.stream().filter(AttackOutcome::isMinNorm).toList();
-        if (!minNorm.isEmpty()) {
-            int robust = 0;
-            for (int i = 0; i < cleanCorrect.length; i++) {
-                boolean survives = cleanCorrect[i];
-                for (AttackOutcome o : minNorm) {
-                    survives &= !Float.isFinite(o.distances()[i]);
-                }
-                robust += survives ? 1 : 0;
-            }
-            String names = String.join(", ", minNorm.stream().map(o -> o.attack() + " " + o.norm().label()).toList());
-            return new SanityChecks.Unbounded(names, (double) robust / cleanCorrect.length);
-        }
-        AttackEntry entry = preferred(attacks, Evaluator::unboundedRank);
-        if (entry != null) {
-            Norm norm = Norm.parse(entry.norm());
-            double diameter = diameter(model.box(), norm);
-            Run run = runAttack(subject, model, manager, test, entry, entry.params(), List.of(diameter),
-                    " (sanity check: unbounded)");
-            return new SanityChecks.Unbounded(String.format(Locale.ROOT, "%s %s at eps=%.4g (the input box's diameter)",
-                    entry.attack(), norm.label(), diameter), run.outcome().robustAccuracy(0));
-        }
-        return null;
-    }
-
-    /**
-     * Which entry runs without a budget when the suite has no min-norm attack, by declared traits: an
-     * iterative gradient attack first, then an iterative ensemble, then any other but random noise and
-     * precomputed examples (-1: never).
-     */
-    private static int unboundedRank(AttackTraits t) {
-        if (t.access() == AttackTraits.Access.RANDOM || t.access() == AttackTraits.Access.PRECOMPUTED) {
-            return -1;
-        }
-        return t.isIterative() && t.access() == AttackTraits.Access.GRADIENT ? 0
-                : t.isIterative() && t.access() == AttackTraits.Access.ENSEMBLE ? 1 : 2;
-    }
-
-    /**
-     * Which entry runs again with twice its step budget: an iterative fixed-ε gradient attack first, then
-     * any attack that declares a step parameter (-1: never).
-     */
-    private static int doubledRank(AttackTraits t) {
-        if (!t.isIterative()) {
-            return -1;
-        }
-        return !t.minNorm() && t.access() == AttackTraits.Access.GRADIENT ? 0 : 1;
-    }
-
-    /** The first entry of the lowest non-negative {@code rank}, or null. */
-    private AttackEntry preferred(List<AttackEntry> attacks, java.util.function.ToIntFunction<AttackTraits> rank) {
-        AttackEntry best = null;
-        int bestRank = Integer.MAX_VALUE;
-        for (AttackEntry candidate : attacks) {
-            int r = rank.applyAsInt(plugins.attack(candidate.attack()).traits());
-            if (r >= 0 && r < bestRank) {
-                best = candidate;
-                bestRank = r;
-            }
-        }
-        return best;
-    }
-
-    /** The entry {@link #doubledRank} prefers, run again with its declared step parameter doubled. */
-    private SanityChecks.Doubled doubled(Subject subject, Classifier model, NDManager manager, Examples test,
-            List<AttackEntry> attacks, List<AttackOutcome> outcomes) {
-        AttackEntry entry = preferred(attacks, Evaluator::doubledRank);
-        if (entry == null) {
-            return null;
-        }
-        Attack attack = plugins.attack(entry.attack());
-        String stepParameter = attack.traits().stepParameter();
-        int steps = Hyperparameters.resolve("attack '" + attack.name() + "'", attack.parameters(), entry.params())
-                .getInt(stepParameter);
-        Map<String, Object> twice = new LinkedHashMap<>(entry.params());
-        twice.put(stepParameter, 2 * steps);
-        Run run = runAttack(subject, model, manager, test, entry, twice, null,
-                " (sanity check: " + stepParameter + " " + 2 * steps + ")");
-        return new SanityChecks.Doubled(outcomes.get(attacks.indexOf(entry)), run.outcome(), stepParameter, steps);
-    }
-
-    /** The largest distance between two points of {@code box} in {@code norm}. */
-    static double diameter(InputBox box, Norm norm) {
-        double max = 0;
-        double sq = 0;
-        for (int i = 0; i < box.lower().length; i++) {
-            double d = (double) box.upper()[i] - box.lower()[i];
-            max = Math.max(max, d);
-            sq += d * d;
-        }
-        return norm == Norm.LINF ? max : Math.sqrt(sq);
-    }
-
-    /** Recorded attack parameters with {@code "adaptive": label} added. */
-    private static String withAdaptive(String paramsJson, String label) {
-        try {
-            Map<String, Object> recorded = new TreeMap<>(Json.MAPPER.readValue(paramsJson,
-                    new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {}));
-            recorded.put("adaptive", label);
-            return json(recorded);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String json(Object value) {
-        try {
-            return Json.MAPPER.writeValueAsString(value);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static ResultRow row(Subject s, String attack, String label, String traits, String norm, double eps, int n, double clean, double robust,
-            WilsonInterval ci, double rho2, double seconds, String params, String access, double imagesPerSecond) {
-        return new ResultRow(s.experiment(), s.model(), s.defense(), s.architecture(), s.dataset(), s.preprocessing(),
-                s.seed(), s.cellHash(), attack, norm, eps, n, clean, robust, ci.low(), ci.high(), rho2,
-                s.trainSeconds(), seconds, params, access, imagesPerSecond, label, traits);
-    }
-
-    @FunctionalInterface
-    private interface BatchBody {
-        void accept(NDArray x, NDArray y, int from);
-    }
-
-    private void forEachBatch(NDManager manager, Examples data, BatchBody body) {
-        int per = (int) data.sampleShape().size();
-        for (int from = 0; from < data.size(); from += batchSize) {
-            int size = Math.min(batchSize, data.size() - from);
-            float[] xs = new float[size * per];
-            System.arraycopy(data.inputs(), from * per, xs, 0, size * per);
-            long[] ys = new long[size];
-            for (int i = 0; i < size; i++) {
-                ys[i] = data.labels()[from + i];
-            }
-            try (NDScope scope = new NDScope()) {
-                NDArray x = manager.create(xs, new Shape(size).addAll(data.sampleShape()));
-                body.accept(x, manager.create(ys), from);
-            }
-        }
-    }
-
-    private static int count(boolean[] values, boolean which) {
-        int c = 0;
-        for (boolean v : values) {
-            if (v == which) {
-                c++;
-            }
-        }
-        return c;
-    }
-
-    private static double mean(double[] values, boolean[] use) {
-        double sum = 0;
-        int k = 0;
-        for (int i = 0; i < values.length; i++) {
-            if (use[i]) {
-                sum += values[i];
-                k++;
-            }
-        }
-        return k == 0 ? Double.NaN : sum / k;
+            NDManager manager, Examples test, List<ResolvedAttack> attacks) {
+        return transfer.rows(subject, target, surrogate, surrogateId, manager, test, attacks);
     }
 }

@@ -2,17 +2,15 @@ package dev.defensebench.app.run;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import dev.defensebench.app.config.AttackEntry;
+import dev.defensebench.app.config.ResolvedAttack;
 import dev.defensebench.app.config.Experiment;
 import dev.defensebench.app.config.ExperimentException;
-import dev.defensebench.app.config.ExperimentLoader;
 import dev.defensebench.app.config.ModelEntry;
-import dev.defensebench.app.config.Plugins;
 import dev.defensebench.app.plan.CacheKeys;
 import dev.defensebench.app.plan.Cell;
+import dev.defensebench.app.plan.Plan;
 import dev.defensebench.files.AtomicFiles;
 import dev.defensebench.files.Json;
 import dev.defensebench.model.BlockClassifier;
@@ -27,12 +25,10 @@ import dev.defensebench.onnx.OnnxMetadata;
 import dev.defensebench.onnx.OnnxRuntimeCheck;
 import dev.defensebench.onnx.OnnxRuntimeSettings;
 import dev.defensebench.report.FailedEntry;
-import dev.defensebench.report.GalleryExample;
 import dev.defensebench.report.OutputLayout;
 import dev.defensebench.report.ResultRow;
 import dev.defensebench.spi.Attack;
 import dev.defensebench.spi.Examples;
-import dev.defensebench.spi.ProgressListener;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,15 +55,14 @@ final class ImportedCell {
     /** The board's defense column for an imported model. */
     static final String DEFENSE = "imported";
 
-    private final Plugins plugins;
+    private final EvaluationStage evaluation;
     private final int batchSize;
-    private final ProgressListener progress;
     private final OnnxRuntimeSettings runtime;
 
-    ImportedCell(Plugins plugins, int batchSize, ProgressListener progress, OnnxRuntimeSettings runtime) {
-        this.plugins = plugins;
+    /** Scores imported cells through {@code evaluation}, checking their quality {@code batchSize} images at a time. */
+    ImportedCell(EvaluationStage evaluation, int batchSize, OnnxRuntimeSettings runtime) {
+        this.evaluation = evaluation;
         this.batchSize = batchSize;
-        this.progress = progress;
         this.runtime = runtime;
     }
 
@@ -101,7 +96,7 @@ final class ImportedCell {
             }
         }
         for (ModelEntry entry : experiment.models()) {
-            ModelEntry root = ExperimentLoader.importedRoot(entry, experiment);
+            ModelEntry root = Plan.importedRoot(entry, experiment.models());
             String why = root == null ? null : files.get(root.name()).whyNotInterpreted();
             if (why != null) {
                 throw new ExperimentException("models '" + entry.name() + "': it fine-tunes the imported model '" + root.name()
@@ -134,32 +129,31 @@ final class ImportedCell {
                         FailedEntry.Status.FAILED, "the imported model " + poor));
             }
             Block surrogate = surrogate(context, cell, out, manager);
-            StoredEvaluation stored = StoredEvaluation.of(out, cell, CacheKeys.importedEvaluation(experiment, cell.hash(),
-                    imported.path(), surrogate != null, context.code().evaluation(experiment, plugins, Evaluator.class)));
-            StoredEvaluation.Found found = stored.read();
-            if (found != null) {
-                LOG.info("{}: reusing the stored evaluation {}", cell.id(), stored.evaluationFile());
-                found.evaluation().warnAboutSanity(cell.id());
-                return new CellOutcome(cell.id(), false, false, found.evaluation(), found.gallery(), List.of(), null, null);
-            }
-            GalleryRecorder recorder = new GalleryRecorder(Runner.GALLERY_PER_ATTACK);
-            Evaluator evaluator = new Evaluator(plugins, batchSize, progress, recorder);
-            Evaluator.Subject subject = new Evaluator.Subject(experiment.name(), cell.id(), DEFENSE, cell.architecture(),
-                    context.data().name(), context.preprocessing().id(), 0, cell.hash(), Double.NaN);
-            Evaluation own = evaluator.evaluate(subject, imported.classifier(), manager, test, experiment.attacks(),
-                    experiment.certifiers());
-            List<ResultRow> rows = new ArrayList<>(own.rows());
-            if (surrogate != null) {
-                rows.addAll(evaluator.evaluateTransfer(subject, imported.classifier(),
-                        new BlockClassifier(surrogate, test.numClasses(), test.box()), cell.surrogate().id(), manager, test,
-                        experiment.attacks()));
-            }
-            Evaluation evaluation = new Evaluation(rows, own.sanity());
-            evaluation.warnAboutSanity(cell.id());
-            List<GalleryExample> gallery = recorder.drain();
-            stored.write(evaluation, gallery);
-            return new CellOutcome(cell.id(), false, true, evaluation, gallery, List.of(), null, null);
+            Map<String, Object> key = CacheKeys.importedEvaluation(experiment, cell.hash(), imported.path(), surrogate != null,
+                    context.code().evaluation(experiment, Evaluator.class));
+            EvaluationStage.Scored scored = evaluation.run(out, cell, key,
+                    evaluator -> score(context, cell, imported, surrogate, manager, evaluator));
+            return new CellOutcome(cell.id(), false, scored.evaluatedNow(), scored.evaluation(), scored.gallery(), List.of(),
+                    null, null);
         }
+    }
+
+    /** The imported model's own evaluation, with the transfer rows from its surrogate's network when it has one. */
+    private static Evaluation score(RunContext context, Cell cell, ImportedModel imported, Block surrogate,
+            NDManager manager, Evaluator evaluator) {
+        Experiment experiment = context.experiment();
+        Examples test = context.test();
+        Evaluator.Subject subject = new Evaluator.Subject(experiment.name(), cell.id(), DEFENSE, cell.architecture(),
+                context.data().name(), context.preprocessing().id(), 0, cell.hash(), Double.NaN);
+        Evaluation own = evaluator.evaluate(subject, imported.classifier(), manager, test, experiment.attacks(),
+                experiment.certifiers());
+        List<ResultRow> rows = new ArrayList<>(own.rows());
+        if (surrogate != null) {
+            rows.addAll(evaluator.evaluateTransfer(subject, imported.classifier(),
+                    new BlockClassifier(surrogate, test.numClasses(), test.box()), cell.surrogate().id(), manager, test,
+                    experiment.attacks()));
+        }
+        return new Evaluation(rows, own.sanity());
     }
 
     private static void checkPreprocessing(ImportedModel imported, Path file, String preprocessing) {
@@ -172,8 +166,8 @@ final class ImportedCell {
 
     private List<String> skippedAttacks(Experiment experiment, ImportedModel imported) {
         List<String> skipped = new ArrayList<>();
-        for (AttackEntry a : experiment.attacks()) {
-            Attack attack = plugins.attack(a.attack());
+        for (ResolvedAttack a : experiment.attacks()) {
+            Attack attack = a.attack();
             if (!Evaluator.applies(attack, imported.classifier())) {
                 skipped.add(attack.name());
             }
@@ -186,9 +180,8 @@ final class ImportedCell {
      * the cells fine-tuned from this one; returns their SHA-256 for the card.
      */
     private static String writeWeights(OnnxFile file, Examples test, Path modelDir, NDManager manager) throws IOException {
-        Block block = file.architecture().build(test.sampleShape(), test.numClasses());
         try (NDManager scope = manager.newSubManager()) {
-            block.initialize(scope, DataType.FLOAT32, new Shape(1).addAll(test.sampleShape()));
+            Block block = Networks.initialized(file.architecture(), test.sampleShape(), test.numClasses(), scope);
             byte[] parameters = ModelFiles.parameters(block);
             AtomicFiles.write(modelDir.resolve(OutputLayout.PARAMS), parameters);
             return ModelFiles.sha256(parameters);
@@ -211,9 +204,7 @@ final class ImportedCell {
             failure = "it has no trained weights (" + params + ")";
         } else {
             Examples test = context.test();
-            block = context.architecture(s, plugins).build(test.sampleShape(), test.numClasses());
-            block.initialize(manager, DataType.FLOAT32, new Shape(1).addAll(test.sampleShape()));
-            ModelFiles.loadParameters(block, manager, Files.readAllBytes(params));
+            block = Networks.load(s.network(), test.sampleShape(), test.numClasses(), manager, Files.readAllBytes(params));
             failure = TrainingQuality.failure(new BlockClassifier(block, test.numClasses(), test.box()), test, batchSize, manager);
         }
         if (failure != null) {

@@ -1,14 +1,11 @@
 package dev.defensebench.app.run;
 
 import dev.defensebench.app.config.Experiment;
-import dev.defensebench.app.config.Plugins;
-import dev.defensebench.app.plan.Cell;
 import dev.defensebench.app.plan.CodeIdentity;
 import dev.defensebench.app.plan.Plan;
 import dev.defensebench.data.LoadedDataset;
 import dev.defensebench.data.Preprocessing;
 import dev.defensebench.data.Preprocessor;
-import dev.defensebench.model.Architecture;
 import dev.defensebench.model.ModelCard;
 import dev.defensebench.onnx.OnnxFile;
 import dev.defensebench.spi.Examples;
@@ -33,11 +30,4 @@ import java.util.Map;
  */
 public record RunContext(Experiment experiment, LoadedDataset data, Preprocessing preprocessing,
         Preprocessor preprocessor, Examples train, Examples test, ModelCard.DataIdentity identity, String version,
-        CodeIdentity code, Plan plan, Map<String, OnnxFile> imports) {
-
-    /** The architecture {@code cell} is built with: a registered one, or the imported graph it fine-tunes. */
-    public Architecture architecture(Cell cell, Plugins plugins) {
-        Cell root = cell.importedRoot();
-        return root == null ? plugins.architecture(cell.architecture()) : imports.get(root.entry().name()).architecture();
-    }
-}
+        CodeIdentity code, Plan plan, Map<String, OnnxFile> imports) {}

@@ -48,7 +48,7 @@ public final class SanityChecks {
     /** Outputs of repeated forward passes may differ by this much (AutoAttack's check, on L1-normalised rows). */
     static final double SPREAD_MAX = 1e-4;
     /** Rounding tolerance of the comparisons of accuracies (differences of k/n fractions). */
-    private static final double TOLERANCE = 1e-9;
+    static final double TOLERANCE = 1e-9;
 
     /**
      * What the checks look at.
@@ -79,11 +79,11 @@ public final class SanityChecks {
     public static List<SanityCheck> evaluate(String model, Evidence e) {
         List<SanityCheck> checks = new ArrayList<>();
         checks.add(eps0(model, e));
-        checks.add(pgdVsFgsm(model, e));
+        checks.add(AttackComparisons.iterativeVersusSingleStep(model, e));
         checks.add(monotone(model, e));
         checks.add(unbounded(model, e));
-        checks.add(blackBox(model, e));
-        checks.add(noise(model, e));
+        checks.add(AttackComparisons.blackBoxNotStronger(model, e));
+        checks.add(AttackComparisons.noiseWeaker(model, e));
         checks.add(gradients(model, e));
         checks.add(moreSteps(model, e));
         checks.add(claims(model, e));
@@ -125,51 +125,6 @@ public final class SanityChecks {
         Status status = worst <= TOLERANCE ? Status.PASS : Status.FAIL;
         return new SanityCheck(model, EPS0, status, worst, 0, String.format(Locale.ROOT,
                 "largest |robust accuracy at eps=0 - clean accuracy| is %s (%s)", pts(worst), where));
-    }
-
-    private static SanityCheck pgdVsFgsm(String model, Evidence e) {
-        double worstMissed = 0;
-        double worstGap = 0;
-        String where = null;
-        for (AttackOutcome f : e.outcomes()) {
-            if (!isSingleStep(f.traits())) {
-                continue;
-            }
-            for (AttackOutcome it : e.outcomes()) {
-                if (!isIterativeFixedEps(it.traits()) || it.norm() != f.norm()) {
-                    continue;
-                }
-                for (int a = 0; a < f.epsilons().size(); a++) {
-                    int b = it.epsilons().indexOf(f.epsilons().get(a));
-                    if (b < 0) {
-                        continue;
-                    }
-                    int missed = 0;
-                    for (int i = 0; i < f.success()[a].length; i++) {
-                        if (f.success()[a][i] && !it.success()[b][i]) {
-                            missed++;
-                        }
-                    }
-                    double fraction = (double) missed / f.success()[a].length;
-                    double gap = it.robustAccuracy(b) - f.robustAccuracy(a);
-                    if (where == null || fraction > worstMissed || gap > worstGap) {
-                        where = String.format(Locale.ROOT, "%s at eps=%s", it.attack(), f.epsilons().get(a));
-                    }
-                    worstMissed = Math.max(worstMissed, fraction);
-                    worstGap = Math.max(worstGap, gap);
-                }
-            }
-        }
-        if (where == null) {
-            return new SanityCheck(model, PGD_VS_FGSM, Status.SKIP, Double.NaN, PER_POINT_SLACK,
-                    "needs a single-step gradient attack (fgsm) and an iterative fixed-epsilon gradient or ensemble "
-                            + "attack at a common epsilon of the same norm");
-        }
-        Status status = worstGap > TOLERANCE ? Status.FAIL
-                : worstMissed > PER_POINT_SLACK + TOLERANCE ? Status.WARN : Status.PASS;
-        return new SanityCheck(model, PGD_VS_FGSM, status, worstMissed, PER_POINT_SLACK, String.format(Locale.ROOT,
-                "iterative attacks leave unbroken at most %s of the points FGSM breaks and have at most %s more "
-                        + "robust accuracy than FGSM (worst: %s)", pts(worstMissed), pts(worstGap), where));
     }
 
     private static SanityCheck monotone(String model, Evidence e) {
@@ -228,84 +183,6 @@ public final class SanityChecks {
         double acc = e.unbounded().accuracy();
         return new SanityCheck(model, UNBOUNDED, acc <= UNBOUNDED_MAX + TOLERANCE ? Status.PASS : Status.FAIL, acc, UNBOUNDED_MAX,
                 String.format(Locale.ROOT, "accuracy left by %s without a budget: %s", e.unbounded().source(), pct(acc)));
-    }
-
-    private static SanityCheck blackBox(String model, Evidence e) {
-        boolean[] cleanWrong = cleanWrong(e);
-        double worst = Double.NaN;
-        String where = null;
-        for (AttackOutcome sq : e.outcomes()) {
-            if (sq.traits().access() != Access.SCORE) {
-                continue;
-            }
-            for (int k = 0; k < sq.epsilons().size(); k++) {
-                double eps = sq.epsilons().get(k);
-                double best = Double.NaN;
-                String bestName = null;
-                for (AttackOutcome o : e.outcomes()) {
-                    if (o.norm() != sq.norm() || o.traits().access() != Access.GRADIENT) {
-                        continue;
-                    }
-                    if (!o.isMinNorm() && !o.epsilons().contains(eps)) {
-                        continue;
-                    }
-                    double acc = robust(o.brokenWithin(eps, cleanWrong));
-                    if (Double.isNaN(best) || acc < best) {
-                        best = acc;
-                        bestName = o.attack();
-                    }
-                }
-                if (Double.isNaN(best)) {
-                    continue;
-                }
-                double advantage = best - sq.robustAccuracy(k);
-                if (where == null || advantage > worst) {
-                    worst = advantage;
-                    where = String.format(Locale.ROOT, "%s at eps=%s, best white-box %s", sq.attack(), eps, bestName);
-                }
-            }
-        }
-        if (where == null) {
-            return new SanityCheck(model, BLACK_BOX, Status.SKIP, Double.NaN, BLACK_BOX_SLACK,
-                    "needs a score-based black-box attack (square) and a gradient attack at a common epsilon of the same norm");
-        }
-        return new SanityCheck(model, BLACK_BOX, worst <= BLACK_BOX_SLACK + TOLERANCE ? Status.PASS : Status.FAIL, worst,
-                BLACK_BOX_SLACK, "the black-box robust accuracy is lower than the best white-box attack's by " + pts(worst)
-                        + " (" + where + ")" + (worst > BLACK_BOX_SLACK + TOLERANCE ? ": gradients are likely masked" : ""));
-    }
-
-    private static SanityCheck noise(String model, Evidence e) {
-        boolean[] cleanWrong = cleanWrong(e);
-        double worst = Double.NaN;
-        String where = null;
-        for (AttackOutcome nz : e.outcomes()) {
-            if (nz.traits().access() != Access.RANDOM) {
-                continue;
-            }
-            for (int k = 0; k < nz.epsilons().size(); k++) {
-                double eps = nz.epsilons().get(k);
-                for (AttackOutcome o : e.outcomes()) {
-                    if (o == nz || o.norm() != nz.norm() || o.traits().access() == Access.RANDOM
-                            || (!o.isMinNorm() && !o.epsilons().contains(eps))) {
-                        continue;
-                    }
-                    double advantage = robust(o.brokenWithin(eps, cleanWrong)) - nz.robustAccuracy(k);
-                    if (where == null || advantage > worst) {
-                        worst = advantage;
-                        where = String.format(Locale.ROOT, "%s at eps=%s", o.attack(), eps);
-                    }
-                }
-            }
-        }
-        if (where == null) {
-            return new SanityCheck(model, NOISE, Status.SKIP, Double.NaN, 0,
-                    "needs a random-noise attack and another attack at a common epsilon of the same norm");
-        }
-        Status status = worst <= TOLERANCE ? Status.PASS
-                : worst <= PER_POINT_SLACK + TOLERANCE ? Status.WARN : Status.FAIL;
-        return new SanityCheck(model, NOISE, status, worst, 0, worst <= TOLERANCE
-                ? "every attack is at least as strong as random noise (closest: " + where + ")"
-                : "random noise is stronger than " + where + " by " + pts(worst));
     }
 
     private static SanityCheck gradients(String model, Evidence e) {
@@ -383,16 +260,6 @@ public final class SanityChecks {
                 probabilities ? "every output row lies in [0, 1] and sums to 1: the model outputs probabilities, which "
                         + "flatten the gradients attacks follow; expose the logits (before the softmax)"
                         : "the outputs are not probability vectors (logits)");
-    }
-
-    /** A single-step fixed-ε gradient attack (FGSM): the reference iterative attacks must beat. */
-    private static boolean isSingleStep(AttackTraits t) {
-        return t.access() == Access.GRADIENT && !t.isIterative() && !t.minNorm();
-    }
-
-    /** An iterative fixed-ε attack that follows gradients (alone or in an ensemble). */
-    private static boolean isIterativeFixedEps(AttackTraits t) {
-        return t.isIterative() && !t.minNorm() && (t.access() == Access.GRADIENT || t.access() == Access.ENSEMBLE);
     }
 
     static boolean[] cleanWrong(Evidence e) {

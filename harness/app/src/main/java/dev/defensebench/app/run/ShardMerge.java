@@ -63,6 +63,45 @@ public final class ShardMerge {
         if (shards.isEmpty()) {
             throw new IllegalArgumentException("nothing to merge: give the shards' output directories");
         }
+        Manifests manifests = readManifests(shards);
+        RunManifest first = manifests.first();
+        if (!allowPartial && manifests.byIndex().size() != first.shardCount()) {
+            List<Integer> missing = new ArrayList<>();
+            for (int i = 1; i <= first.shardCount(); i++) {
+                if (!manifests.byIndex().containsKey(i)) {
+                    missing.add(i);
+                }
+            }
+            throw new IllegalArgumentException("shards " + missing + " of " + first.shardCount()
+                    + " are missing; merge all of them, or pass --partial to merge what is there");
+        }
+        MergeTarget.check(out, first, force);
+        Contents all = new Contents();
+        for (Path dir : manifests.byIndex().values()) {
+            all.add(dir);
+        }
+        requireUniqueRows(all.rows);
+        if (!force) {
+            requireNoConflicts(all.copies, out);
+        }
+        int copied = 0;
+        for (Map.Entry<String, Path> copy : all.copies.entrySet()) {
+            if (force || !Files.exists(out.resolve(copy.getKey()))) { // forced: what --out held is replaced
+                AtomicFiles.write(out.resolve(copy.getKey()), Files.readAllBytes(copy.getValue()));
+                copied++;
+            }
+        }
+        RunManifest merged = new RunManifest(first.experiment(), first.experimentSha256(), first.harnessVersion(),
+                1, 1, manifests.cells());
+        all.write(out, merged);
+        return new Result(merged, all.rows, all.sanity, copied, all.timingsDropped);
+    }
+
+    /** The shards' manifests: by shard index, the first one read (and its directory), and every shard's cells. */
+    private record Manifests(Map<Integer, Path> byIndex, RunManifest first, List<String> cells) {}
+
+    /** Reads every shard's manifest, refusing shards of different runs and a shard given twice. */
+    private static Manifests readManifests(List<Path> shards) throws IOException {
         Map<Integer, Path> byIndex = new TreeMap<>();
         RunManifest first = null;
         Path firstDir = null;
@@ -85,26 +124,21 @@ public final class ShardMerge {
             }
             cells.addAll(m.cells());
         }
-        if (!allowPartial && byIndex.size() != first.shardCount()) {
-            List<Integer> missing = new ArrayList<>();
-            for (int i = 1; i <= first.shardCount(); i++) {
-                if (!byIndex.containsKey(i)) {
-                    missing.add(i);
-                }
-            }
-            throw new IllegalArgumentException("shards " + missing + " of " + first.shardCount()
-                    + " are missing; merge all of them, or pass --partial to merge what is there");
-        }
-        MergeTarget.check(out, first, force);
-        List<ResultRow> rows = new ArrayList<>();
-        List<SanityCheck> sanity = new ArrayList<>();
-        List<GalleryExample> gallery = new ArrayList<>();
-        List<FailedEntry> failures = new ArrayList<>();
-        TimingReport timing = null;
-        List<Path> timingsDropped = new ArrayList<>();
-        Map<String, Path> copies = new TreeMap<>();
-        int copied = 0;
-        for (Path dir : byIndex.values()) {
+        return new Manifests(byIndex, first, cells);
+    }
+
+    /** What the shards hold together: their rows, checks, gallery, failures, one machine's timings and files to copy. */
+    private static final class Contents {
+        final List<ResultRow> rows = new ArrayList<>();
+        final List<SanityCheck> sanity = new ArrayList<>();
+        final List<GalleryExample> gallery = new ArrayList<>();
+        final List<FailedEntry> failures = new ArrayList<>();
+        final List<Path> timingsDropped = new ArrayList<>();
+        final Map<String, Path> copies = new TreeMap<>();
+        TimingReport timing;
+
+        /** Adds the shard in {@code dir}, which must be complete (its results cover its cells). */
+        void add(Path dir) throws IOException {
             Path results = dir.resolve(OutputLayout.RESULTS);
             if (!Files.isRegularFile(results)) {
                 throw new IllegalArgumentException(results + ": missing; did that shard finish?");
@@ -119,44 +153,39 @@ public final class ShardMerge {
             List<FailedEntry> shardFailures = FailuresFile.read(dir.resolve(OutputLayout.FAILURES));
             failures.addAll(shardFailures);
             ShardContents.requireComplete(dir, RunManifest.read(dir), shardRows, shardFailures);
-            TimingReport t = TimingReport.read(dir.resolve(OutputLayout.TIMING));
-            if (t != null) {
-                if (timing == null) {
-                    timing = t;
-                } else if (timing.machine().equals(t.machine()) && timing.settings().equals(t.settings())) {
-                    List<TimingMeasurement> all = new ArrayList<>(timing.measurements());
-                    all.addAll(t.measurements());
-                    timing = new TimingReport(timing.machine(), timing.settings(), all);
-                } else {
-                    // one board shows one machine's timings: others are not comparable with them
-                    timingsDropped.add(dir);
-                }
-            }
+            addTiming(dir, TimingReport.read(dir.resolve(OutputLayout.TIMING)));
             planCopies(dir, copies);
         }
-        requireUniqueRows(rows);
-        if (!force) {
-            requireNoConflicts(copies, out);
-        }
-        for (Map.Entry<String, Path> copy : copies.entrySet()) {
-            if (force || !Files.exists(out.resolve(copy.getKey()))) { // forced: what --out held is replaced
-                AtomicFiles.write(out.resolve(copy.getKey()), Files.readAllBytes(copy.getValue()));
-                copied++;
+
+        /** One board shows one machine's timings: a shard timed elsewhere (or otherwise) is left off. */
+        private void addTiming(Path dir, TimingReport t) {
+            if (t == null) {
+                return;
+            }
+            if (timing == null) {
+                timing = t;
+            } else if (timing.machine().equals(t.machine()) && timing.settings().equals(t.settings())) {
+                List<TimingMeasurement> measurements = new ArrayList<>(timing.measurements());
+                measurements.addAll(t.measurements());
+                timing = new TimingReport(timing.machine(), timing.settings(), measurements);
+            } else {
+                timingsDropped.add(dir);
             }
         }
-        ResultsCsv.write(OutputLayout.of(out).results(), rows);
-        if (!sanity.isEmpty()) {
-            SanityCsv.write(out.resolve(OutputLayout.SANITY), sanity);
+
+        /** Writes the merged results, checks, gallery, failures, timings and {@code manifest} into {@code out}. */
+        void write(Path out, RunManifest manifest) throws IOException {
+            ResultsCsv.write(OutputLayout.of(out).results(), rows);
+            if (!sanity.isEmpty()) {
+                SanityCsv.write(out.resolve(OutputLayout.SANITY), sanity);
+            }
+            GalleryFile.write(out.resolve(OutputLayout.GALLERY), gallery);
+            FailuresFile.write(out.resolve(OutputLayout.FAILURES), failures);
+            if (timing != null) {
+                TimingReport.write(out.resolve(OutputLayout.TIMING), timing);
+            }
+            manifest.write(out);
         }
-        GalleryFile.write(out.resolve(OutputLayout.GALLERY), gallery);
-        FailuresFile.write(out.resolve(OutputLayout.FAILURES), failures);
-        if (timing != null) {
-            TimingReport.write(out.resolve(OutputLayout.TIMING), timing);
-        }
-        RunManifest merged = new RunManifest(first.experiment(), first.experimentSha256(), first.harnessVersion(),
-                1, 1, cells);
-        merged.write(out);
-        return new Result(merged, rows, sanity, copied, timingsDropped);
     }
 
     private static void requireSame(Path dir, String what, String expected, String found, Path firstDir) {

@@ -3,7 +3,7 @@ package dev.defensebench.app.timing;
 import ai.djl.Device;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.defensebench.app.config.AttackEntry;
-import dev.defensebench.app.config.Plugins;
+import dev.defensebench.app.config.ResolvedAttack;
 import dev.defensebench.app.config.TimingConfig;
 import dev.defensebench.app.plan.CacheKeys;
 import dev.defensebench.files.DigestedFile;
@@ -34,7 +34,7 @@ public final class EntryTimer {
     private static final Logger LOG = LoggerFactory.getLogger(EntryTimer.class);
 
     private final TimingConfig config;
-    private final Map<String, AttackEntry> attacks = new LinkedHashMap<>();
+    private final Map<String, ResolvedAttack> attacks = new LinkedHashMap<>();
     private final Device device;
     private final Machine machine;
     private final TimingRunner runner;
@@ -44,22 +44,21 @@ public final class EntryTimer {
      * as their traits declare, the first that gives ρ2 and the first iterative fixed-ε gradient attack), on
      * {@code device}.
      */
-    public EntryTimer(TimingConfig config, List<AttackEntry> suite, Plugins plugins, Device device) {
+    public EntryTimer(TimingConfig config, List<ResolvedAttack> suite, Device device) {
         this.config = config;
         this.device = device;
         this.machine = MachineInfo.describe(device);
         this.runner = new TimingRunner(config);
         if (config.attacks() != null) {
             for (String name : config.attacks()) {
-                suite.stream().filter(a -> a.attack().equals(name)).findFirst().ifPresent(a -> attacks.put(name, a));
+                suite.stream().filter(a -> a.name().equals(name)).findFirst().ifPresent(a -> attacks.put(name, a));
             }
             return;
         }
         List<Predicate<AttackTraits>> defaults = List.of(AttackTraits::givesRho2,
                 t -> t.isIterative() && !t.minNorm() && t.access() == AttackTraits.Access.GRADIENT);
         for (Predicate<AttackTraits> wanted : defaults) {
-            suite.stream().filter(a -> wanted.test(plugins.attack(a.attack()).traits())).findFirst()
-                    .ifPresent(a -> attacks.putIfAbsent(a.attack(), a));
+            suite.stream().filter(a -> wanted.test(a.traits())).findFirst().ifPresent(a -> attacks.putIfAbsent(a.name(), a));
         }
     }
 
@@ -85,7 +84,9 @@ public final class EntryTimer {
      */
     public List<TimingMeasurement> time(String cellId, String cellHash, String architecture, Path onnxFile, int numClasses,
             Path parameters, Examples test, Path dir) throws IOException {
-        Map<String, Object> key = CacheKeys.timing(cellHash, runner.settings(), machine.hardwareKey(), attacks,
+        Map<String, AttackEntry> written = new LinkedHashMap<>();
+        attacks.forEach((name, a) -> written.put(name, a.entry()));
+        Map<String, Object> key = CacheKeys.timing(cellHash, runner.settings(), machine.hardwareKey(), written,
                 Math.min(test.size(), Math.max(config.throughputBatch(), config.attackBatch())));
         Path cached = dir.resolve("measurements-" + CacheKeys.sha256(key).substring(0, 16) + ".json");
         List<TimingMeasurement> stored = stored(cached);
@@ -108,8 +109,8 @@ public final class EntryTimer {
         Path setupFile = dir.resolve("setup.json");
         setup.write(setupFile);
         Map<String, Path> attackFiles = new LinkedHashMap<>();
-        for (Map.Entry<String, AttackEntry> a : attacks.entrySet()) {
-            AttackEntry entry = a.getValue();
+        for (Map.Entry<String, AttackEntry> a : written.entrySet()) {
+            AttackEntry entry = a.getValue(); // as written: the forked benchmark JVM resolves it from its setup file
             double eps = entry.epsilons().stream().mapToDouble(Double::doubleValue).max().orElse(0);
             Path file = dir.resolve("setup-" + a.getKey().replaceAll("[^A-Za-z0-9._-]", "_") + ".json");
             setup.withAttack(entry.attack(), entry.norm(), eps, entry.params(), entry.seed()).write(file);

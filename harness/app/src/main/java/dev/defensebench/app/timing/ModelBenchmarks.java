@@ -4,12 +4,11 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import dev.defensebench.app.config.Plugins;
+import dev.defensebench.app.run.Networks;
 import dev.defensebench.model.BlockClassifier;
-import dev.defensebench.model.ModelFiles;
 import dev.defensebench.spi.Attack;
 import dev.defensebench.spi.AttackResult;
 import dev.defensebench.spi.Hyperparameters;
@@ -66,9 +65,8 @@ public class ModelBenchmarks {
         manager = NDManager.newBaseManager(device);
         Shape sampleShape = new Shape(s.sampleShape());
         Plugins plugins = Plugins.discover();
-        Block block = s.network(plugins).build(sampleShape, s.numClasses());
-        block.initialize(manager, DataType.FLOAT32, new Shape(1).addAll(sampleShape));
-        ModelFiles.loadParameters(block, manager, Files.readAllBytes(Path.of(s.parameters())));
+        Block block = Networks.load(s.network(plugins), sampleShape, s.numClasses(), manager,
+                Files.readAllBytes(Path.of(s.parameters())));
         model = new BlockClassifier(block, s.numClasses(), new InputBox(s.lower(), s.upper(), sampleShape));
         int per = (int) sampleShape.size();
         inputs = manager.create(Arrays.copyOf(s.inputs(), batch * per), new Shape(batch).addAll(sampleShape));

@@ -23,8 +23,10 @@ class ReportCommandTest {
 
     private static ResultRow row(String model, String attack, String norm, double eps, double clean, double robust) {
         WilsonInterval ci = WilsonInterval.of((int) Math.round(robust * 1000), 1000);
-        return new ResultRow("nightly", model, "vanilla", "mlp", "mnist", "unit", 0, "h", attack, norm, eps, 1000, clean,
-                robust, ci.low(), ci.high(), Double.NaN, 10, 1, "{}");
+        return ResultRow.builder().experiment("nightly").model(model).defense("vanilla").architecture("mlp")
+                .dataset("mnist").preprocessing("unit").seed(0).cellHash("h").attack(attack).norm(norm).epsilon(eps)
+                .samples(1000).cleanAccuracy(clean).robustAccuracy(robust).robustCi(ci).trainSeconds(10).attackSeconds(1)
+                .attackParams("{}").build();
     }
 
     private Path run(String name, double clean, double robust, Instant when) throws IOException {

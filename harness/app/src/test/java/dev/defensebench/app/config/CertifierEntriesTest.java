@@ -27,10 +27,14 @@ class CertifierEntriesTest {
                 "  - {certifier: randomized-smoothing, epsilons: [0.25, 0.5], params: {sigma: 0.5, n: 1000}, seed: 3}",
                 "  - {certifier: ibp, epsilons: [0.1]}",
                 ""));
-        assertThat(e.certifiers()).extracting(CertifierEntry::certifier).containsExactly("randomized-smoothing", "ibp");
-        assertThat(e.certifiers().get(0).params()).containsEntry("sigma", 0.5);
+        assertThat(e.certifiers()).extracting(c -> c.entry().certifier()).containsExactly("randomized-smoothing", "ibp");
+        assertThat(e.certifiers()).extracting(c -> c.certifier().name()).containsExactly("randomized-smoothing", "ibp");
+        assertThat(e.certifiers().get(0).entry().params()).containsEntry("sigma", 0.5);
+        assertThat(e.certifiers().get(0).params().getDouble("sigma")).isEqualTo(0.5); // resolved, defaults filled in
+        assertThat(e.certifiers().get(0).params().getInt("n")).isEqualTo(1000);
         assertThat(e.certifiers().get(0).seed()).isEqualTo(3L);
-        assertThat(e.certifiers()).extracting(CertifierEntry::name).containsExactly("randomized-smoothing", "ibp");
+        assertThat(e.certifiers().get(0).grid()).containsExactly(0.25, 0.5);
+        assertThat(e.certifiers()).extracting(ResolvedCertifier::name).containsExactly("randomized-smoothing", "ibp");
         assertThat(loader.parse("c.yaml", BASE).certifiers()).isEmpty();
     }
 

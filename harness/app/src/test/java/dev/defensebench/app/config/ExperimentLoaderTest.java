@@ -3,6 +3,9 @@ package dev.defensebench.app.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.defensebench.app.plan.Plan;
+import dev.defensebench.spi.Norm;
+import dev.defensebench.spi.ParamSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -88,13 +91,21 @@ class ExperimentLoaderTest {
         assertThat(dd.params()).isEmpty();
 
         assertThat(e.attacks()).hasSize(2);
-        AttackEntry deepfool = e.attacks().get(0);
+        AttackEntry deepfool = e.attacks().get(0).entry();
         assertThat(deepfool.attack()).isEqualTo("deepfool");
         assertThat(deepfool.norm()).isEqualTo("L2");
         assertThat(deepfool.epsilons()).containsExactly(0.5, 1.0);
         assertThat(deepfool.params()).containsExactly(Map.entry("max_iter", 10));
         assertThat(deepfool.seed()).isZero();
-        assertThat(e.attacks().get(1).params()).isEmpty();
+        assertThat(e.attacks().get(1).entry().params()).isEmpty();
+        // resolved once, by the loader: the plugin, the parsed norm and the typed parameters with defaults
+        ResolvedAttack resolved = e.attacks().get(0);
+        assertThat(resolved.attack()).isSameAs(PLUGINS.attack("deepfool"));
+        assertThat(resolved.norm()).isEqualTo(Norm.L2);
+        assertThat(resolved.threat().epsilons()).containsExactly(0.5, 1.0);
+        assertThat(resolved.params().getInt("max_iter")).isEqualTo(10);
+        assertThat(resolved.params().asMap().keySet()).containsAll(
+                PLUGINS.attack("deepfool").parameters().stream().map(ParamSpec::name).toList());
     }
 
     @Test
@@ -129,12 +140,12 @@ class ExperimentLoaderTest {
         assertThat(e.models()).extracting(ModelEntry::name)
                 .containsExactly("vanilla", "deep-defense", "fgsm-adversarial", "pgd-adversarial", "trades", "parseval");
         assertThat(e.models().get(1).initFrom()).isEqualTo("vanilla");
-        assertThat(e.attacks()).extracting(AttackEntry::attack)
+        assertThat(e.attacks()).extracting(ResolvedAttack::name)
                 .containsExactly("deepfool", "fgsm", "pgd", "apgd-ce", "noise", "autoattack", "autoattack");
         // the ranking rests on AutoAttack (standard) at the headline eps of both norms
         assertThat(e.headlineByLabel()).containsEntry("Linf", 0.1).containsEntry("L2", 1.5);
-        assertThat(e.attacks().subList(5, 7)).extracting(AttackEntry::norm).containsExactly("Linf", "L2");
-        assertThat(e.attacks().subList(5, 7)).allSatisfy(a -> assertThat(a.params()).isEmpty());
+        assertThat(e.attacks().subList(5, 7)).extracting(ResolvedAttack::norm).containsExactly(Norm.LINF, Norm.L2);
+        assertThat(e.attacks().subList(5, 7)).allSatisfy(a -> assertThat(a.entry().params()).isEmpty());
         // equal budgets: every defense fine-tunes vanilla for one epoch on the whole training set
         for (ModelEntry m : e.models().subList(1, 6)) {
             assertThat(m.initFrom()).as(m.name()).isEqualTo("vanilla");
@@ -389,7 +400,7 @@ class ExperimentLoaderTest {
                 "  - {name: other, defense: vanilla, architectures: [mlp]}",
                 "");
         Experiment e = parse(text);
-        assertThat(ExperimentLoader.dependencyOrder(e)).extracting(ModelEntry::name)
+        assertThat(Plan.dependencyOrder(e.models())).extracting(ModelEntry::name)
                 .containsExactly("root", "child", "grandchild", "other");
     }
 

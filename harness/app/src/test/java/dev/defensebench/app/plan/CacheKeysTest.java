@@ -3,6 +3,7 @@ package dev.defensebench.app.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.defensebench.app.config.Experiment;
+import dev.defensebench.app.config.ExperimentFile;
 import dev.defensebench.app.config.ExperimentLoader;
 import dev.defensebench.app.config.Plugins;
 import java.util.Arrays;
@@ -76,8 +77,22 @@ class CacheKeysTest {
     }
 
     @Test
+    void theEvaluationKeyHashesTheAttacksAsWrittenNotAsResolved() throws Exception {
+        // the loader resolves the attacks (defaults filled in), but the key keeps the file's text, so that the
+        // stored evaluations of earlier runs keep their keys
+        Experiment e = LOADER.parse("keyed.yaml", BASE.replace("norm: Linf", "norm: linf"));
+        String expected = "{\"attacks\":[{\"attack\":\"pgd\",\"norm\":\"linf\",\"epsilons\":[0.1,0.2],"
+                + "\"params\":{\"steps\":10},\"seed\":0}],\"cell\":\"cellhash\",\"code\":{\"evaluator\":\"code\"},"
+                + "\"eval_batch_size\":250,\"params_sha256\":\"paramshash\",\"test_size\":500}";
+        java.util.Map<String, Object> key = CacheKeys.evaluation(e, "cellhash", "paramshash", java.util.Map.of("evaluator", "code"));
+        assertThat(dev.defensebench.files.Json.MAPPER.writeValueAsString(key)).isEqualTo(expected);
+        assertThat(CacheKeys.sha256(key)).isEqualTo(java.util.HexFormat.of().formatHex(java.security.MessageDigest
+                .getInstance("SHA-256").digest(expected.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+    }
+
+    @Test
     void everyExperimentSettingIsClassifiedOnce() {
-        Set<String> components = Arrays.stream(Experiment.class.getRecordComponents()).map(c -> c.getName())
+        Set<String> components = Arrays.stream(ExperimentFile.class.getRecordComponents()).map(c -> c.getName())
                 .collect(Collectors.toSet());
         Set<String> classified = new HashSet<>(CacheKeys.SCORING);
         classified.addAll(CacheKeys.IN_CELL_HASH);

@@ -2,7 +2,7 @@ package dev.defensebench.app.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.defensebench.app.config.AttackEntry;
+import dev.defensebench.app.config.ResolvedAttack;
 import dev.defensebench.app.config.ExperimentLoader;
 import dev.defensebench.app.config.Plugins;
 import dev.defensebench.attacks.DeepFool;
@@ -48,17 +48,17 @@ class CodeFingerprintTest {
     @Test
     void aChangeToAnAttackChangesTheEvaluationsThatRunItAndNothingElse() {
         ExperimentLoader loader = new ExperimentLoader(PLUGINS, Set.of("mnist"));
-        List<AttackEntry> fgsmOnly = loader.parse("a.yaml", suite("  - {attack: fgsm, norm: Linf, epsilons: [0.1]}")).attacks();
-        List<AttackEntry> withDeepFool = loader.parse("b.yaml", suite("  - {attack: fgsm, norm: Linf, epsilons: [0.1]}\n"
+        List<ResolvedAttack> fgsmOnly = loader.parse("a.yaml", suite("  - {attack: fgsm, norm: Linf, epsilons: [0.1]}")).attacks();
+        List<ResolvedAttack> withDeepFool = loader.parse("b.yaml", suite("  - {attack: fgsm, norm: Linf, epsilons: [0.1]}\n"
                 + "  - {attack: deepfool, norm: L2, epsilons: [0.5]}")).attacks();
         CodeIdentity before = new CodeIdentity("1", "libraries", CodeFingerprint::of);
         Function<Class<?>, String> deepFoolEdited = c -> c == DeepFool.class ? "edited" : CodeFingerprint.of(c);
         CodeIdentity after = new CodeIdentity("1", "libraries", deepFoolEdited);
 
-        assertThat(after.evaluation(fgsmOnly, PLUGINS, Object.class))
-                .isEqualTo(before.evaluation(fgsmOnly, PLUGINS, Object.class));
-        assertThat(after.evaluation(withDeepFool, PLUGINS, Object.class))
-                .isNotEqualTo(before.evaluation(withDeepFool, PLUGINS, Object.class));
+        assertThat(after.evaluation(fgsmOnly, Object.class))
+                .isEqualTo(before.evaluation(fgsmOnly, Object.class));
+        assertThat(after.evaluation(withDeepFool, Object.class))
+                .isNotEqualTo(before.evaluation(withDeepFool, Object.class));
         assertThat(after.model(Vanilla.class, Mlp.class)).isEqualTo(before.model(Vanilla.class, Mlp.class));
     }
 

@@ -58,8 +58,8 @@ class ShippedExperimentsTest {
         assertThat(e.models()).extracting(m -> m.defense())
                 .containsExactly("vanilla", "pgd-adversarial", "trades", "deep-defense");
         assertThat(e.models()).allSatisfy(m -> assertThat(m.architectures()).containsExactly("resnet18"));
-        assertThat(e.attacks()).filteredOn(a -> a.attack().equals("autoattack"))
-                .extracting(a -> a.norm() + " " + a.epsilons())
+        assertThat(e.attacks()).filteredOn(a -> a.name().equals("autoattack"))
+                .extracting(a -> a.norm().label() + " " + a.epsilons())
                 .containsExactly("Linf [" + 8.0 / 255 + "]", "L2 [0.5]");
         assertThat(Plan.of(e, PLUGINS, "data-sha", 50000, CODE).cells()).hasSize(4);
     }

@@ -41,13 +41,15 @@ final class ResultsFile {
     static List<ResultRow> read(Path file) throws IOException {
         List<ResultRow> rows = new ArrayList<>();
         for (Map<String, String> r : records(file)) {
-            rows.add(new ResultRow(r.get("experiment"), r.get("model"), r.get("defense"), r.get("architecture"),
-                    r.get("dataset"), r.get("preprocessing"), Long.parseLong(r.get("seed")), r.get("cell_hash"),
-                    r.get("attack"), r.get("norm"), number(r.get("epsilon")), Integer.parseInt(r.get("samples")),
-                    number(r.get("clean_accuracy")), number(r.get("robust_accuracy")), number(r.get("robust_ci_low")),
-                    number(r.get("robust_ci_high")), number(r.get("rho2")), number(r.get("train_seconds")),
-                    number(r.get("attack_seconds")), r.get("attack_params"), r.get("access"),
-                    number(r.get("attack_images_per_second"))));
+            rows.add(ResultRow.builder().experiment(r.get("experiment")).model(r.get("model")).defense(r.get("defense"))
+                    .architecture(r.get("architecture")).dataset(r.get("dataset")).preprocessing(r.get("preprocessing"))
+                    .seed(Long.parseLong(r.get("seed"))).cellHash(r.get("cell_hash")).attack(r.get("attack"))
+                    .norm(r.get("norm")).epsilon(number(r.get("epsilon"))).samples(Integer.parseInt(r.get("samples")))
+                    .cleanAccuracy(number(r.get("clean_accuracy"))).robustAccuracy(number(r.get("robust_accuracy")))
+                    .robustCi(number(r.get("robust_ci_low")), number(r.get("robust_ci_high"))).rho2(number(r.get("rho2")))
+                    .trainSeconds(number(r.get("train_seconds"))).attackSeconds(number(r.get("attack_seconds")))
+                    .attackParams(r.get("attack_params")).access(r.get("access"))
+                    .attackImagesPerSecond(number(r.get("attack_images_per_second"))).build());
         }
         return rows;
     }

@@ -3,12 +3,14 @@ package dev.defensebench.app.run;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.defensebench.app.config.AttackEntry;
+import dev.defensebench.app.config.ResolvedAttack;
 import dev.defensebench.app.config.Plugins;
 import dev.defensebench.spi.Classifier;
 import dev.defensebench.spi.Examples;
 import dev.defensebench.spi.InputBox;
 import dev.defensebench.spi.ProgressListener;
 import dev.defensebench.testing.LinearClassifier;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
@@ -44,7 +46,11 @@ final class ToyLinear {
 
     /** The evaluation of {@code model} on {@code test} under {@code attacks}, in batches of 30. */
     static Evaluation evaluate(Plugins plugins, Classifier model, NDManager m, Examples test, List<AttackEntry> attacks) {
-        return new Evaluator(plugins, 30, ProgressListener.SILENT).evaluate(new Evaluator.Subject("toy", "toy/linear/s0",
-                "none", "linear", "toy", "unit", 0, "hash", 0), model, m, test, attacks);
+        List<ResolvedAttack> resolved = new ArrayList<>();
+        for (int i = 0; i < attacks.size(); i++) {
+            resolved.add(ResolvedAttack.resolve("attacks[" + i + "]", attacks.get(i), plugins));
+        }
+        return new Evaluator(30, ProgressListener.SILENT).evaluate(new Evaluator.Subject("toy", "toy/linear/s0",
+                "none", "linear", "toy", "unit", 0, "hash", 0), model, m, test, resolved);
     }
 }
