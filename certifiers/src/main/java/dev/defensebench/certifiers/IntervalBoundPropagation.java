@@ -49,6 +49,11 @@ public final class IntervalBoundPropagation implements Certifier {
     }
 
     @Override
+    public String whyNotCertifiable(Block network) {
+        return IntervalPropagation.whyNot(network);
+    }
+
+    @Override
     public List<ParamSpec> parameters() {
         return List.of(ParamSpec.ofInt("batch", 256, "images per bound computation"));
     }
