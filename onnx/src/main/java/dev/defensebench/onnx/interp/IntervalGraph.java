@@ -102,9 +102,28 @@ final class IntervalGraph {
     /** The folded last layer: {@code output = input · weightᵀ + bias}, weight (outputs, features). */
     private record Tail(Set<Node> nodes, String input, NDArray weight, NDArray bias) {}
 
-    /** The last layer when it is a Gemm or MatMul (+ exact Add) of the bounded input and exact weights, else null. */
+    /**
+     * The last layer when it is a Gemm or MatMul (+ exact Add) of the bounded input and exact weights, possibly
+     * followed by an Identity, else null.
+     */
     private Tail tail(Map<String, NDArray> exact) {
+        Tail t = affineTail(exact, output);
         Node last = producer(output);
+        // an Identity after the last layer (as this project's exporter writes the output) is looked through
+        if (t == null && last != null && last.opType().equals("Identity") && usedOnce(last.inputs().get(0))) {
+            t = affineTail(exact, last.inputs().get(0));
+            if (t != null) {
+                Set<Node> nodes = new HashSet<>(t.nodes());
+                nodes.add(last);
+                return new Tail(nodes, t.input(), t.weight(), t.bias());
+            }
+        }
+        return t;
+    }
+
+    /** The affine layer that computes {@code value}, when it can be folded. */
+    private Tail affineTail(Map<String, NDArray> exact, String value) {
+        Node last = producer(value);
         if (last == null) {
             return null;
         }
