@@ -198,7 +198,8 @@ public final class IntervalPropagation {
         return block.forward(store, new NDList(x), false).singletonOrThrow();
     }
 
-    private static NDArray convolve(Conv2d conv, NDArray x, NDArray w, NDArray b) {
+    /** {@code conv}'s convolution of {@code x} with weight {@code w} and bias {@code b} (none when null). */
+    static NDArray convolve(Conv2d conv, NDArray x, NDArray w, NDArray b) {
         NDArray bias = b != null ? b : x.getManager().zeros(new ai.djl.ndarray.types.Shape(w.getShape().get(0)), x.getDataType());
         return Conv2d.conv2d(x, w, bias, conv.getStride(), conv.getPadding(), conv.getDilation(), conv.getGroups()).head();
     }
