@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import dev.defensebench.autograd.Autograd;
+import dev.defensebench.certifiers.CrownIbp;
 import dev.defensebench.certifiers.IntervalBoundPropagation;
 import dev.defensebench.certifiers.RandomizedSmoothing;
 import dev.defensebench.model.BlockClassifier;
@@ -25,8 +26,8 @@ import picocli.CommandLine.Option;
  * pre-trained network. Randomized smoothing in noise draws per second (N0 + N noisy copies of each point, drawn on
  * the JVM from the point's seeded stream and classified in forwards of {@code batch} copies on the device), with the
  * share of its time the batched forwards alone take; interval bound propagation in images per second, through the
- * network's DJL blocks and through its ONNX export run by the graph interpreter (the path of an imported model),
- * whose verified counts must agree. Each row's time is measured over at least {@code --min-seconds} (one run at
+ * network's DJL blocks (also with {@code bound: crown-ibp} where CROWN-IBP applies) and through its ONNX export run
+ * by the graph interpreter (the path of an imported model), whose verified counts must agree with the blocks'. Each row's time is measured over at least {@code --min-seconds} (one run at
  * least, after an untimed warm-up for IBP); wall time and the process's CPU time are both printed.
  */
 final class CertifyBench {
@@ -93,12 +94,18 @@ final class CertifyBench {
         out.printf(Locale.ROOT, "  the batched forwards alone (copies of the points, no noise): %.1f%% of smoothing's CPU time "
                 + "(the rest: drawing the noise on the JVM, copying it to the device, counting)%n",
                 100 * forwardCpuSeconds(model, x, settings()) / cpu);
-        int djl = ibpRow(out, arch, "ibp (DJL blocks)", model, x, y, labels, linfEps);
+        int djl = ibpRow(out, arch, "ibp (DJL blocks)", model, x, y, labels, linfEps, IntervalBoundPropagation.IBP);
+        String whyNotCrown = CrownIbp.whyNot(model.block());
+        if (whyNotCrown == null) {
+            ibpRow(out, arch, "ibp bound crown-ibp (DJL blocks)", model, x, y, labels, linfEps, IntervalBoundPropagation.CROWN_IBP);
+        } else {
+            out.printf(Locale.ROOT, "  ibp bound crown-ibp: %s%n", whyNotCrown);
+        }
         try (NDManager onnx = x.getManager().newSubManager()) {
             OnnxGraphBlock graph = OnnxGraphBlock.build(OnnxExporter.export(model.block(), model.sampleShape(),
                     model.numClasses(), "bench", Map.of()), onnx, DataType.FLOAT32);
             BlockClassifier imported = new BlockClassifier(graph, model.numClasses(), model.box());
-            int viaOnnx = ibpRow(out, arch, "ibp (ONNX graph)", imported, x, y, labels, linfEps);
+            int viaOnnx = ibpRow(out, arch, "ibp (ONNX graph)", imported, x, y, labels, linfEps, IntervalBoundPropagation.IBP);
             if (viaOnnx != djl) {
                 out.printf(Locale.ROOT, "  WARNING: IBP verified %d points through the DJL blocks but %d through the ONNX "
                         + "graph of the same weights%n", djl, viaOnnx);
@@ -126,9 +133,10 @@ final class CertifyBench {
     }
 
     private int ibpRow(PrintWriter out, String arch, String what, BlockClassifier model, NDArray x, NDArray y,
-            long[] labels, double eps) {
+            long[] labels, double eps, String bound) {
         Certifier ibp = new IntervalBoundPropagation();
-        Hyperparameters p = Hyperparameters.resolve("certifier 'ibp'", ibp.parameters(), Map.of("batch", options.ibpBatch));
+        Hyperparameters p = Hyperparameters.resolve("certifier 'ibp'", ibp.parameters(), Map.of("batch", options.ibpBatch,
+                "bound", bound));
         timed(() -> ibp.certify(model, x, y, List.of(eps), p, 0)); // warm-up
         Timed t = timed(() -> ibp.certify(model, x, y, List.of(eps), p, 0));
         int verified = t.result().countCertified(labels, eps);

@@ -95,7 +95,8 @@ final class CertifiedCrossCheck {
         }
         if (!empty.isEmpty()) {
             return "not checked: " + String.join(", ", empty) + " certified none of the " + labels.length + " points at any "
-                    + "ε > 0 of its grid, so no certified point could be checked against the attacks";
+                    + "ε > 0 of " + (empty.size() == 1 ? "its grid" : "their grids") + ", so no certified point could be "
+                    + "checked against the attacks";
         }
         return "no point is certified for the model itself at an ε where an attack of the same norm ran";
     }

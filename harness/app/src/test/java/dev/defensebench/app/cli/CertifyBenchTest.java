@@ -26,8 +26,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code bench --mode certify}'s table on a small seeded MLP: one smoothing row in draws/s whose certified and
- * abstained counts are the certifier's own for the same seed, the forwards' share of its time, and two IBP rows (DJL
- * blocks, ONNX graph) in images/s whose verified counts agree with each other and with the certifier's.
+ * abstained counts are the certifier's own for the same seed, the forwards' share of its time, and IBP rows (DJL
+ * blocks, ONNX graph) in images/s whose verified counts agree with each other and with the certifier's, and a
+ * CROWN-IBP row with the certifier's count for that bound.
  */
 class CertifyBenchTest {
 
@@ -71,6 +72,12 @@ class CertifyBenchTest {
                 assertThat(Double.parseDouble(ibp.group(1))).isPositive();
                 assertThat(Integer.parseInt(ibp.group(2))).as(path).isEqualTo(verified);
             }
+            int crown = new IntervalBoundPropagation().certify(model, x, y, List.of(1.0E-6), Hyperparameters.resolve("i",
+                    new IntervalBoundPropagation().parameters(), Map.of("bound", "crown-ibp")), 0).countCertified(labels, 1.0E-6);
+            Matcher crownRow = Pattern.compile("\\| mlp \\| ibp bound crown-ibp \\(DJL blocks\\) \\| Linf eps 1\\.0E-6, batch 5, 12 "
+                    + "points \\| ([0-9.]+) images/s \\| [0-9.]+ \\| [0-9.]+ \\| (\\d+) \\|").matcher(out);
+            assertThat(crownRow.find()).as(out).isTrue();
+            assertThat(Integer.parseInt(crownRow.group(2))).isEqualTo(crown).isGreaterThanOrEqualTo(verified);
             assertThat(out).doesNotContain("WARNING");
             assertThat(Arrays.stream(CertifyBench.header().split("\n")[0].split("\\|")).count())
                     .isEqualTo(Arrays.stream(out.lines().filter(l -> l.startsWith("| mlp")).findFirst().orElseThrow().split("\\|")).count());
