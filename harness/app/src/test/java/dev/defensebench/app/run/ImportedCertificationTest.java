@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Interval bound propagation on imported ONNX models end to end: a trained MLP exported by the run and imported
  * back (run by the graph interpreter) gets certified rows equal to those of the network it was exported from
- * (bounded layer by layer as DJL blocks); an imported graph with an operator IBP has no rule for stops the run
+ * (bounded layer by layer as DJL blocks), and IBP training fine-tunes it through the graph's own bounds; an imported
+ * graph with an operator IBP has no rule for stops the run
  * before anything is trained, naming the entry, the certifier, the operator and its node.
  */
 class ImportedCertificationTest {
@@ -87,6 +88,25 @@ class ImportedCertificationTest {
         assertThat(Double.parseDouble(back.get(0).get("robust_accuracy"))).isPositive();
         assertThat(Double.parseDouble(back.get(2).get("robust_accuracy")))
                 .isLessThan(Double.parseDouble(back.get(0).get("robust_accuracy")));
+
+        // the imported graph fine-tuned by IBP training: its worst-case logits come through the graph's own bounds,
+        // beside the original network IBP-trained by the same settings
+        String tuned = HEADER + "  - {name: back, onnx: " + exported + "}\n"
+                + "  - {name: tuned, defense: ibp, init_from: back, params: {epochs: 1, batch_size: 20, lr: 0.01, eps: 0.05}}\n"
+                + "  - {name: native, defense: ibp, init_from: vanilla, architectures: [mlp], params: {epochs: 1, batch_size: 20, lr: 0.01, eps: 0.05}}\n"
+                + TAIL;
+        Runner.Summary fineTuned = runner.run(experiment(tuned), out, Device.cpu());
+        assertThat(fineTuned.trained()).containsExactlyInAnyOrder("tuned/onnx/s0", "native/mlp/s0");
+        // ... and trains as the network it was exported from, IBP-trained from the same weights: the same scores
+        List<Map<String, String>> all = ResultsFile.records(fineTuned.results());
+        List<String> viaGraph = all.stream().filter(r -> r.get("model").equals("tuned/onnx/s0"))
+                .map(r -> r.get("attack") + " " + r.get("epsilon") + " " + r.get("robust_accuracy")).toList();
+        List<String> viaBlocks = all.stream().filter(r -> r.get("model").equals("native/mlp/s0"))
+                .map(r -> r.get("attack") + " " + r.get("epsilon") + " " + r.get("robust_accuracy")).toList();
+        assertThat(viaBlocks).hasSize(8); // clean, FGSM and the worst case at 2 ε, IBP at 3
+        assertThat(viaGraph).isEqualTo(viaBlocks);
+        assertThat(all).filteredOn(r -> r.get("model").equals("tuned/onnx/s0") && r.get("attack").equals("ibp"))
+                .extracting(r -> r.get("epsilon")).containsExactly("0.002", "0.01", "0.05");
     }
 
     @Test
