@@ -94,8 +94,8 @@ public final class CrownIbp {
         if (layer instanceof Linear) {
             NDArray w = parameter(layer, "weight");
             NDArray b = layer.getDirectParameters().get("bias") == null ? null : parameter(layer, "bias");
-            NDArray offset = b == null ? a.zerosLike().sum(new int[] {2}) : a.matMul(b.reshape(-1, 1)).squeeze(2);
-            return new NDList(a.matMul(w), offset);
+            // on the last axis, whatever the input's rank
+            return new NDList(a.matMul(w), b == null ? a.zerosLike().sum(flatAxes(a)) : flatMul(a, b));
         }
         if (layer instanceof Conv2d conv) {
             NDArray w = parameter(layer, "weight");
