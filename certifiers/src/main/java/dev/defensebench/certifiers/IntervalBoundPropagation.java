@@ -24,7 +24,8 @@ import java.util.List;
  * is positive, the last Linear layer elided into the margins ({@link IntervalPropagation}). The bounds
  * grow with ε, so a point verified at ε is verified at every smaller ε; the certified radius of a point
  * is the largest ε of the grid up to which every ε is verified (0 for a correct but unverified point).
- * Deterministic: no parameters but the batch size, and no randomness.
+ * With {@code bound: crown-ibp} each margin's lower bound is the larger of the interval bound and CROWN-IBP's
+ * ({@link CrownIbp}), for the sequential networks CROWN-IBP handles. Deterministic: no randomness.
  */
 public final class IntervalBoundPropagation implements Certifier {
 
@@ -49,13 +50,36 @@ public final class IntervalBoundPropagation implements Certifier {
     }
 
     @Override
-    public List<ParamSpec> parameters() {
-        return List.of(ParamSpec.ofInt("batch", 256, "images per bound computation"));
+    public String whyNotCertifiable(Block network) {
+        return IntervalPropagation.whyNot(network);
     }
+
+    @Override
+    public List<ParamSpec> parameters() {
+        return List.of(ParamSpec.ofInt("batch", 256, "images per bound computation"),
+                ParamSpec.ofString("bound", IBP, "'ibp' (interval bounds) or 'crown-ibp' (the tighter, at each margin, of "
+                        + "the interval bound and CROWN-IBP's, Zhang et al. 2020; sequential Linear/Conv2d/BatchNorm/ReLU "
+                        + "networks only)"));
+    }
+
+    /** The values of parameter {@code bound}. */
+    public static final String IBP = "ibp";
+    /** See {@link #IBP}. */
+    public static final String CROWN_IBP = "crown-ibp";
 
     @Override
     public void validate(Hyperparameters params) {
         batch(params);
+        crown(params);
+    }
+
+    private static boolean crown(Hyperparameters params) {
+        String bound = params.getString("bound");
+        if (!bound.equals(IBP) && !bound.equals(CROWN_IBP)) {
+            throw new IllegalArgumentException("certifier 'ibp': parameter 'bound' must be 'ibp' or 'crown-ibp', found '"
+                    + bound + "'");
+        }
+        return bound.equals(CROWN_IBP);
     }
 
     private static int batch(Hyperparameters params) {
@@ -71,6 +95,11 @@ public final class IntervalBoundPropagation implements Certifier {
             Hyperparameters params, long seed) {
         Block block = blockOf(model);
         int batch = batch(params);
+        boolean crown = crown(params);
+        String why = crown ? CrownIbp.whyNot(block) : null;
+        if (why != null) {
+            throw new NotCertifiableException("certifier 'ibp' (bound crown-ibp): " + why);
+        }
         long[] y = labels.toType(DataType.INT64, false).toLongArray();
         int n = y.length;
         int[] predicted = new int[n];
@@ -90,7 +119,7 @@ public final class IntervalBoundPropagation implements Certifier {
                     if (eps <= 0) {
                         continue;
                     }
-                    boolean[] ok = verified(model, block, x, part, eps);
+                    boolean[] ok = verified(model, block, x, part, eps, crown);
                     for (int i = 0; i < part.length; i++) {
                         stillVerified[i] &= ok[i];
                         if (stillVerified[i]) {
@@ -105,14 +134,19 @@ public final class IntervalBoundPropagation implements Certifier {
 
     /** Whether each point of {@code x} with labels {@code y} is verified in the ε-ball ∩ box. */
     public static boolean[] verified(Classifier model, NDArray x, long[] y, double eps) {
-        return verified(model, blockOf(model), x, y, eps);
+        return verified(model, blockOf(model), x, y, eps, false);
     }
 
-    private static boolean[] verified(Classifier model, Block block, NDArray x, long[] y, double eps) {
+    /**
+     * As {@link #verified(Classifier, NDArray, long[], double)}; with {@code crown}, a margin's lower bound is the
+     * larger of the interval bound and the CROWN-IBP bound (both are sound).
+     */
+    private static boolean[] verified(Classifier model, Block block, NDArray x, long[] y, double eps, boolean crown) {
         return Autograd.notRecording(() -> {
             NDList box = model.box().bounds(x);
             Interval in = new Interval(x.sub(eps).maximum(box.get(0)), x.add(eps).minimum(box.get(1)));
-            NDArray margins = new IntervalPropagation().marginLowerBounds(block, in, y);
+            NDArray ibp = new IntervalPropagation().marginLowerBounds(block, in, y);
+            NDArray margins = crown ? ibp.maximum(new CrownIbp().marginLowerBounds(block, in, y)) : ibp;
             boolean[] out = new boolean[y.length];
             double[] worst = margins.min(new int[] {1}).toType(DataType.FLOAT64, false).toDoubleArray();
             for (int i = 0; i < out.length; i++) {

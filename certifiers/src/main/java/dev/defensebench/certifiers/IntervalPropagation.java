@@ -12,6 +12,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
+import dev.defensebench.model.IntervalBounded;
 import dev.defensebench.model.ResidualSum;
 import dev.defensebench.spi.NotCertifiableException;
 import java.util.ArrayList;
@@ -23,7 +24,8 @@ import java.util.Set;
  * affine layers (Linear, Conv2d, BatchNorm with its running statistics) map the centre through the layer
  * and the half-width through the absolute values of its weights; monotone non-decreasing layers (ReLU,
  * max and average pooling, flattening, identity, memory layout) map each end through the layer itself;
- * a residual sum {@code a₀·shortcut + a₁·branch} adds the centres and the |a|-weighted half-widths. Any
+ * a residual sum {@code a₀·shortcut + a₁·branch} adds the centres and the |a|-weighted half-widths; a block that
+ * bounds itself ({@link IntervalBounded}: an imported ONNX graph, node by node) is asked for its bounds. Any
  * other block is refused with "not certifiable: operator X". The bounds are sound for every input in the
  * interval, up to the arithmetic's rounding (compute in float64 for exact comparisons).
  */
@@ -59,19 +61,53 @@ public final class IntervalPropagation {
         if (block instanceof ResidualSum sum) {
             return residual(sum, in);
         }
+        if (block instanceof IntervalBounded bounded) {
+            NDList out = bounded.outputBounds(in.lower(), in.upper());
+            return new Interval(out.get(0), out.get(1));
+        }
         if (block instanceof LambdaBlock lambda && MONOTONE.contains(lambda.getName())) {
             return new Interval(forward(block, in.lower()), forward(block, in.upper()));
         }
-        throw new NotCertifiableException("not certifiable: operator " + describe(block)
-                + " (interval bound propagation handles Linear, Conv2d, BatchNorm, residual sums and the monotone "
-                + MONOTONE + ")");
+        throw new NotCertifiableException(refusal(block));
+    }
+
+    /**
+     * Why interval bound propagation cannot bound {@code block} ("not certifiable: operator X ..."), or null when it
+     * can; decided from the blocks' structure alone, so it can run on an uninitialised network before any work.
+     */
+    public static String whyNot(Block block) {
+        if (block instanceof SequentialBlock) {
+            for (Block child : block.getChildren().values()) {
+                String why = whyNot(child);
+                if (why != null) {
+                    return why;
+                }
+            }
+            return null;
+        }
+        if (block instanceof ResidualSum sum) {
+            String why = whyNot(sum.shortcut());
+            return why != null ? why : whyNot(sum.branch());
+        }
+        if (block instanceof IntervalBounded bounded) {
+            return bounded.whyNotBounded();
+        }
+        boolean known = block instanceof Linear || block instanceof Conv2d || block instanceof BatchNorm
+                || block instanceof LambdaBlock lambda && MONOTONE.contains(lambda.getName());
+        return known ? null : refusal(block);
+    }
+
+    private static String refusal(Block block) {
+        return "not certifiable: operator " + describe(block) + " (interval bound propagation handles Linear, Conv2d, "
+                + "BatchNorm, residual sums, imported ONNX graphs and the monotone " + MONOTONE + ")";
     }
 
     /**
      * Lower bounds {@code (N, classes)} of the margins {@code z_y − z_j} over the interval, {@code y} the
      * {@code labels}; column y is +∞. When the network ends with a Linear layer it is elided into the
      * margins (Gowal et al. 2018, Eq. 10): row y minus row j of its weights acts on the penultimate
-     * interval, which is tighter than {@code lower_y − upper_j}.
+     * interval, which is tighter than {@code lower_y − upper_j}; when it ends with a block that bounds itself
+     * (an imported ONNX graph), that block gets the margins as its specification and elides its own last layer.
      */
     public NDArray marginLowerBounds(Block block, Interval in, long[] labels) {
         NDArray margins = margins(block, in, labels);
@@ -93,10 +129,14 @@ public final class IntervalPropagation {
         List<Block> layers = layers(block);
         Block last = layers.get(layers.size() - 1);
         NDArray y = in.lower().getManager().create(labels);
-        if (last instanceof Linear) {
+        if (last instanceof Linear || last instanceof IntervalBounded) {
             Interval penultimate = in;
             for (Block layer : layers.subList(0, layers.size() - 1)) {
                 penultimate = through(layer, penultimate);
+            }
+            if (last instanceof IntervalBounded bounded) {
+                NDArray spec = marginSpec(in.lower(), labels, (int) forward(block, in.lower().get(new NDIndex("0:1"))).getShape().get(1));
+                return bounded.specLowerBounds(penultimate.lower(), penultimate.upper(), spec);
             }
             NDArray w = weight(last);
             NDArray b = bias(last);
@@ -109,6 +149,16 @@ public final class IntervalPropagation {
         Interval logits = through(block, in);
         NDArray lowerY = logits.lower().mul(own(logits.lower(), labels).toType(logits.lower().getDataType(), false)).sum(new int[] {1});
         return lowerY.expandDims(1).sub(logits.upper());
+    }
+
+    /**
+     * The specification of the margins {@code z_y − z_j}: {@code (N, classes, classes)}, row j of sample n
+     * {@code e_y − e_j} (zero at j = y).
+     */
+    private static NDArray marginSpec(NDArray like, long[] labels, int classes) {
+        NDArray eye = like.getManager().eye(classes).toType(like.getDataType(), false);
+        NDArray own = eye.get(new NDIndex("{}", like.getManager().create(labels))); // (N, classes)
+        return own.expandDims(1).sub(eye.expandDims(0));
     }
 
     /** The (N, classes) mask of each row's label. */
@@ -148,7 +198,8 @@ public final class IntervalPropagation {
         return block.forward(store, new NDList(x), false).singletonOrThrow();
     }
 
-    private static NDArray convolve(Conv2d conv, NDArray x, NDArray w, NDArray b) {
+    /** {@code conv}'s convolution of {@code x} with weight {@code w} and bias {@code b} (none when null). */
+    static NDArray convolve(Conv2d conv, NDArray x, NDArray w, NDArray b) {
         NDArray bias = b != null ? b : x.getManager().zeros(new ai.djl.ndarray.types.Shape(w.getShape().get(0)), x.getDataType());
         return Conv2d.conv2d(x, w, bias, conv.getStride(), conv.getPadding(), conv.getDilation(), conv.getGroups()).head();
     }

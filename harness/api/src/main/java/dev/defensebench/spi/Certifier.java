@@ -1,6 +1,7 @@
 package dev.defensebench.spi;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Block;
 import java.util.List;
 
 /**
@@ -33,6 +34,16 @@ public interface Certifier {
      */
     default boolean certifiesModel() {
         return true;
+    }
+
+    /**
+     * Why this certifier cannot certify a model whose network is {@code network} (built, possibly not yet
+     * initialised), as "not certifiable: ..." naming what stands in the way, or null when it can or cannot tell
+     * before running. The harness asks before any work (e.g. for an imported ONNX graph), so that an operator
+     * interval bounds cannot pass is reported at once. The default: null.
+     */
+    default String whyNotCertifiable(Block network) {
+        return null;
     }
 
     /** The certifier's hyper-parameters. */

@@ -16,6 +16,8 @@ import dev.defensebench.onnx.graph.Model;
 import dev.defensebench.onnx.graph.Node;
 import dev.defensebench.onnx.graph.OpsetId;
 import dev.defensebench.onnx.graph.Tensor;
+import dev.defensebench.model.IntervalBounded;
+import dev.defensebench.spi.NotCertifiableException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -40,8 +42,11 @@ import java.util.function.UnaryOperator;
  * architecture does, whose layer weights ({@link TrainableWeights}) are DJL parameters, initialised from the
  * file, trained by any defense, saved and loaded like any block's, and whose BatchNormalization runs on batch
  * statistics in training passes. {@link #withCurrentWeights} writes the weights back into the graph.
+ *
+ * <p>Both kinds bound their own outputs over a box of inputs ({@link IntervalBounded}: interval bound propagation
+ * node by node, {@link IntervalGraph}), in inference mode, with the weights' current values.
  */
-public final class OnnxGraphBlock extends AbstractBlock {
+public final class OnnxGraphBlock extends AbstractBlock implements IntervalBounded {
 
     private final Model model;
     private final String input;
@@ -227,6 +232,59 @@ public final class OnnxGraphBlock extends AbstractBlock {
     }
 
     @Override
+    public String whyNotBounded() {
+        return IntervalGraph.refusal(topological(model.graph()), input);
+    }
+
+    @Override
+    public NDList outputBounds(NDArray lower, NDArray upper) {
+        return bounded(lower, upper, (graph, values, in) -> {
+            Bounds out = graph.output(values, in, lower.getManager());
+            return new NDList(out.lower(), out.upper());
+        });
+    }
+
+    @Override
+    public NDArray specLowerBounds(NDArray lower, NDArray upper, NDArray spec) {
+        return bounded(lower, upper, (graph, values, in) -> new NDList(graph.specLowerBounds(values, in, spec,
+                lower.getManager()))).singletonOrThrow();
+    }
+
+    /** One bound computation of interval bound propagation on the graph. */
+    @FunctionalInterface
+    private interface BoundPass {
+        NDList run(IntervalGraph graph, Map<String, NDArray> values, Bounds in);
+    }
+
+    /**
+     * Runs {@code pass} on the box {@code [lower, upper]} (the adapter applied to both ends, a layout change being
+     * monotone); every array made on the way is closed except the results, which belong to the caller's scope.
+     */
+    private NDList bounded(NDArray lower, NDArray upper, BoundPass pass) {
+        String why = whyNotBounded();
+        if (why != null) {
+            throw new NotCertifiableException(why);
+        }
+        NDManager owner = lower.getManager();
+        NDList out = new NDList();
+        try (NDScope scope = new NDScope()) {
+            Map<String, NDArray> values = new HashMap<>(constants);
+            weights.forEach((name, p) -> values.put(name, p.getArray()));
+            IntervalGraph graph = new IntervalGraph(plan, input, output, model.defaultOpset(), floatType);
+            for (NDArray a : pass.run(graph, values, new Bounds(adapter.apply(lower), adapter.apply(upper)))) {
+                NDArray kept = constantArrays.contains(a) || a == lower || a == upper ? a.duplicate() : a;
+                if (kept.getManager() != owner) {
+                    kept.attach(owner);
+                }
+                NDScope.unregister(kept);
+                out.add(kept);
+            }
+        }
+        out.forEach(NDScope::register);
+        return out;
+    }
+
+    @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         try (NDManager scope = manager.newSubManager()) {
             NDArray probe = scope.zeros(inputShapes[0], floatType);
@@ -265,7 +323,7 @@ public final class OnnxGraphBlock extends AbstractBlock {
     }
 
     /** The nodes in an order where each comes after the producers of its inputs (files are usually sorted already). */
-    private static List<Node> topological(Graph g) {
+    static List<Node> topological(Graph g) {
         Set<String> known = new HashSet<>();
         g.inputs().forEach(v -> known.add(v.name()));
         g.initializers().forEach(t -> known.add(t.name()));

@@ -61,8 +61,12 @@ final class BenchCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--mode", defaultValue = "step", description = "step (Deep Defense step) or attacks (default: ${DEFAULT-VALUE})")
+    @Option(names = "--mode", defaultValue = "step", description = "step (Deep Defense step), attacks or certify (the "
+            + "certifiers' throughput, CertifyBench) (default: ${DEFAULT-VALUE})")
     String mode;
+
+    @CommandLine.Mixin
+    CertifyBench.Options certifyOptions = new CertifyBench.Options();
 
     @Option(names = "--arch", split = ",", description = "architectures, comma-separated (default: mlp for step, mlp,lenet for attacks)")
     List<String> architectures;
@@ -142,10 +146,12 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         boolean attacks = switch (mode) {
             case "step" -> false;
-            case "attacks" -> true;
+            case "attacks", "certify" -> true; // certify: the attacks mode's networks and data, the certifiers timed
             default -> throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--mode must be step or attacks, found '" + mode + "'");
+                    "--mode must be step, attacks or certify, found '" + mode + "'");
         };
+        boolean certify = mode.equals("certify");
+        certifyOptions.check(spec.commandLine());
         checkOptions();
         if (attacks) {
             checkAttackOptions();
@@ -173,7 +179,11 @@ final class BenchCommand implements Callable<Integer> {
             try (NDManager manager = NDManager.newBaseManager(dev)) {
                 Trained trained = pretrain(arch, data, pre, prep, manager);
                 save(trained.model(), attacks ? arch : arch + "-step");
-                if (attacks) {
+                if (certify) {
+                    NDList test = testBatch(data, pre, certifyOptions.points, manager);
+                    out.printf(Locale.ROOT, "%n%s, clean accuracy %.3f%n%s%n", arch, accuracy(trained.model(), test), CertifyBench.header());
+                    new CertifyBench(certifyOptions, minSeconds).table(out, arch, trained.model(), test.get(0), test.get(1), linfEps);
+                } else if (attacks) {
                     attackTable(out, trained, data, pre, manager);
                 } else if (throughputMode(arch)) {
                     throughput(out, arch);
@@ -182,7 +192,7 @@ final class BenchCommand implements Callable<Integer> {
                 }
             }
         }
-        if (attacks && ensembleImages > 0) {
+        if (attacks && !certify && ensembleImages > 0) {
             Engine.getInstance().setRandomSeed(0);
             try (NDManager manager = NDManager.newBaseManager(dev)) {
                 ensemble(out, pretrain("mlp", data, pre, prep, manager), data, pre, manager);

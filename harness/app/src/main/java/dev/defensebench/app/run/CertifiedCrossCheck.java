@@ -59,8 +59,7 @@ final class CertifiedCrossCheck {
             }
         }
         if (compared == 0) {
-            return new SanityCheck(model, ID, SanityCheck.Status.SKIP, Double.NaN, 0,
-                    "no point is certified for the model itself at an ε where an attack of the same norm ran");
+            return new SanityCheck(model, ID, SanityCheck.Status.SKIP, Double.NaN, 0, whySkipped(certified, labels));
         }
         if (count > 0) {
             return new SanityCheck(model, ID, SanityCheck.Status.FAIL, count, 0, count + " certified (point, ε, attack) "
@@ -69,5 +68,36 @@ final class CertifiedCrossCheck {
         }
         return new SanityCheck(model, ID, SanityCheck.Status.PASS, 0, 0, "no attack fooled any of " + compared
                 + " certified (point, ε, attack) pairs");
+    }
+
+    /**
+     * Why nothing could be compared, said so that a skipped check is not read as a passed one: no certificate of
+     * the model itself; or such certificates that certify no point at all (e.g. IBP on a network not trained for it),
+     * named with their grids; or certified points but no attack of the same norm at or below their ε.
+     */
+    private static String whySkipped(List<CertifiedOutcome> certified, long[] labels) {
+        List<String> empty = new ArrayList<>();
+        boolean any = false;
+        for (CertifiedOutcome c : certified) {
+            if (!c.certifiesModel()) {
+                continue;
+            }
+            any = true;
+            boolean none = c.epsilons().stream().filter(eps -> eps > 0).allMatch(eps -> c.result().countCertified(labels, eps) == 0);
+            if (none) {
+                empty.add(c.certifier() + " (" + c.norm().label() + " ε " + c.epsilons().stream().filter(eps -> eps > 0)
+                        .map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")) + ")");
+            }
+        }
+        if (!any) {
+            return "no certificate of the model itself (randomized smoothing certifies the smoothed classifier, which the "
+                    + "attacks do not attack): nothing to compare";
+        }
+        if (!empty.isEmpty()) {
+            return "not checked: " + String.join(", ", empty) + " certified none of the " + labels.length + " points at any "
+                    + "ε > 0 of " + (empty.size() == 1 ? "its grid" : "their grids") + ", so no certified point could be "
+                    + "checked against the attacks";
+        }
+        return "no point is certified for the model itself at an ε where an attack of the same norm ran";
     }
 }

@@ -33,6 +33,8 @@ public record Evaluation(List<ResultRow> rows, List<SanityCheck> sanity, List<St
         sanity.stream()
                 .filter(c -> c.status() == SanityCheck.Status.FAIL || c.status() == SanityCheck.Status.WARN)
                 .forEach(c -> LOG.warn("{}: sanity check {} {}: {}", cell, c.check(), c.status().label(), c.detail()));
+        sanity.stream().filter(c -> c.status() == SanityCheck.Status.SKIP && c.check().equals(CertifiedCrossCheck.ID))
+                .forEach(c -> LOG.info("{}: sanity check {} skipped: {}", cell, c.check(), c.detail()));
     }
 
     /** An evaluation without ensemble stages. */

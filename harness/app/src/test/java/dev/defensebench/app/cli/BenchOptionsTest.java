@@ -36,6 +36,11 @@ class BenchOptionsTest {
         "--l2-eps|Infinity|--l2-eps must be a finite number > 0, found Infinity",
         "--preprocessing|fancy|unknown preprocessing",
         "--arch|nosuchnet|unknown architecture 'nosuchnet'",
+        "--certify-points|0|--certify-points must be at least 1, found 0",
+        "--smoothing-n|0|--smoothing-n must be at least 1, found 0",
+        "--smoothing-batch|-1|--smoothing-batch must be at least 1, found -1",
+        "--ibp-batch|0|--ibp-batch must be at least 1, found 0",
+        "--smoothing-sigma|0|--smoothing-sigma must be a finite number > 0, found 0.0",
     })
     void anOptionOutOfRangeIsOneLineAndExitCode2(String option, String value, String message, @TempDir Path dir)
             throws IOException {
@@ -44,6 +49,14 @@ class BenchOptionsTest {
         assertThat(r.code()).as(r.err()).isEqualTo(2);
         assertThat(r.err()).contains(message).doesNotContain("Exception").doesNotContain("\tat ");
         assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void certifyModeIsAModeAndChecksItsOptionsBeforeAnyWork(@TempDir Path dir) throws IOException {
+        CliRun r = CliRun.of("bench", "--mode", "certify", "--smoothing-n", "0", "--data-dir", noData(dir).toString());
+
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--smoothing-n must be at least 1, found 0").doesNotContain("--mode must be");
     }
 
     @Test

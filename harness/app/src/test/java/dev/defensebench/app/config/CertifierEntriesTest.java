@@ -51,6 +51,9 @@ class CertifierEntriesTest {
         assertThatThrownBy(() -> loader.parse("c.yaml", BASE
                 + "certifiers:\n  - {certifier: ibp, epsilons: [0.1], params: {bach: 3}}\n"))
                 .hasMessageContaining("unknown parameter").hasMessageContaining("bach");
+        assertThatThrownBy(() -> loader.parse("c.yaml", BASE
+                + "certifiers:\n  - {certifier: ibp, epsilons: [0.1], params: {bound: lp}}\n"))
+                .hasMessageContaining("parameter 'bound' must be 'ibp' or 'crown-ibp', found 'lp'");
         assertThatThrownBy(() -> loader.parse("c.yaml", BASE + "certifiers:\n"
                 + "  - {certifier: randomized-smoothing, epsilons: [0.5], params: {sigma: 0.25}}\n"
                 + "  - {certifier: randomized-smoothing, epsilons: [0.5], params: {sigma: 0.5}}\n"))

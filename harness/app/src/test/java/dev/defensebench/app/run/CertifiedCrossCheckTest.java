@@ -50,11 +50,25 @@ class CertifiedCrossCheckTest {
     @Test
     void certificatesOfAnotherClassifierOrAnotherNormAreNotCompared() {
         AttackOutcome planted = pgd(new boolean[] {true, true, true, true});
-        assertThat(CertifiedCrossCheck.evaluate("m", List.of(ibp(false)), List.of(planted), LABELS, CLEAN_CORRECT).status())
-                .isEqualTo(SanityCheck.Status.SKIP);
+        SanityCheck smoothing = CertifiedCrossCheck.evaluate("m", List.of(ibp(false)), List.of(planted), LABELS, CLEAN_CORRECT);
+        assertThat(smoothing.status()).isEqualTo(SanityCheck.Status.SKIP);
+        assertThat(smoothing.detail()).startsWith("no certificate of the model itself");
         AttackOutcome l2 = new AttackOutcome("deepfool", AttackTraits.minNorm("DeepFool", "max_iter", true), Norm.L2,
                 List.of(0.1), new boolean[][] {{true, true, true, true}}, new float[] {0, 0, 0, 0}, 1, 0, 0);
-        assertThat(CertifiedCrossCheck.evaluate("m", List.of(ibp(true)), List.of(l2), LABELS, CLEAN_CORRECT).status())
-                .isEqualTo(SanityCheck.Status.SKIP);
+        SanityCheck otherNorm = CertifiedCrossCheck.evaluate("m", List.of(ibp(true)), List.of(l2), LABELS, CLEAN_CORRECT);
+        assertThat(otherNorm.status()).isEqualTo(SanityCheck.Status.SKIP);
+        assertThat(otherNorm.detail()).contains("at an ε where an attack of the same norm ran");
+    }
+
+    @Test
+    void anIbpThatCertifiesNothingIsSaidToLeaveTheCheckUnchecked() {
+        // correct points, but no radius above 0: IBP verified none of them at any ε of its grid
+        Certification nothing = new Certification(new int[] {0, 1, 2, 0}, new double[] {0, 0, 0, 0});
+        CertifiedOutcome ibp = new CertifiedOutcome("ibp", "IBP", Norm.LINF, List.of(0.05, 0.1), true, nothing, 1, "{}");
+        SanityCheck check = CertifiedCrossCheck.evaluate("m", List.of(ibp), List.of(pgd(new boolean[] {true, true, true, true})),
+                LABELS, CLEAN_CORRECT);
+        assertThat(check.status()).isEqualTo(SanityCheck.Status.SKIP);
+        assertThat(check.detail()).isEqualTo("not checked: ibp (Linf ε 0.05, 0.1) certified none of the 4 points at any ε > 0 "
+                + "of its grid, so no certified point could be checked against the attacks");
     }
 }
