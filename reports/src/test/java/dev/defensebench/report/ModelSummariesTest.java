@@ -52,11 +52,7 @@ class ModelSummariesTest {
         ModelSummary summary = ModelSummaries.of(card(null, notes));
         ResultRow clean = TestRows.clean("child/lenet/s0", "vanilla", 0.9);
         ResultRow fgsm = TestRows.attack("child/lenet/s0", "vanilla", "fgsm", "Linf", 0.1, 0.9, 0.5);
-        ResultRow blackBox = new ResultRow(fgsm.experiment(), fgsm.model(), fgsm.defense(), fgsm.architecture(),
-                fgsm.dataset(), fgsm.preprocessing(), fgsm.seed(), fgsm.cellHash(), fgsm.attack(), fgsm.norm(),
-                fgsm.epsilon(), fgsm.samples(), fgsm.cleanAccuracy(), fgsm.robustAccuracy(), fgsm.robustCiLow(),
-                fgsm.robustCiHigh(), fgsm.rho2(), fgsm.trainSeconds(), fgsm.attackSeconds(), fgsm.attackParams(),
-                ResultRow.BLACK_BOX, fgsm.attackImagesPerSecond(), fgsm.attackLabel(), fgsm.attackTraits());
+        ResultRow blackBox = ResultRow.from(fgsm).access(ResultRow.BLACK_BOX).build();
 
         BoardTable table = Leaderboard.build(List.of(clean, blackBox), List.of(summary)).get(0);
 

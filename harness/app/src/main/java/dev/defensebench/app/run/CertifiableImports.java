@@ -2,11 +2,10 @@ package dev.defensebench.app.run;
 
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import dev.defensebench.app.config.CertifierEntry;
 import dev.defensebench.app.config.Experiment;
 import dev.defensebench.app.config.ExperimentException;
 import dev.defensebench.app.config.ModelEntry;
-import dev.defensebench.app.config.Plugins;
+import dev.defensebench.app.config.ResolvedCertifier;
 import dev.defensebench.onnx.OnnxFile;
 import dev.defensebench.spi.Certifier;
 import java.util.Map;
@@ -22,7 +21,7 @@ final class CertifiableImports {
     private CertifiableImports() {}
 
     /** Throws an {@link ExperimentException} for the first (entry, certifier) pair that cannot work. */
-    static void check(Experiment experiment, Map<String, OnnxFile> imports, Plugins plugins, Shape sampleShape,
+    static void check(Experiment experiment, Map<String, OnnxFile> imports, Shape sampleShape,
             int numClasses) {
         for (ModelEntry entry : experiment.models()) {
             OnnxFile file = imports.get(entry.name());
@@ -30,10 +29,10 @@ final class CertifiableImports {
                 continue;
             }
             Block graph = file.architecture().build(sampleShape, numClasses);
-            for (CertifierEntry c : experiment.certifiers()) {
-                String why = plugins.certifier(c.certifier()).whyNotCertifiable(graph);
+            for (ResolvedCertifier c : experiment.certifiers()) {
+                String why = c.certifier().whyNotCertifiable(graph);
                 if (why != null) {
-                    throw new ExperimentException("models '" + entry.name() + "': certifier '" + c.name() + "': " + why
+                    throw new ExperimentException("models '" + entry.name() + "': certifier '" + c.entry().name() + "': " + why
                             + "; remove the certifier or the entry from the experiment");
                 }
             }

@@ -129,7 +129,7 @@ public final class Runner {
         String version = Versions.harness();
         CodeIdentity code = CodeIdentity.current(version);
         Map<String, OnnxFile> imports = ImportedCell.inspect(experiment, sampleShape, data.numClasses(), data.name());
-        CertifiableImports.check(experiment, imports, plugins, sampleShape, data.numClasses());
+        CertifiableImports.check(experiment, imports, sampleShape, data.numClasses());
         Plan plan = Plan.of(experiment, plugins, data.sha256(), train.size(), code, imports);
         return new RunContext(experiment, data, preprocessing, preprocessor, train, test, identity, version, code, plan,
                 imports);
