@@ -12,6 +12,7 @@ import dev.defensebench.spi.ParamSpec;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import dev.defensebench.autograd.Scalars;
 
 /**
  * Carlini and Wagner's L2 attack (2017), min-norm: the box is removed by the change of variables
@@ -96,7 +97,7 @@ public final class CarliniWagnerL2 extends MinNormAttack {
                         NDArray hinge = model.inputGradient(point, logits -> {
                             NDArray z = Batches.margin(logits, labels);
                             margin[0] = z.stopGradient().stack(logits.stopGradient().argMax(1).toType(z.getDataType(), false));
-                            return z.add(kappa).maximum(0).mul(constants).sum();
+                            return z.add(kappa).maximum(Scalars.of(z, 0)).mul(constants).sum();
                         });
                         NDArray delta = point.sub(x);
                         NDArray gradX = delta.mul(2).add(hinge);

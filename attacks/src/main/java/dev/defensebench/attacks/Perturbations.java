@@ -2,6 +2,7 @@ package dev.defensebench.attacks;
 
 import ai.djl.ndarray.NDArray;
 import dev.defensebench.spi.Norm;
+import dev.defensebench.autograd.Scalars;
 
 /** Projection onto an ε-ball, shared by the fixed-ε attacks and adversarial training. */
 public final class Perturbations {
@@ -16,7 +17,7 @@ public final class Perturbations {
         }
         long n = x.getShape().get(0);
         NDArray norms = norm.perSample(delta).reshape(n, 1);
-        NDArray scale = norms.add(1e-12).pow(-1).mul(eps).minimum(1f);
+        NDArray scale = Scalars.of(norms, eps).div(norms.add(1e-12)).minimum(Scalars.of(norms, 1));
         NDArray scaled = delta.reshape(n, -1).mul(scale).reshape(x.getShape());
         return x.add(scaled);
     }

@@ -1,6 +1,7 @@
 package dev.defensebench.certifiers;
 
 import ai.djl.ndarray.NDArray;
+import dev.defensebench.autograd.Scalars;
 
 /**
  * An element-wise interval {@code lower <= v <= upper} of a batch of activations, the quantity interval
@@ -15,11 +16,11 @@ public record Interval(NDArray lower, NDArray upper) {
 
     /** The midpoint. */
     public NDArray center() {
-        return lower.add(upper).div(2);
+        return lower.add(upper).div(Scalars.of(lower, 2));
     }
 
     /** The half-width. */
     public NDArray radius() {
-        return upper.sub(lower).div(2);
+        return upper.sub(lower).div(Scalars.of(lower, 2));
     }
 }

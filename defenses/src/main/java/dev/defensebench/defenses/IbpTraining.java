@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import dev.defensebench.autograd.Scalars;
 
 /**
  * IBP training (Gowal et al. 2018): minimise {@code κ·CE(z(x), y) + (1 − κ)·CE(ẑ(x, ε), y)}, ẑ the
@@ -99,7 +100,7 @@ public final class IbpTraining implements Defense {
             Interval in = new Interval(x.sub(eps).maximum(box.get(0)), x.add(eps).minimum(box.get(1)));
             NDArray worst = new IntervalPropagation().worstCaseLogits(model.block(), in, y.toLongArray());
             NDArray robustCe = Losses.crossEntropy(worst, y);
-            NDArray total = ce.mul(kappa).add(robustCe.mul(1 - kappa));
+            NDArray total = ce.mul(Scalars.of(ce, kappa)).add(robustCe.mul(Scalars.of(robustCe, 1 - kappa)));
             Map<String, NDArray> terms = new LinkedHashMap<>();
             terms.put("ce", ce);
             terms.put("robust_ce", robustCe);

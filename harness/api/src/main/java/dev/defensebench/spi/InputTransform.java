@@ -2,6 +2,7 @@ package dev.defensebench.spi;
 
 import ai.djl.ndarray.NDArray;
 import java.util.Random;
+import dev.defensebench.autograd.Scalars;
 
 /**
  * A test-time input transformation that a {@link Defense} puts in front of its model (bit-depth
@@ -38,6 +39,6 @@ public interface InputTransform {
      */
     static NDArray outsideTheGraph(NDArray inputs, float[] values) {
         NDArray computed = inputs.getManager().create(values, inputs.getShape());
-        return inputs.mul(0).add(computed);
+        return inputs.mul(Scalars.of(inputs, 0)).add(computed);
     }
 }

@@ -1,6 +1,7 @@
 package dev.defensebench.train;
 
 import ai.djl.ndarray.NDArray;
+import dev.defensebench.autograd.Scalars;
 
 /** Loss functions shared by the defenses. */
 public final class Losses {
@@ -28,7 +29,7 @@ public final class Losses {
         NDArray zy = logits.mul(hot).sum(new int[] {1});
         // push z_y below every other logit so the max picks the best other class
         NDArray spread = logits.max().sub(logits.min()).add(1);
-        NDArray others = logits.sub(hot.mul(spread.mul(2))).max(new int[] {1});
+        NDArray others = logits.sub(hot.mul(spread.mul(Scalars.of(spread, 2)))).max(new int[] {1});
         return zy.sub(others);
     }
 }

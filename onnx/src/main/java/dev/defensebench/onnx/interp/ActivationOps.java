@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Activation;
 import java.util.Map;
+import dev.defensebench.autograd.Scalars;
 
 /** Activation functions; parameters and defaults as in the ONNX operator specification. */
 final class ActivationOps {
@@ -35,14 +36,16 @@ final class ActivationOps {
 
     private static NDList prelu(OpCall call) {
         NDArray x = call.in(0);
-        return OpCall.of(x.maximum(0).add(call.in(1).mul(x.minimum(0))));
+        NDArray zero = Scalars.of(x, 0);
+        return OpCall.of(x.maximum(zero).add(call.in(1).mul(x.minimum(zero))));
     }
 
     private static NDList selu(OpCall call) {
         NDArray x = call.in(0);
         float alpha = call.attrFloat("alpha", 1.67326319217681884765625f);
         float gamma = call.attrFloat("gamma", 1.05070102214813232421875f);
-        return OpCall.of(x.maximum(0).add(x.minimum(0).exp().sub(1).mul(alpha)).mul(gamma));
+        NDArray zero = Scalars.of(x, 0);
+        return OpCall.of(x.maximum(zero).add(x.minimum(zero).exp().sub(1).mul(Scalars.of(x, alpha))).mul(Scalars.of(x, gamma)));
     }
 
     /** Shrink: x + bias below −lambd, x − bias above lambd, 0 between. */
@@ -59,24 +62,26 @@ final class ActivationOps {
     private static NDList celu(OpCall call) {
         NDArray x = call.in(0);
         float alpha = call.attrFloat("alpha", 1f);
-        return OpCall.of(x.maximum(0).add(x.minimum(0).div(alpha).exp().sub(1).mul(alpha)));
+        NDArray zero = Scalars.of(x, 0);
+        NDArray a = Scalars.of(x, alpha);
+        return OpCall.of(x.maximum(zero).add(x.minimum(zero).div(a).exp().sub(1).mul(a)));
     }
 
     private static NDArray hardSigmoid(NDArray x, float alpha, float beta) {
-        return x.mul(alpha).add(beta).clip(0, 1);
+        return x.mul(Scalars.of(x, alpha)).add(beta).clip(0, 1);
     }
 
     private static NDList gelu(OpCall call) {
         NDArray x = call.in(0);
         String approximate = call.attrString("approximate", "none");
         if (approximate.equals("tanh")) {
-            NDArray inner = x.add(x.pow(3).mul(0.044715)).mul(Math.sqrt(2 / Math.PI));
-            return OpCall.of(x.mul(inner.tanh().add(1)).mul(0.5));
+            NDArray inner = x.add(x.mul(x).mul(x).mul(Scalars.of(x, 0.044715))).mul(Scalars.of(x, Math.sqrt(2 / Math.PI)));
+            return OpCall.of(x.mul(inner.tanh().add(1)).mul(Scalars.of(x, 0.5)));
         }
         if (!approximate.equals("none")) {
             throw call.unsupported("approximate '" + approximate + "' is not 'none' or 'tanh'");
         }
-        return OpCall.of(x.mul(x.div(Math.sqrt(2)).erf().add(1)).mul(0.5));
+        return OpCall.of(x.mul(x.div(Scalars.of(x, Math.sqrt(2))).erf().add(1)).mul(Scalars.of(x, 0.5)));
     }
 
     /** Clip: bounds as attributes (opset < 11) or as optional scalar inputs (opset 11 on). */
@@ -90,10 +95,10 @@ final class ActivationOps {
             return OpCall.of(x);
         }
         if (Double.isInfinite(min)) {
-            return OpCall.of(x.minimum(max));
+            return OpCall.of(x.minimum(Scalars.of(x, max)));
         }
         if (Double.isInfinite(max)) {
-            return OpCall.of(x.maximum(min));
+            return OpCall.of(x.maximum(Scalars.of(x, min)));
         }
         return OpCall.of(x.clip(min, max));
     }

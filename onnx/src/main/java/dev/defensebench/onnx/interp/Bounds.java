@@ -1,6 +1,7 @@
 package dev.defensebench.onnx.interp;
 
 import ai.djl.ndarray.NDArray;
+import dev.defensebench.autograd.Scalars;
 
 /**
  * The value of one graph tensor in interval bound propagation: element-wise {@code lower <= v <= upper} for a
@@ -26,11 +27,11 @@ record Bounds(NDArray lower, NDArray upper) {
 
     /** The midpoint. */
     NDArray center() {
-        return isExact() ? lower : lower.add(upper).div(2);
+        return isExact() ? lower : lower.add(upper).div(Scalars.of(lower, 2));
     }
 
     /** The half-width. */
     NDArray radius() {
-        return upper.sub(lower).div(2);
+        return upper.sub(lower).div(Scalars.of(lower, 2));
     }
 }

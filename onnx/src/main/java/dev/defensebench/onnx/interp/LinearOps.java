@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.norm.BatchNorm;
 import java.util.Map;
+import dev.defensebench.autograd.Scalars;
 
 /** MatMul, Gemm and BatchNormalization. */
 final class LinearOps {
@@ -24,10 +25,10 @@ final class LinearOps {
         float beta = call.attrFloat("beta", 1f);
         NDArray y = a.matMul(b);
         if (alpha != 1f) {
-            y = y.mul(alpha);
+            y = y.mul(Scalars.of(y, alpha));
         }
         if (call.has(2) && beta != 0f) {
-            y = y.add(beta == 1f ? call.in(2) : call.in(2).mul(beta));
+            y = y.add(beta == 1f ? call.in(2) : call.in(2).mul(Scalars.of(y, beta)));
         }
         return OpCall.of(y);
     }

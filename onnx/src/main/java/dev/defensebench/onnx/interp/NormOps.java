@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.Map;
+import dev.defensebench.autograd.Scalars;
 
 /**
  * Normalisations other than BatchNormalization: LayerNormalization (opset 17), GroupNormalization (18; per-channel
@@ -28,7 +29,7 @@ final class NormOps {
         static Normalised lastAxis(NDArray x, double eps) {
             NDArray mean = x.mean(new int[] {-1}, true);
             NDArray centred = x.sub(mean);
-            NDArray invStd = centred.mul(centred).mean(new int[] {-1}, true).add(eps).sqrt().pow(-1);
+            NDArray invStd = Scalars.of(x, 1).div(centred.mul(centred).mean(new int[] {-1}, true).add(eps).sqrt());
             return new Normalised(centred.mul(invStd), mean, invStd);
         }
     }
@@ -116,6 +117,6 @@ final class NormOps {
             NDArray window = squares.get(new ai.djl.ndarray.index.NDIndex().addAllDim().addSliceDim(k, k + channels));
             sum = sum == null ? window : sum.add(window);
         }
-        return OpCall.of(x.div(sum.mul(alpha / size).add(bias).pow(beta)));
+        return OpCall.of(x.div(sum.mul(Scalars.of(sum, alpha / size)).add(bias).pow(Scalars.of(sum, beta))));
     }
 }
