@@ -15,6 +15,7 @@ import dev.defensebench.spi.Norm;
 import dev.defensebench.spi.ParamSpec;
 import java.util.List;
 import java.util.Set;
+import dev.defensebench.autograd.Scalars;
 
 /**
  * DeepFool, L2 and Linf (Moosavi-Dezfooli et al. 2016): linearise the classifier around the current
@@ -205,7 +206,7 @@ public final class DeepFool extends MinNormAttack {
             }
             index.close();
         }
-        NDArray perturbation = clip(start.add(total.mul(1 + settings.overshoot())), settings.box(), inputShape)
+        NDArray perturbation = clip(start.add(total.mul(Scalars.of(total, 1 + settings.overshoot()))), settings.box(), inputShape)
                 .sub(start).reshape(inputShape);
         return new Unroll(perturbation, state.fooled, state.correct, iterations);
     }

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import dev.defensebench.autograd.Scalars;
 
 /**
  * Deep Defense (Yan, Guo, Zhang, NeurIPS 2018): cross-entropy plus a regularizer on the DeepFool
@@ -131,7 +132,8 @@ public final class DeepDefense implements Defense {
         }
         NDArray exponent = ratio.mul(x.getManager().create(sign).mul(x.getManager().create(scale))
                 .toType(x.getDataType(), false));
-        NDArray value = exponent.exp().sum().mul((float) (s.lambda() / correct.length));
+        NDArray sum = exponent.exp().sum();
+        NDArray value = sum.mul(Scalars.of(sum, (float) (s.lambda() / correct.length)));
         return new Regularizer(value, ratio.stopGradient().mean());
     }
 }

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import dev.defensebench.autograd.Scalars;
 
 /**
  * FGSM adversarial training (Goodfellow, Shlens, Szegedy 2015):
@@ -96,7 +97,8 @@ public final class FgsmAdversarial implements Defense {
             NDArray ce = Losses.crossEntropy(logits, y);
             NDArray advLogits = model.logits(adversarial);
             NDArray advCe = Losses.crossEntropy(advLogits, y);
-            NDArray total = s.alpha() > 0 ? ce.mul((float) s.alpha()).add(advCe.mul((float) (1 - s.alpha()))) : advCe;
+            NDArray total = s.alpha() > 0
+                    ? ce.mul(Scalars.of(ce, (float) s.alpha())).add(advCe.mul(Scalars.of(advCe, (float) (1 - s.alpha())))) : advCe;
             Map<String, NDArray> terms = new LinkedHashMap<>();
             terms.put("ce", ce);
             terms.put("adv_ce", advCe);

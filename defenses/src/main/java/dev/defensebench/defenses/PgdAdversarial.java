@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import dev.defensebench.autograd.Scalars;
 
 /**
  * PGD adversarial training (Madry et al. 2018): minimise the cross-entropy at the point {@link Pgd}
@@ -108,7 +109,7 @@ public final class PgdAdversarial implements Defense {
             NDArray advLogits = model.logits(adversarial);
             NDArray advCe = Losses.crossEntropy(advLogits, y);
             NDArray total = s.cleanWeight() > 0
-                    ? ce.mul((float) s.cleanWeight()).add(advCe.mul((float) (1 - s.cleanWeight())))
+                    ? ce.mul(Scalars.of(ce, (float) s.cleanWeight())).add(advCe.mul(Scalars.of(advCe, (float) (1 - s.cleanWeight()))))
                     : advCe;
             Map<String, NDArray> terms = new LinkedHashMap<>();
             terms.put("ce", ce);

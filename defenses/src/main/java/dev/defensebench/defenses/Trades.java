@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Function;
+import dev.defensebench.autograd.Scalars;
 
 /**
  * TRADES (Zhang et al. 2019): {@code CE(f(x), y) + β·KL(f(x) ‖ f(x'))}, where x' maximises the KL term
@@ -111,7 +112,7 @@ public final class Trades implements Defense {
         terms.put("ce", ce);
         terms.put("kl", kl);
         terms.put("adv_acc", AdversarialAccuracy.of(advLogits, y));
-        return new LossTerms(ce.add(kl.mul((float) beta)), logits, terms);
+        return new LossTerms(ce.add(kl.mul(Scalars.of(kl, (float) beta))), logits, terms);
     }
 
     /** The batch objective, drawing PGD's random starts from {@code random}; terms shown: ce, kl, adv_acc. */
