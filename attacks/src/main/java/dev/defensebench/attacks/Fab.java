@@ -132,8 +132,8 @@ public final class Fab extends MinNormAttack {
         double[] found = clean.clone();
         int rounds = s.targets() == 0 ? 1 : Math.min(s.targets(), classes - 1);
         for (int first = 0; first < rounds; ) {
-            int group = Math.max(1, Math.min(rounds - first, Math.max(n, ROWS) / Math.max(1, todo(order, truth, classes,
-                    best, eps).length)));
+            int remaining = todo(order, truth, classes, best, eps).length;
+            int group = Math.max(1, Math.min(rounds - first, Math.max(n, ROWS) / Math.max(1, remaining)));
             for (int restart = 0; restart < s.restarts(); restart++) {
                 int[] todo = todo(order, truth, classes, best, eps);
                 if (todo.length == 0) {
