@@ -20,7 +20,6 @@ import dev.defensebench.data.ImageSplit;
 import dev.defensebench.data.LoadedDataset;
 import dev.defensebench.data.Preprocessing;
 import dev.defensebench.data.Preprocessor;
-import dev.defensebench.defenses.DeepDefense;
 import dev.defensebench.model.BlockClassifier;
 import dev.defensebench.model.MklDispatch;
 import dev.defensebench.onnx.OnnxExporter;
@@ -29,7 +28,6 @@ import dev.defensebench.spi.Attack;
 import dev.defensebench.spi.Hyperparameters;
 import dev.defensebench.spi.InputBox;
 import dev.defensebench.spi.Norm;
-import dev.defensebench.train.LossTerms;
 import dev.defensebench.train.Losses;
 import dev.defensebench.train.SgdOptimizer;
 import java.io.IOException;
@@ -140,7 +138,12 @@ final class BenchCommand implements Callable<Integer> {
     int throughputSteps;
 
     /** A pre-trained network, its optimiser and an endless source of training batches. */
-    private record Trained(String architecture, BlockClassifier model, SgdOptimizer optimizer, Supplier<NDList> nextBatch) {}
+    private record Trained(String architecture, BlockClassifier model, SgdOptimizer optimizer, Supplier<NDList> nextBatch) {
+
+        DeepDefenseStepBench.Subject subject() {
+            return new DeepDefenseStepBench.Subject(architecture, model, optimizer, nextBatch);
+        }
+    }
 
     @Override
     public Integer call() throws IOException {
@@ -188,7 +191,8 @@ final class BenchCommand implements Callable<Integer> {
                 } else if (throughputMode(arch)) {
                     throughput(out, arch);
                 } else {
-                    stepBench(out, trained, prep, dev);
+                    new DeepDefenseStepBench(batch, maxIter, steps, warmup).run(trained.subject(), prep, dev, out,
+                            spec.commandLine().getErr());
                 }
             }
         }
@@ -401,82 +405,6 @@ final class BenchCommand implements Callable<Integer> {
         return (double) right / labels.length;
     }
 
-    /** The Deep Defense step benchmark on a pre-trained network. */
-    private void stepBench(PrintWriter out, Trained trained, String prep, Device dev) {
-        BlockClassifier model = trained.model();
-        SgdOptimizer optimizer = trained.optimizer();
-        Supplier<NDList> nextBatch = trained.nextBatch();
-        {
-            DeepDefense.Settings settings = new DeepDefense.Settings(15, 25, 5,
-                    new DeepFool.Settings(maxIter, 0.02, true, DeepFool.Route.CHOSEN_DIFFERENCE));
-            long forward = 0;
-            long backward = 0;
-            long update = 0;
-            double rhoSum = 0;
-            ResidentMemory.Sample at50 = null;
-            long heapAt50 = -1;
-            long rssStart = ResidentMemory.sample().rssKb();
-            int total = warmup + steps;
-            for (int s = 0; s < total; s++) {
-                try (NDScope scope = new NDScope()) {
-                    NDList b = nextBatch.get();
-                    long t0 = System.nanoTime();
-                    NDList g = Autograd.recording(() -> {
-                        LossTerms terms = DeepDefense.loss(settings).compute(model, b.get(0), b.get(1));
-                        terms.total().getFloat(); // materialise the forward before timing the backward
-                        long t1 = System.nanoTime();
-                        NDList grads = optimizer.gradients(terms.total());
-                        grads.get(0).sum().getFloat();
-                        long t2 = System.nanoTime();
-                        timing[0] = t1 - t0;
-                        timing[1] = t2 - t1;
-                        timing[2] = Double.doubleToLongBits(terms.terms().get("rho").getFloat());
-                        return grads;
-                    });
-                    long t3 = System.nanoTime();
-                    optimizer.update(g, 5e-4f);
-                    g.get(0).sum().getFloat();
-                    long t4 = System.nanoTime();
-                    if (s >= warmup) {
-                        forward += timing[0];
-                        backward += timing[1];
-                        update += t4 - t3;
-                        rhoSum += Double.longBitsToDouble(timing[2]);
-                    }
-                }
-                if (s >= warmup && ((s - warmup + 1) % 50 == 0 || s - warmup < 50 && (s - warmup + 1) % 10 == 0)) {
-                    spec.commandLine().getErr().printf(Locale.ROOT, "  %d steps: %.1f ms/step so far%n", s - warmup + 1,
-                            (forward + backward + update) / 1e6 / (s - warmup + 1));
-                    spec.commandLine().getErr().flush();
-                }
-                if (s - warmup + 1 == 50) {
-                    System.gc();
-                    at50 = ResidentMemory.sample();
-                    heapAt50 = heapCommittedKb();
-                }
-            }
-            System.gc();
-            ResidentMemory.Sample end = ResidentMemory.sample();
-            long heapEnd = heapCommittedKb();
-            double stepMs = (forward + backward + update) / 1e6 / steps;
-            out.printf(Locale.ROOT, "Deep Defense step benchmark: %s, batch %d, %d DeepFool iterations, %s preprocessing, "
-                    + "device %s, %d threads (torch intra-op), %d timed steps after %d warm-up%n", trained.architecture(), batch, maxIter,
-                    prep, dev, ai.djl.pytorch.jni.JniUtils.getNumThreads(), steps, warmup);
-            out.printf(Locale.ROOT, "  step time        %8.2f ms%n", stepMs);
-            out.printf(Locale.ROOT, "    forward unroll %8.2f ms (%4.1f%%)  CE + DeepFool with graph%n", forward / 1e6 / steps, 100.0 * forward / (forward + backward + update));
-            out.printf(Locale.ROOT, "    gradient       %8.2f ms (%4.1f%%)  double backward to the weights%n", backward / 1e6 / steps, 100.0 * backward / (forward + backward + update));
-            out.printf(Locale.ROOT, "    update         %8.2f ms (%4.1f%%)  SGD momentum%n", update / 1e6 / steps, 100.0 * update / (forward + backward + update));
-            out.printf(Locale.ROOT, "  mean batch ||dx||/||x||  %.4f%n", rhoSum / steps);
-            long rssAt50 = at50 == null ? -1 : at50.rssKb();
-            out.printf(Locale.ROOT, "  RSS before %d MB, after step 50 %d MB, after step %d %d MB, growth 50->%d: %s%n",
-                    rssStart / 1024, rssAt50 / 1024, steps, end.rssKb() / 1024, steps, growth(at50, end));
-            out.printf(Locale.ROOT, "  JVM heap committed after step 50 %d MB, after step %d %d MB%n",
-                    heapAt50 / 1024, steps, heapEnd / 1024);
-            out.flush();
-        }
-    }
-
-    private final long[] timing = new long[3];
 
     /** Whether {@code architecture}'s network (built for CIFAR-sized inputs, not initialised) has BatchNorm. */
     private static boolean hasBatchNorm(dev.defensebench.model.Architecture architecture) {
@@ -497,25 +425,5 @@ final class BenchCommand implements Callable<Integer> {
         Device dev = Devices.resolve(device);
         EnvironmentException.requireSoundNumerics(dev);
         TrainingThroughput.run(Plugins.discover().architecture(arch), batch, throughputSteps, dev, out);
-    }
-
-    private static long heapCommittedKb() {
-        return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted() / 1024;
-    }
-
-    /**
-     * The RSS growth between two samples, split into the Java heap's newly resident pages (bounded by
-     * its committed size, not a leak) and the rest (native memory).
-     */
-    private static String growth(ResidentMemory.Sample from, ResidentMemory.Sample to) {
-        if (from == null || from.rssKb() < 0 || to.rssKb() < 0) {
-            return "unknown";
-        }
-        String total = (to.rssKb() - from.rssKb()) / 1024 + " MB";
-        if (from.otherKb() < 0 || to.otherKb() < 0) {
-            return total;
-        }
-        return String.format(Locale.ROOT, "%s (Java heap pages %+d MB, native and other %+d MB)", total,
-                (to.heapResidentKb() - from.heapResidentKb()) / 1024, (to.otherKb() - from.otherKb()) / 1024);
     }
 }
