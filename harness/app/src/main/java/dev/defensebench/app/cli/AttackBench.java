@@ -45,7 +45,12 @@ record AttackBench(double minSeconds, double linfEps, double l2Eps) {
      */
     void time(PrintWriter out, String arch, Attack attack, Map<String, Object> overrides, Classifier model, NDArray x,
             NDArray y, int batch) {
-        Norm norm = normOf(attack);
+        time(out, arch, attack, normOf(attack), overrides, model, x, y, batch);
+    }
+
+    /** {@link #time} in {@code norm} (one of the attack's), at that norm's ε. */
+    void time(PrintWriter out, String arch, Attack attack, Norm norm, Map<String, Object> overrides, Classifier model,
+            NDArray x, NDArray y, int batch) {
         Hyperparameters params = Hyperparameters.resolve("attack '" + attack.name() + "'", attack.parameters(), overrides);
         ThreatModel threat = new ThreatModel(norm, List.of(epsilon(norm)));
         runAll(attack, model, x, y, batch, threat, params, 0);

@@ -96,6 +96,10 @@ final class BenchCommand implements Callable<Integer> {
             + "ensemble's stages (autoattack version custom; default: ${DEFAULT-VALUE}, the issue's reference row)")
     String ensembleStages;
 
+    @Option(names = "--ensemble-norm", defaultValue = "Linf", description = "attacks mode: the ensemble's norm, Linf "
+            + "(at --linf-eps) or L2 (at --l2-eps) (default: ${DEFAULT-VALUE})")
+    String ensembleNorm;
+
     @Option(names = "--save-onnx", paramLabel = "DIR", description = "write every benchmarked network, as timed, to "
             + "DIR/ARCH.onnx (step mode: DIR/ARCH-step.onnx; the ensemble's: DIR/robust-mlp.onnx), for timing reference "
             + "code on the same weights (docs/bench/reference_speed.py)")
@@ -280,6 +284,11 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         try {
+            Norm.parse(ensembleNorm);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--ensemble-norm: " + e.getMessage());
+        }
+        try {
             AutoAttack.stages(Hyperparameters.resolve("--ensemble-stages", new AutoAttack().parameters(),
                     Map.of("version", "custom", "stages", ensembleStages)));
         } catch (IllegalArgumentException e) {
@@ -376,10 +385,12 @@ final class BenchCommand implements Callable<Integer> {
         }
         save(model, "robust-mlp");
         NDList test = testBatch(data, pre, ensembleImages, manager);
+        Norm norm = Norm.parse(ensembleNorm);
+        AttackBench bench = new AttackBench(0, linfEps, l2Eps);
         out.printf(Locale.ROOT, "%nensemble on the robust MLP (%d PGD training steps at Linf 0.1), %d images, clean accuracy %.3f, "
-                + "eps Linf %.3g%n", robustSteps, ensembleImages, accuracy(model, test), linfEps);
+                + "eps %s %.3g%n", robustSteps, ensembleImages, accuracy(model, test), norm.label(), bench.epsilon(norm));
         out.println(AttackBench.header());
-        new AttackBench(0, linfEps, l2Eps).time(out, "robust mlp", Plugins.discover().attack("autoattack"),
+        bench.time(out, "robust mlp", Plugins.discover().attack("autoattack"), norm,
                 Map.of("version", "custom", "stages", ensembleStages), model, test.get(0), test.get(1), ensembleImages);
     }
 

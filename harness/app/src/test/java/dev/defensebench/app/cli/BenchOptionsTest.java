@@ -66,4 +66,12 @@ class BenchOptionsTest {
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("--batch must be at least 1, found 0");
     }
+
+    @Test
+    void anEnsembleNormOtherThanLinfOrL2IsRefusedBeforeAnyWork(@TempDir Path dir) throws IOException {
+        CliRun r = CliRun.of("bench", "--mode", "attacks", "--ensemble-norm", "L7", "--data-dir", noData(dir).toString());
+
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--ensemble-norm: ").contains("L7");
+    }
 }
