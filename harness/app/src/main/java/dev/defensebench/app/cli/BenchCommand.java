@@ -2,7 +2,6 @@ package dev.defensebench.app.cli;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -11,9 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import dev.defensebench.app.config.Plugins;
 import dev.defensebench.app.run.Devices;
-import dev.defensebench.attacks.AutoAttack;
 import dev.defensebench.attacks.DeepFool;
-import dev.defensebench.attacks.Pgd;
 import dev.defensebench.autograd.Autograd;
 import dev.defensebench.data.DatasetRegistry;
 import dev.defensebench.data.ImageSplit;
@@ -24,10 +21,7 @@ import dev.defensebench.model.BlockClassifier;
 import dev.defensebench.model.MklDispatch;
 import dev.defensebench.onnx.OnnxExporter;
 import dev.defensebench.onnx.graph.OnnxCodec;
-import dev.defensebench.spi.Attack;
-import dev.defensebench.spi.Hyperparameters;
 import dev.defensebench.spi.InputBox;
-import dev.defensebench.spi.Norm;
 import dev.defensebench.train.Losses;
 import dev.defensebench.train.SgdOptimizer;
 import java.io.IOException;
@@ -66,47 +60,18 @@ final class BenchCommand implements Callable<Integer> {
     @CommandLine.Mixin
     CertifyBench.Options certifyOptions = new CertifyBench.Options();
 
+    @CommandLine.Mixin
+    AttackModeBench.Options attackOptions = new AttackModeBench.Options();
+
     @Option(names = "--arch", split = ",", description = "architectures, comma-separated (default: mlp for step, mlp,lenet for attacks)")
     List<String> architectures;
 
-    @Option(names = "--attacks", split = ",", description = "attacks mode: the attacks to time (default: every registered one)")
-    List<String> attackNames;
-
-    @Option(names = "--min-seconds", defaultValue = "3", description = "attacks mode: least measured time per attack (default: ${DEFAULT-VALUE})")
-    double minSeconds;
-
-    @Option(names = "--linf-eps", defaultValue = "0.1", description = "attacks mode: eps of the Linf attacks, pixels in [0, 1] (default: ${DEFAULT-VALUE})")
-    double linfEps;
-
-    @Option(names = "--l2-eps", defaultValue = "1.0", description = "attacks mode: eps of the L2 attacks (default: ${DEFAULT-VALUE})")
-    double l2Eps;
-
-    @Option(names = "--images", description = "attacks mode: test images each attack is timed on, in batches of "
-            + "--batch run one after the other (default: one batch)")
-    Integer images;
-
-    @Option(names = "--attack-param", paramLabel = "KEY=VALUE", description = "attacks mode: a parameter for every "
-            + "timed attack that has it (repeatable), e.g. clip=false")
-    Map<String, String> attackParams = Map.of();
-
-    @Option(names = "--ensemble-images", defaultValue = "1000", description = "attacks mode: test images for the ensemble on the robust MLP, 0 skips it (default: ${DEFAULT-VALUE})")
-    int ensembleImages;
-
-    @Option(names = "--ensemble-stages", defaultValue = "apgd-ce,apgd-t,square", description = "attacks mode: the "
-            + "ensemble's stages (autoattack version custom; default: ${DEFAULT-VALUE}, the issue's reference row)")
-    String ensembleStages;
-
-    @Option(names = "--ensemble-norm", defaultValue = "Linf", description = "attacks mode: the ensemble's norm, Linf "
-            + "(at --linf-eps) or L2 (at --l2-eps) (default: ${DEFAULT-VALUE})")
-    String ensembleNorm;
 
     @Option(names = "--save-onnx", paramLabel = "DIR", description = "write every benchmarked network, as timed, to "
             + "DIR/ARCH.onnx (step mode: DIR/ARCH-step.onnx; the ensemble's: DIR/robust-mlp.onnx), for timing reference "
             + "code on the same weights (docs/bench/reference_speed.py)")
     Path saveOnnx;
 
-    @Option(names = "--robust-steps", defaultValue = "600", description = "attacks mode: PGD training steps (ℓ∞ 0.1) of the robust MLP (default: ${DEFAULT-VALUE})")
-    int robustSteps;
 
     @Option(names = "--steps", defaultValue = "1000", description = "Deep Defense steps to time (default: ${DEFAULT-VALUE})")
     int steps;
@@ -161,7 +126,7 @@ final class BenchCommand implements Callable<Integer> {
         certifyOptions.check(spec.commandLine());
         checkOptions();
         if (attacks) {
-            checkAttackOptions();
+            attackOptions.check(spec.commandLine());
         }
         String prep = preprocessing != null ? preprocessing : attacks ? "unit" : "paper";
         List<String> archs = architectures != null ? architectures : attacks ? List.of("mlp", "lenet") : List.of("mlp");
@@ -189,9 +154,11 @@ final class BenchCommand implements Callable<Integer> {
                 if (certify) {
                     NDList test = testBatch(data, pre, certifyOptions.points, manager);
                     out.printf(Locale.ROOT, "%n%s, clean accuracy %.3f%n%s%n", arch, accuracy(trained.model(), test), CertifyBench.header());
-                    new CertifyBench(certifyOptions, minSeconds).table(out, arch, trained.model(), test.get(0), test.get(1), linfEps);
+                    new CertifyBench(certifyOptions, attackOptions.minSeconds).table(out, arch, trained.model(), test.get(0), test.get(1),
+                            attackOptions.linfEps);
                 } else if (attacks) {
-                    attackTable(out, trained, data, pre, manager);
+                    NDList test = testBatch(data, pre, attackOptions.images == null ? batch : attackOptions.images, manager);
+                    new AttackModeBench(attackOptions, batch).table(out, arch, trained.model(), test, accuracy(trained.model(), test));
                 } else if (throughputMode(arch)) {
                     throughput(out, arch);
                 } else {
@@ -200,30 +167,20 @@ final class BenchCommand implements Callable<Integer> {
                 }
             }
         }
-        if (attacks && !certify && ensembleImages > 0) {
+        if (attacks && !certify && attackOptions.ensembleImages > 0) {
             Engine.getInstance().setRandomSeed(0);
             try (NDManager manager = NDManager.newBaseManager(dev)) {
-                ensemble(out, pretrain("mlp", data, pre, prep, manager), data, pre, manager);
+                Trained robust = pretrain("mlp", data, pre, prep, manager);
+                AttackModeBench bench = new AttackModeBench(attackOptions, batch);
+                bench.robustTraining(robust.model(), robust.optimizer(), robust.nextBatch());
+                save(robust.model(), "robust-mlp");
+                NDList test = testBatch(data, pre, attackOptions.ensembleImages, manager);
+                bench.ensemble(out, robust.model(), test, accuracy(robust.model(), test));
             }
         }
         return 0;
     }
 
-    /** A command-line value as the parameter types want it: true/false, an integer, a number, else the text. */
-    private static Object typed(String value) {
-        if (value.equals("true") || value.equals("false")) {
-            return Boolean.parseBoolean(value);
-        }
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException notInt) {
-            try {
-                return Double.parseDouble(value);
-            } catch (NumberFormatException notNumber) {
-                return value;
-            }
-        }
-    }
 
     /** Fails, before any work, on a count or number out of its range and on an unknown architecture or preprocessing. */
     private void checkOptions() {
@@ -233,17 +190,7 @@ final class BenchCommand implements Callable<Integer> {
         atLeast("--pretrain-steps", pretrainSteps, 0);
         atLeast("--max-iter", maxIter, 1);
         atLeast("--throughput-steps", throughputSteps, 1);
-        atLeast("--robust-steps", robustSteps, 0);
-        if (!(minSeconds >= 0) || Double.isInfinite(minSeconds)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--min-seconds must be a finite number >= 0, found "
-                    + minSeconds);
-        }
-        for (var eps : Map.of("--linf-eps", linfEps, "--l2-eps", l2Eps).entrySet()) {
-            if (!(eps.getValue() > 0) || Double.isInfinite(eps.getValue())) {
-                throw new CommandLine.ParameterException(spec.commandLine(), eps.getKey() + " must be a finite number > 0, "
-                        + "found " + eps.getValue());
-            }
-        }
+        attackOptions.checkNumbers(spec.commandLine());
         try {
             if (preprocessing != null) {
                 Preprocessing.parse(preprocessing);
@@ -263,38 +210,6 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** Fails on attack-mode options that could only fail later (image counts, the ensemble's stages). */
-    private void checkAttackOptions() {
-        int test = 10000; // MNIST's test split
-        if (images != null && (images < 1 || images > test)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--images must be in [1, " + test + "], found " + images);
-        }
-        if (ensembleImages < 0 || ensembleImages > test) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--ensemble-images must be in [0, " + test + "], found " + ensembleImages);
-        }
-        Plugins plugins = Plugins.discover();
-        List<String> names = attackNames != null ? attackNames : List.copyOf(plugins.attacks().keySet());
-        java.util.Set<String> known = new java.util.TreeSet<>();
-        names.forEach(name -> plugins.attack(name).parameters().forEach(p -> known.add(p.name())));
-        for (String key : attackParams.keySet()) {
-            if (!known.contains(key)) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--attack-param " + key + ": none of the timed "
-                        + "attacks " + names + " has it; their parameters: " + known);
-            }
-        }
-        try {
-            Norm.parse(ensembleNorm);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--ensemble-norm: " + e.getMessage());
-        }
-        try {
-            AutoAttack.stages(Hyperparameters.resolve("--ensemble-stages", new AutoAttack().parameters(),
-                    Map.of("version", "custom", "stages", ensembleStages)));
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--ensemble-stages: " + e.getMessage());
-        }
-    }
 
     /** Builds {@code arch} and trains it for {@code --pretrain-steps} plain SGD steps. */
     private Trained pretrain(String arch, LoadedDataset data, Preprocessor pre, String prep, NDManager manager) {
@@ -343,57 +258,6 @@ final class BenchCommand implements Callable<Integer> {
         return new NDList(manager.create(xs, new Shape(n, test.channels(), test.height(), test.width())), manager.create(ys));
     }
 
-    /** Images/s of every attack (default parameters) on the first {@code --images} test images, in batches of {@code --batch}. */
-    private void attackTable(PrintWriter out, Trained trained, LoadedDataset data, Preprocessor pre, NDManager manager) {
-        int count = images == null ? batch : images;
-        NDList test = testBatch(data, pre, count, manager);
-        out.printf(Locale.ROOT, "%n%s, %d images in batches of %d, clean accuracy %.3f; attacks with default parameters%s, "
-                + "eps Linf %.3g / L2 %.3g%n", trained.architecture(), count, batch, accuracy(trained.model(), test),
-                attackParams.isEmpty() ? "" : " but " + new java.util.TreeMap<>(attackParams), linfEps, l2Eps);
-        out.println(AttackBench.header());
-        AttackBench bench = new AttackBench(minSeconds, linfEps, l2Eps);
-        Plugins plugins = Plugins.discover();
-        List<String> names = attackNames != null ? attackNames : plugins.attacks().keySet().stream().sorted().toList();
-        for (String name : names) {
-            Attack attack = plugins.attack(name);
-            Map<String, Object> overrides = new java.util.TreeMap<>();
-            attack.parameters().stream().filter(p -> attackParams.containsKey(p.name()))
-                    .forEach(p -> overrides.put(p.name(), typed(attackParams.get(p.name()))));
-            bench.time(out, trained.architecture(), attack, overrides, trained.model(), test.get(0), test.get(1), batch);
-        }
-    }
-
-    /**
-     * The ensemble on a fixed ℓ∞-robust MLP: {@code --robust-steps} PGD training steps (ℓ∞ 0.1, 10 steps
-     * of 0.025, random start; seeded) after the pre-training, then the ensemble with its default
-     * parameters but the stages ({@code --ensemble-stages}) on the first {@code --ensemble-images} test
-     * images at ℓ∞ 0.1, timed once; each stage's robust points and seconds are printed under it.
-     */
-    private void ensemble(PrintWriter out, Trained trained, LoadedDataset data, Preprocessor pre, NDManager manager)
-            throws IOException {
-        BlockClassifier model = trained.model();
-        java.util.Random random = new java.util.Random(0);
-        for (int s = 0; s < robustSteps; s++) {
-            try (NDScope scope = new NDScope()) {
-                NDList b = trained.nextBatch().get();
-                NDArray adversarial = Pgd.perturb(model, b.get(0), Pgd.crossEntropy(b.get(1)), Norm.LINF, 0.1,
-                        new Pgd.Settings(10, 0.025, true), random);
-                NDList g = Autograd.recording(() -> trained.optimizer().gradients(
-                        Losses.crossEntropy(model.logits(adversarial), b.get(1))));
-                trained.optimizer().update(g, 0.01f);
-            }
-        }
-        save(model, "robust-mlp");
-        NDList test = testBatch(data, pre, ensembleImages, manager);
-        Norm norm = Norm.parse(ensembleNorm);
-        AttackBench bench = new AttackBench(0, linfEps, l2Eps);
-        out.printf(Locale.ROOT, "%nensemble on the robust MLP (%d PGD training steps at Linf 0.1), %d images, clean accuracy %.3f, "
-                + "eps %s %.3g%n", robustSteps, ensembleImages, accuracy(model, test), norm.label(), bench.epsilon(norm));
-        out.println(AttackBench.header());
-        bench.time(out, "robust mlp", Plugins.discover().attack("autoattack"), norm,
-                Map.of("version", "custom", "stages", ensembleStages), model, test.get(0), test.get(1), ensembleImages);
-    }
-
     /** With {@code --save-onnx}: writes {@code model} as DIR/NAME.onnx. */
     private void save(BlockClassifier model, String name) throws IOException {
         if (saveOnnx == null) {
@@ -417,15 +281,9 @@ final class BenchCommand implements Callable<Integer> {
     }
 
 
-    /** Whether {@code architecture}'s network (built for CIFAR-sized inputs, not initialised) has BatchNorm. */
-    private static boolean hasBatchNorm(dev.defensebench.model.Architecture architecture) {
-        return architecture.build(TrainingThroughput.SAMPLE, TrainingThroughput.CLASSES).getParameters().stream()
-                .anyMatch(p -> p.getValue().getType() == ai.djl.nn.Parameter.Type.RUNNING_MEAN);
-    }
-
     /** Whether the step mode times training throughput for {@code arch} (--throughput, or BatchNorm by default). */
     private boolean throughputMode(String arch) {
-        return throughput != null ? throughput : hasBatchNorm(Plugins.discover().architecture(arch));
+        return throughput != null ? throughput : TrainingThroughput.hasBatchNorm(Plugins.discover().architecture(arch));
     }
 
     private void throughput(PrintWriter out, String arch) {

@@ -90,4 +90,10 @@ final class TrainingThroughput {
         }
         return total / 1e9 / steps;
     }
+
+    /** Whether {@code architecture}'s network (built for CIFAR-sized inputs, not initialised) has BatchNorm. */
+    static boolean hasBatchNorm(dev.defensebench.model.Architecture architecture) {
+        return architecture.build(TrainingThroughput.SAMPLE, TrainingThroughput.CLASSES).getParameters().stream()
+                .anyMatch(p -> p.getValue().getType() == ai.djl.nn.Parameter.Type.RUNNING_MEAN);
+    }
 }
