@@ -1,7 +1,9 @@
 package dev.defensebench.app.cli;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
+import dev.defensebench.model.BlockClassifier;
 import dev.defensebench.spi.Attack;
 import dev.defensebench.spi.AttackResult;
 import dev.defensebench.spi.Classifier;
@@ -112,5 +114,16 @@ record AttackBench(double minSeconds, double linfEps, double l2Eps) {
             }
         }
         return new Totals(robust / n, distances ? rho / n : -1, stages);
+    }
+
+    /** The fraction of {@code test}'s images (inputs, labels) that {@code model} classifies right. */
+    static double accuracy(BlockClassifier model, NDList test) {
+        long[] predicted = model.predict(test.get(0)).toLongArray();
+        long[] labels = test.get(1).toLongArray();
+        int right = 0;
+        for (int i = 0; i < labels.length; i++) {
+            right += predicted[i] == labels[i] ? 1 : 0;
+        }
+        return (double) right / labels.length;
     }
 }

@@ -141,11 +141,7 @@ final class BenchCommand implements Callable<Integer> {
         Preprocessor pre = Preprocessing.parse(prep).fit(data.train());
         Device dev = Devices.resolve(device);
         EnvironmentException.requireSoundNumerics(dev);
-        String isa = System.getenv("DNNL_MAX_CPU_ISA");
-        out.printf(Locale.ROOT, "oneDNN ISA: %s; MKL: %s; device %s, %d threads (torch intra-op)%n",
-                isa == null || isa.isBlank() ? "(DNNL_MAX_CPU_ISA unset: all the CPU has)" : "DNNL_MAX_CPU_ISA=" + isa,
-                MklDispatch.activeShim().map(f -> "Intel code path (" + f + " preloaded)").orElse("its own dispatch"), dev,
-                ai.djl.pytorch.jni.JniUtils.getNumThreads());
+        printKernels(out, dev);
         for (String arch : archs) {
             Engine.getInstance().setRandomSeed(0);
             try (NDManager manager = NDManager.newBaseManager(dev)) {
@@ -153,12 +149,12 @@ final class BenchCommand implements Callable<Integer> {
                 save(trained.model(), attacks ? arch : arch + "-step");
                 if (certify) {
                     NDList test = testBatch(data, pre, certifyOptions.points, manager);
-                    out.printf(Locale.ROOT, "%n%s, clean accuracy %.3f%n%s%n", arch, accuracy(trained.model(), test), CertifyBench.header());
+                    out.printf(Locale.ROOT, "%n%s, clean accuracy %.3f%n%s%n", arch, AttackBench.accuracy(trained.model(), test), CertifyBench.header());
                     new CertifyBench(certifyOptions, attackOptions.minSeconds).table(out, arch, trained.model(), test.get(0), test.get(1),
                             attackOptions.linfEps);
                 } else if (attacks) {
                     NDList test = testBatch(data, pre, attackOptions.images == null ? batch : attackOptions.images, manager);
-                    new AttackModeBench(attackOptions, batch).table(out, arch, trained.model(), test, accuracy(trained.model(), test));
+                    new AttackModeBench(attackOptions, batch).table(out, arch, trained.model(), test, AttackBench.accuracy(trained.model(), test));
                 } else if (throughputMode(arch)) {
                     throughput(out, arch);
                 } else {
@@ -175,7 +171,7 @@ final class BenchCommand implements Callable<Integer> {
                 bench.robustTraining(robust.model(), robust.optimizer(), robust.nextBatch());
                 save(robust.model(), "robust-mlp");
                 NDList test = testBatch(data, pre, attackOptions.ensembleImages, manager);
-                bench.ensemble(out, robust.model(), test, accuracy(robust.model(), test));
+                bench.ensemble(out, robust.model(), test, AttackBench.accuracy(robust.model(), test));
             }
         }
         return 0;
@@ -210,6 +206,15 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
+
+    /** The oneDNN ISA, MKL dispatch, device and thread count in use. */
+    private static void printKernels(PrintWriter out, Device dev) {
+        String isa = System.getenv("DNNL_MAX_CPU_ISA");
+        out.printf(Locale.ROOT, "oneDNN ISA: %s; MKL: %s; device %s, %d threads (torch intra-op)%n",
+                isa == null || isa.isBlank() ? "(DNNL_MAX_CPU_ISA unset: all the CPU has)" : "DNNL_MAX_CPU_ISA=" + isa,
+                MklDispatch.activeShim().map(f -> "Intel code path (" + f + " preloaded)").orElse("its own dispatch"), dev,
+                ai.djl.pytorch.jni.JniUtils.getNumThreads());
+    }
 
     /** Builds {@code arch} and trains it for {@code --pretrain-steps} plain SGD steps. */
     private Trained pretrain(String arch, LoadedDataset data, Preprocessor pre, String prep, NDManager manager) {
@@ -270,15 +275,6 @@ final class BenchCommand implements Callable<Integer> {
         spec.commandLine().getErr().println("wrote " + file);
     }
 
-    private static double accuracy(BlockClassifier model, NDList test) {
-        long[] predicted = model.predict(test.get(0)).toLongArray();
-        long[] labels = test.get(1).toLongArray();
-        int right = 0;
-        for (int i = 0; i < labels.length; i++) {
-            right += predicted[i] == labels[i] ? 1 : 0;
-        }
-        return (double) right / labels.length;
-    }
 
 
     /** Whether the step mode times training throughput for {@code arch} (--throughput, or BatchNorm by default). */
