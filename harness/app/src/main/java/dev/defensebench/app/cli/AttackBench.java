@@ -56,23 +56,12 @@ record AttackBench(double minSeconds, double linfEps, double l2Eps) {
         Hyperparameters params = Hyperparameters.resolve("attack '" + attack.name() + "'", attack.parameters(), overrides);
         ThreatModel threat = new ThreatModel(norm, List.of(epsilon(norm)));
         runAll(attack, model, x, y, batch, threat, params, 0);
-        long elapsed = 0;
-        long cpu = 0;
-        int runs = 0;
-        Totals last = null;
-        while (runs == 0 || elapsed / 1e9 < minSeconds) {
-            long t0 = System.nanoTime();
-            long c0 = cpuNanos();
-            last = runAll(attack, model, x, y, batch, threat, params, runs + 1);
-            elapsed += System.nanoTime() - t0;
-            cpu += cpuNanos() - c0;
-            runs++;
-        }
-        double seconds = elapsed / 1e9;
+        BenchRuns<Totals> runs = BenchRuns.until(minSeconds, k -> runAll(attack, model, x, y, batch, threat, params, k));
+        Totals last = runs.last();
         long n = x.getShape().get(0);
         String extra = last.rho2() >= 0 && norm == Norm.L2 ? String.format(Locale.ROOT, "rho2 %.6g", last.rho2()) : "";
         out.printf(Locale.ROOT, "| %s | %s | %s | %.1f | %.3f | %.3f | %.3f | %s |%n", arch, attack.name(), norm.label(),
-                n * runs / seconds, seconds / runs, cpu / 1e9 / runs, last.robust(), extra);
+                n / runs.seconds(), runs.seconds(), runs.cpuSeconds(), last.robust(), extra);
         for (StageOutcome stage : last.stages()) {
             out.printf(Locale.ROOT, "  after %-8s %4d/%d robust (%.1f%%), %.2f s%n", stage.stage(), stage.robust(),
                     stage.samples(), 100.0 * stage.robust() / stage.samples(), stage.seconds());
@@ -87,12 +76,6 @@ record AttackBench(double minSeconds, double linfEps, double l2Eps) {
     static String header() {
         return "| arch | attack | norm | images/s | s/batch (wall) | CPU s/batch | robust acc. | |\n"
                 + "|---|---|---|---|---|---|---|---|";
-    }
-
-    /** CPU time of the whole process (every thread: torch's intra-op threads, JIT, GC). */
-    static long cpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
     }
 
     private static Totals runAll(Attack attack, Classifier model, NDArray x, NDArray y, int batch, ThreatModel threat,

@@ -123,12 +123,12 @@ final class CertifyBench {
         Certifier smoothing = new RandomizedSmoothing();
         Hyperparameters p = Hyperparameters.resolve("certifier 'randomized-smoothing'", smoothing.parameters(),
                 Map.of("sigma", options.sigma, "n0", N0, "n", options.n, "batch", options.smoothingBatch));
-        Timed t = timed(() -> smoothing.certify(model, x, y, List.of(0.0), p, 0));
+        BenchRuns<Certification> t = timed(() -> smoothing.certify(model, x, y, List.of(0.0), p, 0));
         long draws = (long) labels.length * (N0 + options.n);
         out.printf(Locale.ROOT, "| %s | randomized-smoothing | sigma %s, N0 %d, N %d, batch %d, %d points | %.0f draws/s "
                 + "| %.3f | %.3f | %d (abstained %d) |%n", arch, options.sigma, N0, options.n, options.smoothingBatch,
-                labels.length, draws / t.seconds(), t.seconds(), t.cpuSeconds(), t.result().countCertified(labels, 0),
-                t.result().abstentions());
+                labels.length, draws / t.seconds(), t.seconds(), t.cpuSeconds(), t.last().countCertified(labels, 0),
+                t.last().abstentions());
         return t.cpuSeconds();
     }
 
@@ -138,35 +138,23 @@ final class CertifyBench {
         Hyperparameters p = Hyperparameters.resolve("certifier 'ibp'", ibp.parameters(), Map.of("batch", options.ibpBatch,
                 "bound", bound));
         timed(() -> ibp.certify(model, x, y, List.of(eps), p, 0)); // warm-up
-        Timed t = timed(() -> ibp.certify(model, x, y, List.of(eps), p, 0));
-        int verified = t.result().countCertified(labels, eps);
+        BenchRuns<Certification> t = timed(() -> ibp.certify(model, x, y, List.of(eps), p, 0));
+        int verified = t.last().countCertified(labels, eps);
         out.printf(Locale.ROOT, "| %s | %s | Linf eps %s, batch %d, %d points | %.1f images/s | %.3f | %.3f | %d |%n",
                 arch, what, eps, options.ibpBatch, labels.length, labels.length / t.seconds(), t.seconds(), t.cpuSeconds(),
                 verified);
         return verified;
     }
 
-    /** A certification's result and its mean wall and CPU seconds per run. */
-    private record Timed(Certification result, double seconds, double cpuSeconds) {}
-
-    /** Runs {@code run} until at least {@code minSeconds} have passed (once at least). */
-    private Timed timed(java.util.function.Supplier<Certification> run) {
-        long elapsed = 0;
-        long cpu = 0;
-        int runs = 0;
-        Certification last = null;
-        while (runs == 0 || elapsed / 1e9 < minSeconds) {
-            long t0 = System.nanoTime();
-            long c0 = AttackBench.cpuNanos();
+    /** Runs {@code run}, each run in its own scope, until at least {@code minSeconds} have passed (once at least). */
+    private BenchRuns<Certification> timed(java.util.function.Supplier<Certification> run) {
+        return BenchRuns.until(minSeconds, k -> {
             try (NDScope scope = new NDScope()) {
-                last = run.get();
+                Certification c = run.get();
                 scope.suppressNotUsedWarning();
+                return c;
             }
-            elapsed += System.nanoTime() - t0;
-            cpu += AttackBench.cpuNanos() - c0;
-            runs++;
-        }
-        return new Timed(last, elapsed / 1e9 / runs, cpu / 1e9 / runs);
+        });
     }
 
     /**
@@ -174,7 +162,7 @@ final class CertifyBench {
      * point (the point itself, no noise) in forwards of {@code batch}.
      */
     private static double forwardCpuSeconds(BlockClassifier model, NDArray x, RandomizedSmoothing.Settings s) {
-        long c0 = AttackBench.cpuNanos();
+        long c0 = BenchRuns.cpuNanos();
         for (long i = 0; i < x.getShape().get(0); i++) {
             NDArray point = x.get(i).expandDims(0);
             for (int left = s.n0() + s.n(); left > 0; left -= s.batch()) {
@@ -185,6 +173,6 @@ final class CertifyBench {
                 }
             }
         }
-        return (AttackBench.cpuNanos() - c0) / 1e9;
+        return (BenchRuns.cpuNanos() - c0) / 1e9;
     }
 }
