@@ -10,7 +10,7 @@ import dev.defensebench.app.run.Devices;
 import dev.defensebench.app.run.RunContext;
 import dev.defensebench.app.run.Runner;
 import dev.defensebench.data.DatasetRegistry;
-import dev.defensebench.model.NumericsCheck;
+import dev.defensebench.kernels.NumericsCheck;
 import dev.defensebench.train.ConsoleProgress;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -18,7 +18,7 @@ import dev.defensebench.data.LoadedDataset;
 import dev.defensebench.data.Preprocessing;
 import dev.defensebench.data.Preprocessor;
 import dev.defensebench.model.BlockClassifier;
-import dev.defensebench.model.MklDispatch;
+import dev.defensebench.kernels.MklDispatch;
 import dev.defensebench.onnx.OnnxExporter;
 import dev.defensebench.onnx.graph.OnnxCodec;
 import dev.defensebench.spi.InputBox;

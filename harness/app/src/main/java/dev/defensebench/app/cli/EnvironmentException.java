@@ -1,7 +1,7 @@
 package dev.defensebench.app.cli;
 
 import ai.djl.Device;
-import dev.defensebench.model.NumericsCheck;
+import dev.defensebench.kernels.NumericsCheck;
 
 /** The machine cannot run the job correctly (e.g. wrong float32 convolutions); exit code 4, no trace. */
 final class EnvironmentException extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.defensebench.model;
+package dev.defensebench.kernels;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

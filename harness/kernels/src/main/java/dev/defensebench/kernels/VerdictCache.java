@@ -1,4 +1,4 @@
-package dev.defensebench.model;
+package dev.defensebench.kernels;
 
 import dev.defensebench.files.AtomicFiles;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.defensebench.model;
+package dev.defensebench.kernels;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

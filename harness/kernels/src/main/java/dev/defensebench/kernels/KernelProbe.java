@@ -1,4 +1,4 @@
-package dev.defensebench.model;
+package dev.defensebench.kernels;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;

@@ -1,4 +1,4 @@
-package dev.defensebench.model;
+package dev.defensebench.kernels;
 
 import java.nio.file.Path;
 import java.time.Instant;
