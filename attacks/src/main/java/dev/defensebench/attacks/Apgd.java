@@ -13,7 +13,7 @@ import java.util.Random;
  * is halved at checkpoints (after 22% of the steps, then ever closer, at least 6% apart) when fewer
  * than 75% of the steps since the last checkpoint increased the loss, or when neither the step size
  * nor the best loss changed since then; a halving restarts from the best point. Per sample it keeps the
- * first misclassified iterate. Losses: cross-entropy, DLR, and targeted DLR against the t-th most
+ * latest misclassified iterate (as the original; on a randomized model the deepest, not the first lucky draw). Losses: cross-entropy, DLR, and targeted DLR against the t-th most
  * likely classes. Used by {@link ApgdCe}, {@link ApgdDlr} and {@link AutoAttack}.
  */
 public final class Apgd {
@@ -103,7 +103,7 @@ public final class Apgd {
         return best;
     }
 
-    /** One APGD run on a sub-batch: per sample the first misclassified iterate (or the last start). */
+    /** One APGD run on a sub-batch: per sample the latest misclassified iterate (else the best-loss one). */
     private record Run(NDArray adversarial, boolean[] fooled) {}
 
     /** Loss values, logits and the input gradient at one point. */
@@ -143,17 +143,17 @@ public final class Apgd {
                     current = it == 0 ? z : feasible.project(current.add(z.sub(current).mul(a)).add(velocity.mul(1 - a)));
                     probe = probe(model, current, y, targets, s.loss());
                     gradient = probe.gradient();
-                    boolean[] newlyFooled = new boolean[n];
                     boolean[] improved = new boolean[n];
                     for (int i = 0; i < n; i++) {
-                        newlyFooled[i] = probe.wrong()[i] && !fooled[i];
                         fooled[i] |= probe.wrong()[i];
                         improved[i] = probe.loss()[i] > lossBest[i];
                         if (improved[i]) {
                             lossBest[i] = probe.loss()[i];
                         }
                     }
-                    xBestAdv = Checks.select(newlyFooled, current, xBestAdv);
+                    // the latest misclassified iterate, as the original (x_best_adv[pred == 0] = x_adv): on a randomized
+                    // model it is the one deepest into the region the draws misclassify, not the first lucky draw
+                    xBestAdv = Checks.select(probe.wrong(), current, xBestAdv);
                     xBest = Checks.select(improved, current, xBest);
                     gradBest = Checks.select(improved, gradient, gradBest);
                     lossSteps[it] = probe.loss();

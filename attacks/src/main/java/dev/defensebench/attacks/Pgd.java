@@ -164,8 +164,8 @@ public final class Pgd extends FixedEpsilonAttack {
 
     /**
      * As {@link #perturb(Classifier, NDArray, Function, Norm, double, Settings, Random)}; with the true
-     * {@code labels}, a sample the model classifies correctly stays at its first misclassified iterate, so
-     * that with a fixed seed more steps never break fewer points (the attack's setting; adversarial
+     * {@code labels}, a sample the model classifies correctly and misclassifies at some iterate returns the
+     * latest misclassified iterate, so that with a fixed seed more steps never break fewer points (the attack's setting; adversarial
      * training passes no labels and always takes the last iterate).
      */
     public static NDArray perturb(
@@ -182,7 +182,7 @@ public final class Pgd extends FixedEpsilonAttack {
         // ℓ∞: the ε-ball around the clean point within the box, as element-wise bounds, so a step is one clamp,
         // taken with the backward pass in one native call (PgdLinfStep)
         NDList linfBounds = norm == Norm.LINF ? linfFeasibleSet(model.box(), clean, eps) : null;
-        FirstFooled fooled = labels == null ? null : new FirstFooled(model, clean, adversarial, labels);
+        LatestFooled fooled = labels == null ? null : new LatestFooled(model, clean, adversarial, labels);
         NDArray[] predicted = new NDArray[1];
         for (int step = 0; step < settings.steps(); step++) {
             Function<NDArray, NDArray> value = logits -> {
@@ -211,17 +211,19 @@ public final class Pgd extends FixedEpsilonAttack {
     }
 
     /**
-     * Per sample of a PGD run with labels: whether it is fooled yet, and the first iterate at which it was (a
-     * sample the model misclassifies unperturbed is never counted as fooled). Fooled samples keep being
-     * stepped, since the samples are independent; their first misclassified iterate is kept here instead.
+     * Per sample of a PGD run with labels: whether it was fooled at some iterate, and the latest iterate at
+     * which it was (a sample the model misclassifies unperturbed is never counted as fooled), as AutoAttack's
+     * APGD keeps it: on a randomized model the latest is the deepest into the region its draws misclassify,
+     * where the first may be one lucky draw. Fooled samples keep being stepped, since the samples are
+     * independent.
      */
-    private static final class FirstFooled {
+    private static final class LatestFooled {
         private final boolean[] done;
         private final boolean[] cleanWrong;
         private final long[] truth;
         private NDArray kept;
 
-        FirstFooled(Classifier model, NDArray clean, NDArray start, NDArray labels) {
+        LatestFooled(Classifier model, NDArray clean, NDArray start, NDArray labels) {
             cleanWrong = Checks.misclassified(model, clean, labels);
             boolean[] startWrong = Checks.misclassified(model, start, labels);
             done = new boolean[cleanWrong.length];
@@ -232,22 +234,22 @@ public final class Pgd extends FixedEpsilonAttack {
             kept = start;
         }
 
-        /** Records the predictions {@code predicted} at {@code point}: the samples fooled there for the first time. */
+        /** Records the predictions {@code predicted} at {@code point}: the samples misclassified there. */
         void observe(NDArray predicted, NDArray point) {
             long[] label = predicted.toType(DataType.INT64, false).toLongArray();
-            boolean[] newly = new boolean[done.length];
+            boolean[] wrong = new boolean[done.length];
             boolean any = false;
             for (int i = 0; i < done.length; i++) {
-                newly[i] = !done[i] && !cleanWrong[i] && label[i] != truth[i];
-                done[i] |= newly[i];
-                any |= newly[i];
+                wrong[i] = !cleanWrong[i] && label[i] != truth[i];
+                done[i] |= wrong[i];
+                any |= wrong[i];
             }
             if (any) {
-                kept = Checks.select(newly, point, kept);
+                kept = Checks.select(wrong, point, kept);
             }
         }
 
-        /** Each fooled sample's first misclassified iterate, the others' rows of {@code last}. */
+        /** Each fooled sample's latest misclassified iterate, the others' rows of {@code last}. */
         NDArray keptOr(NDArray last) {
             return Checks.select(done, kept, last);
         }

@@ -78,4 +78,22 @@ class ApgdTest {
         AttackResult r = attack.run(model, x, y, threat, Hyperparameters.resolve(attack.name(), attack.parameters(), params), 3);
         return new boolean[][] {r.outcomes().get(0).success(), r.outcomes().get(1).success()};
     }
+
+    @Test
+    void aFooledSampleReturnsItsLatestMisclassifiedIterateAsTheOriginal() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            BlockClassifier model = new BlockClassifier(
+                    TinyNets.initialise(TinyNets.mlp(6), m, DataType.FLOAT32, SAMPLE, 17), 6, InputBox.uniform(0, 1, SAMPLE));
+            NDArray x = m.randomUniform(0.2f, 0.8f, new Shape(1, 1, 8, 8), DataType.FLOAT32);
+            NDArray y = model.predict(x);
+            // a budget too small to fool the model itself; forward 1 is the clean check, forward 2 the start's probe, forward k the probe of step k - 2: the
+            // draws misclassify at forwards 4 and 7 (x_best_adv[pred == 0] = x_adv in the original)
+            ScriptedMisclassification scripted = new ScriptedMisclassification(model, y, java.util.Set.of(4, 7));
+            NDArray adversarial = Apgd.attack(scripted, x, y, Norm.LINF, 0.002,
+                    new Apgd.Settings(10, 1, Apgd.Loss.CE, 0, 0.75, 0.75), new java.util.Random(3));
+            assertThat(scripted.calls()).isEqualTo(12);
+            assertThat(adversarial.toFloatArray()).containsExactly(scripted.input(7))
+                    .isNotEqualTo(scripted.input(4));
+        }
+    }
 }

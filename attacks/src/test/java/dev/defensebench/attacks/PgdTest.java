@@ -247,4 +247,21 @@ class PgdTest {
             assertThat(anyGain).as("more steps broke a point that fewer did not").isTrue();
         }
     }
+
+    @Test
+    void aFooledSampleReturnsItsLatestMisclassifiedIterateAsAutoAttackKeepsIt() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            BlockClassifier model = mlpModel(m);
+            NDArray x = m.randomUniform(0.2f, 0.8f, new Shape(1, 1, 8, 8), DataType.FLOAT32);
+            NDArray y = model.predict(x);
+            // a budget too small to fool the model itself; forwards 1 and 2 classify the clean point and the start; forward k >= 3 is step k - 3's, which
+            // classifies the point step k - 4 reached: the draws misclassify at forwards 5 and 8
+            ScriptedMisclassification scripted = new ScriptedMisclassification(model, y, java.util.Set.of(5, 8));
+            NDArray adversarial = Pgd.perturb(scripted, x, Pgd.crossEntropy(y), y, Norm.LINF, 0.002,
+                    new Pgd.Settings(10, 0.0005, true), new Random(3));
+            assertThat(scripted.calls()).isEqualTo(12);
+            assertThat(adversarial.toFloatArray()).containsExactly(scripted.input(8))
+                    .isNotEqualTo(scripted.input(5));
+        }
+    }
 }

@@ -13,7 +13,9 @@ import java.util.List;
  * attacks): a point the attack says fools the model must lie within ε of its input in the attack's norm
  * (up to a float tolerance of {@value #RELATIVE_TOLERANCE} × (ε + ‖x‖)), inside the model's input box,
  * and be misclassified when the model is run once more on it. A claim that fails any check counts as not
- * fooled. A min-norm attack's distances are recomputed from its returned points (a point that is not
+ * fooled. A returned point that passes every check counts as fooled whether claimed or not: it is a valid
+ * adversarial example, and on a randomized model that one verifying forward decides, as AutoAttack's final
+ * check of each attack's points does (an attack's own claim rests on other draws). A min-norm attack's distances are recomputed from its returned points (a point that is not
  * adversarial, leaves the box or is farther than claimed gets no distance; the box is not checked for
  * a result that declares itself unconstrained, {@link AttackResult#inBox()} false). Points the model
  * misclassifies without attack are broken at every ε and need no claim.
@@ -26,7 +28,7 @@ final class AttackClaims {
     /**
      * The verified outcome of one batch.
      *
-     * @param broken per ε of the grid, per sample: misclassified without attack or fooled by a verified claim
+     * @param broken per ε of the grid, per sample: misclassified without attack or by its verified returned point
      * @param distances for a min-norm attack, per sample the recomputed distance of a verified point
      *     (+Inf where there is none); null for a fixed-ε attack
      * @param inputNorms per sample ‖x‖₂ (the denominator of ρ2)
@@ -74,7 +76,7 @@ final class AttackClaims {
                 boolean holds = admissible[i] && predicted[i] != truth[i];
                 counts[0] += claim ? 1 : 0;
                 counts[1] += claim && !holds ? 1 : 0;
-                broken[e][i] = cleanWrong || claim && holds;
+                broken[e][i] = cleanWrong || holds;
             }
         }
         return new Verified(broken, null, inputNorms, counts[0], counts[1]);

@@ -94,6 +94,17 @@ class AttackClaimsTest {
     }
 
     @Test
+    void aValidAdversarialPointCountsWhetherClaimedOrNot() {
+        Scored s = score(UnaryOperator.identity(), List.of(
+                new AttackEntry("fgsm", "Linf", List.of(0.2), Map.of(), 0L),
+                new AttackEntry("lying", "Linf", List.of(0.2), Map.of("lie", "modest"), 0L)));
+        // FGSM's own points, none of them claimed: the harness's check of the points decides, as AutoAttack's does
+        assertThat(s.robust("fgsm", 0.2)).isLessThan(1.0);
+        assertThat(s.robust("lying", 0.2)).isEqualTo(s.robust("fgsm", 0.2));
+        assertThat(s.checks().get(SanityChecks.CLAIMS).status()).isEqualTo(Status.PASS);
+    }
+
+    @Test
     void honestAttacksPassTheirClaimChecks() {
         Scored s = score(UnaryOperator.identity(), List.of(
                 new AttackEntry("fgsm", "Linf", List.of(0.1, 0.2), Map.of(), 0L),

@@ -20,8 +20,8 @@ import java.util.Set;
 /**
  * A test plugin that lies about its success, to show that the harness checks every claim. {@code lie}:
  * "unchanged" returns the inputs and claims every point fooled; "outside" returns FGSM's points at 10 ε
- * (outside the ball) claiming them at ε; "closer" (min-norm) returns DeepFool's points but claims a
- * tenth of their distance.
+ * (outside the ball) claiming them at ε; "modest" returns FGSM's points at ε and claims none of them;
+ * "closer" (min-norm) returns DeepFool's points but claims a tenth of their distance.
  */
 final class LyingAttack implements Attack {
 
@@ -49,7 +49,7 @@ final class LyingAttack implements Attack {
 
     @Override
     public List<ParamSpec> parameters() {
-        return List.of(ParamSpec.ofString("lie", minNorm ? "closer" : "unchanged", "unchanged, outside or closer"));
+        return List.of(ParamSpec.ofString("lie", minNorm ? "closer" : "unchanged", "unchanged, outside, modest or closer"));
     }
 
     @Override
@@ -77,14 +77,15 @@ final class LyingAttack implements Attack {
         List<EpsilonOutcome> outcomes = new ArrayList<>();
         for (double eps : threat.epsilons()) {
             NDArray adversarial = inputs.duplicate();
-            if (params.getString("lie").equals("outside")) {
+            String lie = params.getString("lie");
+            if (lie.equals("outside") || lie.equals("modest")) {
                 Fgsm fgsm = new Fgsm();
-                ThreatModel far = new ThreatModel(threat.norm(), List.of(10 * eps));
+                ThreatModel far = new ThreatModel(threat.norm(), List.of(lie.equals("outside") ? 10 * eps : eps));
                 adversarial = fgsm.run(model, inputs, labels, far,
                         Hyperparameters.resolve("fgsm", fgsm.parameters(), java.util.Map.of()), seed).outcomes().get(0)
                         .adversarial();
             }
-            outcomes.add(new EpsilonOutcome(eps, adversarial, all.clone()));
+            outcomes.add(new EpsilonOutcome(eps, adversarial, lie.equals("modest") ? new boolean[n] : all.clone()));
         }
         return new AttackResult(name(), threat.norm(), outcomes, null, null, null, true);
     }
