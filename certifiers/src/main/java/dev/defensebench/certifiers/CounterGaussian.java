@@ -7,17 +7,18 @@ import ai.djl.pytorch.jni.IValue;
 import dev.defensebench.autograd.TorchScript;
 
 /**
- * Counter-based Gaussian noise computed by libtorch on the device of the point it perturbs: draw {@code d},
- * element {@code e} of a stream with key {@code K} is a pure function of {@code (K, d·P + e)} (P the elements
- * per draw), so a draw does not depend on how the draws are batched, on the device, or on the threads.
+ * Counter-based Gaussian noise computed by libtorch on the device of the point it perturbs: element {@code e}
+ * of draw {@code d} of a stream with key {@code K} is a pure function of {@code K}, {@code d} and {@code e}, so a
+ * draw does not depend on how the draws are batched, on the device, or on the threads.
  *
  * <p>The integer part is SplitMix64 (Steele, Lea, Flood, OOPSLA 2014): counter {@code c} gives the 64-bit word
  * {@code mix64(K + (c + 1)·γ)}, γ = 0x9E3779B97F4A7C15, computed with int64 tensor operations (wrapping
  * multiplication, logical shifts as arithmetic shifts plus masks). These words are exactly those of
- * {@code new java.util.SplittableRandom(K).nextLong()}, call {@code c + 1}. Box–Muller maps each word to one
- * N(0, 1) value in float64: its high 32 bits {@code h} give u₁ = (h + 1)·2⁻³² ∈ (0, 1] (never log 0), its low 32
- * bits {@code l} give u₂ = l·2⁻³², and z = √(−2 ln u₁)·cos(2π u₂), rounded to float32 (|z| ≤ 6.66). The
- * rounding to float32 makes the values independent of the transcendental functions' last-bit differences
+ * {@code new java.util.SplittableRandom(K).nextLong()}, call {@code c + 1}. Box–Muller maps each word to two
+ * independent N(0, 1) values in float64: its high 32 bits {@code h} give u₁ = (h + 1)·2⁻³² ∈ (0, 1] (never log 0),
+ * its low 32 bits {@code l} give θ = 2π·l·2⁻³², and r = √(−2 ln u₁); a draw of P elements takes H = ⌈P/2⌉ words
+ * (counters d·H … d·H + H − 1), element e &lt; H is r·cos θ of word e and element H + e is r·sin θ of word e, each
+ * rounded to float32 (|z| ≤ 6.66). The rounding to float32 makes the values independent of the transcendental functions' last-bit differences
  * between kernels except when a float64 result lies within one of its ulps of a float32 rounding boundary.
  *
  * <p>An instance is one stream with a cursor: each {@link #noisy} call takes the next draws, so consecutive
@@ -31,28 +32,30 @@ public final class CounterGaussian {
             "  __buffers__ = []",
             "  training : bool",
             // dtype codes: 4 int64, 6 float32, 7 float64
-            // SplitMix64's words of counters first·P + 1 … (first + count)·P (P = like.numel()), shape (count, P)
+            // SplitMix64's words of counters first·H + 1 … (first + count)·H, H = ⌈like.numel() / 2⌉: shape (count, H)
             "  def words(self: __torch__.CounterGaussian, like: Tensor, key: int, first: int, count: int) -> Tensor:",
-            "    per = like.numel()",
+            "    half = (like.numel() + 1) // 2",
             "    draws = torch.arange(first, first + count, dtype=4, device=like.device)",
-            "    elements = torch.arange(1, per + 1, dtype=4, device=like.device)",
-            "    z = (draws.unsqueeze(1) * per + elements.unsqueeze(0)).mul_(-7046029254386353131).add_(key)",
+            "    elements = torch.arange(1, half + 1, dtype=4, device=like.device)",
+            "    z = (draws.unsqueeze(1) * half + elements.unsqueeze(0)).mul_(-7046029254386353131).add_(key)",
             "    z = z.bitwise_xor_(torch.bitwise_right_shift(z, 30).bitwise_and_(17179869183)).mul_(-4658895280553007687)",
             "    z = z.bitwise_xor_(torch.bitwise_right_shift(z, 27).bitwise_and_(137438953471)).mul_(-7723592293110705685)",
             "    return z.bitwise_xor_(torch.bitwise_right_shift(z, 31).bitwise_and_(8589934591))",
-            // Box–Muller of each word, float32, shape (count, P)
+            // Box–Muller of each word: element e < H is r·cos θ of word e, element H + e is r·sin θ of word e;
+            // float32, shape (count, P)
             "  def normals(self: __torch__.CounterGaussian, like: Tensor, key: int, first: int, count: int) -> Tensor:",
             "    w = self.words(like, key, first, count)",
             "    u1 = torch.bitwise_right_shift(w, 32).bitwise_and_(4294967295).add_(1).to(7)",
-            "    u2 = w.bitwise_and_(4294967295).to(7)",
+            "    theta = w.bitwise_and_(4294967295).to(7).mul_(1.4629180792671596e-09)",
             "    r = u1.mul_(2.3283064365386963e-10).log_().mul_(-2.0).sqrt_()",
-            "    return r.mul_(u2.mul_(1.4629180792671596e-09).cos_()).to(6)",
+            "    z = torch.cat([torch.cos(theta).mul_(r).to(6), theta.sin_().mul_(r).to(6)], 1)",
+            "    return z[:, 0:like.numel()]",
             // count noisy copies point + σ·z, shape (count, *point.shape), point's dtype
             "  def noisy(self: __torch__.CounterGaussian, point: Tensor, key: int, first: int, count: int,",
             "      sigma: float) -> Tensor:",
             "    z = self.normals(point, key, first, count).to(point.dtype).mul_(sigma)",
             "    shape = [count] + point.size()",
-            "    return z.view(shape).add_(point.unsqueeze(0))",
+            "    return z.reshape(shape).add_(point.unsqueeze(0))",
             "");
 
     private final long key;

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The device noise of randomized smoothing against references: its integer words against the JDK's own
- * SplitMix64 ({@link SplittableRandom#nextLong()}), its values against a Box–Muller of those words in Java's
- * {@link StrictMath}, their distribution against Commons Statistics' N(0, 1) (Kolmogorov–Smirnov on 100,352
+ * SplitMix64 ({@link SplittableRandom#nextLong()}), its values against a Box–Muller (both halves) of those words in
+ * Java's {@link StrictMath}, their distribution against Commons Statistics' N(0, 1) (Kolmogorov–Smirnov on 100,352
  * values, tail frequencies), their independence (correlations of neighbours within 4 standard errors of 0), and
  * their invariance under the batching of the draws.
  */
@@ -52,10 +52,11 @@ class CounterGaussianTest {
         NDArray like = manager.zeros(new Shape(5, 3));
         long[] device = CounterGaussian.words(like, key, 2, 4).toLongArray();
         SplittableRandom jdk = new SplittableRandom(key);
-        for (int skip = 0; skip < 2 * 15; skip++) {
+        // 15 elements per draw take 8 words
+        for (int skip = 0; skip < 2 * 8; skip++) {
             jdk.nextLong();
         }
-        long[] expected = new long[4 * 15];
+        long[] expected = new long[4 * 8];
         for (int i = 0; i < expected.length; i++) {
             expected[i] = jdk.nextLong();
         }
@@ -68,11 +69,17 @@ class CounterGaussianTest {
         NDArray like = mnistPoint();
         long[] words = CounterGaussian.words(like, key, 0, 20).toLongArray();
         float[] values = CounterGaussian.normals(like, key, 0, 20).toFloatArray();
+        assertThat(words).hasSize(20 * 392);
+        assertThat(values).hasSize(20 * 784);
         int differ = 0;
-        for (int i = 0; i < words.length; i++) {
-            double u1 = ((words[i] >>> 32) + 1) * 0x1p-32;
-            double u2 = (words[i] & 0xFFFFFFFFL) * 0x1p-32;
-            float expected = (float) (StrictMath.sqrt(-2 * StrictMath.log(u1)) * StrictMath.cos(2 * Math.PI * u2));
+        for (int i = 0; i < values.length; i++) {
+            // element e < 392 of a draw is the cosine half of its word e, element 392 + e the sine half
+            int draw = i / 784;
+            int e = i % 784;
+            long word = words[draw * 392 + e % 392];
+            double r = StrictMath.sqrt(-2 * StrictMath.log(((word >>> 32) + 1) * 0x1p-32));
+            double theta = 2 * Math.PI * ((word & 0xFFFFFFFFL) * 0x1p-32);
+            float expected = (float) (r * (e < 392 ? StrictMath.cos(theta) : StrictMath.sin(theta)));
             assertThat(values[i]).as("value %d", i).isCloseTo(expected, within(Math.ulp(expected)));
             if (values[i] != expected) {
                 differ++;

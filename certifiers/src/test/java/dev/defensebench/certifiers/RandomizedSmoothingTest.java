@@ -73,7 +73,9 @@ class RandomizedSmoothingTest {
 
     @Test
     void radiusOfALinearClassifierIsItsDistanceWithinTheClopperPearsonSlack() {
-        RandomizedSmoothing.Settings s = new RandomizedSmoothing.Settings(0.5, 100, 20_000, 0.001, 1000);
+        // N0 = 1000, not Cohen et al.'s 100: at distance 0.1 (p_A = Φ(0.2) = 0.579) 100 selection draws pick the
+        // wrong class with probability 6.7% (then the certifier rightly abstains), 1000 with probability 3e-7
+        RandomizedSmoothing.Settings s = new RandomizedSmoothing.Settings(0.5, 1000, 20_000, 0.001, 1000);
         double[] distances = {0.1, 0.3, 0.6, -0.4, -0.9};
         for (int k = 0; k < distances.length; k++) {
             double exact = Math.abs(distances[k]);
