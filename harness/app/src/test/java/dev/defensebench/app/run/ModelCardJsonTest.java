@@ -1,6 +1,7 @@
 package dev.defensebench.app.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.defensebench.files.Json;
 import dev.defensebench.model.ModelCard;
@@ -14,11 +15,12 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * The card's files do not change with the way cards are made: a trained model's card with every component set
- * and an imported model's card with the components it leaves null, serialized as {@code card.json} is written
- * ({@link Json#PRETTY}), equal the golden files byte for byte. The golden files were written by the code of
- * commit cc47341 (main before the card got its builder), from the same values passed to the canonical
- * constructor.
+ * The card's files do not change with the way cards are made: a trained model's card with
+ * every component set and an imported model's card with the components it leaves null, built with {@link
+ * ModelCard#builder()} and serialized as {@code card.json} is written ({@link Json#PRETTY}), equal byte for byte
+ * the golden files that the code of commit cc47341 (main before the card had its builder) wrote from the same
+ * values passed to the canonical constructor. (No code fingerprint covers the card's class either: {@code
+ * CodeFingerprintTest}.)
  */
 class ModelCardJsonTest {
 
@@ -42,12 +44,16 @@ class ModelCardJsonTest {
         notes.put("rho2_train", 0.21);
         notes.put("steps", 3000L);
         notes.put("skipped", List.of("square"));
-        return new ModelCard("deep-defense/lenet/s3", "a".repeat(64), "nightly", "deep-defense", "lenet", params, 3L,
-                initFrom, new ModelCard.DataIdentity("mnist", "b".repeat(64), 60000, "paper",
-                        "raw pixels minus the training mean image"), code, Map.of("djl", "0.36.0", "pytorch", "2.7.1"),
-                "cpu()", List.of(12.5, 11.75, 11.0), metrics, notes, "2026-12-07T08:00:00.123456Z", "c".repeat(64),
-                new ModelCard.Budget(new TrainingBudget(300000, 1800000, 1500000, 35.25),
-                        new TrainingBudget(600000, 2400000, 2100000, 60.5)));
+        return ModelCard.builder().cellId("deep-defense/lenet/s3").cellHash("a".repeat(64)).experiment("nightly")
+                .defense("deep-defense").architecture("lenet").params(params).seed(3L).initFrom(initFrom)
+                .data(new ModelCard.DataIdentity("mnist", "b".repeat(64), 60000, "paper",
+                        "raw pixels minus the training mean image"))
+                .code(code).libraries(Map.of("djl", "0.36.0", "pytorch", "2.7.1")).device("cpu()")
+                .epochSeconds(List.of(12.5, 11.75, 11.0)).metrics(metrics).notes(notes)
+                .createdAt("2026-12-07T08:00:00.123456Z").paramsSha256("c".repeat(64))
+                .budget(new ModelCard.Budget(new TrainingBudget(300000, 1800000, 1500000, 35.25),
+                        new TrainingBudget(600000, 2400000, 2100000, 60.5)))
+                .build();
     }
 
     /** An imported model's card: no ancestry, code, libraries, device, epochs, metrics or budget. */
@@ -56,10 +62,11 @@ class ModelCardJsonTest {
         params.put("onnx_file", "models/resnet.onnx");
         params.put("onnx_bytes", 123456L);
         params.put("onnx_opset", 13L);
-        return new ModelCard("resnet-onnx/onnx/s0", "d".repeat(64), "imports", "onnx-import", "onnx", params, 0, null,
-                new ModelCard.DataIdentity("mnist", "", 0, "unit", "trained elsewhere; scored on this data set's test images"),
-                null, null, null, null, null, Map.of("evaluation", "black-box evaluated (ONNX Runtime, logits only)"),
-                "2026-12-07T08:01:00Z", null, null);
+        return ModelCard.builder().cellId("resnet-onnx/onnx/s0").cellHash("d".repeat(64)).experiment("imports")
+                .defense("onnx-import").architecture("onnx").params(params)
+                .data(new ModelCard.DataIdentity("mnist", "", 0, "unit", "trained elsewhere; scored on this data set's test images"))
+                .notes(Map.of("evaluation", "black-box evaluated (ONNX Runtime, logits only)"))
+                .createdAt("2026-12-07T08:01:00Z").build();
     }
 
     @Test
@@ -80,6 +87,14 @@ class ModelCardJsonTest {
             ModelCard read = Json.MAPPER.readValue(Json.PRETTY.writeValueAsBytes(card), ModelCard.class);
             assertThat(Json.PRETTY.writeValueAsString(read)).isEqualTo(Json.PRETTY.writeValueAsString(card));
         }
+    }
+
+    @Test
+    void aCardNeedsItsCellsIdAndHash() {
+        assertThatThrownBy(() -> ModelCard.builder().cellHash("a".repeat(64)).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("cellId null");
+        assertThatThrownBy(() -> ModelCard.builder().cellId("vanilla/mlp/s0").build())
+                .hasMessageContaining("cellHash null");
     }
 
     private static String golden(String name) throws IOException {
