@@ -4,43 +4,36 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import dev.defensebench.spi.Classifier;
-import java.util.SplittableRandom;
 
 /**
  * How often a base classifier predicts each class on Gaussian draws around one point: {@code x + δ},
  * δ ~ N(0, σ²I) in the model's input space and not clipped into the input box (as in Cohen et al.), in
- * batches of at most {@code batch} draws, each batch one forward. The noise comes from a {@link
- * SplittableRandom} the caller seeds, so counts depend on the seed and the point only, not on the
- * device or on how many threads run.
+ * batches of at most {@code batch} draws, each batch made on the point's device by a {@link CounterGaussian}
+ * stream and classified in one forward. The draws are a function of the stream's key and their index, so
+ * counts depend on the seed and the point only, not on the batch size, the device or how many threads run.
  */
 final class NoiseCounts {
 
     private NoiseCounts() {}
 
     /**
-     * Class counts {@code (classes)} over {@code draws} noisy copies of {@code point} (shape {@code
-     * sampleShape}, without a batch axis).
+     * Class counts {@code (classes)} over the next {@code draws} noisy copies of {@code point} (shape {@code
+     * sampleShape}, without a batch axis) from {@code noise}.
      */
-    static long[] of(Classifier model, NDArray point, int draws, double sigma, int batch, SplittableRandom random) {
+    static long[] of(Classifier model, NDArray point, int draws, double sigma, int batch, CounterGaussian noise) {
         long[] counts = new long[model.numClasses()];
-        int per = (int) point.getShape().size();
         int remaining = draws;
         while (remaining > 0) {
             int b = Math.min(batch, remaining);
             try (NDScope scope = new NDScope(); NDManager sub = point.getManager().newSubManager()) {
-                float[] noise = new float[b * per];
-                for (int i = 0; i < noise.length; i++) {
-                    noise[i] = (float) (sigma * random.nextGaussian());
-                }
-                Shape shape = new Shape(b).addAll(point.getShape());
-                NDArray noisy = sub.create(noise, shape).toType(point.getDataType(), false)
-                        .toDevice(point.getDevice(), false).addi(point.expandDims(0));
+                NDArray noisy = noise.noisy(point, b, sigma);
+                noisy.attach(sub);
                 long[] predicted = model.predict(noisy).toType(DataType.INT64, false).toLongArray();
                 for (long p : predicted) {
                     counts[(int) p]++;
                 }
+                scope.suppressNotUsedWarning();
             }
             remaining -= b;
         }

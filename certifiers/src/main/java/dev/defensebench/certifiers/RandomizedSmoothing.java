@@ -9,7 +9,6 @@ import dev.defensebench.spi.Hyperparameters;
 import dev.defensebench.spi.Norm;
 import dev.defensebench.spi.ParamSpec;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.apache.commons.statistics.distribution.NormalDistribution;
 import org.apache.commons.statistics.inference.BinomialTest;
 
@@ -24,7 +23,8 @@ import org.apache.commons.statistics.inference.BinomialTest;
  * two-sided binomial test of the top one against ½ among the two; abstain when its p-value exceeds α.
  *
  * <p>The noise is in the model's input space (the space of the board's ε) and is not clipped into the
- * input box. Each point's draws come from its own stream, seeded by the seed and the point's index.
+ * input box. Each point's draws come from its own counter-based stream ({@link CounterGaussian}), keyed by the
+ * seed and the point's index and computed on the point's device.
  */
 public final class RandomizedSmoothing implements Certifier {
 
@@ -122,7 +122,7 @@ public final class RandomizedSmoothing implements Certifier {
         double[] radius = new double[n];
         for (int i = 0; i < n; i++) {
             try (NDList one = new NDList(inputs.get(i))) {
-                PointCertificate c = certifyPoint(model, one.head(), s, pointRandom(seed, i));
+                PointCertificate c = certifyPoint(model, one.head(), s, CounterGaussian.forPoint(seed, i));
                 predicted[i] = c.predicted();
                 radius[i] = c.radius();
             }
@@ -131,10 +131,10 @@ public final class RandomizedSmoothing implements Certifier {
     }
 
     /** Cohen et al.'s {@code certify} for one point (shape {@code sampleShape}, no batch axis). */
-    public static PointCertificate certifyPoint(Classifier model, NDArray point, Settings s, SplittableRandom random) {
-        long[] selection = NoiseCounts.of(model, point, s.n0(), s.sigma(), s.batch(), random);
+    public static PointCertificate certifyPoint(Classifier model, NDArray point, Settings s, CounterGaussian noise) {
+        long[] selection = NoiseCounts.of(model, point, s.n0(), s.sigma(), s.batch(), noise);
         int top = argMax(selection);
-        long[] estimation = NoiseCounts.of(model, point, s.n(), s.sigma(), s.batch(), random);
+        long[] estimation = NoiseCounts.of(model, point, s.n(), s.sigma(), s.batch(), noise);
         double pLower = ClopperPearson.lowerBound(estimation[top], s.n(), s.alpha());
         if (pLower < 0.5) {
             return new PointCertificate(Certification.ABSTAIN, pLower, 0);
@@ -147,8 +147,8 @@ public final class RandomizedSmoothing implements Certifier {
      * (of {@code s}'s σ and batch), or {@link Certification#ABSTAIN} when the top two counts do not differ
      * significantly at {@code s}'s α.
      */
-    public static int predictPoint(Classifier model, NDArray point, Settings s, SplittableRandom random) {
-        long[] counts = NoiseCounts.of(model, point, s.n(), s.sigma(), s.batch(), random);
+    public static int predictPoint(Classifier model, NDArray point, Settings s, CounterGaussian noise) {
+        long[] counts = NoiseCounts.of(model, point, s.n(), s.sigma(), s.batch(), noise);
         int first = argMax(counts);
         int second = -1;
         for (int c = 0; c < counts.length; c++) {
@@ -160,11 +160,6 @@ public final class RandomizedSmoothing implements Certifier {
         long both = top + (second < 0 ? 0 : counts[second]);
         double p = BinomialTest.withDefaults().test((int) both, (int) top, 0.5).getPValue();
         return p > s.alpha() ? Certification.ABSTAIN : first;
-    }
-
-    /** The draws' stream of point {@code index} under {@code seed}. */
-    public static SplittableRandom pointRandom(long seed, int index) {
-        return new SplittableRandom(seed * 0x9E3779B97F4A7C15L + index);
     }
 
     private static int argMax(long[] counts) {

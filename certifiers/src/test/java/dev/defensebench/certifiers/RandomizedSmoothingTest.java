@@ -73,11 +73,13 @@ class RandomizedSmoothingTest {
 
     @Test
     void radiusOfALinearClassifierIsItsDistanceWithinTheClopperPearsonSlack() {
-        RandomizedSmoothing.Settings s = new RandomizedSmoothing.Settings(0.5, 100, 20_000, 0.001, 1000);
+        // N0 = 1000, not Cohen et al.'s 100: at distance 0.1 (p_A = Φ(0.2) = 0.579) 100 selection draws pick the
+        // wrong class with probability 6.7% (then the certifier rightly abstains), 1000 with probability 3e-7
+        RandomizedSmoothing.Settings s = new RandomizedSmoothing.Settings(0.5, 1000, 20_000, 0.001, 1000);
         double[] distances = {0.1, 0.3, 0.6, -0.4, -0.9};
         for (int k = 0; k < distances.length; k++) {
             double exact = Math.abs(distances[k]);
-            var c = RandomizedSmoothing.certifyPoint(linear, pointAt(distances[k]), s, RandomizedSmoothing.pointRandom(7, k));
+            var c = RandomizedSmoothing.certifyPoint(linear, pointAt(distances[k]), s, CounterGaussian.forPoint(7, k));
             double pA = PHI.cumulativeProbability(exact / s.sigma());
             long low = (long) Math.floor(s.n() * pA - 5 * Math.sqrt(s.n() * pA * (1 - pA)));
             double slackRadius = s.sigma() * PHI.inverseCumulativeProbability(ClopperPearson.lowerBound(low, s.n(), s.alpha()));
@@ -93,7 +95,7 @@ class RandomizedSmoothingTest {
         LinearClassifier constant = new LinearClassifier(manager.create(new double[2][D]), manager.create(new double[] {0, 1}),
                 InputBox.uniform(0, 1, new Shape(D)));
         RandomizedSmoothing.Settings s = new RandomizedSmoothing.Settings(0.25, 10, 1000, 0.001, 64);
-        var c = RandomizedSmoothing.certifyPoint(constant, pointAt(0.2), s, RandomizedSmoothing.pointRandom(1, 0));
+        var c = RandomizedSmoothing.certifyPoint(constant, pointAt(0.2), s, CounterGaussian.forPoint(1, 0));
         double pLower = Math.pow(0.001, 1.0 / 1000);
         assertThat(c.predicted()).isEqualTo(1);
         assertThat(c.pLower()).isCloseTo(pLower, within(1e-12));
@@ -104,7 +106,7 @@ class RandomizedSmoothingTest {
     void abstainsOnTheBoundaryWhereTheTopClassHasProbabilityOneHalf() {
         RandomizedSmoothing.Settings s = new RandomizedSmoothing.Settings(0.5, 100, 20_000, 0.001, 1000);
         for (int k = 0; k < 5; k++) {
-            var c = RandomizedSmoothing.certifyPoint(linear, pointAt(0), s, RandomizedSmoothing.pointRandom(11, k));
+            var c = RandomizedSmoothing.certifyPoint(linear, pointAt(0), s, CounterGaussian.forPoint(11, k));
             assertThat(c.predicted()).isEqualTo(Certification.ABSTAIN);
             assertThat(c.radius()).isZero();
             assertThat(c.pLower()).isLessThan(0.5);
@@ -118,7 +120,7 @@ class RandomizedSmoothingTest {
         LinearClassifier pie = new LinearClassifier(manager.create(weights), manager.create(new double[3]),
                 InputBox.uniform(0, 1, new Shape(2)));
         RandomizedSmoothing.Settings s = new RandomizedSmoothing.Settings(1, 100, 5000, 0.001, 500);
-        var c = RandomizedSmoothing.certifyPoint(pie, manager.create(new double[2]), s, RandomizedSmoothing.pointRandom(3, 0));
+        var c = RandomizedSmoothing.certifyPoint(pie, manager.create(new double[2]), s, CounterGaussian.forPoint(3, 0));
         assertThat(c.predicted()).isEqualTo(Certification.ABSTAIN);
         assertThat(c.pLower()).isBetween(0.3, 0.34);
     }
@@ -126,11 +128,11 @@ class RandomizedSmoothingTest {
     @Test
     void predictReturnsTheSmoothedClassFarFromTheBoundaryAndAbstainsOnIt() {
         RandomizedSmoothing.Settings s = new RandomizedSmoothing.Settings(0.5, 100, 10_000, 0.001, 1000);
-        assertThat(RandomizedSmoothing.predictPoint(linear, pointAt(0.4), s, RandomizedSmoothing.pointRandom(5, 0))).isEqualTo(1);
-        assertThat(RandomizedSmoothing.predictPoint(linear, pointAt(-0.4), s, RandomizedSmoothing.pointRandom(5, 1))).isEqualTo(0);
+        assertThat(RandomizedSmoothing.predictPoint(linear, pointAt(0.4), s, CounterGaussian.forPoint(5, 0))).isEqualTo(1);
+        assertThat(RandomizedSmoothing.predictPoint(linear, pointAt(-0.4), s, CounterGaussian.forPoint(5, 1))).isEqualTo(0);
         int abstained = 0;
         for (int k = 0; k < 10; k++) {
-            if (RandomizedSmoothing.predictPoint(linear, pointAt(0), s, RandomizedSmoothing.pointRandom(5, 2 + k))
+            if (RandomizedSmoothing.predictPoint(linear, pointAt(0), s, CounterGaussian.forPoint(5, 2 + k))
                     == Certification.ABSTAIN) {
                 abstained++;
             }
@@ -155,7 +157,7 @@ class RandomizedSmoothingTest {
         assertThat(b.predicted()).containsExactly(a.predicted());
         assertThat(other.radius()[0]).isNotEqualTo(a.radius()[0]);
         var first = RandomizedSmoothing.certifyPoint(linear, pointAt(0.3),
-                RandomizedSmoothing.Settings.from(p), RandomizedSmoothing.pointRandom(42, 0));
+                RandomizedSmoothing.Settings.from(p), CounterGaussian.forPoint(42, 0));
         assertThat(a.radius()[0]).isEqualTo(first.radius());
         assertThat(a.predicted()).containsExactly(1, 0, Certification.ABSTAIN);
         assertThat(a.countCertified(new long[] {1, 1, 0}, 0.1)).isEqualTo(1);

@@ -80,9 +80,11 @@ class BoardPageTest {
 
     /** A card of {@code model} (cell hash abc123, the rows') trained in 245 s with learning rate 5e-4. */
     private static ModelCard card(String model, String defense) {
-        return new ModelCard(model, "abc123", "nightly", defense, "lenet", Map.of("lr", "5e-4"), 7L, null,
-                new ModelCard.DataIdentity("mnist", "abc", 60000, "unit", "pixels / 255"), Map.of(), Map.of(), "cpu()",
-                List.of(245.0), Map.of(), Map.of(), "2026-11-25T10:00:00Z", "0".repeat(64), null);
+        return ModelCard.builder().cellId(model).cellHash("abc123").experiment("nightly").defense(defense)
+                .architecture("lenet").params(Map.of("lr", "5e-4")).seed(7L)
+                .data(new ModelCard.DataIdentity("mnist", "abc", 60000, "unit", "pixels / 255")).code(Map.of())
+                .libraries(Map.of()).device("cpu()").epochSeconds(List.of(245.0)).metrics(Map.of()).notes(Map.of())
+                .createdAt("2026-11-25T10:00:00Z").paramsSha256("0".repeat(64)).build();
     }
 
     @Test

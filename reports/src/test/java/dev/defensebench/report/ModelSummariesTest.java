@@ -14,9 +14,11 @@ class ModelSummariesTest {
     private static ModelCard card(Map<String, String> initFrom, Map<String, Object> notes) {
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("lr", 0.01);
-        return new ModelCard("child/lenet/s0", "h1", "nightly", "vanilla", "lenet", params, 3L, initFrom,
-                new ModelCard.DataIdentity("mnist", "abc", 60000, "unit", "pixels / 255"), Map.of(), Map.of(), "cpu()",
-                List.of(1.5, 2.5), Map.of(), notes, "2026-11-25T10:00:00Z", "0".repeat(64), null);
+        return ModelCard.builder().cellId("child/lenet/s0").cellHash("h1").experiment("nightly").defense("vanilla")
+                .architecture("lenet").params(params).seed(3L).initFrom(initFrom)
+                .data(new ModelCard.DataIdentity("mnist", "abc", 60000, "unit", "pixels / 255")).code(Map.of())
+                .libraries(Map.of()).device("cpu()").epochSeconds(List.of(1.5, 2.5)).metrics(Map.of()).notes(notes)
+                .createdAt("2026-11-25T10:00:00Z").paramsSha256("0".repeat(64)).build();
     }
 
     @Test

@@ -87,12 +87,13 @@ final class SiteFixture {
             Map<String, String> code = new LinkedHashMap<>();
             code.put("git_commit", "0123456789abcdef0123456789abcdef01234567");
             code.put("version", "0.1.0-SNAPSHOT");
-            ModelCard card = new ModelCard(e.model(), hash, "nightly", e.defense(), "lenet", params, 0L,
-                    e.defense().equals("deep-defense") ? Map.of("cell", "vanilla/lenet/s0", "hash", "hash1") : null,
-                    new ModelCard.DataIdentity("mnist", "abc", 60000, "unit", "pixels / 255"), code,
-                    Map.of("djl", "0.36.0"), "cpu()", List.of(12.5, 11.75), Map.of("loss", 0.05),
-                    Map.of("rho2_train", 0.2), "2026-11-25T10:00:00Z", "0".repeat(64),
-                    budget(e.defense()));
+            ModelCard card = ModelCard.builder().cellId(e.model()).cellHash(hash).experiment("nightly")
+                    .defense(e.defense()).architecture("lenet").params(params)
+                    .initFrom(e.defense().equals("deep-defense") ? Map.of("cell", "vanilla/lenet/s0", "hash", "hash1") : null)
+                    .data(new ModelCard.DataIdentity("mnist", "abc", 60000, "unit", "pixels / 255")).code(code)
+                    .libraries(Map.of("djl", "0.36.0")).device("cpu()").epochSeconds(List.of(12.5, 11.75))
+                    .metrics(Map.of("loss", 0.05)).notes(Map.of("rho2_train", 0.2)).createdAt("2026-11-25T10:00:00Z")
+                    .paramsSha256("0".repeat(64)).budget(budget(e.defense())).build();
             Path modelDir = dir.resolve("models").resolve("cell" + index);
             Files.createDirectories(modelDir);
             json.writeValue(modelDir.resolve("card.json").toFile(), card);

@@ -23,8 +23,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The certification half of {@code defense-bench bench --mode certify}: the throughput of the certifiers on a
- * pre-trained network. Randomized smoothing in noise draws per second (N0 + N noisy copies of each point, drawn on
- * the JVM from the point's seeded stream and classified in forwards of {@code batch} copies on the device), with the
+ * pre-trained network. Randomized smoothing in noise draws per second (N0 + N noisy copies of each point, computed on
+ * the device from the point's counter-based stream and classified in forwards of {@code batch} copies), with the
  * share of its time the batched forwards alone take; interval bound propagation in images per second, through the
  * network's DJL blocks (also with {@code bound: crown-ibp} where CROWN-IBP applies) and through its ONNX export run
  * by the graph interpreter (the path of an imported model), whose verified counts must agree with the blocks'. Each row's time is measured over at least {@code --min-seconds} (one run at
@@ -92,7 +92,7 @@ final class CertifyBench {
         long[] labels = y.toType(DataType.INT64, false).toLongArray();
         double cpu = smoothing(out, arch, model, x, y, labels);
         out.printf(Locale.ROOT, "  the batched forwards alone (copies of the points, no noise): %.1f%% of smoothing's CPU time "
-                + "(the rest: drawing the noise on the JVM, copying it to the device, counting)%n",
+                + "(the rest: computing the noise on the device, counting)%n",
                 100 * forwardCpuSeconds(model, x, settings()) / cpu);
         int djl = ibpRow(out, arch, "ibp (DJL blocks)", model, x, y, labels, linfEps, IntervalBoundPropagation.IBP);
         String whyNotCrown = CrownIbp.whyNot(model.block());

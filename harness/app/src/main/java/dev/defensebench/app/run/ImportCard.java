@@ -59,9 +59,9 @@ final class ImportCard {
         }
         ModelCard.DataIdentity data = new ModelCard.DataIdentity(context.data().name(), "", 0, context.preprocessing().id(),
                 "trained elsewhere; scored on this data set's test images");
-        return new ModelCard(cell.id(), cell.hash(), context.experiment().name(), ImportedCell.DEFENSE, cell.architecture(),
-                params, 0, null, data, null, null, null, null, null, notes, Instant.now().toString(), paramsSha256,
-                null);
+        return ModelCard.builder().cellId(cell.id()).cellHash(cell.hash()).experiment(context.experiment().name())
+                .defense(ImportedCell.DEFENSE).architecture(cell.architecture()).params(params).data(data).notes(notes)
+                .createdAt(Instant.now().toString()).paramsSha256(paramsSha256).build();
     }
 
     private static void putIfPresent(Map<String, Object> notes, String key, Object value) {

@@ -151,9 +151,12 @@ final class TrainingStage {
             parent.put("cell", cell.parent().id());
             parent.put("hash", cell.parent().hash());
         }
-        return new ModelCard(cell.id(), cell.hash(), context.experiment().name(), cell.entry().defense(), cell.architecture(),
-                cell.params().asMap(), cell.seed(), parent, context.identity(), Versions.code(), Versions.libraries(),
-                device.toString(), trained.epochSeconds(), trained.metrics(), trained.notes(), Instant.now().toString(),
-                paramsSha256, new ModelCard.Budget(trained.budget(), trained.budget().plus(ancestors)));
+        return ModelCard.builder().cellId(cell.id()).cellHash(cell.hash()).experiment(context.experiment().name())
+                .defense(cell.entry().defense()).architecture(cell.architecture()).params(cell.params().asMap())
+                .seed(cell.seed()).initFrom(parent).data(context.identity()).code(Versions.code())
+                .libraries(Versions.libraries()).device(device.toString()).epochSeconds(trained.epochSeconds())
+                .metrics(trained.metrics()).notes(trained.notes()).createdAt(Instant.now().toString())
+                .paramsSha256(paramsSha256).budget(new ModelCard.Budget(trained.budget(), trained.budget().plus(ancestors)))
+                .build();
     }
 }

@@ -24,9 +24,11 @@ class RefusedTargetsTest {
      */
     private static Path damagedModel(Path dir) throws Exception {
         Path model = Files.createDirectories(dir.resolve("vanilla-mlp-s0-0123456789ab"));
-        ModelCard card = new ModelCard("vanilla/mlp/s0", "0".repeat(64), "tiny", "vanilla", "mlp", Map.of(), 0, null,
-                new ModelCard.DataIdentity("mnist", "abc", 100, "unit", "pixels / 255"), Map.of(), Map.of(), "cpu()",
-                List.of(1.0), Map.of(), Map.of(), "2026-12-01T00:00:00Z", ModelFiles.sha256(new byte[1000]), null);
+        ModelCard card = ModelCard.builder().cellId("vanilla/mlp/s0").cellHash("0".repeat(64)).experiment("tiny")
+                .defense("vanilla").architecture("mlp").params(Map.of())
+                .data(new ModelCard.DataIdentity("mnist", "abc", 100, "unit", "pixels / 255")).code(Map.of())
+                .libraries(Map.of()).device("cpu()").epochSeconds(List.of(1.0)).metrics(Map.of()).notes(Map.of())
+                .createdAt("2026-12-01T00:00:00Z").paramsSha256(ModelFiles.sha256(new byte[1000])).build();
         Files.write(model.resolve("card.json"), new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(card));
         Files.write(model.resolve("model.params"), new byte[500]);
         return model;

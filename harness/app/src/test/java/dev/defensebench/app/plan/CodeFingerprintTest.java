@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.defensebench.app.config.ResolvedAttack;
 import dev.defensebench.app.config.ExperimentLoader;
 import dev.defensebench.app.config.Plugins;
+import dev.defensebench.app.run.Evaluator;
 import dev.defensebench.attacks.DeepFool;
 import dev.defensebench.attacks.Fgsm;
 import dev.defensebench.defenses.DeepDefense;
 import dev.defensebench.defenses.Vanilla;
+import dev.defensebench.data.Preprocessing;
 import dev.defensebench.model.Mlp;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -65,5 +68,25 @@ class CodeFingerprintTest {
     private static String suite(String attacks) {
         return String.join("\n", "name: s", "dataset: mnist", "models:",
                 "  - {name: v, defense: vanilla, architectures: [mlp]}", "attacks:", attacks, "");
+    }
+
+    /**
+     * Cell hashes fingerprint the defenses, architectures and the preprocessing; evaluation keys the attacks,
+     * the certifiers and the {@code Evaluator}: none of them runs the card's class, so changing it (as adding its
+     * builder did) leaves every key as it was.
+     */
+    @Test
+    void noCodeFingerprintCoversTheCard() {
+        Plugins plugins = PLUGINS;
+        List<Class<?>> roots = new ArrayList<>(List.of(Evaluator.class, Preprocessing.class));
+        plugins.defenses().values().forEach(d -> roots.add(d.getClass()));
+        plugins.attacks().values().forEach(a -> roots.add(a.getClass()));
+        plugins.architectures().values().forEach(a -> roots.add(a.getClass()));
+        plugins.certifiers().values().forEach(c -> roots.add(c.getClass()));
+        assertThat(roots).hasSizeGreaterThan(20);
+        for (Class<?> root : roots) {
+            assertThat(CodeFingerprint.closure(root).keySet()).as("the fingerprint of %s", root.getName())
+                    .isNotEmpty().noneMatch(name -> name.startsWith("dev/defensebench/model/ModelCard"));
+        }
     }
 }
