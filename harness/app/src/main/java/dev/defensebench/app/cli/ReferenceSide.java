@@ -43,7 +43,7 @@ record ReferenceSide(Path python, Path script, Path openblas, Path autoattack, P
         }
         ProcessBuilder pb = new ProcessBuilder(python.toString(), "-c", "import torch, onnx; print(torch.__version__)")
                 .directory(workDir.toFile()).redirectErrorStream(true);
-        pb.environment().putAll(env());
+        prepare(pb.environment());
         try {
             Process p = pb.start();
             String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
@@ -79,6 +79,18 @@ record ReferenceSide(Path python, Path script, Path openblas, Path autoattack, P
         command.addAll(List.of("--data", mnist.toString(), "--autoattack", autoattack.toString(), "--deepdefense",
                 deepdefense.toString()));
         return command;
+    }
+
+    /**
+     * The launcher's kernel settings for libtorch in the JVM (the MKL shim preloaded, the oneDNN ISA and primitive
+     * cache): not passed on, so the original code runs as the documented runs ran it, from a plain shell.
+     */
+    static final List<String> LAUNCHER_SETTINGS = List.of("LD_PRELOAD", "DNNL_MAX_CPU_ISA", "ONEDNN_PRIMITIVE_CACHE_CAPACITY");
+
+    /** Prepares a reference process's environment: the launcher's settings removed, OpenBLAS first on the library path. */
+    void prepare(Map<String, String> environment) {
+        environment.keySet().removeAll(LAUNCHER_SETTINGS);
+        environment.putAll(env());
     }
 
     /** OpenBLAS first on the library path. */

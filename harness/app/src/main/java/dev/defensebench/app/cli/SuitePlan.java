@@ -123,12 +123,16 @@ final class SuitePlan {
         return SuiteSection.bench(name, table, env, args);
     }
 
-    /** reference_speed.py MODE --onnx out/onnx/AFTER/FILE EXTRA (and QUICK under --quick), after section AFTER. */
+    /**
+     * reference_speed.py MODE --onnx out/onnx/AFTER/FILE EXTRA (and QUICK under --quick), after section AFTER, with
+     * OMP_NUM_THREADS (OpenBLAS's threads) equal to the {@code --threads} that EXTRA gives torch.
+     */
     private SuiteSection reference(String after, String name, String mode, String file, String extra, String quickExtra) {
         List<String> args = new ArrayList<>(List.of(mode, "--onnx", onnxDir(after).resolve(file).toString()));
         args.addAll(quick ? merged(args(extra), args(quickExtra)) : args(extra));
         String table = after.startsWith("autoattack") ? AUTOATTACK : AGAINST_ORIGINALS;
-        return SuiteSection.reference(name, table, after, args);
+        String threads = args.get(args.indexOf("--threads") + 1);
+        return SuiteSection.reference(name, table, after, Map.of("OMP_NUM_THREADS", threads), args);
     }
 
     /**

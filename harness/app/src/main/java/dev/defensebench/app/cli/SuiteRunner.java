@@ -61,7 +61,7 @@ final class SuiteRunner {
         ProcessBuilder pb = new ProcessBuilder(section.reference() ? reference.command(section) : javaCommand(section))
                 .redirectErrorStream(true).redirectOutput(output.toFile());
         if (section.reference()) {
-            pb.directory(out.toFile()).environment().putAll(reference.env());
+            reference.prepare(pb.directory(out.toFile()).environment());
         }
         pb.environment().putAll(section.env());
         long start = System.nanoTime();

@@ -35,9 +35,9 @@ record SuiteSection(String name, String table, boolean reference, List<String> a
         return new SuiteSection(name, table, false, args, env, null, null);
     }
 
-    /** {@code reference_speed.py ARGS}, reading what section {@code after} wrote. */
-    static SuiteSection reference(String name, String table, String after, List<String> args) {
-        return new SuiteSection(name, table, true, args, Map.of(), after, null);
+    /** {@code reference_speed.py ARGS} with {@code env}, reading what section {@code after} wrote. */
+    static SuiteSection reference(String name, String table, String after, Map<String, String> env, List<String> args) {
+        return new SuiteSection(name, table, true, args, env, after, null);
     }
 
     /** This section, not run, with the reason. */

@@ -81,6 +81,7 @@ class SuitePlanTest {
             assertThat(onnx.getParent()).as(s.name()).isEqualTo(saved.get(s.after()));
             SuiteSection bench = byName(FULL, s.after());
             assertThat(value(s, "--threads")).as(s.name()).isEqualTo(bench.env().get("OMP_NUM_THREADS"));
+            assertThat(s.env()).as(s.name()).isEqualTo(bench.env());
             threadCounts.add(value(s, "--threads"));
         }
         assertThat(threadCounts).containsExactlyInAnyOrder("1", "2");
