@@ -86,7 +86,7 @@ final class BenchSuiteCommand implements Callable<Integer> {
             err.flush();
             SuiteRunner.Result r = runner.run(results.size() + 1, section, succeeded);
             err.printf(Locale.ROOT, "bench suite: [%d/%d] %s: %s%n", r.index(), sections.size(), section.name(),
-                    r.status() == SuiteRunner.Status.OK ? String.format(Locale.ROOT, "ran in %.1f s", r.seconds())
+                    r.status() == SuiteRunner.Status.OK ? String.format(Locale.ROOT, "ran in %.1f s %s", r.seconds(), r.note()).strip()
                             : r.status().name().toLowerCase(Locale.ROOT) + ": " + r.note());
             results.add(r);
             if (r.status() == SuiteRunner.Status.OK) {

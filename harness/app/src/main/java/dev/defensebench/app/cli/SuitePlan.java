@@ -38,8 +38,14 @@ final class SuitePlan {
     /** Every section, in the order they run. */
     List<SuiteSection> sections() {
         List<SuiteSection> all = new ArrayList<>();
-        all.add(bench(THREAD_POLICY, "thread-policy-quiet", 0, args("--arch mlp --steps 200 --warmup 20"),
-                stepQuick()));
+        List<String> policyRow = args("--arch mlp --steps 200 --warmup 20");
+        all.add(bench(THREAD_POLICY, "thread-policy-quiet", 0, policyRow, stepQuick()));
+        int cpus = Runtime.getRuntime().availableProcessors();
+        Map<String, String> pytorchDefaults = Map.of("OMP_NUM_THREADS", Integer.toString(cpus), "OMP_WAIT_POLICY", "");
+        all.add(bench(THREAD_POLICY, "thread-policy-busy-defaults", pytorchDefaults, policyRow, stepQuick())
+                .beside(SuiteSection.Busy.LOOPS));
+        all.add(bench(THREAD_POLICY, "thread-policy-busy-launcher", 0, policyRow, stepQuick())
+                .beside(SuiteSection.Busy.LOOPS_WITH_POLICY));
         all.add(bench(STEP, "step-mlp", 0, args("--arch mlp --steps 1000"), stepQuick()));
         all.add(bench(STEP, "step-lenet", 0, args("--arch lenet --steps 1000"), stepQuick()));
         for (int threads = 1; threads <= 2; threads++) {
@@ -114,12 +120,16 @@ final class SuitePlan {
      * {@code OMP_NUM_THREADS=threads} when {@code threads > 0}. Arguments starting with {@code run} are not bench's.
      */
     private SuiteSection bench(String table, String name, int threads, List<String> full, List<String> quickArgs) {
+        return bench(table, name, threads > 0 ? Map.of("OMP_NUM_THREADS", Integer.toString(threads)) : Map.of(), full, quickArgs);
+    }
+
+    /** A defense-bench section with {@code env} on top of the suite's environment. */
+    private SuiteSection bench(String table, String name, Map<String, String> env, List<String> full, List<String> quickArgs) {
         List<String> args = new ArrayList<>();
         if (!full.get(0).equals("run")) {
             args.add("bench");
         }
         args.addAll(quick ? merged(full, quickArgs) : full);
-        Map<String, String> env = threads > 0 ? Map.of("OMP_NUM_THREADS", Integer.toString(threads)) : Map.of();
         return SuiteSection.bench(name, table, env, args);
     }
 

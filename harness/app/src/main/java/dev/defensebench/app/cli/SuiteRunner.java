@@ -1,5 +1,6 @@
 package dev.defensebench.app.cli;
 
+import dev.defensebench.model.ThreadPolicy;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -26,12 +28,16 @@ final class SuiteRunner {
      * @param index the section's place in the suite, from 1
      * @param section the section
      * @param status ran and exited 0, ran and failed, or not run
-     * @param note for a failure the exit code and the output's last line; for a skip the reason; else empty
+     * @param note for a failure the exit code and the output's last line; for a skip the reason; for a run beside
+     *     busy loops what it ran beside and with which settings; else empty
      * @param seconds wall seconds it ran (0 when skipped)
      * @param output its output file, or null when skipped
      */
     record Result(int index, SuiteSection section, Status status, String note, double seconds, Path output) {
     }
+
+    /** How many busy loops a section of the thread policy's table runs beside. */
+    static final int BUSY_LOOPS = 2;
 
     private final Path out;
     private final Path dataDir;
@@ -64,6 +70,37 @@ final class SuiteRunner {
             reference.prepare(pb.directory(out.toFile()).environment());
         }
         pb.environment().putAll(section.env());
+        if (section.busy() == SuiteSection.Busy.NO) {
+            return timed(index, section, pb, output, "");
+        }
+        try (BusyLoops loops = new BusyLoops(BUSY_LOOPS, 1000)) {
+            String note = "beside " + BUSY_LOOPS + " busy loops";
+            if (section.busy() == SuiteSection.Busy.LOOPS_WITH_POLICY) {
+                note += ", " + launcherPolicy(pb.environment(), Runtime.getRuntime().availableProcessors(),
+                        ThreadPolicy.othersRunning(Path.of("/proc/loadavg"), 5, 60));
+            }
+            return timed(index, section, pb, output, note);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while running section " + section.name(), e);
+        }
+    }
+
+    /**
+     * Puts into {@code env} the settings the launcher's thread policy would choose if it started now, on
+     * {@code cpus} CPUs beside {@code othersRunning} running processes: the thread settings inherited from the
+     * suite's own start are removed first. Returns what it chose, for the summary.
+     */
+    static String launcherPolicy(Map<String, String> env, int cpus, int othersRunning) {
+        env.remove(ThreadPolicy.THREADS_ENV);
+        env.remove(ThreadPolicy.WAIT_ENV);
+        ThreadPolicy.Choice choice = ThreadPolicy.choose(env, cpus, othersRunning);
+        env.putAll(choice.environment());
+        return "the launcher's policy (" + othersRunning + " other processes running): "
+                + (choice.environment().isEmpty() ? "PyTorch's defaults" : choice.exports());
+    }
+
+    private static Result timed(int index, SuiteSection section, ProcessBuilder pb, Path output, String note) throws IOException {
         long start = System.nanoTime();
         int code;
         try {
@@ -73,7 +110,7 @@ final class SuiteRunner {
             throw new IOException("interrupted while running section " + section.name(), e);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        return code == 0 ? new Result(index, section, Status.OK, "", seconds, output)
+        return code == 0 ? new Result(index, section, Status.OK, note, seconds, output)
                 : new Result(index, section, Status.FAILED, "exit " + code + ": " + lastLine(output), seconds, output);
     }
 

@@ -16,9 +16,20 @@ import java.util.Objects;
  * @param env variables set for the command on top of the suite's environment
  * @param after the section whose output files this one reads (the ONNX files a bench wrote), or null
  * @param skip why the section does not run in this suite, or null when it runs
+ * @param busy whether it runs beside busy-looping processes, and with which thread settings
  */
 record SuiteSection(String name, String table, boolean reference, List<String> args, Map<String, String> env,
-                    String after, String skip) {
+                    String after, String skip, Busy busy) {
+
+    /** The competition a section runs beside. */
+    enum Busy {
+        /** Nothing the suite starts. */
+        NO,
+        /** Two busy-looping processes, with the section's own thread settings. */
+        LOOPS,
+        /** Two busy-looping processes, with the settings the launcher's thread policy chooses beside them. */
+        LOOPS_WITH_POLICY
+    }
 
     SuiteSection {
         Objects.requireNonNull(name, "name");
@@ -26,23 +37,29 @@ record SuiteSection(String name, String table, boolean reference, List<String> a
         if (!name.matches("[a-z0-9-]+")) {
             throw new IllegalArgumentException("section name must be lower-case letters, digits and '-', found '" + name + "'");
         }
+        Objects.requireNonNull(busy, "busy");
         args = List.copyOf(args);
         env = Map.copyOf(env);
     }
 
     /** {@code defense-bench ARGS} with {@code env} on top of the suite's environment. */
     static SuiteSection bench(String name, String table, Map<String, String> env, List<String> args) {
-        return new SuiteSection(name, table, false, args, env, null, null);
+        return new SuiteSection(name, table, false, args, env, null, null, Busy.NO);
     }
 
     /** {@code reference_speed.py ARGS} with {@code env}, reading what section {@code after} wrote. */
     static SuiteSection reference(String name, String table, String after, Map<String, String> env, List<String> args) {
-        return new SuiteSection(name, table, true, args, env, after, null);
+        return new SuiteSection(name, table, true, args, env, after, null, Busy.NO);
     }
 
     /** This section, not run, with the reason. */
     SuiteSection skipped(String reason) {
-        return new SuiteSection(name, table, reference, args, env, after, reason);
+        return new SuiteSection(name, table, reference, args, env, after, reason, busy);
+    }
+
+    /** This section, run beside busy-looping processes. */
+    SuiteSection beside(Busy competition) {
+        return new SuiteSection(name, table, reference, args, env, after, skip, competition);
     }
 
     /** The reference script's mode (ensemble, deepfool, pgd or step); empty for a defense-bench command. */
@@ -52,7 +69,10 @@ record SuiteSection(String name, String table, boolean reference, List<String> a
 
     /** The command as a user would type it: the environment, then the command and its arguments. */
     String commandLine() {
-        StringBuilder line = new StringBuilder();
+        StringBuilder line = new StringBuilder(busy == Busy.NO ? "" : "(two busy loops) ");
+        if (busy == Busy.LOOPS_WITH_POLICY) {
+            line.append("(the launcher's policy) ");
+        }
         env.entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .forEach(e -> line.append(e.getKey()).append('=').append(e.getValue()).append(' '));
         line.append(reference ? "python3 docs/bench/reference_speed.py" : "./defense-bench");

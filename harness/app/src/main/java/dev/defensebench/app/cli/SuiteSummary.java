@@ -58,8 +58,8 @@ record SuiteSummary(boolean quick, Instant start, String loadStart, String cpu, 
         s.append("\n| # | section | table in docs/benchmarks.md | command | result | seconds | output |\n");
         s.append("|---|---|---|---|---|---|---|\n");
         for (SuiteRunner.Result r : results) {
-            String result = r.status() == SuiteRunner.Status.OK ? "ran" : r.status().name().toLowerCase(Locale.ROOT)
-                    + ": " + r.note();
+            String result = r.status() == SuiteRunner.Status.OK ? (r.note().isEmpty() ? "ran" : "ran " + r.note())
+                    : r.status().name().toLowerCase(Locale.ROOT) + ": " + r.note();
             s.append(Stream.of(Integer.toString(r.index()), r.section().name(), r.section().table(),
                     "`" + r.section().commandLine() + "`", result,
                     r.status() == SuiteRunner.Status.SKIPPED ? "" : String.format(Locale.ROOT, "%.1f", r.seconds()),

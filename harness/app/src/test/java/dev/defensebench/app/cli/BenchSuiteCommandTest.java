@@ -26,7 +26,7 @@ class BenchSuiteCommandTest {
         CliRun r = CliRun.of("bench", "suite", "--quick", "--out", out.toString(), "--only", "step-mlp,no-such");
 
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).contains("--only: unknown section 'no-such'").contains("thread-policy-quiet, step-mlp, step-lenet");
+        assertThat(r.err()).contains("--only: unknown section 'no-such'").contains("thread-policy-quiet, thread-policy-busy-defaults, thread-policy-busy-launcher, step-mlp, step-lenet");
         assertThat(out).doesNotExist();
     }
 

@@ -25,6 +25,8 @@ class BenchSuiteQuickRunTest {
     /** A line each section's output must contain: the header of the figures its table reads. */
     private static final Map<String, String> PRINTS = Map.ofEntries(
             Map.entry("thread-policy-quiet", "Deep Defense step benchmark: mlp"),
+            Map.entry("thread-policy-busy-defaults", "Deep Defense step benchmark: mlp"),
+            Map.entry("thread-policy-busy-launcher", "Deep Defense step benchmark: mlp"),
             Map.entry("step-mlp", "Deep Defense step benchmark: mlp"),
             Map.entry("step-lenet", "Deep Defense step benchmark: lenet"),
             Map.entry("ensemble-1t", "after square"),
@@ -61,7 +63,12 @@ class BenchSuiteQuickRunTest {
                 assertThat(row).contains("| skipped: no Python interpreter at " + dir.resolve("none") + " (--python) |");
             } else {
                 Path output = out.resolve(String.format("%02d-%s.txt", i + 1, s.name()));
-                assertThat(row).as(s.name()).contains("| ran |").endsWith("| " + output.getFileName() + " |");
+                String ran = switch (s.busy()) {
+                    case NO -> "| ran |";
+                    case LOOPS -> "| ran beside 2 busy loops |";
+                    case LOOPS_WITH_POLICY -> "| ran beside 2 busy loops, the launcher's policy (";
+                };
+                assertThat(row).as(s.name()).contains(ran).endsWith("| " + output.getFileName() + " |");
                 assertThat(Files.readString(output, StandardCharsets.UTF_8)).as(s.name()).contains(PRINTS.get(s.name()));
             }
         }
