@@ -122,7 +122,7 @@ final class SuiteRunner {
             return referenceUnavailable;
         }
         if (section.after() != null && !succeeded.contains(section.after())) {
-            return "needs the networks of section " + section.after() + ", which did not succeed";
+            return "needs the networks of section " + section.after() + ", which did not run or failed";
         }
         return section.reference() ? reference.missing(section) : null;
     }
