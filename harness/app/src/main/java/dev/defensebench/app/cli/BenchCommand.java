@@ -46,7 +46,7 @@ import picocli.CommandLine.Option;
  * ℓ∞-robust MLP (PGD-trained here, seeded). Networks are pre-trained briefly with plain SGD first, so the
  * attacks meet a real classifier. The MNIST modes print the oneDNN ISA and MKL dispatch in use.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = OnnxBenchCommand.class,
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {OnnxBenchCommand.class, BenchSuiteCommand.class},
         description = "Benchmark the Deep Defense training step, training throughput, or the attacks (images/s).")
 final class BenchCommand implements Callable<Integer> {
 

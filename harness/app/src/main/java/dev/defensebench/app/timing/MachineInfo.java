@@ -29,7 +29,7 @@ public final class MachineInfo {
     }
 
     /** The "model name" line of /proc/cpuinfo, else the JVM's os.arch. */
-    static String cpuModel() {
+    public static String cpuModel() {
         Path cpuinfo = Path.of("/proc/cpuinfo");
         try {
             if (Files.isReadable(cpuinfo)) {
