@@ -1,6 +1,6 @@
 package dev.defensebench.app.cli;
 
-import dev.defensebench.model.ThreadPolicy;
+import dev.defensebench.kernels.ThreadPolicy;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
