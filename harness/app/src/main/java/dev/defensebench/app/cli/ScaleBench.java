@@ -176,8 +176,8 @@ record ScaleBench(Options options, int batch) {
         double flops = row.flops(macs, images, TrainingThroughput.CLASSES);
         double rate = flops / runs.seconds();
         out.printf(Locale.ROOT, "| %s | %s | %d | %.3f | %.3f | %.2f | %s | %s | %s |%n", arch, row.label(), images,
-                runs.seconds(), runs.cpuSeconds(), images / runs.seconds(), number(flops / 1e9, "%.1f"),
-                number(rate / 1e9, "%.1f"), number(100 * rate / peak.flopsPerSecond(), "%.1f"));
+                runs.seconds(), runs.cpuSeconds(), images / runs.seconds(), number(flops / 1e9, "%.4g"),
+                number(rate / 1e9, "%.4g"), number(100 * rate / peak.flopsPerSecond(), "%.1f"));
         if (runs.last() != null) {
             out.printf(Locale.ROOT, "  %s: robust accuracy %.3f of %d images, each stage:%n", row.label(),
                     runs.last().outcomes().get(0).robustAccuracy(), images);
