@@ -33,6 +33,12 @@ Modes:
             with graph on the correct and on the wrong samples, the exp regularizer, SGD) on batches of 100
             'paper'-preprocessed training images (raw pixels minus the mean image), 5 DeepFool iterations;
             ms per step, as `bench --arch mlp|lenet` (step mode, --save-onnx writes ARCH-step.onnx).
+  scale     the rows of `bench --mode scale` (see docs/benchmarks.md, "Real-scale rows") on its ONNX files
+            (--onnx, comma-separated; the networks it wrote before their first step): plain, PGD-AT (10 steps
+            Linf 8/255, step 2/255) and TRADES (beta 6, 10 steps on the KL term) training steps and PGD-10, at
+            --batch on seeded synthetic 3x32x32 inputs, through a node-by-node torch interpreter of the exported
+            graph (OnnxNet), with the FLOPs counted from the graph and the fraction of --peak-gflops; notes the
+            BLAS actually loaded. Deep Defense: not measured (the authors' code is for their MNIST networks).
 
 Pixels: [0, 1] ('unit', as `bench --mode attacks`) except in `step` ('paper'). MNIST is read from
 --data (default ~/.defense-bench/data/mnist, where defense-bench caches it).
@@ -353,8 +359,10 @@ def scale(args):
     config = torch.__config__.show()
     kept = [w.strip(' ,') for w in config.replace('\n', ',').split(',')
             if any(k in w for k in ('BLAS_INFO', 'LAPACK_INFO', 'USE_MKLDNN', 'MKL-DNN', 'OpenMP '))]
-    print('torch %s, %d threads; BLAS and kernels (torch.__config__.show()): %s' % (
-        torch.__version__, torch.get_num_threads(), '; '.join(kept)))
+    with open('/proc/self/maps') as maps:  # the BLAS actually loaded (LD_LIBRARY_PATH may swap in OpenBLAS)
+        loaded = sorted({l.split()[-1] for l in maps if 'blas' in l.lower() and l.split()[-1].startswith('/')})
+    print('torch %s, %d threads; BLAS and kernels (torch.__config__.show()): %s; BLAS loaded: %s' % (
+        torch.__version__, torch.get_num_threads(), '; '.join(kept), ', '.join(loaded) or 'none found'))
     a, b = torch.rand(args.peak_size, args.peak_size), torch.rand(args.peak_size, args.peak_size)
     best = min(timed(lambda: a.matmul(b))[0] for _ in range(4))
     print('This torch\'s float32 matrix product: %.1f GFLOP/s (%dx%d, best of 4: %.3f s), load average %s' % (
