@@ -9,7 +9,10 @@ package dev.defensebench.app.cli;
 enum ScaleRow {
     /** Cross-entropy, its backward, the SGD update: F + 2F. */
     PLAIN("plain", "plain step", "cross-entropy, SGD update"),
-    /** k PGD steps of forward and backward, then a plain step: 3kF + 3F. */
+    /**
+     * k PGD steps of forward and backward, the clean logits that PgdAdversarial reports (F, no graph), then a
+     * plain step on the adversarial batch: 3kF + F + 3F.
+     */
     PGD_AT("pgd-at", "PGD-AT step", "10 PGD steps (Linf 8/255, step 2/255) in inference mode + training step"),
     /**
      * The clean logits once (F), k steps on the KL term (3kF), then the objective's two forwards and their
@@ -62,7 +65,7 @@ enum ScaleRow {
         int candidates = Math.min(dev.defensebench.attacks.DeepFool.DEFAULT_CANDIDATES, classes);
         return switch (this) {
             case PLAIN -> 3;
-            case PGD_AT -> 3.0 * k + 3;
+            case PGD_AT -> 3.0 * k + 4;
             case TRADES -> 3.0 * k + 7;
             case DEEP_DEFENSE -> 3 + DEEPFOOL_ITERATIONS * (2.0 * candidates + 7);
             case PGD -> 3.0 * k;
