@@ -33,6 +33,12 @@ Modes:
             with graph on the correct and on the wrong samples, the exp regularizer, SGD) on batches of 100
             'paper'-preprocessed training images (raw pixels minus the mean image), 5 DeepFool iterations;
             ms per step, as `bench --arch mlp|lenet` (step mode, --save-onnx writes ARCH-step.onnx).
+  scale     the rows of `bench --mode scale` (see docs/benchmarks.md, "Real-scale rows") on its ONNX files
+            (--onnx, comma-separated; the networks it wrote before their first step): plain, PGD-AT (10 steps
+            Linf 8/255, step 2/255) and TRADES (beta 6, 10 steps on the KL term) training steps and PGD-10, at
+            --batch on seeded synthetic 3x32x32 inputs, through a node-by-node torch interpreter of the exported
+            graph (OnnxNet), with the FLOPs counted from the graph and the fraction of --peak-gflops; notes the
+            BLAS actually loaded. Deep Defense: not measured (the authors' code is for their MNIST networks).
 
 Pixels: [0, 1] ('unit', as `bench --mode attacks`) except in `step` ('paper'). MNIST is read from
 --data (default ~/.defense-bench/data/mnist, where defense-bench caches it).
@@ -261,10 +267,187 @@ def step(args):
                                                       ' '.join('%.2f' % v for v in os.getloadavg())), flush=True)
 
 
+class OnnxNet(nn.Module):
+    """Any network OnnxExporter writes (the residual ones included), run node by node with torch's functionals:
+    Conv, BatchNormalization (batch statistics and running-statistic updates in train(), the running ones in
+    eval(), as nn.BatchNorm2d with momentum 0.1), Relu, Add, Mul, GlobalAveragePool, MaxPool, AveragePool,
+    Reshape, MatMul, Identity. The initializers that are weights become parameters (trained by the steps), the
+    running statistics buffers. Counts the convolutions' and MatMuls' multiply-adds of the last forward."""
+
+    def __init__(self, path):
+        super().__init__()
+        graph = onnx.load(path).graph
+        self.nodes = list(graph.node)
+        self.input, self.output = graph.input[0].name, graph.output[0].name
+        init = {t.name: numpy_helper.to_array(t) for t in graph.initializer}
+        self.constants = {}
+        self.keys = {}
+        params = nn.ParameterDict()
+        for node in self.nodes:
+            for slot, name in enumerate(node.input):
+                if name not in init or name in self.keys:
+                    continue
+                key = name.replace('.', '_')
+                self.keys[name] = key
+                tensor = torch.from_numpy(np.array(init[name]))
+                if node.op_type == 'Reshape':
+                    self.constants[name] = tensor
+                elif node.op_type == 'BatchNormalization' and slot >= 3:
+                    self.register_buffer(key, tensor.clone())
+                else:
+                    params[key] = nn.Parameter(tensor.clone())
+        self.params = params
+        self.multiply_adds = 0
+
+    def value(self, env, name):
+        if name in env:
+            return env[name]
+        if name in self.constants:
+            return self.constants[name]
+        key = self.keys[name]
+        return self.params[key] if key in self.params else getattr(self, key)
+
+    def forward(self, x):
+        env = {self.input: x}
+        self.multiply_adds = 0
+        for node in self.nodes:
+            args = [self.value(env, n) for n in node.input]
+            env[node.output[0]] = self.run(node, args)
+        return env[self.output]
+
+    def run(self, node, args):
+        op, a = node.op_type, {at.name: onnx.helper.get_attribute_value(at) for at in node.attribute}
+        if op == 'Conv':
+            pads = a.get('pads', [0, 0, 0, 0])
+            out = F.conv2d(args[0], args[1], args[2] if len(args) > 2 else None, stride=a.get('strides', 1),
+                           padding=pads[:2], dilation=a.get('dilations', 1), groups=a.get('group', 1))
+            self.multiply_adds += out[0].numel() * args[1][0].numel()
+            return out
+        if op == 'BatchNormalization':
+            return F.batch_norm(args[0], args[3], args[4], args[1], args[2], training=self.training, momentum=0.1,
+                                eps=a.get('epsilon', 1e-5))
+        if op == 'MatMul':
+            self.multiply_adds += args[0][0].numel() * args[1].shape[1]
+            return args[0].matmul(args[1])
+        if op in ('MaxPool', 'AveragePool'):
+            pads = a.get('pads', [0, 0, 0, 0])
+            pool = F.max_pool2d if op == 'MaxPool' else F.avg_pool2d
+            return pool(args[0], a['kernel_shape'], a.get('strides'), pads[:2], ceil_mode=bool(a.get('ceil_mode', 0)))
+        simple = {'Relu': F.relu, 'Identity': lambda t: t, 'Add': torch.add, 'Mul': torch.mul,
+                  'GlobalAveragePool': lambda t: t.mean((2, 3), keepdim=True),
+                  'Reshape': lambda t, shape: t.reshape(t.shape[0], -1) if list(shape) == [0, -1] else t.reshape(*shape)}
+        if op not in simple:
+            sys.exit('scale: ONNX operator %s (node %s) is not supported' % (op, node.name))
+        return simple[op](*args)
+
+
+def linf_pgd(model, x, objective, eps, steps, step_size, start):
+    """The textbook l-inf PGD: `steps` signed-gradient ascents of objective(logits) from `start`, projected on the
+    eps-ball and [0, 1]."""
+    adv = start.clamp(0, 1)
+    for _ in range(steps):
+        adv.requires_grad_(True)
+        grad, = torch.autograd.grad(objective(model(adv)), adv)
+        adv = torch.min(torch.max(adv.detach() + step_size * grad.sign(), x - eps), x + eps).clamp(0, 1)
+    return adv.detach()
+
+
+def scale(args):
+    """The rows of `bench --mode scale` (plain, PGD-AT-10, TRADES with 10 steps, PGD-10) in PyTorch on the ONNX
+    weights, batch --batch of seeded synthetic 3x32x32 inputs; Deep Defense not measured (the authors' code
+    unrolls DeepFool for their MNIST networks only)."""
+    config = torch.__config__.show()
+    kept = [w.strip(' ,') for w in config.replace('\n', ',').split(',')
+            if any(k in w for k in ('BLAS_INFO', 'LAPACK_INFO', 'USE_MKLDNN', 'MKL-DNN', 'OpenMP '))]
+    with open('/proc/self/maps') as maps:  # the BLAS actually loaded (LD_LIBRARY_PATH may swap in OpenBLAS)
+        loaded = sorted({l.split()[-1] for l in maps if 'blas' in l.lower() and l.split()[-1].startswith('/')})
+    print('torch %s, %d threads; BLAS and kernels (torch.__config__.show()): %s; BLAS loaded: %s' % (
+        torch.__version__, torch.get_num_threads(), '; '.join(kept), ', '.join(loaded) or 'none found'))
+    a, b = torch.rand(args.peak_size, args.peak_size), torch.rand(args.peak_size, args.peak_size)
+    best = min(timed(lambda: a.matmul(b))[0] for _ in range(4))
+    print('This torch\'s float32 matrix product: %.1f GFLOP/s (%dx%d, best of 4: %.3f s), load average %s' % (
+        2.0 * args.peak_size ** 3 / best / 1e9, args.peak_size, args.peak_size, best,
+        ' '.join('%.2f' % v for v in os.getloadavg())))
+    peak = 1e9 * args.peak_gflops if args.peak_gflops else 2.0 * args.peak_size ** 3 / best
+    print('%% of peak below: of %.1f GFLOP/s (%s)' % (peak / 1e9, 'given: --peak-gflops, the bench\'s measured peak'
+                                                    if args.peak_gflops else 'this torch\'s product'))
+    for path in args.onnx.split(','):
+        scale_table(args, path, peak)
+
+
+def timed(body):
+    t0, c0 = time.time(), cpu()
+    body()
+    return time.time() - t0, cpu() - c0
+
+
+def scale_table(args, path, peak):
+    model = OnnxNet(path)
+    x = torch.rand(args.batch, 3, 32, 32)
+    y = torch.randint(0, 10, (args.batch,))
+    with torch.no_grad():
+        model.eval()(x[:1])
+    macs = model.multiply_adds
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9, weight_decay=5e-4)
+    eps, alpha, k = 8 / 255, 2 / 255, 10
+
+    def train_on(loss_of):
+        model.train()
+        optimizer.zero_grad()
+        loss_of().backward()
+        optimizer.step()
+
+    def pgd_at():
+        model.eval()
+        adv = linf_pgd(model, x, lambda z: F.cross_entropy(z, y, reduction='sum'), eps, k, alpha,
+                       x + torch.empty_like(x).uniform_(-eps, eps))
+        train_on(lambda: F.cross_entropy(model(adv), y))
+
+    def trades():
+        model.eval()
+        with torch.no_grad():
+            clean = F.softmax(model(x), 1)
+        kl = lambda z: F.kl_div(F.log_softmax(z, 1), clean, reduction='sum')
+        adv = linf_pgd(model, x, kl, eps, k, alpha, x + torch.empty_like(x).uniform_(-eps, eps))
+        model.train()
+        train_on(lambda: trades_objective(model, x, adv, y))
+
+    def pgd():
+        model.eval()
+        linf_pgd(model, x, lambda z: F.cross_entropy(z, y, reduction='sum'), eps, k, alpha,
+                 x + torch.empty_like(x).uniform_(-eps, eps))
+
+    rows = [('plain step', 3, lambda: train_on(lambda: F.cross_entropy(model(x), y))),
+            ('PGD-AT step', 3 * k + 3, pgd_at), ('TRADES step', 3 * k + 7, trades), ('PGD-10 attack', 3 * k, pgd)]
+    print('\n%s: %.4g G multiply-adds per 3x32x32 image (convolutions and MatMuls of the ONNX graph), batch %d, '
+          'load average %s' % (path, macs / 1e9, args.batch, ' '.join('%.2f' % v for v in os.getloadavg())))
+    print('| network | row | images | s/step (wall) | CPU s/step | images/s | GFLOP/step | GFLOP/s | % of peak |\n'
+          '|---|---|---|---|---|---|---|---|---|')
+    rows[0][2]()  # warm-up, untimed
+    for name, forwards, body in rows:
+        runs, wall, cpu_s = 0, 0.0, 0.0
+        while runs == 0 or wall < args.min_seconds:
+            w, c = timed(body)
+            runs, wall, cpu_s = runs + 1, wall + w, cpu_s + c
+        flops = forwards * 2.0 * macs * args.batch
+        print('| %s | %s | %d | %.3f | %.3f | %.2f | %.4g | %.4g | %.1f |' % (
+            os.path.basename(path), name, args.batch, wall / runs, cpu_s / runs, args.batch * runs / wall, flops / 1e9,
+            flops * runs / wall / 1e9, 100 * flops * runs / wall / peak), flush=True)
+    print('Deep Defense step: not measured (the authors\' code unrolls DeepFool for their MNIST MLP and LeNet only)')
+
+
+def trades_objective(model, x, adv, y, beta=6.0):
+    """CE(f(x), y) + beta * KL(f(x) || f(x')), the gradient through both forwards (the TRADES reference code)."""
+    logits = model(x)
+    kl = F.kl_div(F.log_softmax(model(adv), 1), F.softmax(logits, 1), reduction='batchmean')
+    return F.cross_entropy(logits, y) + beta * kl
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument('mode', choices=['ensemble', 'deepfool', 'pgd', 'step'])
-    p.add_argument('--onnx', required=True, help='a network written by bench --save-onnx')
+    p.add_argument('mode', choices=['ensemble', 'deepfool', 'pgd', 'step', 'scale'])
+    p.add_argument('--onnx', required=True, help='a network written by bench --save-onnx (scale: several, '
+                   'comma-separated)')
     p.add_argument('--data', default=os.path.expanduser('~/.defense-bench/data/mnist'))
     p.add_argument('--autoattack', default='/tmp/auto-attack', help='a checkout of fra31/auto-attack')
     p.add_argument('--deepdefense', default='/tmp/deepdefense', help='a checkout of ZiangYan/deepdefense.pytorch')
@@ -277,7 +460,11 @@ def main():
                    help='ensemble: the AutoAttack stages, comma-separated (standard: apgd-ce,apgd-t,fab-t,square)')
     p.add_argument('--norm', choices=['Linf', 'L2'], default='Linf', help='ensemble: the norm of --eps')
     p.add_argument('--max-iter', type=int, default=50)
-    p.add_argument('--min-seconds', type=float, default=3)
+    p.add_argument('--min-seconds', type=float, default=3, help='pgd: least measured seconds (scale: per row; '
+                   'pass 0 to time each row once, as bench --mode scale does)')
+    p.add_argument('--peak-size', type=int, default=4096, help='scale: n of the n x n products timing the peak')
+    p.add_argument('--peak-gflops', type=float, help="scale: the machine's peak (GFLOP/s) that the rows' fractions are "
+                   "of: the one bench --mode scale measured (default: this torch's own matrix product)")
     p.add_argument('--arch', choices=['mlp', 'lenet'], default='mlp')
     p.add_argument('--steps', type=int, default=100)
     p.add_argument('--warmup', type=int, default=5)

@@ -9,6 +9,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
 import dev.defensebench.onnx.graph.Attribute;
 import dev.defensebench.onnx.graph.Dimension;
 import dev.defensebench.onnx.graph.Graph;
@@ -18,6 +19,7 @@ import dev.defensebench.onnx.graph.OpsetId;
 import dev.defensebench.onnx.graph.Tensor;
 import dev.defensebench.onnx.graph.ValueInfo;
 import dev.defensebench.model.ChannelsLast;
+import dev.defensebench.model.ResidualSum;
 import dev.defensebench.onnx.interp.OnnxGraphBlock;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +28,9 @@ import java.util.Map;
 /**
  * Turns an initialised DJL network into an ONNX model (opset {@value #OPSET}) by walking its blocks:
  * {@link SequentialBlock}s of {@link Linear} (MatMul + Add), {@link Conv2d} (Conv), max and average
- * 2-D pooling (MaxPool, AveragePool), ReLU (Relu) and batch flattening (Reshape to [0, -1]). The input
+ * 2-D pooling (MaxPool, AveragePool), global average pooling (GlobalAveragePool), ReLU (Relu), batch
+ * flattening (Reshape to [0, -1]), BatchNorm in inference form (BatchNormalization with the running statistics)
+ * and {@link ResidualSum} (its two paths and an Add; the residual networks). The input
  * is {@value #INPUT} {@code [batch, C, H, W]} and the output {@value #OUTPUT} {@code [batch, classes]},
  * with a symbolic batch dimension. Any other block is refused with its name.
  */
@@ -43,7 +47,8 @@ public final class OnnxExporter {
     /** The symbolic name of the batch dimension. */
     public static final String BATCH = "batch";
     /** The blocks the exporter understands, for error messages. */
-    public static final String SUPPORTED = "SequentialBlock, Linear, Conv2d, maxPool2d, avgPool2d, ReLU, batchFlatten, ChannelsLast";
+    public static final String SUPPORTED = "SequentialBlock, Linear, Conv2d, maxPool2d, avgPool2d, globalAvgPool2d, ReLU, "
+            + "batchFlatten, identity, BatchNorm (inference: running statistics), ResidualSum, ChannelsLast";
 
     private final List<Node> nodes = new ArrayList<>();
     private final List<Tensor> initializers = new ArrayList<>();
@@ -96,6 +101,12 @@ public final class OnnxExporter {
         if (block instanceof Conv2d conv) {
             return conv(conv, in, path);
         }
+        if (block instanceof ResidualSum sum) {
+            return residual(sum, in, path);
+        }
+        if (block instanceof BatchNorm norm) {
+            return batchNorm(norm, in, path);
+        }
         if (block instanceof ChannelsLast) {
             return in; // a memory layout, not an operation
         }
@@ -142,11 +153,65 @@ public final class OnnxExporter {
                 Attribute.ofInt("group", conv.getGroups())));
     }
 
+    /** {@code a₀·shortcut(x) + a₁·branch(x)}; the products are left out where a weight is 1 (every plain ResNet). */
+    private String residual(ResidualSum sum, String in, String path) {
+        float[] a = floats(parameter(sum, "aggregation", path));
+        String shortcut = scaled(walk(sum.shortcut(), in, path + ".shortcut"), a[0], path + ".shortcut");
+        String branch = scaled(walk(sum.branch(), in, path + ".branch"), a[1], path + ".branch");
+        return add("Add", path + ".sum", List.of(shortcut, branch), List.of());
+    }
+
+    private String scaled(String value, float weight, String path) {
+        if (weight == 1f) {
+            return value;
+        }
+        String factor = path + ".aggregation";
+        initializers.add(Tensor.ofFloats(factor, new long[0], new float[] {weight}));
+        return add("Mul", path + ".scale", List.of(value, factor), List.of());
+    }
+
+    /** Inference-mode BatchNorm over the channel axis: BatchNormalization with the running statistics. */
+    private String batchNorm(BatchNorm norm, String in, String path) {
+        List<String> inputs = new ArrayList<>(List.of(in));
+        for (String name : List.of("gamma", "beta", "runningMean", "runningVar")) {
+            NDArray value = parameter(norm, name, path);
+            String initializer = path + "." + name;
+            initializers.add(Tensor.ofFloats(initializer, value.getShape().getShape(), floats(value)));
+            inputs.add(initializer);
+        }
+        return add("BatchNormalization", path + ".batchnorm", inputs,
+                List.of(Attribute.ofFloat("epsilon", batchNormSetting(norm, "epsilon", path))));
+    }
+
+    /** A float setting of DJL's BatchNorm, which keeps them private (read by reflection); only axis 1 is exported. */
+    private static float batchNormSetting(BatchNorm norm, String name, String path) {
+        try {
+            java.lang.reflect.Field axis = BatchNorm.class.getDeclaredField("axis");
+            axis.setAccessible(true);
+            if (axis.getInt(norm) != 1) {
+                throw new IllegalArgumentException("cannot export BatchNorm " + path + " over axis " + axis.getInt(norm)
+                        + ": ONNX normalises over axis 1 (the channels)");
+            }
+            java.lang.reflect.Field field = BatchNorm.class.getDeclaredField(name);
+            field.setAccessible(true);
+            return field.getFloat(norm);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            if (e instanceof IllegalArgumentException refused) {
+                throw refused;
+            }
+            throw new IllegalArgumentException("cannot read the " + name + " of BatchNorm " + path + " (" + e + ")", e);
+        }
+    }
+
     private String lambda(LambdaBlock block, String in, String path) {
         String name = block.getName();
         switch (name) {
             case "ReLU":
                 return add("Relu", path + ".relu", List.of(in), List.of());
+            case "identity":
+                return in;
+            case "globalAvgPool2d":
+                return add("GlobalAveragePool", path + ".gap", List.of(in), List.of());
             case "batchFlatten": {
                 String shape = path + ".shape";
                 initializers.add(Tensor.ofLongs(shape, new long[] {2}, new long[] {0, -1}));

@@ -53,8 +53,8 @@ final class BenchCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--mode", defaultValue = "step", description = "step (Deep Defense step), attacks or certify (the "
-            + "certifiers' throughput, CertifyBench) (default: ${DEFAULT-VALUE})")
+    @Option(names = "--mode", defaultValue = "step", description = "step (Deep Defense step), attacks, certify (the "
+            + "certifiers' throughput, CertifyBench) or scale (real-scale rows, ScaleBench) (default: ${DEFAULT-VALUE})")
     String mode;
 
     @CommandLine.Mixin
@@ -63,15 +63,16 @@ final class BenchCommand implements Callable<Integer> {
     @CommandLine.Mixin
     AttackModeBench.Options attackOptions = new AttackModeBench.Options();
 
+    @CommandLine.Mixin
+    ScaleBench.Options scaleOptions = new ScaleBench.Options();
+
     @Option(names = "--arch", split = ",", description = "architectures, comma-separated (default: mlp for step, mlp,lenet for attacks)")
     List<String> architectures;
-
 
     @Option(names = "--save-onnx", paramLabel = "DIR", description = "write every benchmarked network, as timed, to "
             + "DIR/ARCH.onnx (step mode: DIR/ARCH-step.onnx; the ensemble's: DIR/robust-mlp.onnx), for timing reference "
             + "code on the same weights (docs/bench/reference_speed.py)")
     Path saveOnnx;
-
 
     @Option(names = "--steps", defaultValue = "1000", description = "Deep Defense steps to time (default: ${DEFAULT-VALUE})")
     int steps;
@@ -117,20 +118,19 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         boolean attacks = switch (mode) {
-            case "step" -> false;
+            case "step", "scale" -> false;
             case "attacks", "certify" -> true; // certify: the attacks mode's networks and data, the certifiers timed
             default -> throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--mode must be step, attacks or certify, found '" + mode + "'");
+                    "--mode must be step, attacks, certify or scale, found '" + mode + "'");
         };
         boolean certify = mode.equals("certify");
-        certifyOptions.check(spec.commandLine());
-        checkOptions();
-        if (attacks) {
-            attackOptions.check(spec.commandLine());
-        }
+        checkOptions(attacks);
         String prep = preprocessing != null ? preprocessing : attacks ? "unit" : "paper";
         List<String> archs = architectures != null ? architectures : attacks ? List.of("mlp", "lenet") : List.of("mlp");
         PrintWriter out = spec.commandLine().getOut();
+        if (mode.equals("scale")) { // synthetic CIFAR-shaped batches, no data set
+            return ScaleBench.command(spec.commandLine(), scaleOptions, batch, architectures, device, out, this::save);
+        }
         if (!attacks && archs.stream().allMatch(this::throughputMode)) { // no data set needed
             for (String arch : archs) {
                 throughput(out, arch);
@@ -177,9 +177,12 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-
-    /** Fails, before any work, on a count or number out of its range and on an unknown architecture or preprocessing. */
-    private void checkOptions() {
+    /** Fails, before any work, on a count or number out of range, an unknown architecture, preprocessing or attack option. */
+    private void checkOptions(boolean attacks) {
+        certifyOptions.check(spec.commandLine());
+        if (attacks) {
+            attackOptions.check(spec.commandLine());
+        }
         atLeast("--batch", batch, 1);
         atLeast("--steps", steps, 1);
         atLeast("--warmup", warmup, 0);
@@ -205,7 +208,6 @@ final class BenchCommand implements Callable<Integer> {
                     + value);
         }
     }
-
 
     /** The oneDNN ISA, MKL dispatch, device and thread count in use. */
     private static void printKernels(PrintWriter out, Device dev) {
@@ -274,7 +276,6 @@ final class BenchCommand implements Callable<Integer> {
                 model.numClasses(), "bench", Map.of())));
         spec.commandLine().getErr().println("wrote " + file);
     }
-
 
 
     /** Whether the step mode times training throughput for {@code arch} (--throughput, or BatchNorm by default). */

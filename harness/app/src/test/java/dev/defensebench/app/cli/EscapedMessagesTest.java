@@ -41,7 +41,7 @@ class EscapedMessagesTest {
         CliRun r = CliRun.of("bench", "--mode", "x" + ESC + "]0;title" + "\u0007");
 
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).contains("--mode must be step, attacks or certify, found 'x\\u001B]0;title\\u0007'")
+        assertThat(r.err()).contains("--mode must be step, attacks, certify or scale, found 'x\\u001B]0;title\\u0007'")
                 .doesNotContain(ESC).doesNotContain("\u0007");
     }
 
