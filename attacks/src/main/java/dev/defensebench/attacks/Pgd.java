@@ -2,6 +2,7 @@ package dev.defensebench.attacks;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.defensebench.autograd.Autograd;
@@ -192,19 +193,25 @@ public final class Pgd extends FixedEpsilonAttack {
                 return objective.apply(logits).sum();
             };
             NDArray current = adversarial;
-            if (linfBounds != null && model.isDifferentiable() && !model.averagesGradients()) { // backward + step in one call
-                adversarial = Autograd.recording(() -> {
-                    NDArray leaf = Autograd.leaf(current);
-                    return PgdLinfStep.apply(value.apply(model.logits(leaf)), leaf, alpha, linfBounds.get(0), linfBounds.get(1));
-                });
-            } else { // ℓ2 (or a model without gradients, whose inputGradient says so)
-                NDArray gradient = model.inputGradient(current, value);
-                adversarial = Autograd.notRecording(() -> model.box().clip(Perturbations.projectToBall(
-                        clean, current.add(adversarialStep(clean, gradient, norm, alpha)), norm, eps)));
-            }
-            if (fooled != null && step > 0) {
-                // the forward of this step classified the previous step's point: no forward of its own
-                fooled.observe(predicted[0], current);
+            // each step's forward graph, saved activations included, is freed when the step ends, not when the
+            // caller's manager closes (a training batch's: ten graphs of a ResNet would stay resident)
+            try (NDScope scope = new NDScope()) {
+                if (linfBounds != null && model.isDifferentiable() && !model.averagesGradients()) { // backward + step in one call
+                    adversarial = Autograd.recording(() -> {
+                        NDArray leaf = Autograd.leaf(current);
+                        return PgdLinfStep.apply(value.apply(model.logits(leaf)), leaf, alpha, linfBounds.get(0), linfBounds.get(1));
+                    });
+                } else { // ℓ2 (or a model without gradients, whose inputGradient says so)
+                    NDArray gradient = model.inputGradient(current, value);
+                    adversarial = Autograd.notRecording(() -> model.box().clip(Perturbations.projectToBall(
+                            clean, current.add(adversarialStep(clean, gradient, norm, alpha)), norm, eps)));
+                }
+                NDScope.unregister(adversarial);
+                if (fooled != null && step > 0) {
+                    // the forward of this step classified the previous step's point: no forward of its own
+                    fooled.observe(predicted[0], current);
+                    NDScope.unregister(fooled.kept);
+                }
             }
         }
         return fooled == null ? adversarial : fooled.keptOr(adversarial);

@@ -264,4 +264,26 @@ class PgdTest {
                     .isNotEqualTo(scripted.input(5));
         }
     }
+
+    @Test
+    void eachStepFreesItsGraphAndKeepsOnlyItsIterate() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            BlockClassifier model = mlpModel(m);
+            int[] left = new int[2];
+            int[] steps = {5, 15};
+            for (int k = 0; k < 2; k++) {
+                try (NDManager batch = m.newSubManager()) {
+                    NDArray x = batch.randomUniform(0.2f, 0.8f, new Shape(4, 1, 8, 8), DataType.FLOAT32);
+                    NDArray y = model.predict(x);
+                    int before = batch.getManagedArrays().size();
+                    Pgd.perturb(model, x, Pgd.crossEntropy(y), y, Norm.LINF, 0.1, new Pgd.Settings(steps[k], 0.02, true),
+                            new Random(3));
+                    left[k] = batch.getManagedArrays().size() - before;
+                }
+            }
+            // a step's forward graph, loss and predictions go with the step; what stays is its iterate and the
+            // latest fooled iterates (at most two arrays per step)
+            assertThat(left[1] - left[0]).as("arrays left by 10 more steps").isLessThanOrEqualTo(20);
+        }
+    }
 }
