@@ -1,6 +1,5 @@
 package dev.defensebench.report;
 
-import dev.defensebench.model.ModelCard;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -141,59 +140,36 @@ final class Leaderboard {
             Map<String, ModelSummary> summaries, java.util.function.Function<String, EntryExtras> extras,
             Map<String, Double> configured) {
         List<ResultRow> all = byModel.values().stream().flatMap(List::stream).toList();
-        AttackLabels labels = AttackLabels.of(all);
-
-        Map<String, TreeSet<Double>> epsilonsByGroup = new LinkedHashMap<>();
-        Map<String, AttackKey> groupSample = new HashMap<>();
-        Set<String> minNormGroups = new HashSet<>();
-        Map<String, Set<String>> normsByAttack = new HashMap<>();
         boolean perPoint = all.stream().anyMatch(Leaderboard::isWorstCase);
-        for (ResultRow row : all) {
-            if (row.isClean() || isWorstCase(row)) {
-                continue;
-            }
-            AttackKey key = AttackKey.of(row);
-            epsilonsByGroup.computeIfAbsent(key.group(), g -> new TreeSet<>()).add(row.epsilon());
-            groupSample.putIfAbsent(key.group(), key);
-            normsByAttack.computeIfAbsent(row.attack(), a -> new HashSet<>()).add(row.norm());
-            if (row.isMinNorm()) {
-                minNormGroups.add(key.group());
-            }
-        }
-
-        List<AttackKey> keys = new ArrayList<>();
-        List<BoardColumn> attackColumns = new ArrayList<>();
-        epsilonsByGroup.forEach((group, epsilons) -> {
-            AttackKey sample = groupSample.get(group);
-            boolean ambiguous = normsByAttack.get(sample.attack()).size() > 1;
-            for (double epsilon : epsilons) {
-                keys.add(new AttackKey(sample.attack(), sample.norm(), epsilon));
-                attackColumns.add(new BoardColumn(
-                        labels.of(sample.attack()) + (ambiguous ? " " + Formats.normName(sample.norm()) : "")
-                                + " ε=" + Formats.epsilon(epsilon),
-                        "Robust accuracy under " + labels.of(sample.attack()) + ", " + Formats.normName(sample.norm()) + " ε="
-                                + epsilon + (minNormGroups.contains(group)
-                                        ? " (min-norm attack, thresholded at ε)" : " (fixed-ε attack)")));
-            }
-        });
-
-        Map<String, Double> worstEpsilons = HeadlineEpsilons.choose(byModel, minNormGroups, perPoint, configured);
+        AttackColumns attackColumns = AttackColumns.of(all);
+        Map<String, Double> worstEpsilons = HeadlineEpsilons.choose(byModel, attackColumns.minNormGroups(), perPoint,
+                configured);
         List<BoardColumn> worstColumns = new ArrayList<>();
-        worstEpsilons.forEach((norm, epsilon) -> {
-            String chosen = configured.containsKey(norm) ? ", the headline ε the experiment names"
-                    : ", the most discriminating ε common to all models (widest spread between the entries)";
-            worstColumns.add(new BoardColumn(
-                    "Worst case " + Formats.normName(norm) + " ε=" + Formats.epsilon(epsilon),
-                    perPoint ? "Per-point worst case over all " + Formats.normName(norm) + " attacks at ε=" + epsilon
-                            + chosen + ": a point counts as robust only if every attack failed on it"
-                            : "Lowest robust accuracy over all " + Formats.normName(norm) + " attacks at ε=" + epsilon
-                            + chosen + " (fallback without per-point worst-case rows: an upper bound on the per-point"
-                            + " worst case)"));
-        });
-
+        worstEpsilons.forEach((norm, epsilon) -> worstColumns.add(
+                worstColumn(norm, epsilon, perPoint, configured.containsKey(norm))));
+        BoardEntryAssembler assembler = new BoardEntryAssembler(attackColumns.keys(), worstEpsilons, perPoint);
         List<BoardEntry> entries = new ArrayList<>();
         byModel.forEach((model, modelRows) -> entries.add(
-                entry(model, modelRows, summaries.get(model), keys, worstEpsilons, perPoint, extras.apply(model))));
+                assembler.entry(model, modelRows, summaries.get(model), extras.apply(model))));
+        return new BoardTable(dataset, summary(byModel.size(), all, summaries.values()), attackColumns.columns(),
+                worstColumns, rankedBy(worstColumns, perPoint), worstCaseNote(worstColumns, perPoint), ranked(entries),
+                RankingNotes.indicative(byModel, worstEpsilons, perPoint), RankingNotes.budgetWarning(summaries.values()));
+    }
+
+    private static BoardColumn worstColumn(String norm, double epsilon, boolean perPoint, boolean configured) {
+        String chosen = configured ? ", the headline ε the experiment names"
+                : ", the most discriminating ε common to all models (widest spread between the entries)";
+        return new BoardColumn(
+                "Worst case " + Formats.normName(norm) + " ε=" + Formats.epsilon(epsilon),
+                perPoint ? "Per-point worst case over all " + Formats.normName(norm) + " attacks at ε=" + epsilon
+                        + chosen + ": a point counts as robust only if every attack failed on it"
+                        : "Lowest robust accuracy over all " + Formats.normName(norm) + " attacks at ε=" + epsilon
+                        + chosen + " (fallback without per-point worst-case rows: an upper bound on the per-point"
+                        + " worst case)");
+    }
+
+    /** The entries sorted by rank score, then clean accuracy (both descending, NaN last), then model id; ranked from 1. */
+    private static List<BoardEntry> ranked(List<BoardEntry> entries) {
         entries.sort(Comparator.comparing((BoardEntry e) -> e.rankScore(), Leaderboard::descendingNanLast)
                 .thenComparing(BoardEntry::cleanScore, Leaderboard::descendingNanLast)
                 .thenComparing(BoardEntry::model));
@@ -201,136 +177,21 @@ final class Leaderboard {
         for (int i = 0; i < entries.size(); i++) {
             ranked.add(entries.get(i).withRank(i + 1));
         }
+        return ranked;
+    }
 
-        String rankedBy = worstColumns.isEmpty() ? "clean accuracy"
+    private static String rankedBy(List<BoardColumn> worstColumns, boolean perPoint) {
+        return worstColumns.isEmpty() ? "clean accuracy"
                 : (perPoint ? "per-point worst-case robust accuracy over all attacks ("
                         : "lowest robust accuracy over the attacks (") + worstColumns.get(0).label().substring("Worst case ".length())
                         + "), then clean accuracy";
-        String worstCaseNote = worstColumns.isEmpty() ? ""
+    }
+
+    private static String worstCaseNote(List<BoardColumn> worstColumns, boolean perPoint) {
+        return worstColumns.isEmpty() ? ""
                 : perPoint ? "The worst case is per point: a test point counts as robust only if it resisted every attack."
                 : "No per-point worst-case rows in these results: the worst-case column falls back to the lowest robust"
                         + " accuracy over the attacks at that ε, an upper bound on the per-point worst case.";
-        return new BoardTable(dataset, summary(byModel.size(), all, summaries.values()), attackColumns, worstColumns,
-                rankedBy, worstCaseNote, ranked, RankingNotes.indicative(byModel, worstEpsilons, perPoint),
-                RankingNotes.budgetWarning(summaries.values()));
-    }
-
-    private static BoardEntry entry(String model, List<ResultRow> rows, ModelSummary summary, List<AttackKey> keys,
-            Map<String, Double> worstEpsilons, boolean perPoint, EntryExtras extras) {
-        ResultRow first = rows.isEmpty() ? null : rows.get(0);
-        ResultRow cleanRow = rows.stream().filter(ResultRow::isClean).findFirst().orElse(null);
-
-        double cleanAccuracy = Double.NaN;
-        int samples = 0;
-        if (cleanRow != null) {
-            cleanAccuracy = Double.isNaN(cleanRow.cleanAccuracy()) ? cleanRow.robustAccuracy() : cleanRow.cleanAccuracy();
-            samples = cleanRow.samples();
-        } else if (first != null) {
-            cleanAccuracy = first.cleanAccuracy();
-            samples = first.samples();
-        }
-        BoardCell clean;
-        if (Double.isNaN(cleanAccuracy)) {
-            clean = BoardCell.absent("no clean accuracy recorded");
-        } else {
-            WilsonInterval ci = WilsonInterval.ofFraction(cleanAccuracy, samples);
-            clean = new BoardCell(Formats.percent(cleanAccuracy), Formats.percentRange(ci.low(), ci.high()),
-                    "95% CI " + Formats.percentRange(ci.low(), ci.high()) + " · n = " + Formats.integer(samples) + " test points",
-                    Formats.sortValue(cleanAccuracy));
-        }
-
-        BoardCell rho2 = rows.stream()
-                .filter(ResultRow::givesRho2)
-                .findFirst()
-                .map(r -> new BoardCell(Formats.fixed3(r.rho2()), "",
-                        "mean ‖Δx‖₂/‖x‖₂ of " + r.attackLabel() + " over " + Formats.integer(r.samples()) + " points (preprocessing: "
-                                + r.preprocessing() + ")", Formats.sortValue(r.rho2())))
-                .orElse(BoardCell.absent("no result of an attack that declares ρ2"));
-
-        Map<AttackKey, ResultRow> byKey = new HashMap<>();
-        rows.stream().filter(r -> !r.isClean()).forEach(r -> byKey.put(AttackKey.of(r), r));
-        List<BoardCell> attacks = keys.stream().map(k -> attackCell(byKey.get(k))).toList();
-
-        List<BoardCell> worstCases = new ArrayList<>();
-        double rankScore = cleanAccuracy;
-        boolean firstWorst = true;
-        for (Map.Entry<String, Double> worst : worstEpsilons.entrySet()) {
-            List<ResultRow> candidates = worstCaseRows(rows, perPoint, worst.getKey(), worst.getValue());
-            ResultRow weakest = candidates.stream().min(Comparator.comparingDouble(ResultRow::robustAccuracy))
-                    .orElse(null);
-            if (weakest == null) {
-                worstCases.add(BoardCell.absent("no attack at this ε"));
-            } else if (perPoint) {
-                BoardCell cell = attackCell(weakest);
-                worstCases.add(new BoardCell(cell.text(), cell.detail(), "per-point worst case over all attacks"
-                        + (weakest.isReliable() ? ", a reliable evaluation among them" : ", no reliable evaluation among them")
-                        + " · " + cell.title(), cell.sortValue()));
-            } else {
-                worstCases.add(new BoardCell(Formats.percent(weakest.robustAccuracy()), "",
-                        "lowest of " + Formats.integer(candidates.size()) + " attack(s) ("
-                                + candidates.stream().map(ResultRow::attack).collect(Collectors.joining(", "))
-                                + "); strongest: " + weakest.attack(),
-                        Formats.sortValue(weakest.robustAccuracy())));
-            }
-            if (firstWorst) {
-                rankScore = weakest == null ? Double.NaN : weakest.robustAccuracy();
-                firstWorst = false;
-            }
-        }
-
-        double trainSeconds = summary != null && !Double.isNaN(summary.trainSeconds()) ? summary.trainSeconds()
-                : rows.stream().mapToDouble(ResultRow::trainSeconds).filter(t -> !Double.isNaN(t)).findFirst()
-                        .orElse(Double.NaN);
-        ModelCard.Budget budget = summary == null ? null : summary.budget();
-        BoardCell trainTime = RankingNotes.trainingCell(trainSeconds, budget);
-
-        // an entry scored through logits only (an imported ONNX model) must not pass for a white-box result
-        String defense = summary != null ? summary.defense() : first.defense();
-        if (rows.stream().anyMatch(r -> !ResultRow.WHITE_BOX.equals(r.access()))) {
-            String blocking = summary == null ? null : summary.blockingOperator();
-            defense += blocking == null ? " (black-box evaluated)" : " (black-box evaluated: ONNX operator " + blocking
-                    + " at node '" + summary.blockingNode() + "' is not interpreted)";
-        }
-        return new BoardEntry(0, model, defense,
-                summary != null ? summary.architecture() : first.architecture(),
-                clean, rho2, attacks, worstCases, trainTime, RankingNotes.cell(budget),
-                provenance(summary, rows), rankScore, cleanAccuracy, extras);
-    }
-
-    private static BoardCell attackCell(ResultRow row) {
-        if (row == null || Double.isNaN(row.robustAccuracy())) {
-            return BoardCell.absent("not run");
-        }
-        double low = row.robustCiLow();
-        double high = row.robustCiHigh();
-        if (Double.isNaN(low) || Double.isNaN(high)) {
-            WilsonInterval ci = WilsonInterval.ofFraction(row.robustAccuracy(), row.samples());
-            low = ci.low();
-            high = ci.high();
-        }
-        return new BoardCell(Formats.percent(row.robustAccuracy()), Formats.percentRange(low, high),
-                "95% CI " + Formats.percentRange(low, high) + " · n = " + Formats.integer(row.samples()) + " · attack time "
-                        + Formats.duration(row.attackSeconds()),
-                Formats.sortValue(row.robustAccuracy()));
-    }
-
-    private static Map<String, String> provenance(ModelSummary summary, List<ResultRow> rows) {
-        Map<String, String> lines = new LinkedHashMap<>();
-        ResultRow first = rows.isEmpty() ? null : rows.get(0);
-        lines.put("seed", Formats.integer(summary != null ? summary.seed() : first.seed()));
-        lines.put("preprocessing", summary != null ? summary.preprocessing() : first.preprocessing());
-        if (summary != null && !summary.createdAt().isEmpty()) {
-            lines.put("trained", summary.createdAt());
-        }
-        Set<String> hashes = rows.stream().map(ResultRow::cellHash).filter(h -> !h.isEmpty())
-                .collect(Collectors.toCollection(LinkedHashSet::new));
-        if (!hashes.isEmpty()) {
-            lines.put("cell", String.join(", ", hashes));
-        }
-        if (summary != null) {
-            summary.details().forEach(lines::putIfAbsent);
-        }
-        return lines;
     }
 
     private static String summary(int modelCount, List<ResultRow> rows, Collection<ModelSummary> models) {

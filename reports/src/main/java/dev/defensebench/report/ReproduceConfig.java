@@ -22,26 +22,37 @@ final class ReproduceConfig {
     }
 
     /**
+     * The cards an entry was fine-tuned through, oldest first and the entry's own last (at most 20), and
+     * the cell id of the first parent whose card is unknown (null when every card was found).
+     */
+    private record Lineage(List<ModelCard> chain, String missing) {
+
+        static Lineage of(ModelCard card, Function<String, ModelCard> cards) {
+            List<ModelCard> chain = new ArrayList<>();
+            chain.add(card);
+            for (ModelCard c = card; c.initFrom() != null && chain.size() < 20; ) {
+                ModelCard parent = cards.apply(c.initFrom().get("hash"));
+                if (parent == null) {
+                    return new Lineage(chain, c.initFrom().get("cell"));
+                }
+                chain.add(0, parent);
+                c = parent;
+            }
+            return new Lineage(chain, null);
+        }
+    }
+
+    /**
      * The YAML text; {@code cards} looks up the card of a parent by its cell hash (null when unknown:
      * the parent is then named but its entry cannot be written, which the text says).
      */
     static String yaml(ModelCard card, List<ResultRow> rows, Function<String, ModelCard> cards) {
-        List<ModelCard> chain = new ArrayList<>();
-        chain.add(card);
-        String missing = null;
-        for (ModelCard c = card; c.initFrom() != null && chain.size() < 20; ) {
-            ModelCard parent = cards.apply(c.initFrom().get("hash"));
-            if (parent == null) {
-                missing = c.initFrom().get("cell");
-                break;
-            }
-            chain.add(0, parent);
-            c = parent;
-        }
+        Lineage lineage = Lineage.of(card, cards);
         StringBuilder y = new StringBuilder();
         y.append("# Reproduces ").append(card.cellId()).append(" (cell ").append(card.cellHash()).append(")\n");
-        if (missing != null) {
-            y.append("# NOTE: fine-tuned from ").append(missing).append(", whose card is not in the results directory\n");
+        if (lineage.missing() != null) {
+            y.append("# NOTE: fine-tuned from ").append(lineage.missing())
+                    .append(", whose card is not in the results directory\n");
         }
         y.append("name: ").append(json(card.experiment())).append('\n');
         y.append("dataset: ").append(json(card.data().dataset())).append('\n');
@@ -51,15 +62,23 @@ final class ReproduceConfig {
                 .ifPresent(r -> y.append("test_size: ").append(r.samples()).append('\n'));
         y.append("seeds: [").append(card.seed()).append("]\n");
         y.append("models:\n");
-        for (ModelCard c : chain) {
-            y.append("  - name: ").append(json(entryName(c.cellId()))).append('\n');
-            y.append("    defense: ").append(json(c.defense())).append('\n');
-            y.append("    architectures: [").append(json(c.architecture())).append("]\n");
-            if (c.initFrom() != null) {
-                y.append("    init_from: ").append(json(entryName(c.initFrom().get("cell")))).append('\n');
-            }
-            y.append("    params: ").append(json(new TreeMap<>(c.params()))).append('\n');
+        lineage.chain().forEach(c -> model(y, c));
+        attacks(y, rows);
+        return y.toString();
+    }
+
+    private static void model(StringBuilder y, ModelCard c) {
+        y.append("  - name: ").append(json(entryName(c.cellId()))).append('\n');
+        y.append("    defense: ").append(json(c.defense())).append('\n');
+        y.append("    architectures: [").append(json(c.architecture())).append("]\n");
+        if (c.initFrom() != null) {
+            y.append("    init_from: ").append(json(entryName(c.initFrom().get("cell")))).append('\n');
         }
+        y.append("    params: ").append(json(new TreeMap<>(c.params()))).append('\n');
+    }
+
+    /** The attacks list: one entry per (attack, norm) of the non-clean, non-worst-case rows, with its ε grid. */
+    private static void attacks(StringBuilder y, List<ResultRow> rows) {
         Map<String, List<ResultRow>> attacks = new LinkedHashMap<>();
         for (ResultRow r : rows) {
             if (!r.isClean() && !Leaderboard.isWorstCase(r)) {
@@ -86,7 +105,6 @@ final class ReproduceConfig {
                 y.append("    seed: ").append(json(seed)).append('\n');
             }
         });
-        return y.toString();
     }
 
     /** The experiment entry name of a cell id "name/architecture/sSEED". */

@@ -32,36 +32,62 @@ final class SvgChart {
     }
 
     /**
+     * The geometry of one accuracy chart: the plot area's top, width and height, the whole chart's
+     * height (which grows with the legend) and the x-axis maximum.
+     */
+    private record Frame(int top, int height, double plotW, double plotH, double xMax) {
+
+        static Frame of(List<Series> series) {
+            double xMax = 0;
+            for (Series s : series) {
+                for (double[] p : s.points()) {
+                    if (Double.isFinite(p[0])) {
+                        xMax = Math.max(xMax, p[0]);
+                    }
+                }
+            }
+            int legendRows = (series.size() + 2) / 3;
+            int top = TOP + legendRows * 16;
+            int height = HEIGHT + legendRows * 16;
+            return new Frame(top, height, WIDTH - LEFT - RIGHT, height - top - BOTTOM,
+                    xMax <= 0 ? 1 : niceCeiling(xMax));
+        }
+
+        double bottom() {
+            return top + plotH;
+        }
+    }
+
+    /**
      * A line chart of robust accuracy (y in [0, 1], shown in %) against ε, one line per series, with
      * the legend below the title.
      */
     static String accuracyCurve(String title, String xTitle, List<Series> series) {
-        double xMax = 0;
-        for (Series s : series) {
-            for (double[] p : s.points()) {
-                if (Double.isFinite(p[0])) {
-                    xMax = Math.max(xMax, p[0]);
-                }
-            }
-        }
-        xMax = xMax <= 0 ? 1 : niceCeiling(xMax);
-        int legendRows = (series.size() + 2) / 3;
-        int top = TOP + legendRows * 16;
-        int height = HEIGHT + legendRows * 16;
-        double plotW = WIDTH - LEFT - RIGHT;
-        double plotH = height - top - BOTTOM;
+        Frame f = Frame.of(series);
         StringBuilder svg = new StringBuilder(4096);
         svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" role=\"img\" viewBox=\"0 0 ")
-                .append(WIDTH).append(' ').append(height).append("\" width=\"").append(WIDTH).append("\" height=\"")
-                .append(height).append("\" font-family=\"system-ui, sans-serif\" font-size=\"12\">");
+                .append(WIDTH).append(' ').append(f.height()).append("\" width=\"").append(WIDTH).append("\" height=\"")
+                .append(f.height()).append("\" font-family=\"system-ui, sans-serif\" font-size=\"12\">");
         svg.append("<title>").append(escape(title)).append("</title>");
         svg.append("<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>");
         svg.append("<text x=\"").append(WIDTH / 2).append("\" y=\"18\" text-anchor=\"middle\" font-size=\"14\" "
                 + "font-weight=\"600\" fill=\"#1d2330\">").append(escape(title)).append("</text>");
+        legend(svg, series, f);
+        grid(svg, f);
+        axes(svg, xTitle, f);
+        for (int i = 0; i < series.size(); i++) {
+            line(svg, series.get(i), COLORS[i % COLORS.length], f);
+        }
+        svg.append("</svg>");
+        return svg.toString();
+    }
+
+    /** The legend: three entries per row below the title. */
+    private static void legend(StringBuilder svg, List<Series> series, Frame f) {
         for (int i = 0; i < series.size(); i++) {
             int col = i % 3;
             int row = i / 3;
-            double x = LEFT + col * (plotW / 3);
+            double x = LEFT + col * (f.plotW() / 3);
             double y = TOP + row * 16 - 4;
             String color = COLORS[i % COLORS.length];
             svg.append("<g class=\"legend\"><line x1=\"").append(fmt(x)).append("\" y1=\"").append(fmt(y))
@@ -70,55 +96,60 @@ final class SvgChart {
                     .append("\"/><text x=\"").append(fmt(x + 23)).append("\" y=\"").append(fmt(y + 4))
                     .append("\" fill=\"#1d2330\">").append(escape(series.get(i).name())).append("</text></g>");
         }
-        // grid and y ticks (0..100%)
+    }
+
+    /** The horizontal grid with the y ticks (0..100%), then the x ticks (0..xMax). */
+    private static void grid(StringBuilder svg, Frame f) {
         for (int k = 0; k <= 5; k++) {
-            double y = top + plotH - plotH * k / 5.0;
+            double y = f.top() + f.plotH() - f.plotH() * k / 5.0;
             svg.append("<line x1=\"").append(LEFT).append("\" y1=\"").append(fmt(y)).append("\" x2=\"")
-                    .append(fmt(LEFT + plotW)).append("\" y2=\"").append(fmt(y))
+                    .append(fmt(LEFT + f.plotW())).append("\" y2=\"").append(fmt(y))
                     .append("\" stroke=\"#d9dee7\" stroke-width=\"1\"/>");
             svg.append("<text x=\"").append(LEFT - 6).append("\" y=\"").append(fmt(y + 4))
                     .append("\" text-anchor=\"end\" fill=\"#5c6678\">").append(k * 20).append("%</text>");
         }
         for (int k = 0; k <= 5; k++) {
-            double value = xMax * k / 5.0;
-            double x = LEFT + plotW * k / 5.0;
-            svg.append("<line x1=\"").append(fmt(x)).append("\" y1=\"").append(fmt(top + plotH)).append("\" x2=\"")
-                    .append(fmt(x)).append("\" y2=\"").append(fmt(top + plotH + 5)).append("\" stroke=\"#5c6678\"/>");
-            svg.append("<text x=\"").append(fmt(x)).append("\" y=\"").append(fmt(top + plotH + 18))
+            double value = f.xMax() * k / 5.0;
+            double x = LEFT + f.plotW() * k / 5.0;
+            svg.append("<line x1=\"").append(fmt(x)).append("\" y1=\"").append(fmt(f.bottom())).append("\" x2=\"")
+                    .append(fmt(x)).append("\" y2=\"").append(fmt(f.bottom() + 5)).append("\" stroke=\"#5c6678\"/>");
+            svg.append("<text x=\"").append(fmt(x)).append("\" y=\"").append(fmt(f.bottom() + 18))
                     .append("\" text-anchor=\"middle\" fill=\"#5c6678\">").append(escape(Formats.epsilon(value)))
                     .append("</text>");
         }
-        svg.append("<line x1=\"").append(LEFT).append("\" y1=\"").append(fmt(top + plotH)).append("\" x2=\"")
-                .append(fmt(LEFT + plotW)).append("\" y2=\"").append(fmt(top + plotH)).append("\" stroke=\"#5c6678\"/>");
-        svg.append("<line x1=\"").append(LEFT).append("\" y1=\"").append(top).append("\" x2=\"").append(LEFT)
-                .append("\" y2=\"").append(fmt(top + plotH)).append("\" stroke=\"#5c6678\"/>");
-        svg.append("<text x=\"").append(fmt(LEFT + plotW / 2)).append("\" y=\"").append(height - 10)
+    }
+
+    /** The two axis lines and the axis titles. */
+    private static void axes(StringBuilder svg, String xTitle, Frame f) {
+        svg.append("<line x1=\"").append(LEFT).append("\" y1=\"").append(fmt(f.bottom())).append("\" x2=\"")
+                .append(fmt(LEFT + f.plotW())).append("\" y2=\"").append(fmt(f.bottom())).append("\" stroke=\"#5c6678\"/>");
+        svg.append("<line x1=\"").append(LEFT).append("\" y1=\"").append(f.top()).append("\" x2=\"").append(LEFT)
+                .append("\" y2=\"").append(fmt(f.bottom())).append("\" stroke=\"#5c6678\"/>");
+        svg.append("<text x=\"").append(fmt(LEFT + f.plotW() / 2)).append("\" y=\"").append(f.height() - 10)
                 .append("\" text-anchor=\"middle\" fill=\"#1d2330\">").append(escape(xTitle)).append("</text>");
-        svg.append("<text transform=\"translate(14 ").append(fmt(top + plotH / 2))
+        svg.append("<text transform=\"translate(14 ").append(fmt(f.top() + f.plotH() / 2))
                 .append(") rotate(-90)\" text-anchor=\"middle\" fill=\"#1d2330\">robust accuracy</text>");
-        for (int i = 0; i < series.size(); i++) {
-            Series s = series.get(i);
-            String color = COLORS[i % COLORS.length];
-            List<String> coords = new ArrayList<>();
-            StringBuilder dots = new StringBuilder();
-            for (double[] p : s.points()) {
-                if (!Double.isFinite(p[0]) || Double.isNaN(p[1])) {
-                    continue;
-                }
-                double x = LEFT + plotW * p[0] / xMax;
-                double y = top + plotH - plotH * Math.max(0, Math.min(1, p[1]));
-                coords.add(fmt(x) + "," + fmt(y));
-                dots.append("<circle cx=\"").append(fmt(x)).append("\" cy=\"").append(fmt(y)).append("\" r=\"3\" fill=\"")
-                        .append(color).append("\"><title>").append(escape(s.name())).append(" ε=")
-                        .append(escape(Formats.epsilon(p[0]))).append(": ").append(escape(Formats.percent(p[1])))
-                        .append("</title></circle>");
+    }
+
+    /** One series: its polyline and a dot with a title per finite point. */
+    private static void line(StringBuilder svg, Series s, String color, Frame f) {
+        List<String> coords = new ArrayList<>();
+        StringBuilder dots = new StringBuilder();
+        for (double[] p : s.points()) {
+            if (!Double.isFinite(p[0]) || Double.isNaN(p[1])) {
+                continue;
             }
-            svg.append("<g class=\"series\" data-name=\"").append(escape(s.name())).append("\"><polyline fill=\"none\" stroke=\"")
-                    .append(color).append("\" stroke-width=\"").append(s.emphasized() ? 3 : 2).append("\" points=\"")
-                    .append(String.join(" ", coords)).append("\"/>").append(dots).append("</g>");
+            double x = LEFT + f.plotW() * p[0] / f.xMax();
+            double y = f.top() + f.plotH() - f.plotH() * Math.max(0, Math.min(1, p[1]));
+            coords.add(fmt(x) + "," + fmt(y));
+            dots.append("<circle cx=\"").append(fmt(x)).append("\" cy=\"").append(fmt(y)).append("\" r=\"3\" fill=\"")
+                    .append(color).append("\"><title>").append(escape(s.name())).append(" ε=")
+                    .append(escape(Formats.epsilon(p[0]))).append(": ").append(escape(Formats.percent(p[1])))
+                    .append("</title></circle>");
         }
-        svg.append("</svg>");
-        return svg.toString();
+        svg.append("<g class=\"series\" data-name=\"").append(escape(s.name())).append("\"><polyline fill=\"none\" stroke=\"")
+                .append(color).append("\" stroke-width=\"").append(s.emphasized() ? 3 : 2).append("\" points=\"")
+                .append(String.join(" ", coords)).append("\"/>").append(dots).append("</g>");
     }
 
     /**
