@@ -146,13 +146,13 @@ public record ResultRow(
     }
 
     /** A builder of a row: every value named; the doubles that do not apply stay {@code NaN}. */
-    public static Builder builder() {
-        return new Builder();
+    public static ResultRowBuilder builder() {
+        return new ResultRowBuilder();
     }
 
     /** A builder holding every value of {@code row}, to make a row that differs in a few. */
-    public static Builder from(ResultRow row) {
-        return new Builder().experiment(row.experiment).model(row.model).defense(row.defense)
+    public static ResultRowBuilder from(ResultRow row) {
+        return new ResultRowBuilder().experiment(row.experiment).model(row.model).defense(row.defense)
                 .architecture(row.architecture).dataset(row.dataset).preprocessing(row.preprocessing).seed(row.seed)
                 .cellHash(row.cellHash).attack(row.attack).norm(row.norm).epsilon(row.epsilon).samples(row.samples)
                 .cleanAccuracy(row.cleanAccuracy).robustAccuracy(row.robustAccuracy)
@@ -160,185 +160,6 @@ public record ResultRow(
                 .attackSeconds(row.attackSeconds).attackParams(row.attackParams).access(row.access)
                 .attackImagesPerSecond(row.attackImagesPerSecond).attackLabel(row.attackLabel)
                 .attackTraits(row.attackTraits).abstentions(row.abstentions);
-    }
-
-    /**
-     * Makes a {@link ResultRow} from named values. The texts of the entry and the attack, the ε, the sample count
-     * and both accuracies must be given; {@code attackParams} defaults to "{}", {@code access} to
-     * {@value #WHITE_BOX}, the label to the attack id, the traits to none and every other double to {@code NaN}.
-     */
-    public static final class Builder {
-        private String experiment;
-        private String model;
-        private String defense;
-        private String architecture;
-        private String dataset;
-        private String preprocessing;
-        private long seed;
-        private String cellHash;
-        private String attack;
-        private String norm;
-        private Double epsilon;
-        private Integer samples;
-        private Double cleanAccuracy;
-        private Double robustAccuracy;
-        private double robustCiLow = Double.NaN;
-        private double robustCiHigh = Double.NaN;
-        private double rho2 = Double.NaN;
-        private double trainSeconds = Double.NaN;
-        private double attackSeconds = Double.NaN;
-        private String attackParams = "{}";
-        private String access = WHITE_BOX;
-        private double attackImagesPerSecond = Double.NaN;
-        private String attackLabel;
-        private String attackTraits;
-        private double abstentions = Double.NaN;
-
-        private Builder() {}
-
-        public Builder experiment(String value) {
-            experiment = value;
-            return this;
-        }
-
-        public Builder model(String value) {
-            model = value;
-            return this;
-        }
-
-        public Builder defense(String value) {
-            defense = value;
-            return this;
-        }
-
-        public Builder architecture(String value) {
-            architecture = value;
-            return this;
-        }
-
-        public Builder dataset(String value) {
-            dataset = value;
-            return this;
-        }
-
-        public Builder preprocessing(String value) {
-            preprocessing = value;
-            return this;
-        }
-
-        public Builder seed(long value) {
-            seed = value;
-            return this;
-        }
-
-        public Builder cellHash(String value) {
-            cellHash = value;
-            return this;
-        }
-
-        public Builder attack(String value) {
-            attack = value;
-            return this;
-        }
-
-        public Builder norm(String value) {
-            norm = value;
-            return this;
-        }
-
-        public Builder epsilon(double value) {
-            epsilon = value;
-            return this;
-        }
-
-        public Builder samples(int value) {
-            samples = value;
-            return this;
-        }
-
-        public Builder cleanAccuracy(double value) {
-            cleanAccuracy = value;
-            return this;
-        }
-
-        public Builder robustAccuracy(double value) {
-            robustAccuracy = value;
-            return this;
-        }
-
-        /** The 95% interval of the robust accuracy. */
-        public Builder robustCi(WilsonInterval ci) {
-            return robustCi(ci.low(), ci.high());
-        }
-
-        /** The 95% interval of the robust accuracy, from its ends. */
-        public Builder robustCi(double low, double high) {
-            robustCiLow = low;
-            robustCiHigh = high;
-            return this;
-        }
-
-        public Builder rho2(double value) {
-            rho2 = value;
-            return this;
-        }
-
-        public Builder trainSeconds(double value) {
-            trainSeconds = value;
-            return this;
-        }
-
-        public Builder attackSeconds(double value) {
-            attackSeconds = value;
-            return this;
-        }
-
-        public Builder attackParams(String value) {
-            attackParams = value;
-            return this;
-        }
-
-        public Builder access(String value) {
-            access = value;
-            return this;
-        }
-
-        public Builder attackImagesPerSecond(double value) {
-            attackImagesPerSecond = value;
-            return this;
-        }
-
-        public Builder attackLabel(String value) {
-            attackLabel = value;
-            return this;
-        }
-
-        public Builder attackTraits(String value) {
-            attackTraits = value;
-            return this;
-        }
-
-        public Builder abstentions(double value) {
-            abstentions = value;
-            return this;
-        }
-
-        /** The row; a value that must be given and was not is named in the error. */
-        public ResultRow build() {
-            require(epsilon, "epsilon");
-            require(samples, "samples");
-            require(cleanAccuracy, "cleanAccuracy");
-            require(robustAccuracy, "robustAccuracy");
-            return new ResultRow(experiment, model, defense, architecture, dataset, preprocessing, seed, cellHash, attack,
-                    norm, epsilon, samples, cleanAccuracy, robustAccuracy, robustCiLow, robustCiHigh, rho2, trainSeconds,
-                    attackSeconds, attackParams, access, attackImagesPerSecond, attackLabel, attackTraits, abstentions);
-        }
-
-        private static void require(Object value, String name) {
-            if (value == null) {
-                throw new IllegalStateException("a result row needs its " + name);
-            }
-        }
     }
 
     private static void requireFraction(String name, double value) {

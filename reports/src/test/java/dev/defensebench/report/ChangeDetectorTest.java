@@ -24,7 +24,7 @@ class ChangeDetectorTest {
                 .robustCi(ci).attackSeconds(1).build();
     }
 
-    private static ResultRow.Builder row(String model, int n) {
+    private static ResultRowBuilder row(String model, int n) {
         return ResultRow.builder().experiment("x").model(model).defense("vanilla").architecture("mlp").dataset("mnist")
                 .preprocessing("unit").seed(0).cellHash("h").samples(n).trainSeconds(1).attackParams("{}");
     }

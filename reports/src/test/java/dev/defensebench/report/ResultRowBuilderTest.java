@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
-/** {@link ResultRow.Builder}: every value lands in its own component, the defaults, and what must be given. */
+/** {@link ResultRowBuilder}: every value lands in its own component, the defaults, and what must be given. */
 class ResultRowBuilderTest {
 
-    private static ResultRow.Builder entry() {
+    private static ResultRowBuilder entry() {
         return ResultRow.builder().experiment("exp").model("dd/mlp/s1").defense("deep-defense").architecture("mlp")
                 .dataset("mnist").preprocessing("unit").seed(1).cellHash("abc");
     }

@@ -8,6 +8,7 @@ import dev.defensebench.app.config.ResolvedCertifier;
 import dev.defensebench.adaptive.TransformProbe;
 import dev.defensebench.adaptive.TransformedClassifier;
 import dev.defensebench.report.ResultRow;
+import dev.defensebench.report.ResultRowBuilder;
 import dev.defensebench.report.SanityCheck;
 import dev.defensebench.report.WilsonInterval;
 import dev.defensebench.spi.Attack;
@@ -43,7 +44,7 @@ public final class Evaluator {
             String preprocessing, long seed, String cellHash, double trainSeconds) {
 
         /** A builder of this subject's rows, its identity and training time filled in. */
-        ResultRow.Builder row() {
+        ResultRowBuilder row() {
             return ResultRow.builder().experiment(experiment).model(model).defense(defense).architecture(architecture)
                     .dataset(dataset).preprocessing(preprocessing).seed(seed).cellHash(cellHash).trainSeconds(trainSeconds);
         }
