@@ -210,7 +210,6 @@ public final class Pgd extends FixedEpsilonAttack {
                 if (fooled != null && step > 0) {
                     // the forward of this step classified the previous step's point: no forward of its own
                     fooled.observe(predicted[0], current);
-                    NDScope.unregister(fooled.kept);
                 }
             }
         }
@@ -253,6 +252,7 @@ public final class Pgd extends FixedEpsilonAttack {
             }
             if (any) {
                 kept = Checks.select(wrong, point, kept);
+                NDScope.unregister(kept); // outlives the step's scope
             }
         }
 
