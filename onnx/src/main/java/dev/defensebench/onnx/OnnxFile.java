@@ -1,9 +1,13 @@
 package dev.defensebench.onnx;
 
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
 import dev.defensebench.onnx.graph.Model;
 import dev.defensebench.onnx.graph.ValueInfo;
 import dev.defensebench.onnx.interp.OnnxGraphBlock;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * An ONNX file that passed the checks made without a runtime ({@link OnnxImporter#inspect}): within its size
@@ -15,8 +19,20 @@ import java.nio.file.Path;
  * @param model the decoded model
  * @param input its image input
  * @param layout how that input lays out the channels
+ * @param externalFiles the external data files its tensors are read from, by location relative to its directory (empty
+ *     when the file is self-contained; then {@code sha256} is the SHA-256 of {@code bytes}, else it covers these files
+ *     too: {@link OnnxFileReader})
  */
-public record OnnxFile(Path file, byte[] bytes, String sha256, Model model, ValueInfo input, InputLayout layout) {
+public record OnnxFile(Path file, byte[] bytes, String sha256, Model model, ValueInfo input, InputLayout layout,
+        Map<String, Path> externalFiles) {
+
+    /**
+     * An ONNX Runtime session of the file: created from its bytes when it is self-contained, from its path when it has
+     * external data (ONNX Runtime finds external files only relative to a model it loaded from a path).
+     */
+    public OrtSession session(OrtEnvironment env, OrtSession.SessionOptions options) throws OrtException {
+        return externalFiles.isEmpty() ? env.createSession(bytes, options) : env.createSession(file.toString(), options);
+    }
 
     /**
      * Why the graph interpreter cannot run this file (so that it can be neither attacked white-box nor fine-tuned),

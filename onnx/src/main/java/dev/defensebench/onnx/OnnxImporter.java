@@ -18,15 +18,12 @@ import dev.defensebench.onnx.graph.Dimension;
 import dev.defensebench.onnx.graph.Graph;
 import dev.defensebench.onnx.graph.Model;
 import dev.defensebench.onnx.graph.Node;
-import dev.defensebench.onnx.graph.OnnxCodec;
 import dev.defensebench.onnx.graph.OpsetId;
 import dev.defensebench.onnx.graph.Tensor;
 import dev.defensebench.onnx.interp.OnnxGraphBlock;
 import dev.defensebench.onnx.interp.UnsupportedNodeException;
 import dev.defensebench.onnx.graph.ValueInfo;
 import dev.defensebench.spi.InputBox;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -37,7 +34,7 @@ import java.util.Random;
 
 /**
  * Imports an ONNX file safely. In order: the size limit (before reading), a strict protobuf parse of
- * the whole file (truncated, corrupted or non-ONNX bytes are refused here, before any native code sees
+ * the whole file with any external data read from beside it ({@link OnnxFileReader}) (truncated, corrupted or non-ONNX bytes are refused here, before any native code sees
  * them), operator set 7 or later, standard ONNX operators only, finite float initializers and constants, one float
  * input whose shape fits the data set, one float classifier output with the data set's class count (of several
  * outputs, the one the entry names or the only [batch, classes] one; the others and the nodes only they need are
@@ -67,17 +64,11 @@ public final class OnnxImporter {
      * output, or the only FLOAT [batch, numClasses] one); the file's model keeps that output alone.
      */
     public static OnnxFile inspect(Path file, long maxBytes, Shape sampleShape, int numClasses, String output) {
-        byte[] bytes = read(file, maxBytes);
-        Model model;
-        try {
-            model = OnnxCodec.decode(bytes);
-        } catch (RuntimeException e) {
-            throw new OnnxImportException(file + ": not a valid ONNX model (truncated, corrupted or another format): "
-                    + e.getMessage(), e);
-        }
-        model = classifierOnly(file, model, output, numClasses);
+        OnnxFileReader.Read read = OnnxFileReader.read(file, maxBytes);
+        Model model = classifierOnly(file, read.model(), output, numClasses);
         ValueInfo input = checkGraph(file, model, sampleShape, numClasses);
-        return new OnnxFile(file, bytes, sha256(bytes), model, input, InputLayout.detect(input.dims(), sampleShape.getShape()));
+        return new OnnxFile(file, read.bytes(), read.sha256(), model, input, InputLayout.detect(input.dims(), sampleShape.getShape()),
+                read.externalFiles());
     }
 
     /** Checks and loads {@code request.file()}; DJL arrays live on {@code manager}. */
@@ -92,7 +83,7 @@ public final class OnnxImporter {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         OrtSession session;
         try (OrtSession.SessionOptions options = request.runtime().sessionOptions()) {
-            session = env.createSession(bytes, options);
+            session = checked.session(env, options);
         } catch (OrtException e) {
             throw new OnnxImportException(file + ": ONNX Runtime refused the model: " + e.getMessage(), e);
         }
@@ -144,26 +135,6 @@ public final class OnnxImporter {
     private static ImportedModel blackBox(OnnxRuntimeClassifier runtime, Model model, String sha, long bytes, Node node,
             String why) {
         return new ImportedModel(runtime, ImportedModel.ONNX_RUNTIME, why, node, model, sha, bytes, Double.NaN);
-    }
-
-    private static byte[] read(Path file, long maxBytes) {
-        try {
-            if (!Files.isRegularFile(file)) {
-                throw new OnnxImportException(file + ": no such ONNX file");
-            }
-            long size = Files.size(file);
-            if (size > maxBytes) {
-                throw new OnnxImportException(String.format(Locale.ROOT,
-                        "%s: the file is %d bytes (%.1f MiB), over the import size limit of %d bytes (%.1f MiB); raise "
-                                + "'max_mb' on the entry if you trust it", file, size, size / 1048576.0, maxBytes, maxBytes / 1048576.0));
-            }
-            if (size == 0) {
-                throw new OnnxImportException(file + ": the file is empty, not an ONNX model");
-            }
-            return Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new OnnxImportException(file + ": cannot read: " + e.getMessage(), e);
-        }
     }
 
     /** {@code model} with only its classifier output ({@link ClassifierOutput}); a missing or ambiguous one is refused. */

@@ -20,7 +20,7 @@ public final class OnnxRuntimeCheck {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(1);
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
-            try (OrtSession session = env.createSession(file.bytes(), options)) {
+            try (OrtSession session = file.session(env, options)) {
                 session.getNumOutputs(); // created: ONNX Runtime accepts the graph
             }
         } catch (OrtException e) {

@@ -27,9 +27,10 @@ import java.util.function.Function;
 /**
  * Maps {@link Model}s to ONNX protobuf bytes and back through the classes protoc generates from
  * {@code onnx/src/main/proto/onnx.proto} (package {@code dev.defensebench.onnx.proto}). Decoding parses with
- * a nesting limit, refuses tensors whose data lives in external files and tensors whose values do not
- * match their dimensions, and reports anything malformed as a {@link ProtoFormatException}. Fields the
- * schema leaves out are skipped.
+ * a nesting limit, reads tensors whose data lives in external files through {@link ExternalData} (refused when the
+ * model comes without its directory), refuses tensors whose values do not match their dimensions, and reports
+ * anything malformed as a {@link ProtoFormatException} (external data as an {@link ExternalDataException}). Fields
+ * the schema leaves out are skipped.
  */
 public final class OnnxCodec {
 
@@ -39,8 +40,6 @@ public final class OnnxCodec {
      * rather than at protobuf's default of 100.
      */
     static final int MAX_NESTING = 16;
-
-    private static final String EXTERNAL = "keeps its data in an external file; only self-contained models are imported";
 
     private OnnxCodec() {}
 
@@ -176,8 +175,17 @@ public final class OnnxCodec {
 
     // ------------------------------------------------------------------ decoding
 
-    /** Decodes ONNX protobuf bytes; a model without a graph or an IR version is refused as "not ONNX". */
+    /**
+     * Decodes the ONNX protobuf bytes of a self-contained model; a model without a graph or an IR version is refused as
+     * "not ONNX", a tensor with external data as an {@link ExternalDataException} (use {@link #decode(byte[],
+     * ExternalData)} with the model file's directory).
+     */
     public static Model decode(byte[] bytes) {
+        return decode(bytes, ExternalData.none());
+    }
+
+    /** As {@link #decode(byte[])}, with the data of external tensors read through {@code external}. */
+    public static Model decode(byte[] bytes, ExternalData external) {
         ModelProto m = parse(bytes);
         if (!m.hasGraph() || m.getIrVersion() <= 0) {
             boolean noIr = m.getIrVersion() <= 0;
@@ -190,7 +198,7 @@ public final class OnnxCodec {
         Map<String, String> metadata = new LinkedHashMap<>();
         m.getMetadataPropsList().forEach(e -> metadata.put(e.getKey(), e.getValue()));
         return new Model(m.getIrVersion(), map(m.getOpsetImportList(), o -> new OpsetId(o.getDomain(), o.getVersion())),
-                m.getProducerName(), m.getProducerVersion(), graph(m.getGraph()), metadata);
+                m.getProducerName(), m.getProducerVersion(), graph(m.getGraph(), external), metadata);
     }
 
     /**
@@ -216,20 +224,21 @@ public final class OnnxCodec {
         return protos.stream().map(mapping).toList();
     }
 
-    private static Graph graph(GraphProto g) {
-        return new Graph(g.getName(), map(g.getNodeList(), OnnxCodec::node), map(g.getInitializerList(), OnnxCodec::tensor),
+    private static Graph graph(GraphProto g, ExternalData external) {
+        return new Graph(g.getName(), map(g.getNodeList(), n -> node(n, external)),
+                map(g.getInitializerList(), t -> tensor(t, external)),
                 map(g.getInputList(), OnnxCodec::valueInfo), map(g.getOutputList(), OnnxCodec::valueInfo));
     }
 
-    private static Node node(NodeProto n) {
+    private static Node node(NodeProto n, ExternalData external) {
         if (n.getOpType().isEmpty()) {
             throw new ProtoFormatException("a node" + (n.getName().isEmpty() ? "" : " '" + n.getName() + "'") + " has no operator type");
         }
         return new Node(n.getName(), n.getOpType(), n.getDomain(), n.getInputList(), n.getOutputList(),
-                map(n.getAttributeList(), OnnxCodec::attribute));
+                map(n.getAttributeList(), a -> attribute(a, external)));
     }
 
-    private static Attribute attribute(AttributeProto a) {
+    private static Attribute attribute(AttributeProto a, ExternalData external) {
         // UNDEFINED also when the type is missing, or a code this schema does not know: then the value says it
         int type = a.getType().getNumber();
         if (type == 0) {
@@ -244,7 +253,7 @@ public final class OnnxCodec {
             ints[k] = a.getInts(k);
         }
         return new Attribute(a.getName(), type, a.getF(), a.getI(), a.hasS() ? a.getS().toStringUtf8() : null, floats, ints,
-                a.hasT() ? tensor(a.getT()) : null);
+                a.hasT() ? tensor(a.getT(), external) : null);
     }
 
     /** The type an attribute without one has: that of its value field with the highest number, as writers order them. */
@@ -264,13 +273,8 @@ public final class OnnxCodec {
         return a.hasI() ? Attribute.INT : a.hasF() ? Attribute.FLOAT : 0;
     }
 
-    private static Tensor tensor(TensorProto t) {
+    private static Tensor tensor(TensorProto t, ExternalData external) {
         String name = t.getName();
-        // an unknown data_location code lands among the unknown fields: anything but DEFAULT is refused
-        if (t.getExternalDataCount() > 0 || t.getDataLocation() != TensorProto.DataLocation.DEFAULT
-                || t.getUnknownFields().hasField(TensorProto.DATA_LOCATION_FIELD_NUMBER)) {
-            throw new ProtoFormatException("tensor '" + name + "' " + EXTERNAL);
-        }
         long[] shape = new long[t.getDimsCount()];
         long count = 1;
         for (int k = 0; k < shape.length; k++) {
@@ -284,9 +288,10 @@ public final class OnnxCodec {
                 throw new ProtoFormatException("tensor '" + name + "' has " + t.getDimsList() + " = too many elements");
             }
         }
-        ByteBuffer raw = t.hasRawData() ? t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN) : null;
+        ByteBuffer raw = isExternal(t) ? external.read(name, t.getExternalDataList(), count * externalWidth(t))
+                : t.hasRawData() ? t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN) : null;
         if (t.getDataType() == Tensor.FLOAT) {
-            float[] floats = new float[raw != null ? rawCount(t, count, 4) : t.getFloatDataCount()];
+            float[] floats = new float[raw != null ? rawCount(t, raw, count, 4) : t.getFloatDataCount()];
             if (raw != null) {
                 raw.asFloatBuffer().get(floats);
             } else {
@@ -298,7 +303,7 @@ public final class OnnxCodec {
             return new Tensor(name, Tensor.FLOAT, shape, floats, null, raw != null);
         }
         if (t.getDataType() == Tensor.INT64) {
-            long[] longs = new long[raw != null ? rawCount(t, count, 8) : t.getInt64DataCount()];
+            long[] longs = new long[raw != null ? rawCount(t, raw, count, 8) : t.getInt64DataCount()];
             if (raw != null) {
                 raw.asLongBuffer().get(longs);
             } else {
@@ -316,10 +321,47 @@ public final class OnnxCodec {
         return new Tensor(name, t.getDataType(), shape, null, null, raw != null);
     }
 
+    /**
+     * Whether {@code t} keeps its data in an external file (data_location EXTERNAL). An unknown data_location code (it
+     * lands among the unknown fields), external_data entries without EXTERNAL, and an external tensor that also holds
+     * values of its own are refused.
+     */
+    private static boolean isExternal(TensorProto t) {
+        String name = "tensor '" + t.getName() + "'";
+        if (t.getUnknownFields().hasField(TensorProto.DATA_LOCATION_FIELD_NUMBER)) {
+            throw new ProtoFormatException(name + " has an unknown data_location; only DEFAULT and EXTERNAL are read");
+        }
+        boolean external = t.getDataLocation() == TensorProto.DataLocation.EXTERNAL;
+        if (!external && t.getExternalDataCount() > 0) {
+            throw new ProtoFormatException(name + " has external_data entries but its data_location is not EXTERNAL");
+        }
+        if (external && (t.hasRawData() || t.getFloatDataCount() + t.getInt32DataCount() + t.getInt64DataCount() > 0)) {
+            throw new ProtoFormatException(name + " keeps its data in an external file and in the model too");
+        }
+        return external;
+    }
+
+    /** The byte width of one element of an external tensor (its raw little-endian encoding); refuses other types. */
+    private static long externalWidth(TensorProto t) {
+        int narrow = Tensor.narrowIntegerWidth(t.getDataType());
+        return switch (t.getDataType()) {
+            case Tensor.FLOAT, 12 /* UINT32 */ -> 4;
+            case Tensor.INT64, 11 /* DOUBLE */, 13 /* UINT64 */ -> 8;
+            case 10 /* FLOAT16 */, 16 /* BFLOAT16 */ -> 2;
+            default -> {
+                if (narrow > 0) {
+                    yield narrow;
+                }
+                throw new ProtoFormatException("tensor '" + t.getName() + "' of data type " + t.getDataType()
+                        + " keeps its data in an external file; only numeric tensors can");
+            }
+        };
+    }
+
     /** The values of a BOOL, INT8, UINT8, INT16, UINT16 or INT32 tensor (int32_data or raw bytes of their width). */
     private static long[] narrowIntegers(TensorProto t, long count, int width, ByteBuffer raw) {
         boolean unsigned = t.getDataType() == Tensor.UINT8 || t.getDataType() == Tensor.UINT16 || t.getDataType() == Tensor.BOOL;
-        long[] longs = new long[raw != null ? rawCount(t, count, width) : t.getInt32DataCount()];
+        long[] longs = new long[raw != null ? rawCount(t, raw, count, width) : t.getInt32DataCount()];
         for (int k = 0; k < longs.length; k++) {
             if (raw == null) {
                 longs[k] = t.getInt32Data(k);
@@ -335,11 +377,11 @@ public final class OnnxCodec {
         return longs;
     }
 
-    /** The {@code count} values of {@code width} bytes that raw_data must hold exactly. */
-    private static int rawCount(TensorProto t, long count, int width) {
-        if (t.getRawData().size() != count * width) {
+    /** The {@code count} values of {@code width} bytes that {@code raw} must hold exactly. */
+    private static int rawCount(TensorProto t, ByteBuffer raw, long count, int width) {
+        if (raw.remaining() != count * width) {
             throw new ProtoFormatException("tensor '" + t.getName() + "' needs " + count * width + " bytes of raw data, found "
-                    + t.getRawData().size());
+                    + raw.remaining());
         }
         return (int) count;
     }
