@@ -9,9 +9,9 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.defensebench.autograd.Autograd;
+import dev.defensebench.onnx.OnnxFileReader;
 import dev.defensebench.onnx.graph.Model;
 import dev.defensebench.onnx.graph.Node;
-import dev.defensebench.onnx.graph.OnnxCodec;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -76,7 +76,7 @@ class TorchvisionZooProbe {
         Matcher m = FILE.matcher(file.getFileName().toString());
         assertThat(m.matches()).isTrue();
         String stem = file.getFileName().toString().replaceAll("\\.onnx$", "");
-        Model model = OnnxCodec.decode(Files.readAllBytes(file));
+        Model model = OnnxFileReader.read(file, Long.MAX_VALUE).model(); // external data (over 2 GiB) read from beside it
         Node unsupported = OnnxGraphBlock.firstUnsupported(model.graph());
         Row row = new Row(m.group(1), Integer.parseInt(m.group(2)));
         if (unsupported != null) {

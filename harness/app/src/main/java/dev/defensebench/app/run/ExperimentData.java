@@ -8,8 +8,8 @@ import dev.defensebench.data.DatasetRegistry;
 import dev.defensebench.data.ImageFolderLoader;
 import dev.defensebench.data.ImageFolderSpec;
 import dev.defensebench.data.LoadedDataset;
+import dev.defensebench.onnx.OnnxFileReader;
 import dev.defensebench.onnx.graph.Dimension;
-import dev.defensebench.onnx.graph.OnnxCodec;
 import dev.defensebench.onnx.graph.ValueInfo;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -79,7 +79,7 @@ final class ExperimentData {
             if (!Files.isRegularFile(file) || Files.size(file) > entry.maxBytes()) {
                 return null; // reported with the entry's name when the imports are inspected
             }
-            List<ValueInfo> inputs = OnnxCodec.decode(Files.readAllBytes(file)).graph().dataInputs();
+            List<ValueInfo> inputs = OnnxFileReader.read(file, entry.maxBytes()).model().graph().dataInputs();
             List<Dimension> d = inputs.size() == 1 ? inputs.get(0).dims() : null;
             if (d == null || d.size() != 4 || !d.stream().skip(1).allMatch(Dimension::isFixed)) {
                 return null;

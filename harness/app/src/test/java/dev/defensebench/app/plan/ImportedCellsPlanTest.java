@@ -10,6 +10,7 @@ import dev.defensebench.onnx.FixtureModels;
 import dev.defensebench.onnx.OnnxFile;
 import dev.defensebench.onnx.OnnxImporter;
 import dev.defensebench.onnx.graph.OnnxCodec;
+import dev.defensebench.onnx.interp.PyTorchFixtures;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Imported {@code onnx:} entries in the plan: one cell each, after its surrogate and in its shard, hashed by the
- * file's content; entries fine-tuned from it get the architecture "onnx", one cell per seed, and their hashes
- * follow the file through their parent's.
+ * file's content (and its external data files'); entries fine-tuned from it get the architecture "onnx", one cell per
+ * seed, and their hashes follow the file through their parent's.
  */
 class ImportedCellsPlanTest {
 
@@ -102,6 +103,24 @@ class ImportedCellsPlanTest {
         assertThat(changed).containsExactlyInAnyOrder("theirs/onnx", "tune/onnx/s0", "tune/onnx/s1", "tune2/onnx/s0",
                 "tune2/onnx/s1");
         assertThat(byId(plan(file(1))).get("theirs/onnx").hash()).isEqualTo(one.get("theirs/onnx").hash());
+    }
+
+    @Test
+    void aByteOfAnExternalDataFileChangesTheImportedCell() throws IOException {
+        // make_fixtures.py's resnet (MNIST-shaped) with its tensors in resnet_external.onnx.data beside the model
+        Path model = temp.resolve("resnet_external.onnx");
+        Path data = temp.resolve("resnet_external.onnx.data");
+        Files.write(model, PyTorchFixtures.file("external/resnet_external.onnx"));
+        byte[] bytes = PyTorchFixtures.file("external/resnet_external.onnx.data");
+        Files.write(data, bytes);
+        Map<String, Cell> before = byId(plan(OnnxImporter.inspect(model, Long.MAX_VALUE, MNIST, 10)));
+        bytes[bytes.length / 2] ^= 1; // a low bit of one weight; the model file itself is untouched
+        Files.write(data, bytes);
+        Map<String, Cell> after = byId(plan(OnnxImporter.inspect(model, Long.MAX_VALUE, MNIST, 10)));
+        for (String id : List.of("theirs/onnx", "tune/onnx/s0", "tune2/onnx/s1")) {
+            assertThat(after.get(id).hash()).as(id).isNotEqualTo(before.get(id).hash());
+        }
+        assertThat(after.get("base/mlp/s0").hash()).isEqualTo(before.get("base/mlp/s0").hash());
     }
 
     @Test
