@@ -12,7 +12,7 @@ import dev.defensebench.spi.Classifier;
  * @param whyNotDjl why the graph does not run in DJL (null when it does, or when that was not tried)
  * @param blockingNode the node whose operator (or attribute) the interpreter cannot run, or null
  * @param model the decoded file (operators, metadata)
- * @param sha256 the file's SHA-256 (hex)
+ * @param sha256 the file's identity: its SHA-256 (hex), covering its external data files when it has any ({@link OnnxFileReader})
  * @param bytes the file's size
  * @param maxDifference largest |logit| difference between DJL and ONNX Runtime on the probe batch (NaN when not compared)
  */

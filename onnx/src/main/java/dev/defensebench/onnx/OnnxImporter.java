@@ -34,8 +34,8 @@ import java.util.Random;
 
 /**
  * Imports an ONNX file safely. In order: the size limit (before reading), a strict protobuf parse of
- * the whole file with any external data read from beside it ({@link OnnxFileReader}) (truncated, corrupted or non-ONNX bytes are refused here, before any native code sees
- * them), operator set 7 or later, standard ONNX operators only, finite float initializers and constants, one float
+ * the whole file with any external data read from beside it ({@link OnnxFileReader}: truncated, corrupted or non-ONNX
+ * bytes and unreadable external data are refused here, before any native code sees them), operator set 7 or later, standard ONNX operators only, finite float initializers and constants, one float
  * input whose shape fits the data set, one float classifier output with the data set's class count (of several
  * outputs, the one the entry names or the only [batch, classes] one; the others and the nodes only they need are
  * dropped), then an ONNX Runtime session and a probe batch whose logits must have
