@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -116,8 +117,13 @@ public final class ExternalData {
     private Path resolve(String what, String location) {
         String[] parts = location.split("[/\\\\]", -1);
         boolean escapes = List.of(parts).contains("..");
-        boolean absolute = location.startsWith("/") || location.startsWith("\\") || location.matches("^[A-Za-z]:.*")
-                || Path.of(location).isAbsolute();
+        boolean absolute;
+        try {
+            absolute = location.startsWith("/") || location.startsWith("\\") || location.matches("^[A-Za-z]:.*")
+                    || Path.of(location).isAbsolute();
+        } catch (InvalidPathException e) {
+            throw new ExternalDataException(what + " is not a valid path: " + e.getMessage(), e);
+        }
         if (absolute || escapes) {
             throw new ExternalDataException(what + " is " + (absolute ? "an absolute path" : "outside the model's directory ('..')")
                     + "; external data must lie in the model's directory " + directory + " or below it");

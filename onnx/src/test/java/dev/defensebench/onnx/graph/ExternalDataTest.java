@@ -121,6 +121,7 @@ class ExternalDataTest {
         Files.createSymbolicLink(dir.resolve("link.bin"), temp.resolve("w.bin"));
         refusal(keys("location", "link.bin")).hasMessageContaining("leads out of the model's directory");
         refusal(keys("offset", "0")).hasMessageContaining("names none (no 'location' in its external_data)");
+        refusal(keys("location", "w\u0000.bin")).hasMessageContaining("is not a valid path");
     }
 
     @Test
