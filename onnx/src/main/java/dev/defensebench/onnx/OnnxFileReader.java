@@ -11,9 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The one place an ONNX model is read from its file: the size limit (checked before reading), the strict decode with
@@ -32,8 +34,8 @@ public final class OnnxFileReader {
      * @param bytes the model file's content
      * @param model the decoded model, external tensors' data included
      * @param sha256 its identity (hex): see {@link OnnxFileReader}
-     * @param externalFiles the external data files it reads, by location relative to the model's directory (empty when
-     *     self-contained)
+     * @param externalFiles the external data files it reads, by location relative to the model's directory, sorted
+     *     (empty when self-contained)
      */
     public record Read(Path file, byte[] bytes, Model model, String sha256, Map<String, Path> externalFiles) {}
 
@@ -50,7 +52,8 @@ public final class OnnxFileReader {
             throw new OnnxImportException(file + ": not a valid ONNX model (truncated, corrupted or another format): "
                     + e.getMessage(), e);
         }
-        return new Read(file, bytes, model, identity(file, bytes, external.files()), Map.copyOf(external.files()));
+        return new Read(file, bytes, model, identity(file, bytes, external.files()),
+                Collections.unmodifiableMap(new TreeMap<>(external.files())));
     }
 
     /**
