@@ -1,13 +1,14 @@
 #!/usr/bin/python3
 """An independent reference for docs/adaptive-evaluation.md: the original AutoAttack's APGD (fra31/auto-attack,
 autoattack/autopgd_base.py) against the quick start's vanilla MLP with the JPEG transform under BPDA (PIL's JPEG
-encoder at quality 75 in the forward pass, the identity in the backward pass) or the Gaussian-noise transform under
+encoder at quality 75 in the forward pass; in the backward pass the identity, or with --backward dct the
+differentiable JPEG of jpeg_approximation.py, Shin & Song 2017) or the Gaussian-noise transform under
 EOT (AutoAttack's `rand` version: eot_iter=20), on the same weights as defense-bench and the first N MNIST test images.
 
     ./defense-bench export --onnx=/tmp/vanilla_mlp.onnx OUT/models/vanilla-mlp-s0-<hash>
     cd /tmp && /usr/bin/python3 /path/to/checkout/docs/bench/adaptive_reference.py \
         --onnx /tmp/vanilla_mlp.onnx --autoattack /path/to/auto-attack --mnist ~/.defense-bench/data/mnist \
-        --transform jpeg|noise [--n 500] [--steps 20]
+        --transform jpeg|noise [--backward identity|dct] [--n 500] [--steps 20]
 
 Prints the robust accuracy at Linf 0.1 after APGD-CE, APGD-DLR and APGD-T (9 targets), each verified with one
 forward, and their per-point worst case, for the undefended model (jpeg mode) and the defended one. A developer tool
@@ -26,12 +27,14 @@ p.add_argument('--transform', choices=['jpeg', 'noise'], required=True)
 p.add_argument('--n', type=int, default=500)
 p.add_argument('--steps', type=int, default=20)
 p.add_argument('--quality', type=int, default=75)
+p.add_argument('--backward', choices=['identity', 'dct'], default='identity', help="jpeg's BPDA approximation")
 p.add_argument('--sigma', type=float, default=0.3)
 args = p.parse_args()
 sys.path.insert(0, args.autoattack)
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from PIL import Image
 from reference_speed import mnist, sequential
+from jpeg_approximation import approximate
 from autoattack.autopgd_base import APGDAttack, APGDAttack_targeted
 
 torch.manual_seed(0)
@@ -64,7 +67,10 @@ class Bpda(torch.autograd.Function):
 
 class Jpeg(nn.Module):
     def forward(self, z):
-        return mlp(Bpda.apply(z))
+        if args.backward == 'identity':
+            return mlp(Bpda.apply(z))
+        g = approximate(z, args.quality)  # BPDA: g(z) + stop(jpeg(z) - g(z)), the approximation's derivative
+        return mlp(g + (jpeg(z.detach()) - g).detach())
 
 
 class Noise(nn.Module):
