@@ -10,7 +10,7 @@ round(c) + (c - round(c))^3, multiplied back, inverse DCT, cropped, shifted back
 then divided by 255. Three channels go through RGB -> YCbCr (JFIF) with the luminance table on Y and the
 chrominance table on Cb and Cr, no chroma subsampling, and back. Inputs in [0, 1], shape (N, C, H, W), C 1 or 3.
 
-Run as a script, it writes the float64 fixture that JpegApproximationTest checks the Java port against:
+Run as a script, it writes the float64 fixture that DifferentiableJpegTest checks the Java port against:
 
     cd /tmp && /usr/bin/python3 /path/to/checkout/docs/bench/jpeg_approximation.py \
         /path/to/checkout/defenses/src/test/resources/jpeg/approximation.txt
@@ -36,6 +36,15 @@ def table(base, quality):
     """libjpeg's jpeg_quality_scaling and jpeg_add_quant_table (baseline: entries clamped to 1..255)."""
     scale = 5000 // quality if quality < 50 else 200 - 2 * quality
     return [min(255, max(1, (t * scale + 50) // 100)) for t in base]
+
+
+def jdk_table(base, quality):
+    """The JDK's JPEG writer's table (ImageIO, what defense-bench's `jpeg` encodes with): IJG's linear quality
+    computed in float32, 0.5 / f below f = 0.5 and 2 - 2 f above, each entry (int)(t * scale + 0.5f). It differs
+    from libjpeg's integer scaling at some qualities (e.g. 30, 85)."""
+    f = np.float32(quality) / np.float32(100)
+    scale = np.float32(0.5) / f if f < 0.5 else np.float32(2) - f * np.float32(2)
+    return [min(255, max(1, int(np.float32(t) * scale + np.float32(0.5)))) for t in base]
 
 
 def dct_matrix(dtype):
@@ -64,18 +73,19 @@ def compress_plane(plane, q):
     return restored.permute(0, 1, 3, 2, 4).reshape(n, h + ph, w + pw)[:, :h, :w]
 
 
-def approximate(x, quality):
-    """The approximation of x (N, C, H, W) in [0, 1], C 1 or 3, differentiable."""
+def approximate(x, quality, scaling=table):
+    """The approximation of x (N, C, H, W) in [0, 1], C 1 or 3, differentiable; the tables are libjpeg's (PIL)
+    or with scaling=jdk_table the JDK's."""
     v = x * 255
     if x.shape[1] == 1:
         planes = [v[:, 0] - 128]
-        tables = [table(LUMINANCE, quality)]
+        tables = [scaling(LUMINANCE, quality)]
     else:
         r, g, b = v[:, 0], v[:, 1], v[:, 2]
         planes = [0.299 * r + 0.587 * g + 0.114 * b - 128,
                   -0.168735892 * r - 0.331264108 * g + 0.5 * b,
                   0.5 * r - 0.418687589 * g - 0.081312411 * b]
-        tables = [table(LUMINANCE, quality), table(CHROMINANCE, quality), table(CHROMINANCE, quality)]
+        tables = [scaling(LUMINANCE, quality), scaling(CHROMINANCE, quality), scaling(CHROMINANCE, quality)]
     y, *chroma = [compress_plane(p, t) for p, t in zip(planes, tables)]
     y = y + 128
     if not chroma:
@@ -87,21 +97,23 @@ def approximate(x, quality):
 
 
 def fixture(path):
-    """Seeded inputs (1 and 3 channels, 10x12: edges padded both ways, values near 0 and 1 clamped) and
-    their approximations at qualities 10, 50 and 75, in float64, one line per array."""
+    """Seeded inputs (1 and 3 channels, 10x12: edges padded both ways; a smooth wave reaching beyond [0, 1]
+    to be clamped, and uniform noise) and
+    their approximations with the JDK's tables at qualities 10, 30 and 75, in float64, one line per array."""
     g = torch.Generator().manual_seed(22)
     with open(path, 'w') as f:
         f.write('# docs/bench/jpeg_approximation.py: quality channels, then the input and the output, '
                 'shape (2, C, 10, 12), row-major\n')
-        for quality in (10, 50, 75):
+        for quality in (10, 30, 75):
             for channels in (1, 3):
-                ramp = torch.linspace(0, 1, 120, dtype=torch.float64).reshape(1, 1, 10, 12).expand(1, channels, 10, 12)
+                i, j, c = torch.meshgrid(torch.arange(10.), torch.arange(12.), torch.arange(channels + 0.), indexing='ij')
+                smooth = (0.5 + 0.6 * torch.sin(0.3 * i + 0.2 * j + c)).permute(2, 0, 1)[None].double()
                 noise = torch.rand(1, channels, 10, 12, generator=g, dtype=torch.float64)
-                x = torch.cat([ramp, noise])
-                y = approximate(x, quality)
+                x = torch.cat([smooth, noise])
+                y = approximate(x, quality, jdk_table)
                 f.write('%d %d\n' % (quality, channels))
                 for a in (x, y):
-                    f.write(' '.join(repr(float(v)) for v in a.flatten()) + '\n')
+                    f.write(' '.join('%.12g' % float(v) for v in a.flatten()) + '\n')
 
 
 if __name__ == '__main__':
