@@ -8,7 +8,8 @@ of 8 (as libjpeg pads), 8x8 block DCT-II (orthonormal), each coefficient divided
 scaled to the quality (IJG, libjpeg's jpeg_quality_scaling), rounded by the differentiable stand-in
 round(c) + (c - round(c))^3, multiplied back, inverse DCT, cropped, shifted back and clamped to [0, 255],
 then divided by 255. Three channels go through RGB -> YCbCr (JFIF) with the luminance table on Y and the
-chrominance table on Cb and Cr, no chroma subsampling, and back. Inputs in [0, 1], shape (N, C, H, W), C 1 or 3.
+chrominance table on Cb and Cr, the chroma subsampled 4:2:0 as libjpeg does by default (PIL and the JDK's
+ImageIO alike: 2x2 means, decoded by libjpeg's "fancy" triangle upsampling), and back. Inputs in [0, 1], shape (N, C, H, W), C 1 or 3.
 
 Run as a script, it writes the float64 fixture that DifferentiableJpegTest checks the Java port against:
 
@@ -73,26 +74,39 @@ def compress_plane(plane, q):
     return restored.permute(0, 1, 3, 2, 4).reshape(n, h + ph, w + pw)[:, :h, :w]
 
 
+def downsample(plane):
+    """4:2:0 as libjpeg's encoder subsamples chroma: edges repeated up to a multiple of 16, 2x2 means."""
+    n, h, w = plane.shape
+    padded = F.pad(plane[:, None], (0, -w % 16, 0, -h % 16), mode='replicate')[:, 0]
+    return F.avg_pool2d(padded[:, None], 2)[:, 0]
+
+
+def upsample(plane, h, w):
+    """libjpeg's decoder's 'fancy' h2v2 upsampling of the first ceil(h/2) x ceil(w/2) samples: each output
+    sample 3/4 of its nearest input and 1/4 of the next nearest, along each axis, edges repeated."""
+    plane = plane[:, :(h + 1) // 2, :(w + 1) // 2]
+    for axis in (1, 2):
+        before = torch.cat([plane.narrow(axis, 0, 1), plane.narrow(axis, 0, plane.shape[axis] - 1)], axis)
+        after = torch.cat([plane.narrow(axis, 1, plane.shape[axis] - 1), plane.narrow(axis, plane.shape[axis] - 1, 1)], axis)
+        pair = torch.stack([0.75 * plane + 0.25 * before, 0.75 * plane + 0.25 * after], axis + 1)
+        shape = list(plane.shape)
+        shape[axis] *= 2
+        plane = pair.reshape(shape)
+    return plane[:, :h, :w]
+
+
 def approximate(x, quality, scaling=table):
     """The approximation of x (N, C, H, W) in [0, 1], C 1 or 3, differentiable; the tables are libjpeg's (PIL)
     or with scaling=jdk_table the JDK's."""
     v = x * 255
     if x.shape[1] == 1:
-        planes = [v[:, 0] - 128]
-        tables = [scaling(LUMINANCE, quality)]
-    else:
-        r, g, b = v[:, 0], v[:, 1], v[:, 2]
-        planes = [0.299 * r + 0.587 * g + 0.114 * b - 128,
-                  -0.168735892 * r - 0.331264108 * g + 0.5 * b,
-                  0.5 * r - 0.418687589 * g - 0.081312411 * b]
-        tables = [scaling(LUMINANCE, quality), scaling(CHROMINANCE, quality), scaling(CHROMINANCE, quality)]
-    y, *chroma = [compress_plane(p, t) for p, t in zip(planes, tables)]
-    y = y + 128
-    if not chroma:
-        out = y[:, None]
-    else:
-        cb, cr = chroma
-        out = torch.stack([y + 1.402 * cr, y - 0.344136286 * cb - 0.714136286 * cr, y + 1.772 * cb], 1)
+        return torch.clamp(compress_plane(v[:, 0] - 128, scaling(LUMINANCE, quality)) + 128, 0, 255)[:, None] / 255
+    r, g, b = v[:, 0], v[:, 1], v[:, 2]
+    h, w = r.shape[1:]
+    y = compress_plane(0.299 * r + 0.587 * g + 0.114 * b - 128, scaling(LUMINANCE, quality)) + 128
+    cb, cr = [upsample(compress_plane(downsample(p), scaling(CHROMINANCE, quality)), h, w)
+              for p in (-0.168735892 * r - 0.331264108 * g + 0.5 * b, 0.5 * r - 0.418687589 * g - 0.081312411 * b)]
+    out = torch.stack([y + 1.402 * cr, y - 0.344136286 * cb - 0.714136286 * cr, y + 1.772 * cb], 1)
     return torch.clamp(out, 0, 255) / 255
 
 

@@ -17,7 +17,8 @@ import javax.imageio.plugins.jpeg.JPEGQTable;
  * (orthonormal), each coefficient divided by the quantisation table ImageIO writes at the quality, rounded by
  * the differentiable {@code round(c) + (c - round(c))³}, multiplied back, inverse DCT, cropped, shifted back
  * and clamped to [0, 255]. Three channels go through RGB → YCbCr (JFIF) with the luminance table on Y and the
- * chrominance table on Cb and Cr; ImageIO's 4:2:0 chroma subsampling is not modelled. The reference is
+ * chrominance table on Cb and Cr, the chroma subsampled 4:2:0 as ImageIO's libjpeg does (2×2 means of the
+ * edge-padded plane; decoded by libjpeg's "fancy" triangle upsampling), and back. The reference is
  * {@code docs/bench/jpeg_approximation.py}.
  */
 final class DifferentiableJpeg {
@@ -72,12 +73,47 @@ final class DifferentiableJpeg {
 
     private NDArray colour(NDArray pixels) {
         NDList rgb = new NDList(pixels.get(":, 0"), pixels.get(":, 1"), pixels.get(":, 2"));
+        long h = pixels.getShape().get(2);
+        long w = pixels.getShape().get(3);
         NDArray shift = Scalars.of(pixels, 128);
         NDList ycbcr = new NDList(
                 compress(mix(rgb, TO_YCBCR[0]).sub(shift), luminance).add(shift),
-                compress(mix(rgb, TO_YCBCR[1]), chrominance),
-                compress(mix(rgb, TO_YCBCR[2]), chrominance));
+                upsample(compress(downsample(mix(rgb, TO_YCBCR[1])), chrominance), h, w),
+                upsample(compress(downsample(mix(rgb, TO_YCBCR[2])), chrominance), h, w));
         return NDArrays.stack(new NDList(mix(ycbcr, TO_RGB[0]), mix(ycbcr, TO_RGB[1]), mix(ycbcr, TO_RGB[2])), 1);
+    }
+
+    /** 4:2:0 as libjpeg's encoder subsamples: the plane (N, H, W), edges repeated to a multiple of 16, in 2×2 means. */
+    private static NDArray downsample(NDArray plane) {
+        NDArray padded = padTo(padTo(plane, 1, 2 * BLOCK), 2, 2 * BLOCK);
+        long n = padded.getShape().get(0);
+        long h = padded.getShape().get(1) / 2;
+        long w = padded.getShape().get(2) / 2;
+        return padded.reshape(n, h, 2, w, 2).mean(new int[] {4}).mean(new int[] {2});
+    }
+
+    /**
+     * libjpeg's decoder's "fancy" h2v2 upsampling of the first ⌈h/2⌉ × ⌈w/2⌉ samples to h × w: along each axis,
+     * each output sample is 3/4 of its nearest input sample and 1/4 of the next nearest, edges repeated.
+     */
+    private static NDArray upsample(NDArray plane, long h, long w) {
+        NDArray out = plane.get(":, :" + (h + 1) / 2 + ", :" + (w + 1) / 2);
+        for (int axis = 1; axis <= 2; axis++) {
+            long size = out.getShape().get(axis);
+            NDArray before = slice(out, axis, "0:1").concat(slice(out, axis, "0:" + (size - 1)), axis);
+            NDArray after = slice(out, axis, "1:").concat(slice(out, axis, (size - 1) + ":"), axis);
+            NDArray near = out.mul(Scalars.of(out, 0.75));
+            NDArray pair = NDArrays.stack(new NDList(near.add(before.mul(Scalars.of(out, 0.25))),
+                    near.add(after.mul(Scalars.of(out, 0.25)))), axis + 1);
+            Shape shape = out.getShape();
+            out = pair.reshape(axis == 1 ? new Shape(shape.get(0), 2 * size, shape.get(2)) : new Shape(shape.get(0), shape.get(1), 2 * size));
+        }
+        return out.get(":, :" + h + ", :" + w);
+    }
+
+    /** {@code range} (e.g. "1:") of axis 1 or 2 of a plane (N, H, W). */
+    private static NDArray slice(NDArray plane, int axis, String range) {
+        return plane.get(axis == 1 ? ":, " + range : ":, :, " + range);
     }
 
     /** The weighted sum of three planes. */
@@ -97,7 +133,7 @@ final class DifferentiableJpeg {
         long n = plane.getShape().get(0);
         long h = plane.getShape().get(1);
         long w = plane.getShape().get(2);
-        NDArray padded = padToBlocks(padToBlocks(plane, 1), 2);
+        NDArray padded = padTo(padTo(plane, 1, BLOCK), 2, BLOCK);
         long bh = padded.getShape().get(1) / BLOCK;
         long bw = padded.getShape().get(2) / BLOCK;
         NDArray blocks = padded.reshape(n, bh, BLOCK, bw, BLOCK).transpose(0, 1, 3, 2, 4);
@@ -109,14 +145,14 @@ final class DifferentiableJpeg {
         return restored.transpose(0, 1, 3, 2, 4).reshape(n, bh * BLOCK, bw * BLOCK).get(":, :" + h + ", :" + w);
     }
 
-    /** {@code plane} with its last row ({@code axis} 1) or column (2) repeated up to a multiple of 8. */
-    private static NDArray padToBlocks(NDArray plane, int axis) {
+    /** {@code plane} with its last row ({@code axis} 1) or column (2) repeated up to a multiple of {@code multiple}. */
+    private static NDArray padTo(NDArray plane, int axis, int multiple) {
         long size = plane.getShape().get(axis);
-        long missing = Math.floorMod(-size, BLOCK);
+        long missing = Math.floorMod(-size, multiple);
         if (missing == 0) {
             return plane;
         }
-        NDArray edge = axis == 1 ? plane.get(":, -1:, :") : plane.get(":, :, -1:");
+        NDArray edge = slice(plane, axis, "-1:");
         return plane.concat(edge.repeat(axis, missing), axis);
     }
 
@@ -136,19 +172,25 @@ final class DifferentiableJpeg {
                 d[k * BLOCK + i] = a * Math.cos(Math.PI * (2 * i + 1) * k / (2.0 * BLOCK));
             }
         }
-        try (NDArray wrapped = like.getManager().create(d, new Shape(BLOCK, BLOCK))) {
-            return wrapped.toType(like.getDataType(), true);
-        }
+        return owned(like.getManager().create(d, new Shape(BLOCK, BLOCK)), like);
     }
 
     private static NDArray owned(NDManager m, int[] table, NDArray like) {
-        try (NDArray wrapped = m.create(table, new Shape(BLOCK, BLOCK))) {
-            return wrapped.toType(like.getDataType(), true);
+        return owned(m.create(table, new Shape(BLOCK, BLOCK)), like);
+    }
+
+    /**
+     * {@code created} (over a Java buffer) as a copy of {@code like}'s type that libtorch owns; {@code created} is
+     * closed. {@code toType} to the same type returns a view of the Java buffer, which is freed with it.
+     */
+    private static NDArray owned(NDArray created, NDArray like) {
+        try (created) {
+            return created.toType(like.getDataType(), false).duplicate();
         }
     }
 
     /** A copy libtorch owns (a Java-buffer array may be freed while a recorded graph still needs it). */
     private static NDArray owned(NDArray array) {
-        return array.toType(array.getDataType(), true);
+        return array.duplicate();
     }
 }

@@ -89,12 +89,13 @@ class DifferentiableJpegTest {
     /**
      * Largest and mean absolute difference from ImageIO's round trip at quality 75 on seeded strokes, 28×28, and
      * the mean against the identity's. Measured: 1 channel max 0.0531, mean 0.0021 (identity 0.0112); 3 channels
-     * (ImageIO subsamples the chroma 4:2:0, not modelled) max 0.406, mean 0.0151 (identity 0.0215).
+     * (chroma subsampled 4:2:0 as ImageIO does) max 0.0999, mean 0.0044 (identity 0.0215; without modelling the
+     * subsampling it was max 0.406, mean 0.0151).
      */
     @Test
     void valuesAreCloseToImageIosJpeg() {
         try (NDManager m = NDManager.newBaseManager()) {
-            double[][] bounds = {{0.06, 0.003, 0.25}, {0.45, 0.017, 0.75}}; // 1 and 3 channels: max, mean, of identity
+            double[][] bounds = {{0.06, 0.003, 0.25}, {0.11, 0.005, 0.25}}; // 1 and 3 channels: max, mean, of identity
             for (int channels : new int[] {1, 3}) {
                 Shape sample = new Shape(channels, 28, 28);
                 InputBox box = InputBox.uniform(0, 1, sample);
