@@ -50,11 +50,6 @@ final class DifferentiableJpeg {
         return standard.getScaledInstance(linear, true).getTable();
     }
 
-    /** The luminance table in use, natural order. */
-    int[] luminance() {
-        return luminance.clone();
-    }
-
     /** The approximation of inputs (N, C, H, W), C 1 or 3, over the box; differentiable in recorded graphs. */
     NDArray apply(NDArray inputs) {
         NDList bounds = box.bounds(inputs);
@@ -181,7 +176,8 @@ final class DifferentiableJpeg {
 
     /**
      * {@code created} (over a Java buffer) as a copy of {@code like}'s type that libtorch owns; {@code created} is
-     * closed. {@code toType} to the same type returns a view of the Java buffer, which is freed with it.
+     * closed. {@code toType} to the same type may return a view of the Java buffer, freed with it (a float64 test
+     * read a changed element that way).
      */
     private static NDArray owned(NDArray created, NDArray like) {
         try (created) {
