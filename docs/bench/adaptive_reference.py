@@ -1,13 +1,15 @@
 #!/usr/bin/python3
 """An independent reference for docs/adaptive-evaluation.md: the original AutoAttack's APGD (fra31/auto-attack,
 autoattack/autopgd_base.py) against the quick start's vanilla MLP with the JPEG transform under BPDA (PIL's JPEG
-encoder at quality 75 in the forward pass, the identity in the backward pass) or the Gaussian-noise transform under
+encoder at quality 75 in the forward pass; in the backward pass the identity, or with --backward dct the
+differentiable JPEG of jpeg_approximation.py, Shin & Song 2017; --backward surrogate attacks that differentiable
+JPEG in both passes, white-box, and also checks its points on the real JPEG) or the Gaussian-noise transform under
 EOT (AutoAttack's `rand` version: eot_iter=20), on the same weights as defense-bench and the first N MNIST test images.
 
     ./defense-bench export --onnx=/tmp/vanilla_mlp.onnx OUT/models/vanilla-mlp-s0-<hash>
     cd /tmp && /usr/bin/python3 /path/to/checkout/docs/bench/adaptive_reference.py \
         --onnx /tmp/vanilla_mlp.onnx --autoattack /path/to/auto-attack --mnist ~/.defense-bench/data/mnist \
-        --transform jpeg|noise [--n 500] [--steps 20]
+        --transform jpeg|noise [--backward identity|dct|surrogate] [--n 500] [--steps 20]
 
 Prints the robust accuracy at Linf 0.1 after APGD-CE, APGD-DLR and APGD-T (9 targets), each verified with one
 forward, and their per-point worst case, for the undefended model (jpeg mode) and the defended one. A developer tool
@@ -26,12 +28,14 @@ p.add_argument('--transform', choices=['jpeg', 'noise'], required=True)
 p.add_argument('--n', type=int, default=500)
 p.add_argument('--steps', type=int, default=20)
 p.add_argument('--quality', type=int, default=75)
+p.add_argument('--backward', choices=['identity', 'dct', 'surrogate'], default='identity', help="jpeg's BPDA approximation")
 p.add_argument('--sigma', type=float, default=0.3)
 args = p.parse_args()
 sys.path.insert(0, args.autoattack)
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from PIL import Image
 from reference_speed import mnist, sequential
+from jpeg_approximation import approximate
 from autoattack.autopgd_base import APGDAttack, APGDAttack_targeted
 
 torch.manual_seed(0)
@@ -64,7 +68,12 @@ class Bpda(torch.autograd.Function):
 
 class Jpeg(nn.Module):
     def forward(self, z):
-        return mlp(Bpda.apply(z))
+        if args.backward == 'identity':
+            return mlp(Bpda.apply(z))
+        if args.backward == 'surrogate':
+            return mlp(approximate(z, args.quality))
+        g = approximate(z, args.quality)  # BPDA: g(z) + stop(jpeg(z) - g(z)), the approximation's derivative
+        return mlp(g + (jpeg(z.detach()) - g).detach())
 
 
 class Noise(nn.Module):
@@ -83,6 +92,7 @@ for name, model, eot in models:
     with torch.no_grad():
         robust = model(x).argmax(1) == y
     print(name, 'clean %.1f%%' % (100 * robust.float().mean().item()))
+    robust_real = robust.clone()
     kw = dict(n_iter=args.steps, norm='Linf', eps=eps, seed=0, device='cpu', eot_iter=eot)
     for label, attack in (('APGD-CE', APGDAttack(model, loss='ce', **kw)),
                           ('APGD-DLR', APGDAttack(model, loss='dlr', **kw)),
@@ -91,5 +101,12 @@ for name, model, eot in models:
         with torch.no_grad():
             held = model(adversarial).argmax(1) == y
         print(name, label, '%.1f%%' % (100 * held.float().mean().item()))
+        if name == 'jpeg' and args.backward == 'surrogate':
+            with torch.no_grad():
+                real = mlp(jpeg(adversarial)).argmax(1) == y
+            print(name, label, 'the same points on the real JPEG %.1f%%' % (100 * real.float().mean().item()))
+            robust_real &= real
         robust &= held
     print(name, 'worst case %.1f%%' % (100 * robust.float().mean().item()))
+    if name == 'jpeg' and args.backward == 'surrogate':
+        print(name, 'worst case of the same points on the real JPEG %.1f%%' % (100 * robust_real.float().mean().item()))

@@ -26,8 +26,9 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  * JPEG compression at test time (Dziugaite et al. 2016; Guo et al. 2018): every input, as 8-bit pixels over
  * the input box, is encoded as a JPEG of the given quality with the JDK's ImageIO and decoded again.
  * Deterministic and non-differentiable (computed outside the engine: zero derivative); Athalye, Carlini,
- * Wagner (2018) break it with BPDA and the identity as approximation. One or three channels. Wraps its
- * {@code init_from} model without retraining it.
+ * Wagner (2018) break it with BPDA. Its BPDA approximation is a differentiable JPEG at the same quality
+ * ({@link DifferentiableJpeg}: block DCT, ImageIO's quantisation tables, soft rounding; Shin &amp; Song 2017).
+ * One or three channels. Wraps its {@code init_from} model without retraining it.
  */
 public final class JpegCompression implements Defense {
 
@@ -146,6 +147,12 @@ public final class JpegCompression implements Defense {
             } catch (IOException e) {
                 throw new UncheckedIOException("JPEG decoding failed", e);
             }
+        }
+
+        /** The differentiable JPEG at this quality (block DCT, ImageIO's tables, soft rounding). */
+        @Override
+        public NDArray approximation(NDArray inputs) {
+            return new DifferentiableJpeg(quality, box).apply(inputs);
         }
 
         @Override
