@@ -17,7 +17,9 @@ public final class Scalars {
     /** {@code value} as a 0-dimensional tensor of {@code like}'s type, on its device, owned by libtorch. */
     public static NDArray of(NDArray like, double value) {
         try (NDArray wrapped = like.getManager().create(value)) {
-            return wrapped.toType(like.getDataType(), true);
+            // toType to the type it already has (a float64 `like`) returns a tensor over the same Java buffer
+            return wrapped.getDataType() == like.getDataType() ? wrapped.duplicate()
+                    : wrapped.toType(like.getDataType(), true);
         }
     }
 }

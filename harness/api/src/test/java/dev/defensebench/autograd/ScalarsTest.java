@@ -61,6 +61,16 @@ class ScalarsTest {
     }
 
     @Test
+    void aFloat64ScalarOutlivesTheForwardPassToo() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x0 = m.create(new double[] {2, 4});
+            double[] g = gradient(x0, x -> Scalars.of(x, 3).div(x), true);
+            assertThat(g).containsExactly(new double[] {-0.75, -0.1875}, within(1e-15));
+            stableUnderCollection(x0, x -> Scalars.of(x, 3).div(x).mul(Scalars.of(x, 0.5)));
+        }
+    }
+
+    @Test
     void keepsItsTypeAndValueExactly() {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray s = Scalars.of(m.create(new double[] {1}), 0.044715);
