@@ -28,6 +28,7 @@ public final class ResidualSum extends AbstractBlock {
     private final Block branch;
     private final Block shortcut;
     private final Parameter aggregation;
+    private volatile Checked checked;
 
     /** {@code branch} is the residual function, {@code shortcut} the identity or a projection. */
     public ResidualSum(Block branch, Block shortcut) {
@@ -79,14 +80,26 @@ public final class ResidualSum extends AbstractBlock {
         return new NDList(s.mul(a.get(0)).add(b.mul(a.get(1))));
     }
 
-    /** Whether the weights {@code a} are frozen and exactly (1, 1), so that the products would change nothing. */
+    /**
+     * Whether the weights {@code a} are frozen and exactly (1, 1), so that the products would change nothing. The
+     * answer is kept per array (reading the values back would wait for a GPU at every unit): frozen weights change
+     * by a new array (loading), not in place.
+     */
     private boolean isPlainSum(NDArray a) {
         if (aggregation.requiresGradient()) {
             return false;
         }
-        Number[] values = a.toArray(); // float32 or float64 networks alike
-        return values[0].doubleValue() == 1 && values[1].doubleValue() == 1;
+        Checked last = checked;
+        if (last == null || last.array() != a) {
+            Number[] values = a.toArray(); // float32 or float64 networks alike
+            last = new Checked(a, values[0].doubleValue() == 1 && values[1].doubleValue() == 1);
+            checked = last;
+        }
+        return last.plain();
     }
+
+    /** Whether the frozen weights {@code array} are (1, 1). */
+    private record Checked(NDArray array, boolean plain) {}
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
