@@ -17,6 +17,9 @@ import ai.djl.util.PairList;
  * {@code a} start at (1, 1), the plain sum of every ResNet, and are frozen; Parseval training unfreezes
  * them (see {@link #makeConvex}) and keeps them on the probability simplex, the convexity constraint
  * of Cisse et al. 2017. They are saved with the other parameters, so a convex model reloads as such.
+ * While the weights are frozen at exactly (1, 1) the forward is the plain sum {@code shortcut(x) + branch(x)}
+ * (the same values, bit for bit): the two products by 1 would cost two passes over each unit's output forward
+ * and two more backward, and keep two more activations alive (docs/benchmarks.md, "Real-scale rows").
  */
 public final class ResidualSum extends AbstractBlock {
 
@@ -25,6 +28,7 @@ public final class ResidualSum extends AbstractBlock {
     private final Block branch;
     private final Block shortcut;
     private final Parameter aggregation;
+    private volatile Checked checked;
 
     /** {@code branch} is the residual function, {@code shortcut} the identity or a projection. */
     public ResidualSum(Block branch, Block shortcut) {
@@ -70,8 +74,32 @@ public final class ResidualSum extends AbstractBlock {
         NDArray a = store.getValue(aggregation, inputs.head().getDevice(), training);
         NDArray s = shortcut.forward(store, inputs, training, params).singletonOrThrow();
         NDArray b = branch.forward(store, inputs, training, params).singletonOrThrow();
+        if (isPlainSum(a)) {
+            return new NDList(s.add(b));
+        }
         return new NDList(s.mul(a.get(0)).add(b.mul(a.get(1))));
     }
+
+    /**
+     * Whether the weights {@code a} are frozen and exactly (1, 1), so that the products would change nothing. The
+     * answer is kept per array (reading the values back would wait for a GPU at every unit): frozen weights change
+     * by a new array (loading), not in place.
+     */
+    private boolean isPlainSum(NDArray a) {
+        if (aggregation.requiresGradient()) {
+            return false;
+        }
+        Checked last = checked;
+        if (last == null || last.array() != a) {
+            Number[] values = a.toArray(); // float32 or float64 networks alike
+            last = new Checked(a, values[0].doubleValue() == 1 && values[1].doubleValue() == 1);
+            checked = last;
+        }
+        return last.plain();
+    }
+
+    /** Whether the frozen weights {@code array} are (1, 1). */
+    private record Checked(NDArray array, boolean plain) {}
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {

@@ -82,10 +82,12 @@ record ReferenceSide(Path python, Path script, Path openblas, Path autoattack, P
     }
 
     /**
-     * The launcher's kernel settings for libtorch in the JVM (the MKL shim preloaded, the oneDNN ISA and primitive
-     * cache): not passed on, so the original code runs as the documented runs ran it, from a plain shell.
+     * The launcher's kernel settings for libtorch in the JVM (the MKL shim and the allocator preloaded, the allocator's
+     * settings, the oneDNN ISA and primitive cache): not passed on, so the original code runs as the documented runs
+     * ran it, from a plain shell.
      */
-    static final List<String> LAUNCHER_SETTINGS = List.of("LD_PRELOAD", "DNNL_MAX_CPU_ISA", "ONEDNN_PRIMITIVE_CACHE_CAPACITY");
+    static final List<String> LAUNCHER_SETTINGS = List.of("LD_PRELOAD", "MALLOC_CONF", "DNNL_MAX_CPU_ISA",
+            "ONEDNN_PRIMITIVE_CACHE_CAPACITY");
 
     /** Prepares a reference process's environment: the launcher's settings removed, OpenBLAS first on the library path. */
     void prepare(Map<String, String> environment) {

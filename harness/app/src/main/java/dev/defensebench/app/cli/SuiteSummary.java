@@ -32,7 +32,7 @@ record SuiteSummary(boolean quick, Instant start, String loadStart, String cpu, 
 
     /** The variables that decide the kernels and threads, as the suite's sections inherit them. */
     static final List<String> SETTINGS = List.of("OMP_NUM_THREADS", "OMP_WAIT_POLICY", "DNNL_MAX_CPU_ISA",
-            "ONEDNN_PRIMITIVE_CACHE_CAPACITY", "LD_PRELOAD");
+            "ONEDNN_PRIMITIVE_CACHE_CAPACITY", "LD_PRELOAD", "MALLOC_CONF");
 
     /** The facts at the start of a suite. */
     static SuiteSummary begin(boolean quick, String reference) {

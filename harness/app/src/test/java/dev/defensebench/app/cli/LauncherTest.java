@@ -8,10 +8,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The launcher's rebuild decision ({@code newer_source} in {@code ./defense-bench}): a source newer than the jar. */
+/**
+ * The launcher's rebuild decision ({@code newer_source} in {@code ./defense-bench}): a source newer than the jar; and its
+ * choice of native allocator ({@code allocator_exports}): the library named by {@code DEFENSE_BENCH_ALLOCATOR}
+ * preloaded with a {@code MALLOC_CONF} that keeps freed pages, glibc on request, the user's allocator and
+ * {@code MALLOC_CONF} winning, and a clear error for a name that is no file.
+ */
 class LauncherTest {
 
     private static final Path LAUNCHER = Path.of("../../defense-bench").toAbsolutePath().normalize();
@@ -55,5 +61,52 @@ class LauncherTest {
         Files.setLastModifiedTime(source, FileTime.from(before));
         Files.setLastModifiedTime(appPom, FileTime.from(after));
         assertThat(newerSource(root, jar)).isEqualTo(appPom.toString());
+    }
+
+    /** What {@code allocator_exports} prints on stdout and stderr, and its exit status. */
+    private record Exports(String stdout, String stderr, int status) {}
+
+    private static Exports allocatorExports(Map<String, String> env) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", "source \"$1\" && allocator_exports", "launcher-test",
+                LAUNCHER.toString());
+        pb.environment().remove("LD_PRELOAD");
+        pb.environment().remove("MALLOC_CONF");
+        pb.environment().remove("DEFENSE_BENCH_ALLOCATOR");
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        return new Exports(out, err, p.waitFor());
+    }
+
+    @Test
+    void aNamedAllocatorIsPreloadedKeepingFreedPagesAndTheUsersSettingsWin(@TempDir Path dir) throws Exception {
+        Path library = file(dir.resolve("libjemalloc.so.2"), BUILT);
+        Exports named = allocatorExports(Map.of("DEFENSE_BENCH_ALLOCATOR", library.toString()));
+        assertThat(named.status()).as(named.stderr()).isZero();
+        assertThat(named.stdout()).isEqualTo("LD_PRELOAD=" + library + "\nMALLOC_CONF=dirty_decay_ms:-1,muzzy_decay_ms:-1");
+        assertThat(named.stderr()).contains("native memory through " + library);
+
+        Exports kept = allocatorExports(Map.of("DEFENSE_BENCH_ALLOCATOR", library.toString(), "LD_PRELOAD", "/opt/x.so",
+                "MALLOC_CONF", "narenas:2"));
+        assertThat(kept.stdout()).isEqualTo("LD_PRELOAD=" + library + ":/opt/x.so\nMALLOC_CONF=narenas:2");
+
+        Exports glibc = allocatorExports(Map.of("DEFENSE_BENCH_ALLOCATOR", "glibc"));
+        assertThat(glibc.status()).isZero();
+        assertThat(glibc.stdout()).isEmpty();
+
+        Exports users = allocatorExports(Map.of("LD_PRELOAD", "/usr/lib/libtcmalloc_minimal.so.4"));
+        assertThat(users.status()).isZero();
+        assertThat(users.stdout()).isEmpty();
+        assertThat(users.stderr()).contains("the allocator in your LD_PRELOAD");
+    }
+
+    @Test
+    void anAllocatorThatIsNoFileIsRefusedByName(@TempDir Path dir) throws Exception {
+        Path missing = dir.resolve("libjemalloc.so.9");
+        Exports refused = allocatorExports(Map.of("DEFENSE_BENCH_ALLOCATOR", missing.toString()));
+        assertThat(refused.status()).isEqualTo(2);
+        assertThat(refused.stdout()).isEmpty();
+        assertThat(refused.stderr()).contains("DEFENSE_BENCH_ALLOCATOR=" + missing + " is neither auto, glibc nor a library file");
     }
 }

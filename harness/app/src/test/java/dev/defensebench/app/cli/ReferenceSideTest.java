@@ -77,11 +77,11 @@ class ReferenceSideTest {
     @Test
     void theLaunchersKernelSettingsAreNotPassedOnAndOpenBlasComesFirst() throws IOException {
         Map<String, String> env = new HashMap<>(Map.of("LD_PRELOAD", "/cache/mkl_cpu_as_intel.so", "DNNL_MAX_CPU_ISA", "ALL",
-                "ONEDNN_PRIMITIVE_CACHE_CAPACITY", "16", "OMP_WAIT_POLICY", "PASSIVE"));
+                "ONEDNN_PRIMITIVE_CACHE_CAPACITY", "16", "OMP_WAIT_POLICY", "PASSIVE", "MALLOC_CONF", "dirty_decay_ms:-1"));
 
         side(fakePython("1.13.0a0", 0)).prepare(env);
 
-        assertThat(env).doesNotContainKeys("LD_PRELOAD", "DNNL_MAX_CPU_ISA", "ONEDNN_PRIMITIVE_CACHE_CAPACITY")
+        assertThat(env).doesNotContainKeys("LD_PRELOAD", "MALLOC_CONF", "DNNL_MAX_CPU_ISA", "ONEDNN_PRIMITIVE_CACHE_CAPACITY")
                 .containsEntry("OMP_WAIT_POLICY", "PASSIVE");
         assertThat(env.get("LD_LIBRARY_PATH")).startsWith(dir.resolve("openblas").toString());
     }
