@@ -294,52 +294,72 @@ public final class DeepFool extends MinNormAttack {
         }
     }
 
-    /** One DeepFool step r (A, D) at the iterates {@code xi} (A, D) of the active samples. */
+    /**
+     * One DeepFool step r (A, D) at the iterates {@code xi} (A, D) of the active samples: the forward pass and
+     * the host-side choice of candidates here, the rest in one native call ({@link DeepFoolStep}), or, on the
+     * full-Jacobian reference route, in tensor operations issued one by one ({@link #fullJacobianStep}).
+     */
     private static NDArray step(Classifier model, NDArray xi, Shape inputShape, State state, Settings settings) {
+        if (settings.keepGraph() && settings.route() == Route.FULL_JACOBIAN) {
+            return Autograd.recording(() -> fullJacobianStep(model, xi, inputShape, state, settings));
+        }
         int rows = (int) xi.getShape().get(0);
-        int n = state.candidates;
-        boolean fullJacobian = settings.keepGraph() && settings.route() == Route.FULL_JACOBIAN;
         return Autograd.recording(() -> {
             NDArray point = settings.keepGraph() ? xi : Autograd.leaf(xi);
-            NDArray repeated = fullJacobian ? point.tile(new long[] {n, 1}) : point;
-            NDArray allLogits = model.logits(repeated.reshape(shapeOf(repeated.getShape().get(0), inputShape)));
-            NDArray logits = fullJacobian ? allLogits.get("0:" + rows) : allLogits;
-            if (state.table == null) {
-                state.start(logits);
-            }
-            long[][] plan = state.step(state.truthGiven == null ? null : logits.stopGradient().argMax(1).toLongArray());
-            NDManager m = xi.getManager();
-            NDArray classes = ownedIndex(m.create(plan[0], new Shape(rows, n)));
-            NDArray z = logits.gather(classes, 1); // (A, N): column 0 the reference class l
-            // the gradients of the differences z_k − z_l (k over columns 1..N−1) only: one pass fewer than all classes
-            NDArray jacobian = fullJacobian ? tiledGradients(allLogits, classes, repeated, rows, n) : null; // with a graph
-            NDArray w = fullJacobian ? jacobian.stopGradient().get("1:").sub(jacobian.stopGradient().get("0:1"))
-                    : Autograd.jacobian(z.get(":, 1:").sub(z.get(":, 0:1")), point).reshape(n - 1, rows, -1); // (N−1, A, D)
-            NDArray f = z.stopGradient().get(":, 1:").sub(z.stopGradient().get(":, 0:1")); // (A, N−1)
-            NDArray dual = settings.norm() == Norm.LINF ? w.abs().sum(new int[] {2}).add(TINY)
-                    : w.square().sum(new int[] {2}).add(TINY).sqrt();
-            // columns that are no candidate (all but the true label, for a misclassified sample) leave the argmin
-            NDArray blocked = m.create(plan[1], new Shape(rows, n)).get(":, 1:").toType(DataType.FLOAT64, false).mul(1e300);
-            NDArray ratio = f.abs().div(dual.transpose()).toType(DataType.FLOAT64, false).add(blocked);
-            NDArray chosen = ratio.argMin(1).oneHot(n - 1).toType(f.getDataType(), false); // (A, N−1)
-            NDArray reference = m.zeros(new Shape(rows), DataType.INT64).oneHot(n).toType(f.getDataType(), false);
-            NDArray difference = m.zeros(new Shape(rows, 1), f.getDataType()).concat(chosen, 1).sub(reference); // e_k* − e_l
-            NDArray fStar = (settings.keepGraph() ? z : z.stopGradient()).mul(difference).sum(new int[] {1});
-            NDArray wStar;
-            if (!settings.keepGraph()) {
-                wStar = w.mul(chosen.transpose().expandDims(2)).sum(new int[] {0});
-            } else if (fullJacobian) {
-                wStar = jacobian.mul(difference.transpose().expandDims(2)).sum(new int[] {0});
-            } else {
-                wStar = Autograd.gradient(fStar.sum(), point, true);
-            }
-            if (settings.norm() == Norm.LINF) {
-                NDArray scale = fStar.abs().div(wStar.abs().sum(new int[] {1}).add(TINY));
-                return wStar.stopGradient().sign().mul(scale.expandDims(1));
-            }
-            NDArray scale = fStar.abs().div(wStar.square().sum(new int[] {1}).add(TINY));
-            return wStar.mul(scale.expandDims(1));
+            NDArray logits = model.logits(point.reshape(shapeOf(rows, inputShape)));
+            Plan plan = plan(logits, state, xi.getManager());
+            return DeepFoolStep.apply(logits, point, plan.classes(), plan.blocked(), settings.norm(), settings.keepGraph());
         });
+    }
+
+    /**
+     * The active samples' candidate classes (A, N), the reference class l in column 0, as an index libtorch
+     * owns, and the mask (A, N) of the columns that are no candidate for the nearest boundary.
+     */
+    private record Plan(NDArray classes, NDArray blocked) {}
+
+    private static Plan plan(NDArray logits, State state, NDManager m) {
+        if (state.table == null) {
+            state.start(logits);
+        }
+        long[][] plan = state.step(state.truthGiven == null ? null : logits.stopGradient().argMax(1).toLongArray());
+        Shape shape = new Shape(logits.getShape().get(0), state.candidates);
+        return new Plan(ownedIndex(m.create(plan[0], shape)), m.create(plan[1], shape));
+    }
+
+    /**
+     * The step from every candidate's input gradient taken with a graph (the reference route; slower): the
+     * batch repeated N times, forward, one double-backward-ready pass for all candidates, then k* selected
+     * from the resulting Jacobian.
+     */
+    private static NDArray fullJacobianStep(Classifier model, NDArray xi, Shape inputShape, State state, Settings settings) {
+        int rows = (int) xi.getShape().get(0);
+        int n = state.candidates;
+        NDArray repeated = xi.tile(new long[] {n, 1});
+        NDArray allLogits = model.logits(repeated.reshape(shapeOf(repeated.getShape().get(0), inputShape)));
+        NDArray logits = allLogits.get("0:" + rows);
+        Plan plan = plan(logits, state, xi.getManager());
+        NDArray z = logits.gather(plan.classes(), 1); // (A, N): column 0 the reference class l
+        NDArray jacobian = tiledGradients(allLogits, plan.classes(), repeated, rows, n); // with a graph
+        NDArray w = jacobian.stopGradient().get("1:").sub(jacobian.stopGradient().get("0:1"));
+        NDArray f = z.stopGradient().get(":, 1:").sub(z.stopGradient().get(":, 0:1")); // (A, N−1)
+        NDArray dual = settings.norm() == Norm.LINF ? w.abs().sum(new int[] {2}).add(TINY)
+                : w.square().sum(new int[] {2}).add(TINY).sqrt();
+        // columns that are no candidate (all but the true label, for a misclassified sample) leave the argmin
+        NDArray blocked = plan.blocked().get(":, 1:").toType(DataType.FLOAT64, false).mul(1e300);
+        NDArray ratio = f.abs().div(dual.transpose()).toType(DataType.FLOAT64, false).add(blocked);
+        NDArray chosen = ratio.argMin(1).oneHot(n - 1).toType(f.getDataType(), false); // (A, N−1)
+        NDManager m = xi.getManager();
+        NDArray reference = m.zeros(new Shape(rows), DataType.INT64).oneHot(n).toType(f.getDataType(), false);
+        NDArray difference = m.zeros(new Shape(rows, 1), f.getDataType()).concat(chosen, 1).sub(reference); // e_k* − e_l
+        NDArray fStar = z.mul(difference).sum(new int[] {1});
+        NDArray wStar = jacobian.mul(difference.transpose().expandDims(2)).sum(new int[] {0});
+        if (settings.norm() == Norm.LINF) {
+            NDArray scale = fStar.abs().div(wStar.abs().sum(new int[] {1}).add(TINY));
+            return wStar.stopGradient().sign().mul(scale.expandDims(1));
+        }
+        NDArray scale = fStar.abs().div(wStar.square().sum(new int[] {1}).add(TINY));
+        return wStar.mul(scale.expandDims(1));
     }
 
     /**
