@@ -165,18 +165,41 @@ public final class DeepFool extends MinNormAttack {
      * graph, one double-backward-ready pass for the chosen difference on the same forward.
      */
     public static Unroll unroll(Classifier model, NDArray x, NDArray labels, Settings settings) {
-        return settings.keepGraph()
-                ? Autograd.recording(() -> Autograd.secondOrder(() -> run(model, x, labels, settings)))
-                : run(model, x, labels, settings);
+        return unroll(model, x, labels, settings, null);
     }
 
-    private static Unroll run(Classifier model, NDArray x, NDArray labels, Settings settings) {
+    /**
+     * The clean inputs' graph, when the caller has already run the network on them (Deep Defense's
+     * cross-entropy): {@code leaf}, the inputs flattened to (B, D) as a fresh leaf, and {@code logits}, the
+     * network's output at {@code leaf} reshaped to the inputs' shape, computed in a mode that gives the same
+     * values as the unroll's model. The unroll then starts from {@code leaf} and, when no box clips the first
+     * iterate, reuses {@code logits} for its first step instead of a second forward pass at the same point.
+     */
+    public record Start(NDArray leaf, NDArray logits) {}
+
+    /**
+     * {@link #unroll(Classifier, NDArray, NDArray, Settings)} from a graph the caller already has ({@code start},
+     * null for none); only with {@code keepGraph}.
+     */
+    public static Unroll unroll(Classifier model, NDArray x, NDArray labels, Settings settings, Start start) {
+        if (start != null && !settings.keepGraph()) {
+            throw new IllegalArgumentException("DeepFool: a given start graph needs keepGraph");
+        }
+        return settings.keepGraph()
+                ? Autograd.recording(() -> Autograd.secondOrder(() -> run(model, x, labels, settings, start)))
+                : run(model, x, labels, settings, null);
+    }
+
+    private static Unroll run(Classifier model, NDArray x, NDArray labels, Settings settings, Start given) {
         int batch = (int) x.getShape().get(0);
         Shape inputShape = x.getShape();
         // With a graph, the unroll differentiates with respect to the points x_i = x + Σr, so x itself
         // must be part of the graph: a fresh leaf (its own gradient is never asked for).
         NDArray flat0 = x.reshape(batch, -1);
-        NDArray start = settings.keepGraph() ? Autograd.leaf(flat0) : flat0.stopGradient();
+        NDArray start = given != null ? given.leaf() : settings.keepGraph() ? Autograd.leaf(flat0) : flat0.stopGradient();
+        // the first iterate is the leaf itself (all samples active, x + 0): the caller's logits are the ones there
+        NDArray firstLogits = given != null && settings.box() == null && settings.route() == Route.CHOSEN_DIFFERENCE
+                ? given.logits() : null;
         State state = new State(batch, Math.min(settings.candidates(), model.numClasses()), labels);
         NDArray total = start.zerosLike();
         int iterations = 0;
@@ -186,9 +209,10 @@ public final class DeepFool extends MinNormAttack {
             NDArray index = ownedIndex(x.getManager(), rows);
             NDArray step;
             try (NDScope scope = new NDScope()) {
-                NDArray xi = clip(start.get(new NDIndex("{}", index)).add(total.get(new NDIndex("{}", index))),
-                        settings.box(), inputShape);
-                step = step(model, xi, inputShape, state, settings);
+                NDArray known = iterations == 1 ? firstLogits : null;
+                NDArray xi = known != null ? start
+                        : clip(start.get(new NDIndex("{}", index)).add(total.get(new NDIndex("{}", index))), settings.box(), inputShape);
+                step = step(model, xi, known, inputShape, state, settings);
                 NDScope.unregister(step);
             }
             NDScope.register(step); // with the caller's scope, if any
@@ -298,15 +322,16 @@ public final class DeepFool extends MinNormAttack {
      * One DeepFool step r (A, D) at the iterates {@code xi} (A, D) of the active samples: the forward pass and
      * the host-side choice of candidates here, the rest in one native call ({@link DeepFoolStep}), or, on the
      * full-Jacobian reference route, in tensor operations issued one by one ({@link #fullJacobianStep}).
+     * {@code known}, when not null, are the logits at {@code xi}, recorded from it.
      */
-    private static NDArray step(Classifier model, NDArray xi, Shape inputShape, State state, Settings settings) {
+    private static NDArray step(Classifier model, NDArray xi, NDArray known, Shape inputShape, State state, Settings settings) {
         if (settings.keepGraph() && settings.route() == Route.FULL_JACOBIAN) {
             return Autograd.recording(() -> fullJacobianStep(model, xi, inputShape, state, settings));
         }
         int rows = (int) xi.getShape().get(0);
         return Autograd.recording(() -> {
             NDArray point = settings.keepGraph() ? xi : Autograd.leaf(xi);
-            NDArray logits = model.logits(point.reshape(shapeOf(rows, inputShape)));
+            NDArray logits = known != null ? known : model.logits(point.reshape(shapeOf(rows, inputShape)));
             Plan plan = plan(logits, state, xi.getManager());
             return DeepFoolStep.apply(logits, point, plan.classes(), plan.blocked(), settings.norm(), settings.keepGraph());
         });
