@@ -15,7 +15,7 @@ import dev.defensebench.autograd.TorchScript;
 /**
  * A {@link Conv2d} (same parameters, shapes, export and certification as one) that, while a graph is recorded
  * on a CPU tensor, computes the convolution as im2col and one matrix product per image, {@code W (O, C·kh·kw)
- * @ cols (C·kh·kw, oh·ow)} plus the bias. Its input gradient is then a matrix product and col2im, which libtorch
+ * @ cols (C·kh·kw, oh·ow)} (one batched product) plus the bias. Its input gradient is then a matrix product and col2im, which libtorch
  * differentiates again. The point is the input gradient of a one-channel first layer: oneDNN's backward-data
  * kernel for one input channel took 21 ms per 100 MNIST images for LeNet's first convolution on the
  * development VM (AMD EPYC family 25, AVX-512 kernels), eleven times its forward pass, and the input gradient is
@@ -33,7 +33,10 @@ public final class Im2colConv2d extends Conv2d {
             "  def forward(self: __torch__.Im2colConv2d, x: Tensor, weight: Tensor, bias: Tensor,",
             "      kernel: List[int], dilation: List[int], padding: List[int], stride: List[int]) -> Tensor:",
             "    cols = torch.im2col(x, kernel, dilation, padding, stride)",
-            "    out = torch.matmul(torch.reshape(weight, [weight.size(0), -1]), cols)",
+            // a batched product with the weight expanded (a view): its gradient with respect to cols comes out
+            // contiguous (A, C·kh·kw, L), as col2im takes it, and the output is NCHW without a copy
+            "    w = torch.reshape(weight, [weight.size(0), -1])",
+            "    out = torch.bmm(torch.expand(w, [x.size(0), w.size(0), w.size(1)]), cols)",
             "    out = torch.add(out, torch.unsqueeze(bias, 1))",
             "    oh = (x.size(2) + 2 * padding[0] - dilation[0] * (kernel[0] - 1) - 1) // stride[0] + 1",
             "    ow = (x.size(3) + 2 * padding[1] - dilation[1] * (kernel[1] - 1) - 1) // stride[1] + 1",
