@@ -49,9 +49,8 @@ public final class Autograd {
 
     /**
      * Runs {@code body} marked as building a graph that will be differentiated twice (Deep Defense's unrolled
-     * DeepFool), restoring the previous mark after, for layers whose faster route would pay off only for
-     * first-order gradients to keep the plain one inside it (none of the built-in layers does today:
-     * {@code ChannelsLast} did until its layout paid off there too). The mark is per thread.
+     * DeepFool), restoring the previous mark after. Layers whose faster route pays off only for first-order
+     * gradients ({@code ChannelsLast}) keep the plain route inside it. The mark is per thread.
      */
     public static <T> T secondOrder(Supplier<T> body) {
         boolean previous = SECOND_ORDER.get();

@@ -7,6 +7,7 @@ import ai.djl.nn.LambdaBlock;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.jni.IValue;
+import dev.defensebench.autograd.Autograd;
 import dev.defensebench.autograd.TorchScript;
 
 /**
@@ -15,11 +16,9 @@ import dev.defensebench.autograd.TorchScript;
  * without reordering to and from its blocked format, and max pooling vectorises over the channels. Placed
  * after LeNet's first convolution, it takes the network's input gradient at batch 100 from 32 to 25 ms
  * on the development VM (one thread). Values and gradients are unchanged (a copy, differentiable twice). On
- * a GPU and for other tensors it passes the input through. Inside Deep Defense's unrolled DeepFool (a graph
- * differentiated twice) it applies too since LeNet's first convolution became an {@link Im2colConv2d}: 492–499
- * against 545–557 ms of process CPU per LeNet step (AMD EPYC family 25, one thread, 2026-12-07); with oneDNN's
- * first convolution it had gained nothing there (329–340 against 328 ms). A {@link LambdaBlock}, with no
- * parameters.
+ * a GPU, for other tensors, and inside {@link Autograd#secondOrder} it passes the input through: Deep
+ * Defense's unrolled DeepFool gained nothing from it (329–340 against 328 ms per LeNet step), so that graph
+ * keeps the layout its measurements were made with. A {@link LambdaBlock}, with no parameters.
  */
 public final class ChannelsLast extends LambdaBlock {
 
@@ -39,7 +38,7 @@ public final class ChannelsLast extends LambdaBlock {
     /** {@code x} laid out channels-last when it is a 4-D CPU tensor, else {@code x} itself. */
     public static NDArray apply(NDArray x) {
         if (!(x instanceof PtNDArray pt) || x.getShape().dimension() != 4
-                || !Device.Type.CPU.equals(x.getDevice().getDeviceType())) {
+                || !Device.Type.CPU.equals(x.getDevice().getDeviceType()) || Autograd.isSecondOrder()) {
             return x;
         }
         return TorchScript.compiledOnce("ChannelsLast", SOURCE).runForTensor("forward", (PtNDManager) x.getManager(),

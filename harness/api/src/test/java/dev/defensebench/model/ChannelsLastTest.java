@@ -59,16 +59,14 @@ class ChannelsLastTest {
     }
 
     @Test
-    void otherTensorsPassThroughAndSecondOrderGraphsGetTheLayoutToo() {
+    void otherTensorsAndSecondOrderGraphsPassThrough() {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray flat = m.randomUniform(0, 1, new Shape(3, 5));
             assertThat(ChannelsLast.apply(flat)).isSameAs(flat);
             NDArray image = m.randomUniform(0, 1, new Shape(2, 3, 4, 5));
             assertThat(ChannelsLast.apply(image)).isNotSameAs(image);
             assertThat(ChannelsLast.apply(image).toFloatArray()).containsExactly(image.toFloatArray());
-            NDArray inside = Autograd.secondOrder(() -> ChannelsLast.apply(image));
-            assertThat(inside).isNotSameAs(image);
-            assertThat(inside.toFloatArray()).containsExactly(image.toFloatArray());
+            assertThat(Autograd.secondOrder(() -> ChannelsLast.apply(image))).isSameAs(image);
         }
     }
 }
