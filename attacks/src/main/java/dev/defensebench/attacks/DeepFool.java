@@ -165,18 +165,41 @@ public final class DeepFool extends MinNormAttack {
      * graph, one double-backward-ready pass for the chosen difference on the same forward.
      */
     public static Unroll unroll(Classifier model, NDArray x, NDArray labels, Settings settings) {
-        return settings.keepGraph()
-                ? Autograd.recording(() -> Autograd.secondOrder(() -> run(model, x, labels, settings)))
-                : run(model, x, labels, settings);
+        return unroll(model, x, labels, settings, null);
     }
 
-    private static Unroll run(Classifier model, NDArray x, NDArray labels, Settings settings) {
+    /**
+     * The clean inputs' graph, when the caller has already run the network on them (Deep Defense's
+     * cross-entropy): {@code leaf}, the inputs flattened to (B, D) as a fresh leaf, and {@code logits}, the
+     * network's output at {@code leaf} reshaped to the inputs' shape, computed in a mode that gives the same
+     * values as the unroll's model. The unroll then starts from {@code leaf} and, when no box clips the first
+     * iterate, reuses {@code logits} for its first step instead of a second forward pass at the same point.
+     */
+    public record Start(NDArray leaf, NDArray logits) {}
+
+    /**
+     * {@link #unroll(Classifier, NDArray, NDArray, Settings)} from a graph the caller already has ({@code start},
+     * null for none); only with {@code keepGraph}.
+     */
+    public static Unroll unroll(Classifier model, NDArray x, NDArray labels, Settings settings, Start start) {
+        if (start != null && !settings.keepGraph()) {
+            throw new IllegalArgumentException("DeepFool: a given start graph needs keepGraph");
+        }
+        return settings.keepGraph()
+                ? Autograd.recording(() -> Autograd.secondOrder(() -> run(model, x, labels, settings, start)))
+                : run(model, x, labels, settings, null);
+    }
+
+    private static Unroll run(Classifier model, NDArray x, NDArray labels, Settings settings, Start given) {
         int batch = (int) x.getShape().get(0);
         Shape inputShape = x.getShape();
         // With a graph, the unroll differentiates with respect to the points x_i = x + Σr, so x itself
         // must be part of the graph: a fresh leaf (its own gradient is never asked for).
         NDArray flat0 = x.reshape(batch, -1);
-        NDArray start = settings.keepGraph() ? Autograd.leaf(flat0) : flat0.stopGradient();
+        NDArray start = given != null ? given.leaf() : settings.keepGraph() ? Autograd.leaf(flat0) : flat0.stopGradient();
+        // the first iterate is the leaf itself (all samples active, x + 0): the caller's logits are the ones there
+        NDArray firstLogits = given != null && settings.box() == null && settings.route() == Route.CHOSEN_DIFFERENCE
+                ? given.logits() : null;
         State state = new State(batch, Math.min(settings.candidates(), model.numClasses()), labels);
         NDArray total = start.zerosLike();
         int iterations = 0;
@@ -186,9 +209,10 @@ public final class DeepFool extends MinNormAttack {
             NDArray index = ownedIndex(x.getManager(), rows);
             NDArray step;
             try (NDScope scope = new NDScope()) {
-                NDArray xi = clip(start.get(new NDIndex("{}", index)).add(total.get(new NDIndex("{}", index))),
-                        settings.box(), inputShape);
-                step = step(model, xi, inputShape, state, settings);
+                NDArray known = iterations == 1 ? firstLogits : null;
+                NDArray xi = known != null ? start
+                        : clip(start.get(new NDIndex("{}", index)).add(total.get(new NDIndex("{}", index))), settings.box(), inputShape);
+                step = step(model, xi, known, inputShape, state, settings);
                 NDScope.unregister(step);
             }
             NDScope.register(step); // with the caller's scope, if any
@@ -294,52 +318,73 @@ public final class DeepFool extends MinNormAttack {
         }
     }
 
-    /** One DeepFool step r (A, D) at the iterates {@code xi} (A, D) of the active samples. */
-    private static NDArray step(Classifier model, NDArray xi, Shape inputShape, State state, Settings settings) {
+    /**
+     * One DeepFool step r (A, D) at the iterates {@code xi} (A, D) of the active samples: the forward pass and
+     * the host-side choice of candidates here, the rest in one native call ({@link DeepFoolStep}), or, on the
+     * full-Jacobian reference route, in tensor operations issued one by one ({@link #fullJacobianStep}).
+     * {@code known}, when not null, are the logits at {@code xi}, recorded from it.
+     */
+    private static NDArray step(Classifier model, NDArray xi, NDArray known, Shape inputShape, State state, Settings settings) {
+        if (settings.keepGraph() && settings.route() == Route.FULL_JACOBIAN) {
+            return Autograd.recording(() -> fullJacobianStep(model, xi, inputShape, state, settings));
+        }
         int rows = (int) xi.getShape().get(0);
-        int n = state.candidates;
-        boolean fullJacobian = settings.keepGraph() && settings.route() == Route.FULL_JACOBIAN;
         return Autograd.recording(() -> {
             NDArray point = settings.keepGraph() ? xi : Autograd.leaf(xi);
-            NDArray repeated = fullJacobian ? point.tile(new long[] {n, 1}) : point;
-            NDArray allLogits = model.logits(repeated.reshape(shapeOf(repeated.getShape().get(0), inputShape)));
-            NDArray logits = fullJacobian ? allLogits.get("0:" + rows) : allLogits;
-            if (state.table == null) {
-                state.start(logits);
-            }
-            long[][] plan = state.step(state.truthGiven == null ? null : logits.stopGradient().argMax(1).toLongArray());
-            NDManager m = xi.getManager();
-            NDArray classes = ownedIndex(m.create(plan[0], new Shape(rows, n)));
-            NDArray z = logits.gather(classes, 1); // (A, N): column 0 the reference class l
-            // the gradients of the differences z_k − z_l (k over columns 1..N−1) only: one pass fewer than all classes
-            NDArray jacobian = fullJacobian ? tiledGradients(allLogits, classes, repeated, rows, n) : null; // with a graph
-            NDArray w = fullJacobian ? jacobian.stopGradient().get("1:").sub(jacobian.stopGradient().get("0:1"))
-                    : Autograd.jacobian(z.get(":, 1:").sub(z.get(":, 0:1")), point).reshape(n - 1, rows, -1); // (N−1, A, D)
-            NDArray f = z.stopGradient().get(":, 1:").sub(z.stopGradient().get(":, 0:1")); // (A, N−1)
-            NDArray dual = settings.norm() == Norm.LINF ? w.abs().sum(new int[] {2}).add(TINY)
-                    : w.square().sum(new int[] {2}).add(TINY).sqrt();
-            // columns that are no candidate (all but the true label, for a misclassified sample) leave the argmin
-            NDArray blocked = m.create(plan[1], new Shape(rows, n)).get(":, 1:").toType(DataType.FLOAT64, false).mul(1e300);
-            NDArray ratio = f.abs().div(dual.transpose()).toType(DataType.FLOAT64, false).add(blocked);
-            NDArray chosen = ratio.argMin(1).oneHot(n - 1).toType(f.getDataType(), false); // (A, N−1)
-            NDArray reference = m.zeros(new Shape(rows), DataType.INT64).oneHot(n).toType(f.getDataType(), false);
-            NDArray difference = m.zeros(new Shape(rows, 1), f.getDataType()).concat(chosen, 1).sub(reference); // e_k* − e_l
-            NDArray fStar = (settings.keepGraph() ? z : z.stopGradient()).mul(difference).sum(new int[] {1});
-            NDArray wStar;
-            if (!settings.keepGraph()) {
-                wStar = w.mul(chosen.transpose().expandDims(2)).sum(new int[] {0});
-            } else if (fullJacobian) {
-                wStar = jacobian.mul(difference.transpose().expandDims(2)).sum(new int[] {0});
-            } else {
-                wStar = Autograd.gradient(fStar.sum(), point, true);
-            }
-            if (settings.norm() == Norm.LINF) {
-                NDArray scale = fStar.abs().div(wStar.abs().sum(new int[] {1}).add(TINY));
-                return wStar.stopGradient().sign().mul(scale.expandDims(1));
-            }
-            NDArray scale = fStar.abs().div(wStar.square().sum(new int[] {1}).add(TINY));
-            return wStar.mul(scale.expandDims(1));
+            NDArray logits = known != null ? known : model.logits(point.reshape(shapeOf(rows, inputShape)));
+            Plan plan = plan(logits, state, xi.getManager());
+            return DeepFoolStep.apply(logits, point, plan.classes(), plan.blocked(), settings.norm(), settings.keepGraph());
         });
+    }
+
+    /**
+     * The active samples' candidate classes (A, N), the reference class l in column 0, as an index libtorch
+     * owns, and the mask (A, N) of the columns that are no candidate for the nearest boundary.
+     */
+    private record Plan(NDArray classes, NDArray blocked) {}
+
+    private static Plan plan(NDArray logits, State state, NDManager m) {
+        if (state.table == null) {
+            state.start(logits);
+        }
+        long[][] plan = state.step(state.truthGiven == null ? null : logits.stopGradient().argMax(1).toLongArray());
+        Shape shape = new Shape(logits.getShape().get(0), state.candidates);
+        return new Plan(ownedIndex(m.create(plan[0], shape)), m.create(plan[1], shape));
+    }
+
+    /**
+     * The step from every candidate's input gradient taken with a graph (the reference route; slower): the
+     * batch repeated N times, forward, one double-backward-ready pass for all candidates, then k* selected
+     * from the resulting Jacobian.
+     */
+    private static NDArray fullJacobianStep(Classifier model, NDArray xi, Shape inputShape, State state, Settings settings) {
+        int rows = (int) xi.getShape().get(0);
+        int n = state.candidates;
+        NDArray repeated = xi.tile(new long[] {n, 1});
+        NDArray allLogits = model.logits(repeated.reshape(shapeOf(repeated.getShape().get(0), inputShape)));
+        NDArray logits = allLogits.get("0:" + rows);
+        Plan plan = plan(logits, state, xi.getManager());
+        NDArray z = logits.gather(plan.classes(), 1); // (A, N): column 0 the reference class l
+        NDArray jacobian = tiledGradients(allLogits, plan.classes(), repeated, rows, n); // with a graph
+        NDArray w = jacobian.stopGradient().get("1:").sub(jacobian.stopGradient().get("0:1"));
+        NDArray f = z.stopGradient().get(":, 1:").sub(z.stopGradient().get(":, 0:1")); // (A, N−1)
+        NDArray dual = settings.norm() == Norm.LINF ? w.abs().sum(new int[] {2}).add(TINY)
+                : w.square().sum(new int[] {2}).add(TINY).sqrt();
+        // columns that are no candidate (all but the true label, for a misclassified sample) leave the argmin
+        NDArray blocked = plan.blocked().get(":, 1:").toType(DataType.FLOAT64, false).mul(1e300);
+        NDArray ratio = f.abs().div(dual.transpose()).toType(DataType.FLOAT64, false).add(blocked);
+        NDArray chosen = ratio.argMin(1).oneHot(n - 1).toType(f.getDataType(), false); // (A, N−1)
+        NDManager m = xi.getManager();
+        NDArray reference = m.zeros(new Shape(rows), DataType.INT64).oneHot(n).toType(f.getDataType(), false);
+        NDArray difference = m.zeros(new Shape(rows, 1), f.getDataType()).concat(chosen, 1).sub(reference); // e_k* − e_l
+        NDArray fStar = z.mul(difference).sum(new int[] {1});
+        NDArray wStar = jacobian.mul(difference.transpose().expandDims(2)).sum(new int[] {0});
+        if (settings.norm() == Norm.LINF) {
+            NDArray scale = fStar.abs().div(wStar.abs().sum(new int[] {1}).add(TINY));
+            return wStar.stopGradient().sign().mul(scale.expandDims(1));
+        }
+        NDArray scale = fStar.abs().div(wStar.square().sum(new int[] {1}).add(TINY));
+        return wStar.mul(scale.expandDims(1));
     }
 
     /**

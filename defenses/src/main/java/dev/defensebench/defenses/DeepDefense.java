@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import dev.defensebench.autograd.Autograd;
 import dev.defensebench.autograd.Scalars;
 
 /**
@@ -101,10 +102,12 @@ public final class DeepDefense implements Defense {
 
     private static BatchLoss loss(Settings s, long[] regularizerNanos) {
         return (model, x, y) -> {
-            NDArray logits = model.logits(x);
+            BlockClassifier inference = model.inMode(ForwardMode.INFERENCE);
+            DeepFool.Start shared = inference.sameInEveryMode() ? sharedStart(model, x) : null;
+            NDArray logits = shared != null ? shared.logits() : model.logits(x);
             NDArray ce = Losses.crossEntropy(logits, y);
             long start = System.nanoTime();
-            Regularizer r = regularizer(model.inMode(ForwardMode.INFERENCE), x, y, s);
+            Regularizer r = regularizer(inference, x, y, s, shared);
             regularizerNanos[0] += System.nanoTime() - start;
             NDArray total = ce.add(r.value());
             Map<String, NDArray> terms = new LinkedHashMap<>();
@@ -118,9 +121,28 @@ public final class DeepDefense implements Defense {
     /** The regularizer value (already divided by the batch size) and the batch's mean ‖Δx‖/‖x‖. */
     public record Regularizer(NDArray value, NDArray meanRatio) {}
 
+    /**
+     * The clean batch's forward pass, shared by the cross-entropy and the unroll's first step when the network
+     * computes the same in training and inference mode: one forward pass and its backward fewer per step.
+     */
+    private static DeepFool.Start sharedStart(BlockClassifier model, NDArray x) {
+        return Autograd.recording(() -> Autograd.secondOrder(() -> {
+            NDArray leaf = Autograd.leaf(x.reshape(x.getShape().get(0), -1));
+            return new DeepFool.Start(leaf, model.logits(leaf.reshape(x.getShape())));
+        }));
+    }
+
     /** (λ / B) · [Σ_correct exp(−c·ρ) + Σ_wrong exp(d·ρ)] with ρ = ‖Δx‖₂/‖x‖₂ from the DeepFool unroll. */
     public static Regularizer regularizer(BlockClassifier model, NDArray x, NDArray y, Settings s) {
-        DeepFool.Unroll unroll = DeepFool.unroll(model, x, y, s.deepFool());
+        return regularizer(model, x, y, s, null);
+    }
+
+    /**
+     * The regularizer with the unroll started from {@code start} (see {@link DeepFool.Start}; null: its own
+     * forward pass).
+     */
+    public static Regularizer regularizer(BlockClassifier model, NDArray x, NDArray y, Settings s, DeepFool.Start start) {
+        DeepFool.Unroll unroll = DeepFool.unroll(model, x, y, s.deepFool(), start);
         NDArray ratio = Norm.L2.perSample(unroll.perturbation())
                 .div(Norm.L2.perSample(x).add(NORM_EPS));
         boolean[] correct = unroll.wasCorrect();

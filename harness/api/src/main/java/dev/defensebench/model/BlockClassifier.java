@@ -48,6 +48,24 @@ public final class BlockClassifier implements Classifier {
         return mode;
     }
 
+    /**
+     * Whether every mode gives the same outputs: the network is made of sequential blocks, linear and
+     * convolution layers and parameter-free lambda blocks (activations, pooling, flattening, layout) only,
+     * none of which reads the training flag. False for anything else (BatchNorm, dropout, residual or custom
+     * blocks), whether or not it would differ.
+     */
+    public boolean sameInEveryMode() {
+        return modeFree(block);
+    }
+
+    private static boolean modeFree(Block b) {
+        if (b instanceof ai.djl.nn.SequentialBlock) {
+            return b.getChildren().values().stream().allMatch(BlockClassifier::modeFree);
+        }
+        return b instanceof ai.djl.nn.core.Linear || b instanceof ai.djl.nn.convolutional.Convolution
+                || b instanceof ai.djl.nn.LambdaBlock;
+    }
+
     /** The same network (same parameters and statistics) run in {@code other} mode. */
     public BlockClassifier inMode(ForwardMode other) {
         return other == mode ? this : new BlockClassifier(block, stores, numClasses, box, other);

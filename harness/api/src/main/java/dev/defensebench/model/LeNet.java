@@ -37,7 +37,8 @@ public final class LeNet implements Architecture {
     @Override
     public Block build(Shape sampleShape, int numClasses) {
         return new SequentialBlock()
-                .add(Conv2d.builder().setKernelShape(new Shape(5, 5)).setFilters(20).build())
+                // its input gradient (DeepFool, Deep Defense, gradient attacks) through a matrix product: Im2colConv2d
+                .add(new Im2colConv2d(Conv2d.builder().setKernelShape(new Shape(5, 5)).setFilters(20)))
                 .add(new ChannelsLast())
                 .add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)))
                 .add(Conv2d.builder().setKernelShape(new Shape(5, 5)).setFilters(50).build())

@@ -98,6 +98,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "data directory (see 'run')")
     Path dataDir;
 
+    @Option(names = "--trace", paramLabel = "DIR", description = "step mode: after the timed steps, run "
+            + DeepDefenseStepBench.TRACED_STEPS + " more under libtorch's profiler and write its chrome trace to "
+            + "DIR/ARCH-step-trace.json")
+    Path trace;
+
     @Option(names = "--throughput", negatable = true, description = "instead: images/s of plain and PGD-AT training "
             + "steps of --arch on synthetic 3x32x32 batches of --batch images (CIFAR-sized; no data set needed); "
             + "default: on for architectures with BatchNorm (resnet18, preact-resnet18, wrn-*, nin), else off")
@@ -158,7 +163,7 @@ final class BenchCommand implements Callable<Integer> {
                 } else if (throughputMode(arch)) {
                     throughput(out, arch);
                 } else {
-                    new DeepDefenseStepBench(batch, maxIter, steps, warmup).run(trained.subject(), prep, dev, out,
+                    new DeepDefenseStepBench(batch, maxIter, steps, warmup, trace).run(trained.subject(), prep, dev, out,
                             spec.commandLine().getErr());
                 }
             }

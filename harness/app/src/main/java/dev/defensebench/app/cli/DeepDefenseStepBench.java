@@ -9,7 +9,12 @@ import dev.defensebench.defenses.DeepDefense;
 import dev.defensebench.model.BlockClassifier;
 import dev.defensebench.train.LossTerms;
 import dev.defensebench.train.SgdOptimizer;
+import ai.djl.pytorch.jni.JniUtils;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.function.Supplier;
 
@@ -22,8 +27,13 @@ import java.util.function.Supplier;
  * @param maxIter DeepFool iterations unrolled
  * @param steps timed steps
  * @param warmup untimed steps first
+ * @param traceDir when not null, {@link #TRACED_STEPS} more steps after the timed ones run under libtorch's
+ *     profiler, whose chrome trace goes to {@code traceDir/ARCH-step-trace.json}
  */
-record DeepDefenseStepBench(int batch, int maxIter, int steps, int warmup) {
+record DeepDefenseStepBench(int batch, int maxIter, int steps, int warmup, Path traceDir) {
+
+    /** Steps run under the profiler with a trace directory. */
+    static final int TRACED_STEPS = 10;
 
     /** A network under benchmark: its architecture's name, the model, its optimiser and its training batches. */
     record Subject(String architecture, BlockClassifier model, SgdOptimizer optimizer, Supplier<NDList> nextBatch) {}
@@ -33,6 +43,7 @@ record DeepDefenseStepBench(int batch, int maxIter, int steps, int warmup) {
         long forward;
         long backward;
         long update;
+        long cpu;
         double rho;
         ResidentMemory.Sample at50;
         long heapAt50 = -1;
@@ -62,6 +73,31 @@ record DeepDefenseStepBench(int batch, int maxIter, int steps, int warmup) {
             }
         }
         report(subject, preprocessing, device, totals, out);
+        if (traceDir != null) {
+            trace(subject, settings, out);
+        }
+    }
+
+    /** Runs {@link #TRACED_STEPS} steps under libtorch's profiler (operator shapes recorded) and writes the trace. */
+    private void trace(Subject subject, DeepDefense.Settings settings, PrintWriter out) {
+        Path file = traceDir.resolve(subject.architecture() + "-step-trace.json");
+        try {
+            Files.createDirectories(traceDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the trace directory " + traceDir, e);
+        }
+        JniUtils.startProfile(false, true, false);
+        long t0 = System.nanoTime();
+        try {
+            for (int s = 0; s < TRACED_STEPS; s++) {
+                step(subject, settings, null);
+            }
+        } finally {
+            JniUtils.stopProfile(file.toString());
+        }
+        out.printf(Locale.ROOT, "  profiled %d more steps (%.2f ms/step under the profiler): %s%n", TRACED_STEPS,
+                (System.nanoTime() - t0) / 1e6 / TRACED_STEPS, file);
+        out.flush();
     }
 
     /** One training step; its parts' times go to {@code totals} (null: a warm-up step). */
@@ -69,6 +105,7 @@ record DeepDefenseStepBench(int batch, int maxIter, int steps, int warmup) {
         long[] timing = new long[3];
         try (NDScope scope = new NDScope()) {
             NDList b = subject.nextBatch().get();
+            long cpu0 = processCpuNanos();
             long t0 = System.nanoTime();
             NDList g = Autograd.recording(() -> {
                 LossTerms terms = DeepDefense.loss(settings).compute(subject.model(), b.get(0), b.get(1));
@@ -88,6 +125,7 @@ record DeepDefenseStepBench(int batch, int maxIter, int steps, int warmup) {
                 totals.forward += timing[0];
                 totals.backward += timing[1];
                 totals.update += System.nanoTime() - t3;
+                totals.cpu += processCpuNanos() - cpu0;
                 totals.rho += Double.longBitsToDouble(timing[2]);
             }
         }
@@ -100,7 +138,8 @@ record DeepDefenseStepBench(int batch, int maxIter, int steps, int warmup) {
         out.printf(Locale.ROOT, "Deep Defense step benchmark: %s, batch %d, %d DeepFool iterations, %s preprocessing, "
                 + "device %s, %d threads (torch intra-op), %d timed steps after %d warm-up%n", subject.architecture(),
                 batch, maxIter, preprocessing, device, ai.djl.pytorch.jni.JniUtils.getNumThreads(), steps, warmup);
-        out.printf(Locale.ROOT, "  step time        %8.2f ms%n", t.all() / 1e6 / steps);
+        out.printf(Locale.ROOT, "  step time        %8.2f ms (process CPU time %.2f ms, which other processes disturb less)%n",
+                t.all() / 1e6 / steps, t.cpu / 1e6 / steps);
         part(out, "forward unroll", t.forward, t, "CE + DeepFool with graph");
         part(out, "gradient      ", t.backward, t, "double backward to the weights");
         part(out, "update        ", t.update, t, "SGD momentum");
@@ -115,6 +154,12 @@ record DeepDefenseStepBench(int batch, int maxIter, int steps, int warmup) {
 
     private void part(PrintWriter out, String name, long nanos, Totals t, String what) {
         out.printf(Locale.ROOT, "    %s %8.2f ms (%4.1f%%)  %s%n", name, nanos / 1e6 / steps, 100.0 * nanos / t.all(), what);
+    }
+
+    /** CPU time of the whole process (all its threads, libtorch's included), or 0 where the JVM cannot tell. */
+    private static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? Math.max(0, sun.getProcessCpuTime()) : 0;
     }
 
     private static long heapCommittedKb() {
