@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.stream.Stream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -87,22 +88,46 @@ public final class ThreadPolicy {
     /**
      * How many other processes are running or runnable now: the median over {@code samples} readings of
      * {@code loadavg} (the format of {@code /proc/loadavg}, whose fourth field is "running/total") of the
-     * running count, less this process. 0 when the file cannot be read (not Linux).
+     * running count, less this process's own running threads (the {@code R} entries of {@code tasks}, the
+     * format of {@code /proc/self/task}, at least 1): the running count counts threads, and a starting JVM's
+     * compiler and collector threads are running too. 0 when the file cannot be read (not Linux).
      */
-    public static int othersRunning(Path loadavg, int samples, long pauseMillis) throws InterruptedException {
+    public static int othersRunning(Path loadavg, Path tasks, int samples, long pauseMillis)
+            throws InterruptedException {
         int[] counts = new int[samples];
         for (int i = 0; i < samples; i++) {
             if (i > 0) {
                 Thread.sleep(pauseMillis);
             }
             try {
-                counts[i] = Math.max(0, running(Files.readString(loadavg)) - 1);
+                counts[i] = Math.max(0, running(Files.readString(loadavg)) - ownRunning(tasks));
             } catch (IOException | RuntimeException e) {
                 return 0;
             }
         }
         Arrays.sort(counts);
         return counts[samples / 2];
+    }
+
+    /** This process's threads in state R under {@code tasks} (each {@code N/stat}), at least 1: the reader. */
+    static int ownRunning(Path tasks) {
+        int running = 0;
+        try (Stream<Path> threads = Files.list(tasks)) {
+            for (Path thread : (Iterable<Path>) threads::iterator) {
+                try {
+                    String stat = Files.readString(thread.resolve("stat"));
+                    int close = stat.lastIndexOf(')');
+                    if (close >= 0 && stat.length() > close + 2 && stat.charAt(close + 2) == 'R') {
+                        running++;
+                    }
+                } catch (IOException e) {
+                    // the thread ended between the listing and the read
+                }
+            }
+        } catch (IOException e) {
+            return 1;
+        }
+        return Math.max(1, running);
     }
 
     /** The running count of one {@code /proc/loadavg} line, e.g. 3 of "1.20 0.80 0.50 3/412 9931". */
@@ -117,6 +142,6 @@ public final class ThreadPolicy {
     /** The choice for this process on this machine now. */
     public static Choice current() throws InterruptedException {
         return choose(System.getenv(), Runtime.getRuntime().availableProcessors(),
-                othersRunning(Path.of("/proc/loadavg"), 5, 60));
+                othersRunning(Path.of("/proc/loadavg"), Path.of("/proc/self/task"), 5, 60));
     }
 }

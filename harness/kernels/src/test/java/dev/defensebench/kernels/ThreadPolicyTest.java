@@ -44,11 +44,35 @@ class ThreadPolicyTest {
     @Test
     void theRunningCountIsReadFromLoadavgLessThisProcess(@TempDir Path dir) throws IOException, InterruptedException {
         Path loadavg = dir.resolve("loadavg");
+        Path tasks = tasks(dir, "R");
         Files.writeString(loadavg, "12.91 13.40 12.02 4/1302 77712\n");
-        assertThat(ThreadPolicy.othersRunning(loadavg, 3, 0)).isEqualTo(3);
+        assertThat(ThreadPolicy.othersRunning(loadavg, tasks, 3, 0)).isEqualTo(3);
         Files.writeString(loadavg, "0.10 0.05 0.01 1/300 123\n");
-        assertThat(ThreadPolicy.othersRunning(loadavg, 1, 0)).isZero();
-        assertThat(ThreadPolicy.othersRunning(dir.resolve("missing"), 3, 0)).as("not Linux: assume quiet").isZero();
+        assertThat(ThreadPolicy.othersRunning(loadavg, tasks, 1, 0)).isZero();
+        assertThat(ThreadPolicy.othersRunning(dir.resolve("missing"), tasks, 3, 0)).as("not Linux: assume quiet").isZero();
         assertThatThrownBy(() -> ThreadPolicy.running("garbage")).hasMessageContaining("not a /proc/loadavg line");
+    }
+
+    @Test
+    void thisProcesssOwnRunningThreadsAreNotOthers(@TempDir Path dir) throws IOException, InterruptedException {
+        Path loadavg = dir.resolve("loadavg");
+        Files.writeString(loadavg, "1.63 1.73 2.14 3/109 9765\n");
+        // a starting JVM: main, a compiler thread (its name has a space and a parenthesis) and the collector run
+        Path tasks = tasks(dir, "R", "R", "S", "R");
+        assertThat(ThreadPolicy.othersRunning(loadavg, tasks, 3, 0)).isZero();
+        assertThat(ThreadPolicy.othersRunning(loadavg, tasks(dir.resolve("one"), "R", "S"), 1, 0)).isEqualTo(2);
+        assertThat(ThreadPolicy.ownRunning(dir.resolve("no-tasks"))).as("unreadable: the reader alone").isEqualTo(1);
+        assertThat(ThreadPolicy.ownRunning(tasks(dir.resolve("none"), "S"))).as("at least the reader").isEqualTo(1);
+    }
+
+    /** A {@code /proc/self/task}-like folder with one thread per state. */
+    private static Path tasks(Path dir, String... states) throws IOException {
+        Path tasks = Files.createDirectories(dir.resolve("task"));
+        for (int i = 0; i < states.length; i++) {
+            Path thread = Files.createDirectories(tasks.resolve(String.valueOf(100 + i)));
+            String name = i == 1 ? "C2 CompilerThre) x" : "java";
+            Files.writeString(thread.resolve("stat"), (100 + i) + " (" + name + ") " + states[i] + " 1 100 100 0 -1\n");
+        }
+        return tasks;
     }
 }

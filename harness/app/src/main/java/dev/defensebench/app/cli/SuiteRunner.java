@@ -77,7 +77,7 @@ final class SuiteRunner {
             String note = "beside " + BUSY_LOOPS + " busy loops";
             if (section.busy() == SuiteSection.Busy.LOOPS_WITH_POLICY) {
                 note += ", " + launcherPolicy(pb.environment(), Runtime.getRuntime().availableProcessors(),
-                        ThreadPolicy.othersRunning(Path.of("/proc/loadavg"), 5, 60));
+                        ThreadPolicy.othersRunning(Path.of("/proc/loadavg"), Path.of("/proc/self/task"), 5, 60));
             }
             return timed(index, section, pb, output, note);
         } catch (InterruptedException e) {
