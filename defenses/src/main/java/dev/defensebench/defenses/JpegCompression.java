@@ -100,7 +100,7 @@ public final class JpegCompression implements Defense {
                     image.getRaster().setPixel(j, i, c == 1 ? new int[] {rgb} : new int[] {rgb >> 16, (rgb >> 8) & 255, rgb & 255});
                 }
             }
-            BufferedImage decoded = decode(encode(image));
+            BufferedImage decoded = decode(encode(image, quality));
             int[] pixel = new int[c];
             for (int i = 0; i < h; i++) {
                 for (int j = 0; j < w; j++) {
@@ -120,7 +120,8 @@ public final class JpegCompression implements Defense {
             return Math.round(Math.max(0, Math.min(1, unit)) * 255);
         }
 
-        private byte[] encode(BufferedImage image) {
+        /** {@code image} as a JPEG of {@code quality} (1 to 100) written by the JDK's ImageIO. */
+        static byte[] encode(BufferedImage image, int quality) {
             ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             try (MemoryCacheImageOutputStream stream = new MemoryCacheImageOutputStream(bytes)) {

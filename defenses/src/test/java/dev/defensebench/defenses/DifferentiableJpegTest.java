@@ -14,7 +14,6 @@ import dev.defensebench.spi.InputBox;
 import dev.defensebench.spi.InputTransform;
 import dev.defensebench.testing.LinearClassifier;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -22,12 +21,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
 import javax.imageio.plugins.jpeg.JPEGQTable;
-import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,7 +41,7 @@ class DifferentiableJpegTest {
     @Test
     void tablesAreThoseImageIoWritesAtEveryQuality() throws IOException {
         for (int quality = 1; quality <= 100; quality++) {
-            int[][] written = quantisationTables(encode(new BufferedImage(16, 16, BufferedImage.TYPE_INT_RGB), quality));
+            int[][] written = quantisationTables(JpegCompression.Codec.encode(new BufferedImage(16, 16, BufferedImage.TYPE_INT_RGB), quality));
             assertThat(written[0]).as("luminance, quality %d", quality)
                     .containsExactly(DifferentiableJpeg.table(JPEGQTable.K1Luminance, quality));
             assertThat(written[1]).as("chrominance, quality %d", quality)
@@ -230,21 +225,6 @@ class DifferentiableJpegTest {
             assertThat(in).as("test resource jpeg/approximation.txt").isNotNull();
             return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
         }
-    }
-
-    private static byte[] encode(BufferedImage image, int quality) throws IOException {
-        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (MemoryCacheImageOutputStream stream = new MemoryCacheImageOutputStream(bytes)) {
-            writer.setOutput(stream);
-            ImageWriteParam param = writer.getDefaultWriteParam();
-            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-            param.setCompressionQuality(quality / 100f);
-            writer.write(null, new IIOImage(image, null, null), param);
-        } finally {
-            writer.dispose();
-        }
-        return bytes.toByteArray();
     }
 
     /** The 8-bit tables 0 and 1 of a JPEG's DQT segments, in natural order. */
