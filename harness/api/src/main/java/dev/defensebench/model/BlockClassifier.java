@@ -7,7 +7,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Convolution;
+import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import dev.defensebench.spi.Classifier;
 import dev.defensebench.spi.InputBox;
@@ -59,11 +63,10 @@ public final class BlockClassifier implements Classifier {
     }
 
     private static boolean modeFree(Block b) {
-        if (b instanceof ai.djl.nn.SequentialBlock) {
+        if (b instanceof SequentialBlock) {
             return b.getChildren().values().stream().allMatch(BlockClassifier::modeFree);
         }
-        return b instanceof ai.djl.nn.core.Linear || b instanceof ai.djl.nn.convolutional.Convolution
-                || b instanceof ai.djl.nn.LambdaBlock;
+        return b instanceof Linear || b instanceof Convolution || b instanceof LambdaBlock;
     }
 
     /** The same network (same parameters and statistics) run in {@code other} mode. */

@@ -343,12 +343,12 @@ public final class OnnxCodec {
 
     /** The byte width of one element of an external tensor (its raw little-endian encoding); refuses other types. */
     private static long externalWidth(TensorProto t) {
-        int narrow = Tensor.narrowIntegerWidth(t.getDataType());
         return switch (t.getDataType()) {
             case Tensor.FLOAT, 12 /* UINT32 */ -> 4;
             case Tensor.INT64, 11 /* DOUBLE */, 13 /* UINT64 */ -> 8;
             case 10 /* FLOAT16 */, 16 /* BFLOAT16 */ -> 2;
             default -> {
+                int narrow = Tensor.narrowIntegerWidth(t.getDataType());
                 if (narrow > 0) {
                     yield narrow;
                 }
