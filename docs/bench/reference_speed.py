@@ -38,7 +38,11 @@ Modes:
             Linf 8/255, step 2/255) and TRADES (beta 6, 10 steps on the KL term) training steps and PGD-10, at
             --batch on seeded synthetic 3x32x32 inputs, through a node-by-node torch interpreter of the exported
             graph (OnnxNet), with the FLOPs counted from the graph and the fraction of --peak-gflops; notes the
-            BLAS actually loaded. Deep Defense: not measured (the authors' code is for their MNIST networks).
+            BLAS actually loaded; then, as in `bench --mode scale`, the Deep Defense step (the paper's regularizer
+            with DeepFool unrolled through torch.autograd for any network: `deep_defense_step`; the authors' own
+            code unrolls DeepFool for their MNIST MLP and LeNet only) and the original AutoAttack (standard
+            version, Linf 8/255, on the first --autoattack-images inputs labelled with the network's own
+            predictions). --rows picks rows (default: all six).
 
 Pixels: [0, 1] ('unit', as `bench --mode attacks`) except in `step` ('paper'). MNIST is read from
 --data (default ~/.defense-bench/data/mnist, where defense-bench caches it).
@@ -356,9 +360,8 @@ def linf_pgd(model, x, objective, eps, steps, step_size, start):
 
 
 def scale(args):
-    """The rows of `bench --mode scale` (plain, PGD-AT-10, TRADES with 10 steps, PGD-10) in PyTorch on the ONNX
-    weights, batch --batch of seeded synthetic 3x32x32 inputs; Deep Defense not measured (the authors' code
-    unrolls DeepFool for their MNIST networks only)."""
+    """The rows of `bench --mode scale` (plain, PGD-AT-10, TRADES with 10 steps, Deep Defense, PGD-10, AutoAttack)
+    in PyTorch on the ONNX weights, batch --batch of seeded synthetic 3x32x32 inputs."""
     config = torch.__config__.show()
     kept = [w.strip(' ,') for w in config.replace('\n', ',').split(',')
             if any(k in w for k in ('BLAS_INFO', 'LAPACK_INFO', 'USE_MKLDNN', 'MKL-DNN', 'OpenMP '))]
@@ -379,15 +382,15 @@ def scale(args):
 
 
 def timed(body):
+    """(wall seconds, process CPU seconds, what body returned) of one call of body."""
     t0, c0 = time.time(), cpu()
-    body()
-    return time.time() - t0, cpu() - c0
+    said = body()
+    return time.time() - t0, cpu() - c0, said
 
 
 def scale_table(args, path, peak):
     model = OnnxNet(path)
-    x = torch.rand(args.batch, 3, 32, 32)
-    y = torch.randint(0, 10, (args.batch,))
+    x, y, source = scale_batch(args, path)
     with torch.no_grad():
         model.eval()(x[:1])
     macs = model.multiply_adds
@@ -420,23 +423,64 @@ def scale_table(args, path, peak):
         linf_pgd(model, x, lambda z: F.cross_entropy(z, y, reduction='sum'), eps, k, alpha,
                  x + torch.empty_like(x).uniform_(-eps, eps))
 
-    rows = [('plain step', 3, lambda: train_on(lambda: F.cross_entropy(model(x), y))),
-            ('PGD-AT step', 3 * k + 3, pgd_at), ('TRADES step', 3 * k + 7, trades), ('PGD-10 attack', 3 * k, pgd)]
-    print('\n%s: %.4g G multiply-adds per 3x32x32 image (convolutions and MatMuls of the ONNX graph), batch %d, '
-          'load average %s' % (path, macs / 1e9, args.batch, ' '.join('%.2f' % v for v in os.getloadavg())))
+    def deep_defense():
+        model.train()
+        optimizer.zero_grad()
+        total, terms = deep_defense_objective(model, x, y)
+        total.backward()
+        optimizer.step()
+        return 'last step\'s loss terms: total %.6g, ce %.6g, reg %.6g, rho %.6g' % (total.item(), *terms)
+
+    def autoattack():
+        model.eval()
+        return original_autoattack(args, model, x[:args.autoattack_images])
+
+    # (--rows name, label, forward passes of the batch per step as ScaleRow counts them (None: not counted), body)
+    rows = [('plain', 'plain step', 3, lambda: train_on(lambda: F.cross_entropy(model(x), y))),
+            ('pgd-at', 'PGD-AT step', 3 * k + 3, pgd_at), ('trades', 'TRADES step', 3 * k + 7, trades),
+            ('deep-defense', 'Deep Defense step', 3 + DEEPFOOL_ITERATIONS * (2 * CANDIDATES + 7), deep_defense),
+            ('pgd', 'PGD-10 attack', 3 * k, pgd), ('autoattack', 'AutoAttack', None, autoattack)]
+    chosen = args.rows.split(',')
+    unknown = [r for r in chosen if r not in [row[0] for row in rows]]
+    if unknown:
+        sys.exit('scale: unknown --rows %s; known: %s' % (','.join(unknown), ','.join(row[0] for row in rows)))
+    rows = [row for row in rows if row[0] in chosen]
+    args.batch = len(x)
+    print('\n%s: %.4g G multiply-adds per 3x32x32 image (convolutions and MatMuls of the ONNX graph), batch %d (%s), '
+          'load average %s' % (path, macs / 1e9, args.batch, source, ' '.join('%.2f' % v for v in os.getloadavg())))
     print('| network | row | images | s/step (wall) | CPU s/step | images/s | GFLOP/step | GFLOP/s | % of peak |\n'
           '|---|---|---|---|---|---|---|---|---|')
-    rows[0][2]()  # warm-up, untimed
-    for name, forwards, body in rows:
-        runs, wall, cpu_s = 0, 0.0, 0.0
+    train_on(lambda: F.cross_entropy(model(x), y))  # warm-up, untimed
+    for _, name, forwards, body in rows:
+        runs, wall, cpu_s, said = 0, 0.0, 0.0, None
         while runs == 0 or wall < args.min_seconds:
-            w, c = timed(body)
+            w, c, said = timed(body)
             runs, wall, cpu_s = runs + 1, wall + w, cpu_s + c
-        flops = forwards * 2.0 * macs * args.batch
-        print('| %s | %s | %d | %.3f | %.3f | %.2f | %.4g | %.4g | %.1f |' % (
-            os.path.basename(path), name, args.batch, wall / runs, cpu_s / runs, args.batch * runs / wall, flops / 1e9,
-            flops * runs / wall / 1e9, 100 * flops * runs / wall / peak), flush=True)
-    print('Deep Defense step: not measured (the authors\' code unrolls DeepFool for their MNIST MLP and LeNet only)')
+        images = args.batch if forwards is not None else min(args.autoattack_images, args.batch)
+        if forwards is None:
+            print('| %s | %s | %d | %.3f | %.3f | %.2f | not counted | not counted | not counted |' % (
+                os.path.basename(path), name, images, wall / runs, cpu_s / runs, images * runs / wall), flush=True)
+        else:
+            flops = forwards * 2.0 * macs * images
+            print('| %s | %s | %d | %.3f | %.3f | %.2f | %.4g | %.4g | %.1f |' % (
+                os.path.basename(path), name, images, wall / runs, cpu_s / runs, images * runs / wall, flops / 1e9,
+                flops * runs / wall / 1e9, 100 * flops * runs / wall / peak), flush=True)
+        if said:
+            print('  %s, %s' % (name, said), flush=True)
+
+
+def scale_batch(args, path):
+    """The batch `bench --mode scale --save-onnx` wrote beside the network (NAME-inputs.f32, NAME-labels.i64: raw
+    little-endian), so that both sides run on the same points; seeded random inputs of --batch when there is none."""
+    stem = path[:-len('.onnx')] if path.endswith('.onnx') else path
+    if not os.path.exists(stem + '-inputs.f32'):
+        return torch.rand(args.batch, 3, 32, 32), torch.randint(0, 10, (args.batch,)), 'seeded random inputs'
+    x = np.fromfile(stem + '-inputs.f32', dtype='<f4')
+    y = np.fromfile(stem + '-labels.i64', dtype='<i8')
+    if x.size != y.size * 3 * 32 * 32:
+        sys.exit('scale: %s-inputs.f32 holds %d floats, not %d labels x 3x32x32' % (stem, x.size, y.size))
+    return (torch.from_numpy(x.reshape(-1, 3, 32, 32).copy()), torch.from_numpy(y.copy()),
+            'the batch bench wrote: %s-inputs.f32' % os.path.basename(stem))
 
 
 def trades_objective(model, x, adv, y, beta=6.0):
@@ -444,6 +488,82 @@ def trades_objective(model, x, adv, y, beta=6.0):
     logits = model(x)
     kl = F.kl_div(F.log_softmax(model(adv), 1), F.softmax(logits, 1), reduction='batchmean')
     return F.cross_entropy(logits, y) + beta * kl
+
+
+DEEPFOOL_ITERATIONS, CANDIDATES, OVERSHOOT, TINY = 5, 10, 0.02, 1e-12
+
+
+def deep_defense_objective(model, x, y, lmbd=15.0, c=25.0, d=5.0):
+    """Deep Defense's loss on a batch, as `bench --mode scale` computes it: the cross-entropy in train() mode, then
+    the regularizer (lmbd / B) * [sum over correct exp(-c * rho) + sum over wrong exp(d * rho)], rho = |dx| / |x|,
+    with dx from DeepFool unrolled in eval() mode with its graph (`deepfool_unroll`); returns (the loss, (its
+    cross-entropy, regularizer and mean rho), the terms `bench --mode scale` prints)."""
+    model.train()
+    ce = F.cross_entropy(model(x), y)
+    model.eval()
+    perturbation, correct = deepfool_unroll(model, x, y)
+    rho = perturbation.flatten(1).norm(dim=1) / (x.flatten(1).norm(dim=1) + 1e-12)
+    exponent = torch.where(correct, -c * rho, d * rho)
+    model.train()
+    reg = exponent.exp().sum() * (lmbd / x.shape[0])
+    return ce + reg, (ce.item(), reg.item(), rho.mean().item())
+
+
+def deepfool_unroll(model, x, y):
+    """DeepFool (L2, no box) unrolled with its graph, the same steps as defense-bench's `DeepFool.unroll` for Deep
+    Defense, written with torch.autograd for any network: each iteration on the samples still active, one forward
+    pass, the CANDIDATES - 1 gradients of the candidate logit differences without a graph (only to pick the nearest
+    boundary), the chosen difference's gradient again with a graph, the step |f| / |w|^2 w. A correctly classified
+    sample moves from its predicted class towards its CANDIDATES - 1 next top-scoring classes at the clean input; a
+    misclassified one from its current prediction towards its true label. Returns ((1 + overshoot) * sum of steps,
+    shaped like x; whether each sample was classified correctly)."""
+    batch, shape = x.shape[0], x.shape[1:]
+    start = x.reshape(batch, -1).detach().requires_grad_(True)
+    total = torch.zeros_like(start)
+    active = torch.arange(batch)
+    table = correct = None
+    for _ in range(DEEPFOOL_ITERATIONS):
+        if len(active) == 0:
+            break
+        point = start[active] + total[active]
+        logits = model(point.reshape(len(active), *shape))
+        if table is None:
+            table = logits.detach().argsort(1, descending=True)[:, :CANDIDATES]
+            correct = table[:, 0] == y
+        classes, blocked = table[active].clone(), torch.zeros(len(active), CANDIDATES, dtype=torch.bool)
+        blocked[:, 0] = True
+        wrong = ~correct[active]
+        classes[wrong] = y[active][wrong].unsqueeze(1).expand(-1, CANDIDATES)
+        classes[wrong, 0] = logits.detach().argmax(1)[wrong]
+        blocked[wrong] = True
+        blocked[wrong, 1] = False
+        z = logits.gather(1, classes)
+        differences = z[:, 1:] - z[:, :1]
+        w = torch.stack([torch.autograd.grad(differences[:, k].sum(), point, retain_graph=True)[0]
+                         for k in range(CANDIDATES - 1)])
+        dual = (w.square().sum(2) + TINY).sqrt()
+        ratio = (differences.detach().abs() / dual.t()).double() + blocked[:, 1:].double() * 1e300
+        chosen = ratio.argmin(1)
+        f = differences.gather(1, chosen.unsqueeze(1)).squeeze(1)
+        w_star, = torch.autograd.grad(f.sum(), point, create_graph=True)
+        step = w_star * (f.abs() / (w_star.square().sum(1) + TINY)).unsqueeze(1)
+        total = total.index_add(0, active, step)
+        with torch.no_grad():
+            now = model((start[active] + total[active] * (1 + OVERSHOOT)).reshape(len(active), *shape)).argmax(1)
+        done = torch.where(correct[active], now != table[active, 0], now == y[active])
+        active = active[~done]
+    return (total * (1 + OVERSHOOT)).reshape(x.shape), correct
+
+
+def original_autoattack(args, model, x):
+    """The original AutoAttack, version 'standard', Linf 8/255, on x labelled with the model's own predictions (as
+    `bench --mode scale`'s AutoAttack row); prints its per-stage log."""
+    sys.path.insert(0, args.autoattack)
+    from autoattack import AutoAttack
+    with torch.no_grad():
+        labels = model(x).argmax(1)
+    adversary = AutoAttack(model, norm='Linf', eps=8 / 255, version='standard', device='cpu', seed=0)
+    adversary.run_standard_evaluation(x, labels, bs=len(x))
 
 
 def main():
@@ -468,6 +588,10 @@ def main():
     p.add_argument('--peak-size', type=int, default=4096, help='scale: n of the n x n products timing the peak')
     p.add_argument('--peak-gflops', type=float, help="scale: the machine's peak (GFLOP/s) that the rows' fractions are "
                    "of: the one bench --mode scale measured (default: this torch's own matrix product)")
+    p.add_argument('--rows', default='plain,pgd-at,trades,deep-defense,pgd,autoattack',
+                   help='scale: the rows, comma-separated (as bench --scale-rows)')
+    p.add_argument('--autoattack-images', type=int, default=8, help='scale: images of the AutoAttack row, in one '
+                   'batch (as bench --autoattack-images)')
     p.add_argument('--arch', choices=['mlp', 'lenet'], default='mlp')
     p.add_argument('--steps', type=int, default=100)
     p.add_argument('--warmup', type=int, default=5)

@@ -2,6 +2,7 @@ package dev.defensebench.app.cli;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -13,6 +14,7 @@ import dev.defensebench.app.run.Devices;
 import dev.defensebench.attacks.DeepFool;
 import dev.defensebench.autograd.Autograd;
 import dev.defensebench.data.DatasetRegistry;
+import dev.defensebench.files.AtomicFiles;
 import dev.defensebench.data.ImageSplit;
 import dev.defensebench.data.LoadedDataset;
 import dev.defensebench.data.Preprocessing;
@@ -134,7 +136,17 @@ final class BenchCommand implements Callable<Integer> {
         List<String> archs = architectures != null ? architectures : attacks ? List.of("mlp", "lenet") : List.of("mlp");
         PrintWriter out = spec.commandLine().getOut();
         if (mode.equals("scale")) { // synthetic CIFAR-shaped batches, no data set
-            return ScaleBench.command(spec.commandLine(), scaleOptions, batch, architectures, device, out, this::save);
+            return ScaleBench.command(spec.commandLine(), scaleOptions, batch, architectures, device, out, new ScaleBench.Saver() {
+                @Override
+                public void save(BlockClassifier model, String name) throws IOException {
+                    BenchCommand.this.save(model, name);
+                }
+
+                @Override
+                public void saveBatch(String name, NDArray x, NDArray y) throws IOException {
+                    BenchCommand.this.saveBatch(name, x, y);
+                }
+            });
         }
         if (!attacks && archs.stream().allMatch(this::throughputMode)) { // no data set needed
             for (String arch : archs) {
@@ -282,6 +294,24 @@ final class BenchCommand implements Callable<Integer> {
         spec.commandLine().getErr().println("wrote " + file);
     }
 
+
+    /**
+     * With {@code --save-onnx}: writes a scale-mode batch as DIR/NAME-inputs.f32 (its float32 inputs) and
+     * DIR/NAME-labels.i64 (its int64 labels), raw little-endian in row-major order, for
+     * {@code reference_speed.py scale} to run on the same points.
+     */
+    private void saveBatch(String name, NDArray x, NDArray y) throws IOException {
+        if (saveOnnx == null) {
+            return;
+        }
+        java.nio.file.Files.createDirectories(saveOnnx);
+        for (var part : Map.of("-inputs.f32", x.toType(DataType.FLOAT32, false), "-labels.i64",
+                y.toType(DataType.INT64, false)).entrySet()) {
+            Path file = saveOnnx.resolve(name + part.getKey());
+            AtomicFiles.write(file, part.getValue().toByteArray()); // native byte order: little-endian on x86-64 and arm64
+            spec.commandLine().getErr().println("wrote " + file);
+        }
+    }
 
     /** Whether the step mode times training throughput for {@code arch} (--throughput, or BatchNorm by default). */
     private boolean throughputMode(String arch) {

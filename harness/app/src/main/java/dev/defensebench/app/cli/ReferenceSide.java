@@ -64,7 +64,7 @@ record ReferenceSide(Path python, Path script, Path openblas, Path autoattack, P
     /** Why {@code section} cannot run although the interpreter can (a checkout of the original code missing), or null. */
     String missing(SuiteSection section) {
         return switch (section.referenceMode()) {
-            case "ensemble" -> Files.isDirectory(autoattack) ? null
+            case "ensemble", "scale" -> Files.isDirectory(autoattack) ? null
                     : "no checkout of fra31/auto-attack at " + autoattack + " (--autoattack; git clone it there)";
             case "deepfool", "step" -> Files.isDirectory(deepdefense) ? null
                     : "no checkout of ZiangYan/deepdefense.pytorch at " + deepdefense + " (--deepdefense; git clone it there)";

@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.Collectors;
 
 /**
  * {@code bench --mode scale}: real-scale rows for CIFAR-sized networks on synthetic seeded 3×32×32
@@ -45,7 +46,7 @@ import java.util.Random;
  * by {@link ScaleRow}'s rule from {@link NetworkFlops}) and fraction of the measured {@link PeakFlops}.
  * One untimed plain step warms up each network; each row then runs until {@code --scale-seconds} (once at
  * least) through {@link BenchRuns}. The weights are written before the first step with {@code --save-onnx},
- * for {@code docs/bench/reference_speed.py scale}.
+ * with the synthetic batch, for {@code docs/bench/reference_speed.py scale} to time the same rows on the same points.
  *
  * @param options the mode's options
  * @param batch images per training step and per PGD batch
@@ -98,9 +99,11 @@ record ScaleBench(Options options, int batch) {
         }
     }
 
-    /** Writes a network under benchmark (BenchCommand's {@code --save-onnx}). */
+    /** Writes a network under benchmark and its synthetic batch (BenchCommand's {@code --save-onnx}). */
     interface Saver {
         void save(BlockClassifier model, String name) throws IOException;
+
+        void saveBatch(String name, NDArray x, NDArray y) throws IOException;
     }
 
     /** A network under benchmark with its optimiser and its synthetic batch. */
@@ -152,6 +155,7 @@ record ScaleBench(Options options, int batch) {
             Subject s = new Subject(model, new SgdOptimizer(block, manager, 0.9, 5e-4),
                     manager.randomUniform(0, 1, new Shape(batch).addAll(TrainingThroughput.SAMPLE)),
                     manager.randomInteger(0, TrainingThroughput.CLASSES, new Shape(batch), DataType.INT64));
+            saver.saveBatch(architecture.name(), s.x(), s.y());
             out.printf(Locale.ROOT, "%n%s: %.4g G multiply-adds per 3x32x32 image (convolutions and linears), batch %d, "
                     + "synthetic seeded inputs, %d classes, device %s, load average %s%n", architecture.name(), macs / 1e9,
                     batch, TrainingThroughput.CLASSES, device, loadAverage());
@@ -172,16 +176,21 @@ record ScaleBench(Options options, int batch) {
 
     private void time(PrintWriter out, String arch, ScaleRow row, Subject s, Random random, long macs, PeakFlops peak) {
         int images = row == ScaleRow.AUTOATTACK ? Math.min(options.autoAttackImages, batch) : batch;
-        BenchRuns<AttackResult> runs = BenchRuns.until(options.seconds, k -> once(row, s, random, images));
+        BenchRuns<Outcome> runs = BenchRuns.until(options.seconds, k -> once(row, s, random, images));
         double flops = row.flops(macs, images, TrainingThroughput.CLASSES);
         double rate = flops / runs.seconds();
         out.printf(Locale.ROOT, "| %s | %s | %d | %.3f | %.3f | %.2f | %s | %s | %s |%n", arch, row.label(), images,
                 runs.seconds(), runs.cpuSeconds(), images / runs.seconds(), number(flops / 1e9, "%.4g"),
                 number(rate / 1e9, "%.4g"), number(100 * rate / peak.flopsPerSecond(), "%.1f"));
-        if (runs.last() != null) {
+        if (!runs.last().terms().isEmpty()) {
+            out.printf(Locale.ROOT, "  %s, last step's loss terms:%s%n", row.label(), runs.last().terms().entrySet().stream()
+                    .map(e -> String.format(Locale.ROOT, " %s %.6g", e.getKey(), e.getValue())).collect(Collectors.joining(",")));
+        }
+        AttackResult attack = runs.last().attack();
+        if (attack != null) {
             out.printf(Locale.ROOT, "  %s: robust accuracy %.3f of %d images, each stage:%n", row.label(),
-                    runs.last().outcomes().get(0).robustAccuracy(), images);
-            for (StageOutcome stage : runs.last().stages()) {
+                    attack.outcomes().get(0).robustAccuracy(), images);
+            for (StageOutcome stage : attack.stages()) {
                 out.printf(Locale.ROOT, "  after %-8s %d/%d robust, %.2f s%n", stage.stage(), stage.robust(),
                         stage.samples(), stage.seconds());
             }
@@ -189,14 +198,24 @@ record ScaleBench(Options options, int batch) {
         out.flush();
     }
 
-    /** One run of {@code row}; AutoAttack's result (else null). */
-    private AttackResult once(ScaleRow row, Subject s, Random random, int images) {
+    /**
+     * What one run of a row left to print: the Deep Defense step's loss terms (so that the reference's step can be
+     * checked to do the same work on the same weights and points; empty for the other rows) and AutoAttack's result
+     * (null for the other rows).
+     */
+    private record Outcome(Map<String, Double> terms, AttackResult attack) {}
+
+    /** One run of {@code row}. */
+    private Outcome once(ScaleRow row, Subject s, Random random, int images) {
         switch (row) {
             case PLAIN -> trainingStep(s, plain());
             case PGD_AT -> trainingStep(s, PgdAdversarial.loss(new PgdAdversarial.Settings(TrainingThroughput.CIFAR_PGD, 0), random));
             case TRADES -> trainingStep(s, Trades.loss(new Trades.Settings(TrainingThroughput.CIFAR_PGD, 6), random));
-            case DEEP_DEFENSE -> trainingStep(s, DeepDefense.loss(new DeepDefense.Settings(15, 25, 5,
-                    new DeepFool.Settings(ScaleRow.DEEPFOOL_ITERATIONS, 0.02, true, DeepFool.Route.CHOSEN_DIFFERENCE))));
+            case DEEP_DEFENSE -> {
+                return new Outcome(trainingStep(s, DeepDefense.loss(new DeepDefense.Settings(15, 25, 5,
+                        new DeepFool.Settings(ScaleRow.DEEPFOOL_ITERATIONS, 0.02, true, DeepFool.Route.CHOSEN_DIFFERENCE)))),
+                        null);
+            }
             case PGD -> {
                 try (NDScope scope = new NDScope()) {
                     Pgd.perturb(s.model().inMode(ForwardMode.INFERENCE), s.x(), Pgd.crossEntropy(s.y()), Norm.LINF, EPS,
@@ -204,10 +223,10 @@ record ScaleBench(Options options, int batch) {
                 }
             }
             case AUTOATTACK -> {
-                return autoAttack(s, images);
+                return new Outcome(Map.of(), autoAttack(s, images));
             }
         }
-        return null;
+        return new Outcome(Map.of(), null);
     }
 
     /** AutoAttack (standard, its defaults) on the first {@code images} inputs, labelled with the network's predictions. */
@@ -230,12 +249,23 @@ record ScaleBench(Options options, int batch) {
         };
     }
 
-    /** One SGD step on {@code loss} (learning rate 0.01), synchronised before it returns. */
-    private static void trainingStep(Subject s, BatchLoss loss) {
+    /**
+     * One SGD step on {@code loss} (learning rate 0.01), synchronised before it returns; the loss's total and named
+     * terms, read after the update.
+     */
+    private static Map<String, Double> trainingStep(Subject s, BatchLoss loss) {
         try (NDScope scope = new NDScope()) {
-            NDList grads = Autograd.recording(() -> s.optimizer().gradients(loss.compute(s.model(), s.x(), s.y()).total()));
+            LossTerms[] terms = new LossTerms[1];
+            NDList grads = Autograd.recording(() -> {
+                terms[0] = loss.compute(s.model(), s.x(), s.y());
+                return s.optimizer().gradients(terms[0].total());
+            });
             s.optimizer().update(grads, 0.01f);
             s.optimizer().weights().get(0).sum().getFloat(); // wait for the device
+            Map<String, Double> values = new java.util.LinkedHashMap<>();
+            values.put("total", (double) terms[0].total().getFloat());
+            terms[0].terms().forEach((name, value) -> values.put(name, (double) value.toType(DataType.FLOAT32, false).getFloat()));
+            return values;
         }
     }
 

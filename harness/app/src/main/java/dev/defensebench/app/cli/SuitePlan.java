@@ -21,7 +21,10 @@ final class SuitePlan {
     static final String CERTIFY = "Certification throughput";
     static final String ONNX = "The ONNX interpreter against native blocks";
     static final String THROUGHPUT = "Training throughput of a CIFAR-sized network";
+    static final String REAL_SCALE = "Real-scale rows";
     static final String BASELINES = "Baselines on MNIST";
+    /** Where Debian's libjemalloc2 puts the allocator the real-scale table's third column preloads into PyTorch. */
+    static final Path JEMALLOC = Path.of("/lib/x86_64-linux-gnu/libjemalloc.so.2");
 
     private final boolean quick;
     private final Path out;
@@ -61,10 +64,7 @@ final class SuitePlan {
                 args("--images 5 --rounds 1 --steps 2")));
         all.add(bench(THROUGHPUT, "throughput-resnet18", 0,
                 args("--arch resnet18 --throughput --batch 8 --throughput-steps 2"), args("--batch 2 --throughput-steps 1")));
-        // ---- Real-scale rows (issue #27 item 3, `bench --mode scale`: ResNet-18 / WRN-16-4 against PyTorch) ----
-        // The work adding that mode adds its bench and reference_speed.py sections here, under the heading of its
-        // docs/benchmarks.md section.
-        // ---- end of the real-scale rows ----
+        all.addAll(realScale());
         SuiteSection baselines = bench(BASELINES, "baselines-mnist", 0,
                 List.of("run", "ci/baselines-mnist.yaml", "--out", out.resolve("baselines-mnist").toString()), List.of());
         all.add(quick ? baselines.skipped("--quick: a full training run of five MLPs (tens of minutes)") : baselines);
@@ -113,6 +113,32 @@ final class SuitePlan {
                         attacksQuick(" --ensemble-images 10")),
                 reference(name, name + "-reference", "ensemble", "robust-mlp.onnx",
                         " --threads 1 --images 1000 --stages apgd-ce,apgd-t,fab-t,square" + referenceNorm, " --images 10"));
+    }
+
+    /**
+     * ResNet-18 and WRN-16-4 at batch 128, two threads: every row of {@code bench --mode scale}, then PyTorch on the
+     * same weights and batches as a plain shell runs it, then PyTorch again with the same jemalloc the launcher
+     * preloads (skipped where {@code libjemalloc2} is not installed). Under --quick: WRN-16-4 alone at batch 4,
+     * without AutoAttack.
+     */
+    private List<SuiteSection> realScale() {
+        String quickRows = "plain,deep-defense,pgd";
+        SuiteSection bench = bench(REAL_SCALE, "scale", 2, saving("scale", "--mode scale --arch resnet18,wrn-16-4"),
+                args("--arch wrn-16-4 --batch 4 --peak-size 256 --scale-rows " + quickRows));
+        Path dir = onnxDir("scale");
+        List<String> reference = new ArrayList<>(List.of("scale", "--onnx", quick ? dir.resolve("wrn-16-4.onnx").toString()
+                : dir.resolve("resnet18.onnx") + "," + dir.resolve("wrn-16-4.onnx"), "--min-seconds", "0", "--threads", "2"));
+        if (quick) {
+            reference.addAll(args("--peak-size 256 --rows " + quickRows));
+        }
+        Map<String, String> passive = Map.of("OMP_NUM_THREADS", "2", "OMP_WAIT_POLICY", "PASSIVE");
+        Map<String, String> jemalloc = new java.util.HashMap<>(passive);
+        jemalloc.put("LD_PRELOAD", JEMALLOC.toString());
+        jemalloc.put("MALLOC_CONF", "dirty_decay_ms:-1,muzzy_decay_ms:-1");
+        SuiteSection withJemalloc = SuiteSection.reference("scale-reference-jemalloc", REAL_SCALE, "scale", jemalloc, reference);
+        return List.of(bench, SuiteSection.reference("scale-reference", REAL_SCALE, "scale", passive, reference),
+                java.nio.file.Files.exists(JEMALLOC) ? withJemalloc
+                        : withJemalloc.skipped("no " + JEMALLOC + " (Debian: apt-get install libjemalloc2)"));
     }
 
     /**

@@ -39,7 +39,8 @@ class BenchSuiteQuickRunTest {
             Map.entry("certify", "randomized-smoothing"),
             Map.entry("onnx-interpreter-mlp", "interpreter"),
             Map.entry("onnx-interpreter-lenet", "interpreter"),
-            Map.entry("throughput-resnet18", "PGD-AT step"));
+            Map.entry("throughput-resnet18", "PGD-AT step"),
+            Map.entry("scale", "Deep Defense step, last step's loss terms"));
 
     @Test
     void everyBenchSectionRunsAndTheReferenceSideSaysWhyItDidNot(@TempDir Path dir) throws IOException {
@@ -73,5 +74,6 @@ class BenchSuiteQuickRunTest {
             }
         }
         assertThat(out.resolve("onnx/autoattack-l2/robust-mlp.onnx")).isNotEmptyFile();
+        assertThat(out.resolve("onnx/scale/wrn-16-4-inputs.f32")).isNotEmptyFile();
     }
 }

@@ -24,7 +24,7 @@ class ScaleBenchTest {
     private static final String NUMBER = "([0-9.]+(?:e[-+]?\\d+)?)";
 
     @Test
-    void printsARowPerChosenRowWithItsCountedFlopsAndWritesTheNetwork(@TempDir Path dir) {
+    void printsARowPerChosenRowWithItsCountedFlopsAndWritesTheNetworkAndItsBatch(@TempDir Path dir) throws Exception {
         CliRun r = CliRun.of("bench", "--mode", "scale", "--arch", "mlp", "--batch", "4", "--peak-size", "64",
                 "--autoattack-images", "2", "--save-onnx", dir.toString());
 
@@ -49,7 +49,30 @@ class ScaleBenchTest {
             assertThat(Double.parseDouble(m.group(7).trim())).as(row + " % of peak").isPositive();
         }
         assertThat(out).contains("AutoAttack: robust accuracy").containsPattern("after apgd-ce +\\d/2 robust");
+        assertThat(out).containsPattern("Deep Defense step, last step's loss terms: total " + NUMBER + ", ce " + NUMBER
+                + ", reg " + NUMBER + ", rho " + NUMBER);
         assertThat(dir.resolve("mlp.onnx")).exists();
+        assertSavedBatch(dir, 4);
+    }
+
+    /** The batch --save-onnx wrote beside the network: raw little-endian float32 pixels in [0, 1] and int64 labels. */
+    private static void assertSavedBatch(Path dir, int batch) throws java.io.IOException {
+        java.nio.ByteBuffer x = java.nio.ByteBuffer.wrap(java.nio.file.Files.readAllBytes(dir.resolve("mlp-inputs.f32")))
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        java.nio.ByteBuffer y = java.nio.ByteBuffer.wrap(java.nio.file.Files.readAllBytes(dir.resolve("mlp-labels.i64")))
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        assertThat(x.capacity()).isEqualTo(batch * 3 * 32 * 32 * Float.BYTES);
+        assertThat(y.capacity()).isEqualTo(batch * Long.BYTES);
+        java.util.Set<Float> distinct = new java.util.HashSet<>();
+        for (int i = 0; i < batch * 3 * 32 * 32; i++) {
+            float v = x.getFloat();
+            assertThat(v).isBetween(0f, 1f);
+            distinct.add(v);
+        }
+        assertThat(distinct).hasSizeGreaterThan(batch * 3 * 32 * 32 / 2);
+        for (int i = 0; i < batch; i++) {
+            assertThat(y.getLong()).isBetween(0L, 9L);
+        }
     }
 
     @Test
