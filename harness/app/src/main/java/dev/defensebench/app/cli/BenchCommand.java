@@ -72,8 +72,9 @@ final class BenchCommand implements Callable<Integer> {
     List<String> architectures;
 
     @Option(names = "--save-onnx", paramLabel = "DIR", description = "write every benchmarked network, as timed, to "
-            + "DIR/ARCH.onnx (step mode: DIR/ARCH-step.onnx; the ensemble's: DIR/robust-mlp.onnx), for timing reference "
-            + "code on the same weights (docs/bench/reference_speed.py)")
+            + "DIR/ARCH.onnx (step mode: DIR/ARCH-step.onnx; the ensemble's: DIR/robust-mlp.onnx; scale mode: also its "
+            + "batch, DIR/ARCH-inputs.f32 and DIR/ARCH-labels.i64), for timing reference code on the same weights "
+            + "(docs/bench/reference_speed.py)")
     Path saveOnnx;
 
     @Option(names = "--steps", defaultValue = "1000", description = "Deep Defense steps to time (default: ${DEFAULT-VALUE})")
