@@ -118,7 +118,7 @@ final class SuitePlan {
     /**
      * ResNet-18 and WRN-16-4 at batch 128, two threads: every row of {@code bench --mode scale}, then PyTorch on the
      * same weights and batches as a plain shell runs it, then PyTorch again with the same jemalloc the launcher
-     * preloads (skipped where {@code libjemalloc2} is not installed). Under --quick: WRN-16-4 alone at batch 4,
+     * preloads, AutoAttack left out (skipped where {@code libjemalloc2} is not installed). Under --quick: WRN-16-4 alone at batch 4,
      * without AutoAttack.
      */
     private List<SuiteSection> realScale() {
@@ -135,7 +135,10 @@ final class SuitePlan {
         Map<String, String> jemalloc = new java.util.HashMap<>(passive);
         jemalloc.put("LD_PRELOAD", JEMALLOC.toString());
         jemalloc.put("MALLOC_CONF", "dirty_decay_ms:-1,muzzy_decay_ms:-1");
-        SuiteSection withJemalloc = SuiteSection.reference("scale-reference-jemalloc", REAL_SCALE, "scale", jemalloc, reference);
+        // the allocator matters for the training steps and attacks at batch 128; AutoAttack (8 images) is not rerun
+        List<String> jemallocRows = quick ? reference : merged(reference, args("--rows plain,pgd-at,trades,deep-defense,pgd"));
+        SuiteSection withJemalloc = SuiteSection.reference("scale-reference-jemalloc", REAL_SCALE, "scale", jemalloc,
+                jemallocRows);
         return List.of(bench, SuiteSection.reference("scale-reference", REAL_SCALE, "scale", passive, reference),
                 java.nio.file.Files.exists(JEMALLOC) ? withJemalloc
                         : withJemalloc.skipped("no " + JEMALLOC + " (Debian: apt-get install libjemalloc2)"));
