@@ -213,8 +213,8 @@ record ScaleBench(Options options, int batch) {
             case TRADES -> trainingStep(s, Trades.loss(new Trades.Settings(TrainingThroughput.CIFAR_PGD, 6), random));
             case DEEP_DEFENSE -> {
                 return new Outcome(trainingStep(s, DeepDefense.loss(new DeepDefense.Settings(15, 25, 5,
-                        new DeepFool.Settings(ScaleRow.DEEPFOOL_ITERATIONS, 0.02, true, DeepFool.Route.CHOSEN_DIFFERENCE)))),
-                        null);
+                        new DeepFool.Settings(ScaleRow.DEEPFOOL_ITERATIONS, 0.02, true, DeepFool.Route.CHOSEN_DIFFERENCE))),
+                        true), null);
             }
             case PGD -> {
                 try (NDScope scope = new NDScope()) {
@@ -249,11 +249,16 @@ record ScaleBench(Options options, int batch) {
         };
     }
 
+    /** One SGD step on {@code loss} (learning rate 0.01), synchronised before it returns. */
+    private static void trainingStep(Subject s, BatchLoss loss) {
+        trainingStep(s, loss, false);
+    }
+
     /**
-     * One SGD step on {@code loss} (learning rate 0.01), synchronised before it returns; the loss's total and named
-     * terms, read after the update.
+     * One SGD step on {@code loss}, synchronised before it returns; with {@code readTerms}, the loss's total and named
+     * terms (before the update), else an empty map.
      */
-    private static Map<String, Double> trainingStep(Subject s, BatchLoss loss) {
+    private static Map<String, Double> trainingStep(Subject s, BatchLoss loss, boolean readTerms) {
         try (NDScope scope = new NDScope()) {
             LossTerms[] terms = new LossTerms[1];
             NDList grads = Autograd.recording(() -> {
@@ -262,6 +267,9 @@ record ScaleBench(Options options, int batch) {
             });
             s.optimizer().update(grads, 0.01f);
             s.optimizer().weights().get(0).sum().getFloat(); // wait for the device
+            if (!readTerms) {
+                return Map.of();
+            }
             Map<String, Double> values = new java.util.LinkedHashMap<>();
             values.put("total", (double) terms[0].total().getFloat());
             terms[0].terms().forEach((name, value) -> values.put(name, (double) value.toType(DataType.FLOAT32, false).getFloat()));

@@ -1,7 +1,9 @@
 package dev.defensebench.app.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -132,7 +134,7 @@ final class SuitePlan {
             reference.addAll(args("--peak-size 256 --rows " + quickRows));
         }
         Map<String, String> passive = Map.of("OMP_NUM_THREADS", "2", "OMP_WAIT_POLICY", "PASSIVE");
-        Map<String, String> jemalloc = new java.util.HashMap<>(passive);
+        Map<String, String> jemalloc = new HashMap<>(passive);
         jemalloc.put("LD_PRELOAD", JEMALLOC.toString());
         jemalloc.put("MALLOC_CONF", "dirty_decay_ms:-1,muzzy_decay_ms:-1");
         // the allocator matters for the training steps and attacks at batch 128; AutoAttack (8 images) is not rerun
@@ -140,7 +142,7 @@ final class SuitePlan {
         SuiteSection withJemalloc = SuiteSection.reference("scale-reference-jemalloc", REAL_SCALE, "scale", jemalloc,
                 jemallocRows);
         return List.of(bench, SuiteSection.reference("scale-reference", REAL_SCALE, "scale", passive, reference),
-                java.nio.file.Files.exists(JEMALLOC) ? withJemalloc
+                Files.exists(JEMALLOC) ? withJemalloc
                         : withJemalloc.skipped("no " + JEMALLOC + " (Debian: apt-get install libjemalloc2)"));
     }
 
