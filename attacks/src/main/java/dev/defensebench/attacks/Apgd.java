@@ -14,7 +14,8 @@ import java.util.Random;
  * than 75% of the steps since the last checkpoint increased the loss, or when neither the step size
  * nor the best loss changed since then; a halving restarts from the best point. Per sample it keeps the
  * latest misclassified iterate (as the original; on a randomized model the deepest, not the first lucky draw). Losses: cross-entropy, DLR, and targeted DLR against the t-th most
- * likely classes. Used by {@link ApgdCe}, {@link ApgdDlr} and {@link AutoAttack}.
+ * likely classes; the targets can run together on few points ({@link Settings#targetRows}, {@link TargetGroups}).
+ * Used by {@link ApgdCe}, {@link ApgdDlr} and {@link AutoAttack}.
  */
 public final class Apgd {
 
@@ -88,7 +89,8 @@ public final class Apgd {
         }
         int rounds = settings.loss() == Loss.DLR_TARGETED ? Math.min(settings.targets(), classes - 1) : 1;
         for (int target = 0; target < rounds; ) {
-            int group = order == null ? 1 : groupSize(rounds - target, Batches.where(broken, false).length, settings.targetRows());
+            int group = order == null ? 1 : TargetGroups.size(rounds - target,
+                    Batches.where(broken, false).length, settings.targetRows());
             for (int restart = 0; restart < settings.restarts(); restart++) {
                 int[] todo = Batches.where(broken, false);
                 if (todo.length == 0) {
@@ -100,17 +102,6 @@ public final class Apgd {
             target += group;
         }
         return best;
-    }
-
-    /**
-     * How many of the {@code left} targets one run takes on {@code points} points: as many as fit in {@code rows}
-     * rows (at least one), spread evenly over the runs the remaining targets then need. Few points make small
-     * batches, which cost more per image (WRN-16-4's input gradient: 10.1 ms an image at 8, 8.2 at 72).
-     */
-    static int groupSize(int left, int points, int rows) {
-        int fit = Math.max(1, Math.min(left, rows / Math.max(points, 1)));
-        int runs = (left + fit - 1) / fit;
-        return (left + runs - 1) / runs;
     }
 
     /**

@@ -133,7 +133,7 @@ public final class Fab extends MinNormAttack {
         int rounds = s.targets() == 0 ? 1 : Math.min(s.targets(), classes - 1);
         for (int first = 0; first < rounds; ) {
             int remaining = todo(order, truth, classes, best, eps).length;
-            int group = Math.max(1, Math.min(rounds - first, Math.max(n, ROWS) / Math.max(1, remaining)));
+            int group = TargetGroups.size(rounds - first, remaining, Math.max(n, ROWS));
             for (int restart = 0; restart < s.restarts(); restart++) {
                 int[] todo = todo(order, truth, classes, best, eps);
                 if (todo.length == 0) {

@@ -13,7 +13,7 @@ import dev.defensebench.testing.LinearClassifier;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** APGD-T's targets run together on few points ({@code Settings.targetRows}) as they do one after the other. */
+/** {@link TargetGroups}, and APGD-T's targets run together on few points ({@code Settings.targetRows}) as one after the other. */
 class ApgdTargetGroupsTest {
 
     private static final Shape SAMPLE = new Shape(1, 4, 4);
@@ -22,13 +22,13 @@ class ApgdTargetGroupsTest {
 
     @Test
     void groupSizeFillsTheRowsAndSpreadsTheTargetsEvenly() {
-        assertThat(Apgd.groupSize(9, 8, 128)).isEqualTo(9); // 72 rows in one run
-        assertThat(Apgd.groupSize(9, 20, 128)).isEqualTo(5); // 6 fit; two runs of 5 and 4
-        assertThat(Apgd.groupSize(9, 50, 128)).isEqualTo(2);
-        assertThat(Apgd.groupSize(9, 64, 128)).isEqualTo(2);
-        assertThat(Apgd.groupSize(9, 65, 128)).isEqualTo(1);
-        assertThat(Apgd.groupSize(9, 8, 1)).isEqualTo(1);
-        assertThat(Apgd.groupSize(3, 1, 128)).isEqualTo(3);
+        assertThat(TargetGroups.size(9, 8, 128)).isEqualTo(9); // 72 rows in one run
+        assertThat(TargetGroups.size(9, 20, 128)).isEqualTo(5); // 6 fit; two runs of 5 and 4
+        assertThat(TargetGroups.size(9, 50, 128)).isEqualTo(2);
+        assertThat(TargetGroups.size(9, 64, 128)).isEqualTo(2);
+        assertThat(TargetGroups.size(9, 65, 128)).isEqualTo(1);
+        assertThat(TargetGroups.size(9, 8, 1)).isEqualTo(1);
+        assertThat(TargetGroups.size(3, 1, 128)).isEqualTo(3);
     }
 
     /**
