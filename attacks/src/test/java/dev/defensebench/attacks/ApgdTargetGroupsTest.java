@@ -10,6 +10,7 @@ import dev.defensebench.spi.Classifier;
 import dev.defensebench.spi.InputBox;
 import dev.defensebench.spi.Norm;
 import dev.defensebench.testing.LinearClassifier;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -45,11 +46,11 @@ class ApgdTargetGroupsTest {
             int d = (int) SAMPLE.size();
             double[][] points = new double[n][d];
             for (int i = 0; i < n; i++) {
-                java.util.Arrays.fill(points[i], levels[i]);
+                Arrays.fill(points[i], levels[i]);
             }
             double[][] weights = new double[CLASSES][d];
-            java.util.Arrays.fill(weights[3], 1);
-            java.util.Arrays.fill(weights[6], -1);
+            Arrays.fill(weights[3], 1);
+            Arrays.fill(weights[6], -1);
             double[] bias = {1, 0.99, 0.98, -8.48, 0.95, 0.94, 8.4, 0.92, 0.91, 0.90};
             Counting model = new Counting(new LinearClassifier(m.create(weights), m.create(bias), InputBox.uniform(0, 1, SAMPLE)));
             NDArray x = m.create(points).reshape(new Shape(n).addAll(SAMPLE));
