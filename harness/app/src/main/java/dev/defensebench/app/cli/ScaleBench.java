@@ -50,8 +50,9 @@ import java.util.stream.Collectors;
  *
  * @param options the mode's options
  * @param batch images per training step and per PGD batch
+ * @param progress where a line says which row is being timed (standard error: the tables stay whole)
  */
-record ScaleBench(Options options, int batch) {
+record ScaleBench(Options options, int batch, PrintWriter progress) {
 
     /** The batch of the CIFAR recipes, used when {@code --batch} is not given. */
     static final int DEFAULT_BATCH = 128;
@@ -119,7 +120,7 @@ record ScaleBench(Options options, int batch) {
         int scaleBatch = cl.getParseResult().hasMatchedOption("--batch") ? batch : DEFAULT_BATCH;
         Device resolved = Devices.resolve(device);
         EnvironmentException.requireSoundNumerics(resolved);
-        new ScaleBench(options, scaleBatch).run(architectures != null ? architectures : List.of("resnet18", "wrn-16-4"),
+        new ScaleBench(options, scaleBatch, cl.getErr()).run(architectures != null ? architectures : List.of("resnet18", "wrn-16-4"),
                 rows, resolved, out, saver);
         return 0;
     }
@@ -176,6 +177,9 @@ record ScaleBench(Options options, int batch) {
 
     private void time(PrintWriter out, String arch, ScaleRow row, Subject s, Random random, long macs, PeakFlops peak) {
         int images = row == ScaleRow.AUTOATTACK ? Math.min(options.autoAttackImages, batch) : batch;
+        progress.printf(Locale.ROOT, "scale: %s, %s on %d images%s%n", arch, row.label(), images, row == ScaleRow.AUTOATTACK
+                ? " (its four stages one after the other; minutes at real scale when points stay robust)" : "");
+        progress.flush();
         BenchRuns<Outcome> runs = BenchRuns.until(options.seconds, k -> once(row, s, random, images));
         double flops = row.flops(macs, images, TrainingThroughput.CLASSES);
         double rate = flops / runs.seconds();

@@ -49,6 +49,9 @@ class ScaleBenchTest {
             assertThat(Double.parseDouble(m.group(7).trim())).as(row + " % of peak").isPositive();
         }
         assertThat(out).contains("AutoAttack: robust accuracy").containsPattern("after apgd-ce +\\d/2 robust");
+        assertThat(r.err()).contains("scale: mlp, plain step on 4 images").contains("scale: mlp, AutoAttack on 2 images (its "
+                + "four stages").doesNotContain("| mlp |");
+        assertThat(out).doesNotContain("scale: mlp,");
         assertThat(out).containsPattern("Deep Defense step, last step's loss terms: total " + NUMBER + ", ce " + NUMBER
                 + ", reg " + NUMBER + ", rho " + NUMBER);
         assertThat(dir.resolve("mlp.onnx")).exists();
