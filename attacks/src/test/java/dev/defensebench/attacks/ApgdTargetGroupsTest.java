@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.defensebench.spi.Classifier;
 import dev.defensebench.spi.InputBox;
 import dev.defensebench.spi.Norm;
+import dev.defensebench.testing.ClassifierWrapper;
 import dev.defensebench.testing.LinearClassifier;
 import java.util.Arrays;
 import java.util.Random;
@@ -76,7 +77,7 @@ class ApgdTargetGroupsTest {
     }
 
     /** A classifier that remembers the most rows it was asked about at once. */
-    private static final class Counting implements Classifier {
+    private static final class Counting implements ClassifierWrapper {
         private final Classifier inner;
         int widest;
 
@@ -85,18 +86,8 @@ class ApgdTargetGroupsTest {
         }
 
         @Override
-        public int numClasses() {
-            return inner.numClasses();
-        }
-
-        @Override
-        public Shape sampleShape() {
-            return inner.sampleShape();
-        }
-
-        @Override
-        public InputBox box() {
-            return inner.box();
+        public Classifier inner() {
+            return inner;
         }
 
         @Override
