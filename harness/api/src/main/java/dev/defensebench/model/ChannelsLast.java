@@ -13,12 +13,16 @@ import dev.defensebench.autograd.TorchScript;
 /**
  * Lays a 4-D activation out channels-last in memory (NHWC strides, the same logical NCHW tensor), so that
  * the convolutions and poolings after it run on libtorch's channels-last CPU kernels: oneDNN convolves NHWC
- * without reordering to and from its blocked format, and max pooling vectorises over the channels. Placed
- * after LeNet's first convolution, it takes the network's input gradient at batch 100 from 32 to 25 ms
- * on the development VM (one thread). Values and gradients are unchanged (a copy, differentiable twice). On
- * a GPU, for other tensors, and inside {@link Autograd#secondOrder} it passes the input through: Deep
- * Defense's unrolled DeepFool gained nothing from it (329–340 against 328 ms per LeNet step), so that graph
- * keeps the layout its measurements were made with. A {@link LambdaBlock}, with no parameters.
+ * without reordering to and from its blocked format, and max pooling vectorises over the channels. Values
+ * and gradients are unchanged (a copy, differentiable twice); only the order of float additions differs.
+ * Placed after LeNet's first convolution it takes the network's input gradient at batch 100 from 32 to 25 ms
+ * on the development VM (one thread); after the stem convolution of the CIFAR residual networks it speeds
+ * their training steps and large-batch attacks by 5–12%, but ResNet-18's input gradient at batch 8 is 5–10%
+ * slower, so a network can start it from a batch size ({@link #ChannelsLast(int)}; docs/benchmarks.md has the
+ * measurements). On a GPU, for other tensors, for batches below that size and inside
+ * {@link Autograd#secondOrder} it passes the input through: Deep Defense's unrolled DeepFool gained nothing
+ * from it (329–340 against 328 ms per LeNet step), so that graph keeps the layout its measurements were made
+ * with. A {@link LambdaBlock}, with no parameters.
  */
 public final class ChannelsLast extends LambdaBlock {
 
@@ -31,13 +35,27 @@ public final class ChannelsLast extends LambdaBlock {
             "    return torch.contiguous(x, memory_format=2)",
             "");
 
+    /** Channels-last at every batch size. */
     public ChannelsLast() {
-        super(list -> new NDList(apply(list.singletonOrThrow())), "channelsLast");
+        this(1);
+    }
+
+    /** Channels-last for batches of {@code fromBatch} or more samples; smaller batches pass through. */
+    public ChannelsLast(int fromBatch) {
+        super(list -> new NDList(apply(list.singletonOrThrow(), fromBatch)), "channelsLast");
+        if (fromBatch < 1) {
+            throw new IllegalArgumentException("fromBatch must be >= 1, found " + fromBatch);
+        }
     }
 
     /** {@code x} laid out channels-last when it is a 4-D CPU tensor, else {@code x} itself. */
     public static NDArray apply(NDArray x) {
-        if (!(x instanceof PtNDArray pt) || x.getShape().dimension() != 4
+        return apply(x, 1);
+    }
+
+    /** {@code x} laid out channels-last when it is a 4-D CPU tensor of at least {@code fromBatch} samples. */
+    public static NDArray apply(NDArray x, int fromBatch) {
+        if (!(x instanceof PtNDArray pt) || x.getShape().dimension() != 4 || x.getShape().get(0) < fromBatch
                 || !Device.Type.CPU.equals(x.getDevice().getDeviceType()) || Autograd.isSecondOrder()) {
             return x;
         }

@@ -36,7 +36,8 @@ public final class PreActResNet18 implements Architecture {
 
     @Override
     public Block build(Shape sampleShape, int numClasses) {
-        SequentialBlock net = new SequentialBlock().add(ResNetLayers.conv(width, 3, 1));
+        SequentialBlock net = new SequentialBlock().add(ResNetLayers.conv(width, 3, 1))
+                .add(new ChannelsLast(ResNet18.CHANNELS_LAST_FROM_BATCH));
         net.add(ResNetLayers.stages(true, 2, width, width, 4));
         return net.add(ResNetLayers.batchNorm()).add(Activation.reluBlock()).add(ResNetLayers.head(numClasses));
     }

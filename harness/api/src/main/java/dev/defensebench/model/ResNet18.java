@@ -13,6 +13,12 @@ import ai.djl.nn.SequentialBlock;
  */
 public final class ResNet18 implements Architecture {
 
+    /**
+     * Channels-last after the stem from this batch size: faster at batch 128 (training step and input
+     * gradient), level at 32, slower at 8 (docs/benchmarks.md, "Channels-last for the CIFAR networks").
+     */
+    static final int CHANNELS_LAST_FROM_BATCH = 32;
+
     private final int width;
 
     /** The standard widths (64 channels in the first stage). */
@@ -38,7 +44,8 @@ public final class ResNet18 implements Architecture {
     @Override
     public Block build(Shape sampleShape, int numClasses) {
         SequentialBlock net = new SequentialBlock()
-                .add(ResNetLayers.conv(width, 3, 1)).add(ResNetLayers.batchNorm()).add(Activation.reluBlock());
+                .add(ResNetLayers.conv(width, 3, 1)).add(new ChannelsLast(CHANNELS_LAST_FROM_BATCH))
+                .add(ResNetLayers.batchNorm()).add(Activation.reluBlock());
         net.add(ResNetLayers.stages(false, 2, width, width, 4));
         return net.add(ResNetLayers.head(numClasses));
     }

@@ -40,7 +40,8 @@ public class WideResNet implements Architecture {
     @Override
     public Block build(Shape sampleShape, int numClasses) {
         int units = (depth - 4) / 6;
-        SequentialBlock net = new SequentialBlock().add(ResNetLayers.conv(16, 3, 1));
+        // channels-last after the stem at every batch: WRN-16-4 is faster at batch 8 and 128, WRN-28-10 level
+        SequentialBlock net = new SequentialBlock().add(ResNetLayers.conv(16, 3, 1)).add(new ChannelsLast());
         net.add(ResNetLayers.stages(true, units, 16, 16 * widen, 3));
         return net.add(ResNetLayers.batchNorm()).add(Activation.reluBlock()).add(ResNetLayers.head(numClasses));
     }
