@@ -17,8 +17,8 @@ import dev.defensebench.autograd.TorchScript;
  * and gradients are unchanged (a copy, differentiable twice); only the order of float additions differs.
  * Placed after LeNet's first convolution it takes the network's input gradient at batch 100 from 32 to 25 ms
  * on the development VM (one thread); after the stem convolution of the CIFAR residual networks it speeds
- * their training steps and large-batch attacks by 5–12%, but ResNet-18's input gradient at batch 8 is 5–10%
- * slower, so a network can start it from a batch size ({@link #ChannelsLast(int)}; docs/benchmarks.md has the
+ * WRN-16-4's and ResNet-18's training pass and input gradient at batch 128 by 2–14% (WRN-28-10's are level), but
+ * ResNet-18's input gradient at batch 8 is up to 10% slower, so a network can start it from a batch size ({@link #ChannelsLast(int)}; docs/benchmarks.md has the
  * measurements). On a GPU, for other tensors, for batches below that size and inside
  * {@link Autograd#secondOrder} it passes the input through: Deep Defense's unrolled DeepFool gained nothing
  * from it (329–340 against 328 ms per LeNet step), so that graph keeps the layout its measurements were made
