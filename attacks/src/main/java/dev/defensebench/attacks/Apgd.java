@@ -1,6 +1,7 @@
 package dev.defensebench.attacks;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import dev.defensebench.spi.Classifier;
@@ -170,12 +171,10 @@ public final class Apgd {
             carry.keep(current, gradient, gradBest, xBest, xBestAdv);
             for (int it = 0; it < s.steps(); it++) {
                 try (NDScope scope = new NDScope()) {
-                    double a = it == 0 ? 1.0 : s.momentum();
-                    NDArray velocity = current.sub(previous);
+                    NDArray next = feasible.next(current, previous, gradient, Batches.perSample(step, x),
+                            it == 0 ? 1.0 : s.momentum(), it == 0);
                     previous = current;
-                    NDArray stepSize = Batches.perSample(step, x);
-                    NDArray z = feasible.project(current.add(direction(gradient, norm).mul(stepSize)));
-                    current = it == 0 ? z : feasible.project(current.add(z.sub(current).mul(a)).add(velocity.mul(1 - a)));
+                    current = next;
                     probe = probe(model, current, y, targets, s.loss());
                     gradient = probe.gradient();
                     boolean[] improved = new boolean[n];
@@ -273,36 +272,37 @@ public final class Apgd {
         }
     }
 
-    /** The steepest-ascent direction of the norm: sign (Linf) or the unit gradient (L2). */
-    private static NDArray direction(NDArray gradient, Norm norm) {
-        if (norm == Norm.LINF) {
-            return gradient.sign();
-        }
-        long n = gradient.getShape().get(0);
-        NDArray norms = Norm.L2.perSample(gradient).add(1e-12).reshape(n, 1);
-        return gradient.reshape(n, -1).div(norms).reshape(gradient.getShape());
-    }
-
     /**
-     * Projection onto the intersection of the ε-ball and the input box. For Linf both are boxes, so
-     * their intersection's bounds are computed once and a projection is two element-wise operations.
+     * Projection onto the intersection of the ε-ball and the input box, and APGD's update within it. For Linf both
+     * are boxes, so {@code low} and {@code high} are their intersection's bounds, computed once; for L2 they are the
+     * box's.
      */
-    private record Feasible(NDArray x, Norm norm, double eps, Classifier model, NDArray low, NDArray high) {
+    private record Feasible(NDArray x, Norm norm, double eps, NDArray low, NDArray high) {
 
         static Feasible of(NDArray x, Norm norm, double eps, Classifier model) {
             if (norm != Norm.LINF) {
-                return new Feasible(x, norm, eps, model, null, null);
+                NDList box = model.box().bounds(x);
+                return new Feasible(x, norm, eps, box.get(0), box.get(1));
             }
             NDArray low = model.box().clip(x.sub(eps));
             NDArray high = model.box().clip(x.add(eps));
-            return new Feasible(x, norm, eps, model, low, high);
+            return new Feasible(x, norm, eps, low, high);
         }
 
         NDArray project(NDArray point) {
-            if (low != null) {
-                return point.maximum(low).minimum(high);
-            }
-            return model.box().clip(Perturbations.projectToBall(x, point, norm, eps));
+            NDArray inBall = norm == Norm.LINF ? point : Perturbations.projectToBall(x, point, norm, eps);
+            return inBall.maximum(low).minimum(high);
+        }
+
+        /**
+         * APGD's update from {@code current}: the step of size {@code stepSize} (per sample) along the norm's
+         * steepest-ascent direction, projected, then momentum {@code a} with the previous iterate, projected
+         * ({@code first}: the projected step alone).
+         */
+        NDArray next(NDArray current, NDArray previous, NDArray gradient, NDArray stepSize, double a, boolean first) {
+            return norm == Norm.LINF
+                    ? ApgdStep.linf(current, previous, gradient, stepSize, low, high, a, first)
+                    : ApgdStep.l2(x, current, previous, gradient, stepSize, low, high, eps, a, first);
         }
     }
 

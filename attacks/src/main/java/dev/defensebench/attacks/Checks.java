@@ -1,6 +1,7 @@
 package dev.defensebench.attacks;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.defensebench.spi.Attack;
@@ -53,7 +54,6 @@ final class Checks {
         long[] shape = new long[a.getShape().dimension()];
         java.util.Arrays.fill(shape, 1);
         shape[0] = pick.length;
-        NDArray mask = a.getManager().create(pick).reshape(new Shape(shape)).toType(a.getDataType(), false);
-        return b.add(a.sub(b).mul(mask));
+        return NDArrays.where(a.getManager().create(pick).reshape(new Shape(shape)).broadcast(a.getShape()), a, b);
     }
 }
