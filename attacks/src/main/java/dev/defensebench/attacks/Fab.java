@@ -175,7 +175,7 @@ public final class Fab extends MinNormAttack {
                 System.arraycopy(clean, i * d, found, i * d, d);
             }
         }
-        return x.getManager().create(found, x.getShape()).toType(x.getDataType(), false);
+        return Batches.array(x.getManager(), found, x.getShape()).toType(x.getDataType(), false);
     }
 
     /** The correctly classified points still to attack: all (min-norm) or those not broken within ε. */
@@ -399,7 +399,7 @@ public final class Fab extends MinNormAttack {
         }
 
         private NDArray array(double[] values) {
-            return manager.create(values, shape).toType(type, false);
+            return Batches.array(manager, values, shape).toType(type, false);
         }
 
         /** The values of {@code g} (N, sample...) into {@code into}, as doubles. */
