@@ -325,6 +325,6 @@ public final class Apgd {
                 values[i * per + j] *= scale;
             }
         }
-        return x.getManager().create(values, x.getShape()).toType(x.getDataType(), false);
+        return Batches.array(x.getManager(), values, x.getShape()).toType(x.getDataType(), false);
     }
 }

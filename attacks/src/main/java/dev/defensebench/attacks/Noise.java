@@ -108,6 +108,6 @@ public final class Noise extends FixedEpsilonAttack {
                 values[i * per + j] *= scale;
             }
         }
-        return x.getManager().create(values, x.getShape()).toType(x.getDataType(), false);
+        return Batches.array(x.getManager(), values, x.getShape()).toType(x.getDataType(), false);
     }
 }
