@@ -6,10 +6,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import dev.defensebench.spi.Classifier;
 import dev.defensebench.spi.InputBox;
 import dev.defensebench.spi.Norm;
-import dev.defensebench.testing.ClassifierWrapper;
 import dev.defensebench.testing.LinearClassifier;
 import java.util.Arrays;
 import java.util.Random;
@@ -53,7 +51,7 @@ class ApgdTargetGroupsTest {
             Arrays.fill(weights[3], 1);
             Arrays.fill(weights[6], -1);
             double[] bias = {1, 0.99, 0.98, -8.48, 0.95, 0.94, 8.4, 0.92, 0.91, 0.90};
-            Counting model = new Counting(new LinearClassifier(m.create(weights), m.create(bias), InputBox.uniform(0, 1, SAMPLE)));
+            RowCounting model = new RowCounting(new LinearClassifier(m.create(weights), m.create(bias), InputBox.uniform(0, 1, SAMPLE)));
             NDArray x = m.create(points).reshape(new Shape(n).addAll(SAMPLE));
             NDArray y = m.zeros(new Shape(n), DataType.INT64);
             assertThat(Checks.misclassified(model, x, y)).containsOnly(false);
@@ -67,33 +65,12 @@ class ApgdTargetGroupsTest {
         }
     }
 
-    private static boolean[] broken(Counting model, NDArray x, NDArray y, int targetRows) {
+    private static boolean[] broken(RowCounting model, NDArray x, NDArray y, int targetRows) {
         model.widest = 0;
         NDArray adversarial = Apgd.attack(model, x, y, Norm.LINF, EPS,
                 new Apgd.Settings(20, 1, Apgd.Loss.DLR_TARGETED, 9, 0.75, 0.75, targetRows), new Random(1));
         NDArray distance = adversarial.sub(x).abs().max();
         assertThat(distance.getDouble()).isLessThanOrEqualTo(EPS + 1e-9);
         return Checks.misclassified(model, adversarial, y);
-    }
-
-    /** A classifier that remembers the most rows it was asked about at once. */
-    private static final class Counting implements ClassifierWrapper {
-        private final Classifier inner;
-        int widest;
-
-        Counting(Classifier inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public Classifier inner() {
-            return inner;
-        }
-
-        @Override
-        public NDArray logits(NDArray inputs) {
-            widest = Math.max(widest, (int) inputs.getShape().get(0));
-            return inner.logits(inputs);
-        }
     }
 }

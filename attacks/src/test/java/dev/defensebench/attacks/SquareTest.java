@@ -8,12 +8,10 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.defensebench.model.BlockClassifier;
 import dev.defensebench.spi.AttackResult;
-import dev.defensebench.spi.Classifier;
 import dev.defensebench.spi.Hyperparameters;
 import dev.defensebench.spi.InputBox;
 import dev.defensebench.spi.Norm;
 import dev.defensebench.spi.ThreatModel;
-import dev.defensebench.testing.ClassifierWrapper;
 import dev.defensebench.testing.TinyNets;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +44,7 @@ class SquareTest {
             LinearProblems near = LinearProblems.create(m, sample, 8, true, 0.001, 0.006, 3);
             LinearProblems far = LinearProblems.create(m, sample, 8, true, 0.03, 0.06, 3);
             NDArray x = near.inputs(m, sample).concat(far.inputs(m, sample));
-            Counting model = new Counting(new BlackBox(near.model()));
+            RowCounting model = new RowCounting(new BlackBox(near.model()));
             NDArray y = model.predict(x);
             int queries = 200;
             Square square = new Square();
@@ -110,37 +108,6 @@ class SquareTest {
         assertThat(plain.side(0, Norm.L2, 1, 28, 28)).isEqualTo(25);
         assertThat(plain.side(4999, Norm.L2, 1, 28, 28)).isEqualTo(3);
         assertThat(plain.side(200, Norm.L2, 1, 28, 28)).isEqualTo(13); // p 0.2: round(12.52)
-    }
-
-    /** Counts the rows the attack asks logits for. */
-    private static final class Counting implements ClassifierWrapper {
-        private final Classifier inner;
-        long rows;
-
-        Counting(Classifier inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public Classifier inner() {
-            return inner;
-        }
-
-        @Override
-        public NDArray logits(NDArray inputs) {
-            rows += inputs.getShape().get(0);
-            return inner.logits(inputs);
-        }
-
-        @Override
-        public boolean isDifferentiable() {
-            return false;
-        }
-
-        @Override
-        public NDArray inputGradient(NDArray inputs, java.util.function.Function<NDArray, NDArray> objective) {
-            throw new AssertionError("a black-box attack asked for a gradient");
-        }
     }
 
     private static void check(Norm norm, Shape sample, double eps, double min, double max, double surely) {
