@@ -27,6 +27,11 @@ final class SuitePlan {
     static final String BASELINES = "Baselines on MNIST";
     /** Where Debian's libjemalloc2 puts the allocator the real-scale table's third column preloads into PyTorch. */
     static final Path JEMALLOC = Path.of("/lib/x86_64-linux-gnu/libjemalloc.so.2");
+    /**
+     * The launcher's {@code MALLOC_CONF} for jemalloc, given to PyTorch's jemalloc column too: freed pages kept, and
+     * any kept extent split for a smaller request (LauncherTest checks that the launcher says the same).
+     */
+    static final String JEMALLOC_CONF = "dirty_decay_ms:-1,muzzy_decay_ms:-1,lg_extent_max_active_fit:32";
 
     private final boolean quick;
     private final Path out;
@@ -136,7 +141,7 @@ final class SuitePlan {
         Map<String, String> passive = Map.of("OMP_NUM_THREADS", "2", "OMP_WAIT_POLICY", "PASSIVE");
         Map<String, String> jemalloc = new HashMap<>(passive);
         jemalloc.put("LD_PRELOAD", JEMALLOC.toString());
-        jemalloc.put("MALLOC_CONF", "dirty_decay_ms:-1,muzzy_decay_ms:-1");
+        jemalloc.put("MALLOC_CONF", JEMALLOC_CONF);
         // the allocator matters for the training steps and attacks at batch 128; AutoAttack (8 images) is not rerun
         List<String> jemallocRows = quick ? reference : merged(reference, args("--rows plain,pgd-at,trades,deep-defense,pgd"));
         SuiteSection withJemalloc = SuiteSection.reference("scale-reference-jemalloc", REAL_SCALE, "scale", jemalloc,

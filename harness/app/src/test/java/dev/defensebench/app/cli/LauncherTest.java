@@ -1,6 +1,7 @@
 package dev.defensebench.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -84,7 +85,7 @@ class LauncherTest {
         Path library = file(dir.resolve("libjemalloc.so.2"), BUILT);
         Exports named = allocatorExports(Map.of("DEFENSE_BENCH_ALLOCATOR", library.toString()));
         assertThat(named.status()).as(named.stderr()).isZero();
-        assertThat(named.stdout()).isEqualTo("LD_PRELOAD=" + library + "\nMALLOC_CONF=dirty_decay_ms:-1,muzzy_decay_ms:-1");
+        assertThat(named.stdout()).isEqualTo("LD_PRELOAD=" + library + "\nMALLOC_CONF=" + SuitePlan.JEMALLOC_CONF);
         assertThat(named.stderr()).contains("native memory through " + library);
 
         Exports kept = allocatorExports(Map.of("DEFENSE_BENCH_ALLOCATOR", library.toString(), "LD_PRELOAD", "/opt/x.so",
@@ -99,6 +100,28 @@ class LauncherTest {
         assertThat(users.status()).isZero();
         assertThat(users.stdout()).isEmpty();
         assertThat(users.stderr()).contains("the allocator in your LD_PRELOAD");
+    }
+
+    /**
+     * The installed jemalloc reads every option of the launcher's setting: it prints each one back (its statistics'
+     * option list) and complains about none. Without the kept-extent split, the extents it kept coalesced into blocks
+     * no later small request could use, and AutoAttack's Square at real scale grew the process to 24 GB.
+     */
+    @Test
+    void theInstalledJemallocTakesTheLaunchersSetting() throws Exception {
+        Exports auto = allocatorExports(Map.of());
+        assumeTrue(auto.stdout().startsWith("LD_PRELOAD="), "no libjemalloc.so.2 known to ldconfig (Debian: libjemalloc2)");
+        String library = auto.stdout().lines().findFirst().orElseThrow().substring("LD_PRELOAD=".length());
+        assertThat(auto.stdout()).endsWith("\nMALLOC_CONF=" + SuitePlan.JEMALLOC_CONF);
+
+        ProcessBuilder pb = new ProcessBuilder("/bin/true");
+        pb.environment().put("LD_PRELOAD", library);
+        pb.environment().put("MALLOC_CONF", SuitePlan.JEMALLOC_CONF + ",stats_print:true,stats_print_opts:mdablxeh");
+        Process p = pb.start();
+        String stats = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).isZero();
+        assertThat(stats).doesNotContain("Invalid conf")
+                .contains("opt.dirty_decay_ms: -1", "opt.muzzy_decay_ms: -1", "opt.lg_extent_max_active_fit: 32");
     }
 
     @Test
