@@ -24,7 +24,7 @@ kernels="$(java -Dai.djl.offline=true -cp "$cp" dev.defensebench.kernels.KernelP
 DNNL_MAX_CPU_ISA="$(sed -n 1p <<<"$kernels")"
 shim="$(sed -n 2p <<<"$kernels")"
 export DNNL_MAX_CPU_ISA OPT_OUT_TRACKING=true DJL_OFFLINE=true
-export ONEDNN_PRIMITIVE_CACHE_CAPACITY="${ONEDNN_PRIMITIVE_CACHE_CAPACITY:-16}"
+export ONEDNN_PRIMITIVE_CACHE_CAPACITY="${ONEDNN_PRIMITIVE_CACHE_CAPACITY:-256}"
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-2}" OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 echo "load average $(cut -d' ' -f1-3 /proc/loadavg) at $(date -u +%H:%M:%S)"
 LD_PRELOAD="$shim${LD_PRELOAD:+:$LD_PRELOAD}" java -Xmx8g -Dai.djl.offline=true -cp "$cp:$out/classes" \
