@@ -138,7 +138,7 @@ final class SuitePlan {
         if (quick) {
             reference.addAll(args("--peak-size 256 --rows " + quickRows));
         }
-        // OpenMP's own wait policy, as defense-bench's side has on a quiet machine: PASSIVE made PyTorch's rows 7-20% slower
+        // OpenMP's own wait policy, as defense-bench's side has on a quiet machine: PASSIVE slowed PyTorch's rows by up to 26%
         Map<String, String> plainShell = Map.of("OMP_NUM_THREADS", "2");
         Map<String, String> jemalloc = new HashMap<>(plainShell);
         jemalloc.put("LD_PRELOAD", JEMALLOC.toString());

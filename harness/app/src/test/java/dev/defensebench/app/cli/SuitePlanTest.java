@@ -83,7 +83,7 @@ class SuitePlanTest {
             SuiteSection bench = byName(FULL, s.after());
             assertThat(value(s, "--threads")).as(s.name()).isEqualTo(bench.env().get("OMP_NUM_THREADS"));
             // the bench's thread count, and only the real-scale lines add settings (the allocator); OpenMP's wait
-            // policy stays the default defense-bench's side has on a quiet machine (PASSIVE slowed PyTorch 2-20%)
+            // policy stays the default defense-bench's side has on a quiet machine (PASSIVE slowed PyTorch by up to 26%)
             assertThat(s.env()).as(s.name()).containsAllEntriesOf(bench.env()).doesNotContainKey("OMP_WAIT_POLICY");
             if (!s.table().equals(SuitePlan.REAL_SCALE)) {
                 assertThat(s.env()).as(s.name()).isEqualTo(bench.env());
