@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import dev.defensebench.spi.Classifier;
 import dev.defensebench.spi.Norm;
-import dev.defensebench.train.Losses;
 import java.util.Random;
 
 /**
@@ -248,28 +247,7 @@ public final class Apgd {
 
     /** The per-sample loss (N) that APGD maximises. */
     static NDArray loss(NDArray logits, NDArray y, NDArray targets, Loss loss) {
-        switch (loss) {
-            case CE:
-                return Losses.crossEntropyPerSample(logits, y);
-            case DLR: {
-                NDArray sorted = logits.sort(1);
-                int k = (int) logits.getShape().get(1);
-                NDArray denominator = sorted.get(":, " + (k - 1)).sub(sorted.get(":, " + (k - 3))).add(1e-12);
-                return Batches.margin(logits, y).neg().div(denominator);
-            }
-            case DLR_TARGETED: {
-                NDArray sorted = logits.sort(1);
-                int k = (int) logits.getShape().get(1);
-                NDArray zy = logits.mul(Batches.oneHot(y, logits)).sum(new int[] {1});
-                NDArray zt = logits.mul(Batches.oneHot(targets, logits)).sum(new int[] {1});
-                NDArray denominator = sorted.get(":, " + (k - 1))
-                        .sub(sorted.get(":, " + (k - 3)).add(sorted.get(":, " + (k - 4))).mul(0.5))
-                        .add(1e-12);
-                return zy.sub(zt).neg().div(denominator);
-            }
-            default:
-                throw new IllegalStateException("unknown APGD loss " + loss);
-        }
+        return ApgdLoss.of(loss, logits, y.toType(DataType.INT64, false), targets);
     }
 
     /**

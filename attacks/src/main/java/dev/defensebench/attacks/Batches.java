@@ -97,11 +97,6 @@ final class Batches {
         return values.toType(DataType.FLOAT64, false).toDoubleArray();
     }
 
-    /** One-hot rows (B, K) of int64 {@code labels} in the data type of {@code logits}. */
-    static NDArray oneHot(NDArray labels, NDArray logits) {
-        return labels.oneHot((int) logits.getShape().get(1)).toType(logits.getDataType(), false);
-    }
-
     /** The margin {@code z_y − max_{k≠y} z_k} per sample (N); see {@link Losses#margin}. */
     static NDArray margin(NDArray logits, NDArray labels) {
         return Losses.margin(logits, labels);

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link ApgdStep}'s fused update equals the original APGD's update (auto-attack's {@code autopgd_base.py}) written
  * out operation by operation: the step along sign(g) or g/‖g‖₂, the projection onto the ε-ball within the box, the
- * momentum step and its projection; in float64 to 1e-12, on points where the box and the ball both bind.
+ * momentum step and its projection; in float64 to 1e-12, on points where the box and the ball both bind. The ℓ∞
+ * update writes into arrays of its own, never into its inputs.
  */
 class ApgdStepTest {
 
@@ -29,8 +30,13 @@ class ApgdStepTest {
                 NDArray z = p.x.add(p.gradient.sign().mul(p.step)).maximum(low).minimum(high);
                 NDArray expected = first ? z
                         : p.x.add(z.sub(p.x).mul(A)).add(p.x.sub(p.previous).mul(1 - A)).maximum(low).minimum(high);
+                NDArray[] inputs = {p.x, p.previous, p.gradient, p.step, low, high};
+                NDArray[] before = java.util.Arrays.stream(inputs).map(NDArray::duplicate).toArray(NDArray[]::new);
                 NDArray fused = ApgdStep.linf(p.x, p.previous, p.gradient, p.step, low, high, A, first);
                 assertClose(fused, expected, "linf, first " + first);
+                for (int i = 0; i < inputs.length; i++) {
+                    assertThat(inputs[i].contentEquals(before[i])).as("linf leaves its input " + i + " as it was").isTrue();
+                }
                 assertThat(fused.eq(high).sum().getLong()).as("the ball's bound binds somewhere").isPositive();
             }
         }
