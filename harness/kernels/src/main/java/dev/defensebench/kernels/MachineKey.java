@@ -3,14 +3,11 @@ package dev.defensebench.kernels;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -41,25 +38,9 @@ public record MachineKey(String cpu, String library) {
 
     /** The CPU description from a {@code /proc/cpuinfo}-format file, or the OS's architecture when unreadable. */
     static String cpuOf(Path cpuinfo) {
-        Map<String, String> first = new LinkedHashMap<>();
-        try {
-            for (String line : Files.readAllLines(cpuinfo, StandardCharsets.UTF_8)) {
-                if (line.isBlank() && !first.isEmpty()) {
-                    break;
-                }
-                int colon = line.indexOf(':');
-                if (colon > 0) {
-                    first.putIfAbsent(line.substring(0, colon).strip(), line.substring(colon + 1).strip());
-                }
-            }
-        } catch (IOException e) {
-            first.clear();
-        }
-        String fallback = System.getProperty("os.name") + " " + System.getProperty("os.arch");
-        String name = first.getOrDefault("model name", fallback);
-        return String.format(Locale.ROOT, "%s (family %s, model %s, stepping %s, flags %s)", name,
-                first.getOrDefault("cpu family", "?"), first.getOrDefault("model", "?"),
-                first.getOrDefault("stepping", "?"), sha256(first.getOrDefault("flags", "")).substring(0, 12));
+        CpuInfo cpu = CpuInfo.read(cpuinfo);
+        return String.format(Locale.ROOT, "%s (family %s, model %s, stepping %s, flags %s)", cpu.name(), cpu.family(),
+                cpu.model(), cpu.stepping(), sha256(cpu.flags()).substring(0, 12));
     }
 
     /** The PyTorch native build on the class path (DJL's {@code native/lib/pytorch.properties}), or the override path. */

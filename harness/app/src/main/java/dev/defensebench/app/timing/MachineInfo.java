@@ -2,14 +2,13 @@ package dev.defensebench.app.timing;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import dev.defensebench.kernels.CpuInfo;
 import dev.defensebench.report.Machine;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
-/** Describes the machine timings run on: CPU model (from /proc/cpuinfo), cores, GPU, OS, JDK and DJL. */
+/** Describes the machine timings run on: CPU model, family and vector extensions (from /proc/cpuinfo), cores, GPU, OS, JDK and DJL. */
 public final class MachineInfo {
 
     private MachineInfo() {
@@ -28,21 +27,9 @@ public final class MachineInfo {
                 Engine.getDjlVersion() + " (" + engine.getEngineName() + " " + engine.getVersion() + ")");
     }
 
-    /** The "model name" line of /proc/cpuinfo, else the JVM's os.arch. */
+    /** The CPU with its family, model and vector extensions ({@link CpuInfo#describe}). */
     public static String cpuModel() {
-        Path cpuinfo = Path.of("/proc/cpuinfo");
-        try {
-            if (Files.isReadable(cpuinfo)) {
-                for (String line : Files.readAllLines(cpuinfo, StandardCharsets.UTF_8)) {
-                    if (line.startsWith("model name")) {
-                        return line.substring(line.indexOf(':') + 1).trim();
-                    }
-                }
-            }
-        } catch (IOException e) {
-            // fall through to the architecture
-        }
-        return "unknown CPU (" + System.getProperty("os.arch") + ")";
+        return CpuInfo.current().describe();
     }
 
     private static String gpuNames(int count) {
