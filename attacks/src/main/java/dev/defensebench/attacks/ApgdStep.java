@@ -12,7 +12,7 @@ import dev.defensebench.autograd.TorchScript;
  * at the first iteration), P the projection onto the ε-ball around the clean point within the input box, in the
  * original's order of operations. APGD's steps on a small network spent a third of their time in the dozen and more
  * tensor operations, each a new array, that the update took from Java; here ℓ∞ takes eight passes over the batch and
- * two new arrays (a new array per operation made it 1.3-1.7 times slower on 619 MNIST points).
+ * two new arrays (with a new array per operation it took about 1.4 times as long on 619 MNIST-sized points).
  */
 final class ApgdStep {
 
