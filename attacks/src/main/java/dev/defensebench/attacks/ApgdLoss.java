@@ -31,7 +31,7 @@ final class ApgdLoss {
             "    other = torch.select(sorted, 1, -2) * hit + top * (1.0 - hit)",
             "    return -(zy - other) / (top - torch.select(sorted, 1, -3) + 1e-12)",
             "  def dlr_targeted(self: __torch__.ApgdLoss, logits: Tensor, y: Tensor, t: Tensor) -> Tensor:",
-            "    sorted, order = torch.sort(logits, 1)",
+            "    sorted = torch.sort(logits, 1)[0]",
             "    zy = torch.squeeze(torch.gather(logits, 1, torch.unsqueeze(y, 1)), 1)",
             "    zt = torch.squeeze(torch.gather(logits, 1, torch.unsqueeze(t, 1)), 1)",
             "    spread = torch.select(sorted, 1, -1) - 0.5 * (torch.select(sorted, 1, -3) + torch.select(sorted, 1, -4))",

@@ -1,6 +1,7 @@
 package dev.defensebench.attacks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -64,10 +65,6 @@ class ApgdLossTest {
                 }
             }
         }
-    }
-
-    private static org.assertj.core.data.Offset<Double> within(double tolerance) {
-        return org.assertj.core.data.Offset.offset(tolerance);
     }
 
     /** The original's loss of one row of logits. */
